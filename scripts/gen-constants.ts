@@ -1,0 +1,126 @@
+/**
+ * Generates src/codec/constants/*.ts from the uapi headers installed on this machine.
+ *
+ * Kernel numbers are copied by name, never typed by hand: every `#define NAME <number expr>` and
+ * every enumerator of the listed headers becomes `export const NAME = value;`. Macros with
+ * arguments, strings and names we cannot resolve are skipped. Run with `npm run gen:constants`.
+ */
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'src/codec/constants');
+
+/** header (relative to /usr/include) -> output module; prefixes we keep from it (all when empty). */
+const HEADERS: Array<[string, string, string[]]> = [
+  ['linux/netlink.h', 'netlink', ['NETLINK_', 'NLMSG_', 'NLM_F_', 'NLMSGERR_', 'NLA_', 'NL_ATTR_', 'NL_POLICY_', 'NLMSG_MIN_']],
+  ['linux/rtnetlink.h', 'rtnetlink', ['RTM_', 'RTN_', 'RTPROT_', 'RT_SCOPE_', 'RTM_F_', 'RT_TABLE_', 'RTA_', 'RTNH_', 'RTAX_', 'RTNLGRP_', 'RTMGRP_', 'TCA_', 'PREFIX_', 'RTEXT_', 'NDUSEROPT_', 'RTNETLINK_', 'RTAX_FEATURE_', 'RTNH_F_', 'IFLA_COST', 'TCM_']],
+  ['linux/if_link.h', 'if_link', []],
+  ['linux/if_addr.h', 'if_addr', []],
+  ['linux/neighbour.h', 'neighbour', []],
+  ['linux/fib_rules.h', 'fib_rules', []],
+  ['linux/net_namespace.h', 'net_namespace', []],
+  ['linux/if_bridge.h', 'if_bridge', ['IFLA_BR', 'BRIDGE_', 'BR_', 'MDB', 'MDBA_', 'IFLA_BRIDGE_']],
+  ['linux/veth.h', 'veth', []],
+  ['linux/lwtunnel.h', 'lwtunnel', []],
+  ['linux/nexthop.h', 'nexthop', []],
+  ['linux/if.h', 'if', ['IFF_', 'IF_OPER_', 'IF_LINK_MODE_', 'IFNAMSIZ', 'IFALIASZ', 'ALTIFNAMSIZ']],
+  ['linux/if_arp.h', 'if_arp', ['ARPHRD_']],
+  ['linux/if_ether.h', 'if_ether', ['ETH_P_8021Q', 'ETH_P_8021AD', 'ETH_P_IP', 'ETH_P_IPV6', 'ETH_P_ALL', 'ETH_ALEN']],
+  ['linux/if_tun.h', 'if_tun', ['IFF_TUN', 'IFF_TAP', 'IFF_NO_PI', 'IFF_ONE_QUEUE', 'IFF_VNET_HDR', 'IFF_MULTI_QUEUE', 'IFF_PERSIST', 'IFF_NAPI', 'IFF_NAPI_FRAGS', 'IFF_TUN_EXCL']],
+  ['x86_64-linux-gnu/bits/socket.h', 'socket', ['AF_', 'PF_']],
+];
+
+type Entry = { name: string; value: number | bigint };
+
+function stripComments(src: string): string {
+  return src.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/.*$/gm, '');
+}
+
+function evaluate(expr: string, known: Map<string, number | bigint>): number | bigint | undefined {
+  const e = expr.trim().replace(/\b(0x[0-9a-fA-F]+|\d+)[uUlL]+\b/g, '$1');
+  if (!e) return undefined;
+  const tokens = e.match(/0x[0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|<<|>>|[()|&~+\-*]|\s+/g);
+  if (!tokens || tokens.join('') !== e) return undefined;
+  let js = '';
+  for (const t of tokens) {
+    if (/^[A-Za-z_]/.test(t)) {
+      if (t === 'sizeof') return undefined;
+      const v = known.get(t);
+      if (v === undefined) return undefined;
+      js += `(${v.toString()})`;
+    } else js += t;
+  }
+  try {
+    const v = Function(`"use strict"; return (${js});`)() as number;
+    if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
+    // C enums and defines here are unsigned 32-bit or small ints; keep >>> 0 for masks.
+    return v < 0 && /<</.test(js) ? v >>> 0 : v;
+  } catch {
+    return undefined;
+  }
+}
+
+function parse(src: string, known: Map<string, number | bigint>): Entry[] {
+  const text = stripComments(src).replace(/\\\n/g, ' ');
+  const out: Entry[] = [];
+  const add = (name: string, value: number | bigint | undefined) => {
+    if (value === undefined || known.has(name)) return;
+    known.set(name, value);
+    out.push({ name, value });
+  };
+  const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)(\(?)(.*)$|\benum\b[^{;]*\{([^}]*)\}/gm;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    if (m[1] !== undefined) {
+      if (m[2] === '(') continue; // function-like macro
+      add(m[1], evaluate(m[3]!, known));
+      continue;
+    }
+    let next = 0;
+    let prev: string | undefined;
+    for (const raw of m[4]!.replace(/^[ \t]*#.*$/gm, '').split(',')) {
+      const item = raw.trim();
+      if (!item) continue;
+      const eq = item.indexOf('=');
+      const name = (eq >= 0 ? item.slice(0, eq) : item).trim();
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) { prev = undefined; continue; }
+      let value: number | bigint | undefined;
+      if (eq >= 0) value = evaluate(item.slice(eq + 1), known);
+      else value = prev === undefined && next === 0 ? 0 : next;
+      if (value === undefined) { prev = undefined; continue; }
+      add(name, value);
+      next = Number(value) + 1;
+      prev = name;
+    }
+  }
+  return out;
+}
+
+function main() {
+  mkdirSync(outDir, { recursive: true });
+  const known = new Map<string, number | bigint>();
+  const index: string[] = [];
+  for (const [header, mod, prefixes] of HEADERS) {
+    const src = readFileSync(join('/usr/include', header), 'utf8');
+    const entries = parse(src, known).filter(
+      (e) => !e.name.startsWith('__') && (prefixes.length === 0 || prefixes.some((p) => e.name.startsWith(p))),
+    );
+    const lines = [
+      `// Generated by scripts/gen-constants.ts from <${header}>. Do not edit by hand.`,
+      '/* eslint-disable */',
+      ...entries.map((e) => `export const ${e.name} = ${e.value.toString()};`),
+      '',
+    ];
+    writeFileSync(join(outDir, `${mod}.ts`), lines.join('\n'));
+    index.push(`export * from './${mod}.js';`);
+    console.log(`${header}: ${entries.length} constants`);
+  }
+  writeFileSync(
+    join(outDir, 'index.ts'),
+    ['// Generated by scripts/gen-constants.ts. Kernel constants by their uapi names.', ...index, ''].join('\n'),
+  );
+}
+
+main();
