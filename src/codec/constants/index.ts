@@ -13,5 +13,6 @@ export * from './nexthop.js';
 export * from './if.js';
 export * from './if_arp.js';
 export * from './if_ether.js';
+export * from './if_bonding.js';
 export * from './if_tun.js';
 export * from './socket.js';

@@ -1,0 +1,621 @@
+/**
+ * Compiles schema declarations into decode and encode closures.
+ *
+ * Decoding walks TLVs by offset, bounds-checks every length, and dispatches through a dense array
+ * indexed by attribute type. Values that are kept are copied out of the input, never viewed.
+ *
+ * Lossless round trips: whatever the plain decoded object cannot say (unknown attributes'
+ * positions, NLA_F_* bits that differ from the default, strings sent without a NUL, short
+ * structs) goes into a non-enumerable LAYOUT record, which the encoder honours. It is created only
+ * when something is irregular, so the common path allocates nothing extra.
+ */
+import { DecodeError, EncodeError } from '../errors.js';
+import { formatIPv4, formatIPv6, formatLladdr, parseIP, parseIPv4, parseIPv6, parseLladdr } from './ip.js';
+import type { AttrSetDef, AttrSpec, FieldKind, Kind, RawAttr, StructDef } from './schema.js';
+import { fieldSize } from './schema.js';
+import { align4, type Writer } from './writer.js';
+
+export const NLA_F_NESTED = 0x8000;
+export const NLA_F_NET_BYTEORDER = 0x4000;
+export const NLA_TYPE_MASK = 0x3fff;
+
+/** Non-enumerable record of what a decoded object needs to re-encode byte-exact. */
+export const LAYOUT: unique symbol = Symbol('rtnl.layout');
+
+export interface AttrLayout {
+  /** Keys in wire order; '$unknown' stands for the next unknown attribute. */
+  order: string[];
+  /** NLA_F_* bits per position. */
+  flags: number[];
+  /** For strings: bytes after the NUL, or null when there was no NUL. undefined = canonical. */
+  tails: (Uint8Array | null | undefined)[];
+}
+export interface StructLayout {
+  /** Bytes actually present when shorter than the struct. */
+  size: number;
+}
+
+const BAD = Symbol('bad');
+type DecodeFn = (buf: Uint8Array, view: DataView, at: number, len: number, path: string) => unknown;
+type EncodeFn = (w: Writer, v: any, path: string) => void;
+
+interface Entry {
+  key: string;
+  type: number;
+  decode: DecodeFn;
+  encode: EncodeFn;
+  multi: boolean;
+  defFlags: number;
+  isString: boolean;
+  selector?: string;
+  cases?: Map<string, { decode: DecodeFn; encode: EncodeFn; nested: boolean }>;
+}
+
+export interface CompiledSet {
+  prefix: string;
+  byType: (Entry | undefined)[];
+  byKey: Map<string, Entry>;
+  decode(buf: Uint8Array, view: DataView, at: number, end: number, path: string): Record<string, any>;
+  encode(w: Writer, value: Record<string, any>, path: string): void;
+}
+
+export interface CompiledStruct {
+  name: string;
+  size: number;
+  decode(buf: Uint8Array, view: DataView, at: number, len: number, path: string): Record<string, any>;
+  encode(w: Writer, value: Record<string, any>, path: string): void;
+}
+
+const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+
+// ---------------------------------------------------------------------------------------------
+// Strings
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8enc = new TextEncoder();
+/** Set by decodeString: what followed the NUL (null: no NUL at all), or undefined if canonical. */
+let lastTail: Uint8Array | null | undefined;
+
+function decodeString(buf: Uint8Array, at: number, len: number): string | typeof BAD {
+  let end = at;
+  const limit = at + len;
+  let ascii = true;
+  while (end < limit && buf[end] !== 0) {
+    if (buf[end]! >= 0x80) ascii = false;
+    end++;
+  }
+  if (end === limit) lastTail = null;
+  else if (end + 1 < limit) lastTail = buf.slice(end + 1, limit);
+  else lastTail = undefined;
+  if (ascii && end - at < 64) {
+    let s = '';
+    for (let i = at; i < end; i++) s += String.fromCharCode(buf[i]!);
+    return s;
+  }
+  try {
+    return utf8.decode(buf.subarray(at, end));
+  } catch {
+    return BAD;
+  }
+}
+
+function encodeString(w: Writer, v: unknown, path: string, max: number | undefined, tail?: Uint8Array | null): void {
+  if (typeof v !== 'string') throw new EncodeError(`expected a string, got ${typeof v}`, path);
+  const bytes = utf8enc.encode(v);
+  if (bytes.includes(0)) throw new EncodeError('string contains a NUL byte', path);
+  if (max !== undefined && bytes.length > max) throw new EncodeError(`string is ${bytes.length} bytes, at most ${max} allowed`, path);
+  w.bytes(bytes);
+  if (tail === null) return;
+  w.u8(0);
+  if (tail) w.bytes(tail);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scalars
+
+const RANGES: Record<string, [number, number]> = {
+  u8: [0, 0xff], u16: [0, 0xffff], u32: [0, 0xffffffff], s8: [-0x80, 0x7f], s16: [-0x8000, 0x7fff],
+  s32: [-0x80000000, 0x7fffffff], be16: [0, 0xffff], be32: [0, 0xffffffff],
+};
+
+function checkInt(v: unknown, kind: string, path: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new EncodeError(`expected an integer (${kind}), got ${typeof v === 'number' ? v : typeof v}`, path);
+  const [lo, hi] = RANGES[kind]!;
+  if (v < lo || v > hi) throw new EncodeError(`${v} is out of range for ${kind}`, path);
+  return v;
+}
+
+function checkBig(v: unknown, kind: string, path: string): bigint {
+  let b: bigint;
+  if (typeof v === 'bigint') b = v;
+  else if (typeof v === 'number' && Number.isSafeInteger(v)) b = BigInt(v);
+  else throw new EncodeError(`expected a bigint (${kind}), got ${typeof v}`, path);
+  const signed = kind === 's64';
+  const lo = signed ? -(1n << 63n) : 0n;
+  const hi = signed ? (1n << 63n) - 1n : (1n << 64n) - 1n;
+  if (b < lo || b > hi) throw new EncodeError(`${b} is out of range for ${kind}`, path);
+  return b;
+}
+
+const SCALAR_SIZE: Record<string, number> = { u8: 1, s8: 1, u16: 2, s16: 2, be16: 2, u32: 4, s32: 4, be32: 4, u64: 8, s64: 8, be64: 8 };
+
+function readScalar(view: DataView, at: number, kind: string): number | bigint {
+  switch (kind) {
+    case 'u8': return view.getUint8(at);
+    case 's8': return view.getInt8(at);
+    case 'u16': return view.getUint16(at, true);
+    case 's16': return view.getInt16(at, true);
+    case 'be16': return view.getUint16(at, false);
+    case 'u32': return view.getUint32(at, true);
+    case 's32': return view.getInt32(at, true);
+    case 'be32': return view.getUint32(at, false);
+    case 'u64': return view.getBigUint64(at, true);
+    case 's64': return view.getBigInt64(at, true);
+    default: return view.getBigUint64(at, false);
+  }
+}
+
+function writeScalar(w: Writer, kind: string, v: unknown, path: string): void {
+  switch (kind) {
+    case 'u8': return w.u8(checkInt(v, kind, path));
+    case 's8': return w.s8(checkInt(v, kind, path));
+    case 'u16': return w.u16(checkInt(v, kind, path));
+    case 's16': return w.s16(checkInt(v, kind, path));
+    case 'be16': return w.be16(checkInt(v, kind, path));
+    case 'u32': return w.u32(checkInt(v, kind, path));
+    case 's32': return w.s32(checkInt(v, kind, path));
+    case 'be32': return w.be32(checkInt(v, kind, path));
+    case 'u64': return w.u64(checkBig(v, kind, path));
+    case 's64': return w.s64(checkBig(v, kind, path));
+    default: return w.be64(checkBig(v, kind, path));
+  }
+}
+
+function scalarCodec(kind: string, names?: Readonly<Record<number, string>>): { decode: DecodeFn; encode: EncodeFn } {
+  const size = SCALAR_SIZE[kind]!;
+  const byName = names ? new Map(Object.entries(names).map(([n, s]) => [s, Number(n)])) : undefined;
+  // Each kind gets its own monomorphic reader on the hot path.
+  let read: (view: DataView, at: number) => number | bigint;
+  switch (kind) {
+    case 'u8': read = (v, a) => v.getUint8(a); break;
+    case 'u16': read = (v, a) => v.getUint16(a, true); break;
+    case 'u32': read = (v, a) => v.getUint32(a, true); break;
+    case 's32': read = (v, a) => v.getInt32(a, true); break;
+    default: read = (v, a) => readScalar(v, a, kind);
+  }
+  return {
+    decode: (_b, view, at, len) => {
+      if (len !== size) return BAD;
+      const n = read(view, at);
+      if (names) {
+        const s = names[n as number];
+        if (s !== undefined) return s;
+      }
+      return n;
+    },
+    encode: (w, v, path) => {
+      if (byName && typeof v === 'string') {
+        const n = byName.get(v);
+        if (n === undefined) throw new EncodeError(`unknown value '${v}' (expected one of ${[...byName.keys()].join(', ')})`, path);
+        v = n;
+      }
+      writeScalar(w, kind, v, path);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Structs
+
+const structCache = new WeakMap<StructDef, CompiledStruct>();
+
+export function compileStruct(def: StructDef): CompiledStruct {
+  const hit = structCache.get(def);
+  if (hit) return hit;
+  const fields = def.fields.map(([name, kind]) => ({ name, kind, size: fieldSize(kind as FieldKind), off: 0 }));
+  let off = 0;
+  for (const f of fields) { f.off = off; off += f.size; }
+  const size = def.size;
+
+  const readField = (buf: Uint8Array, view: DataView, at: number, kind: string, fsize: number): unknown => {
+    if (SCALAR_SIZE[kind] !== undefined) return readScalar(view, at, kind);
+    if (kind === 'ipv4') return formatIPv4(buf, at);
+    if (kind === 'ipv6') return formatIPv6(buf, at);
+    if (kind === 'mac') return formatLladdr(buf, at, 6);
+    return buf.slice(at, at + fsize);
+  };
+  const writeField = (w: Writer, kind: string, fsize: number, v: unknown, path: string): void => {
+    if (SCALAR_SIZE[kind] !== undefined) return writeScalar(w, kind, v, path);
+    let bytes: Uint8Array | undefined;
+    if (kind === 'ipv4') bytes = typeof v === 'string' ? parseIPv4(v) : undefined;
+    else if (kind === 'ipv6') bytes = typeof v === 'string' ? parseIPv6(v) : undefined;
+    else if (kind === 'mac') bytes = typeof v === 'string' ? parseLladdr(v) : undefined;
+    else bytes = v instanceof Uint8Array ? v : undefined;
+    if (!bytes || bytes.length !== fsize) throw new EncodeError(`expected ${kind} of ${fsize} bytes`, path);
+    w.bytes(bytes);
+  };
+  const known = new Set(fields.map((f) => f.name));
+
+  const compiled: CompiledStruct = {
+    name: def.name,
+    size,
+    decode(buf, view, at, len) {
+      const out: Record<string, any> = {};
+      for (const f of fields) {
+        if (f.off + f.size > len) break;
+        out[f.name] = readField(buf, view, at + f.off, f.kind, f.size);
+      }
+      if (len > size) out.$extra = buf.slice(at + size, at + len);
+      else if (len < size) Object.defineProperty(out, LAYOUT, { value: { size: len } satisfies StructLayout });
+      return out;
+    },
+    encode(w, value, path) {
+      if (value === null || typeof value !== 'object') throw new EncodeError(`expected a ${def.name} object`, path);
+      for (const k of Object.keys(value)) {
+        if (!known.has(k) && k !== '$extra') throw new EncodeError(`unknown field '${k}' of ${def.name}`, join(path, k));
+      }
+      const short = (value as any)[LAYOUT] as StructLayout | undefined;
+      const limit = short ? short.size : size;
+      const start = w.pos;
+      for (const f of fields) {
+        if (f.off + f.size > limit) break;
+        const v = value[f.name];
+        if (v === undefined) w.zeros(f.size);
+        else writeField(w, f.kind, f.size, v, join(path, f.name));
+      }
+      // A struct cut inside a field keeps the bytes it had (zeros, since the field was absent).
+      if (short && w.pos - start < limit) w.zeros(limit - (w.pos - start));
+      if (value.$extra !== undefined) {
+        if (!(value.$extra instanceof Uint8Array)) throw new EncodeError('expected bytes', join(path, '$extra'));
+        w.bytes(value.$extra);
+      }
+    },
+  };
+  structCache.set(def, compiled);
+  return compiled;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kinds
+
+interface KindCodec {
+  decode: DecodeFn;
+  encode: EncodeFn;
+  nested: boolean;
+  isString: boolean;
+}
+
+function compileKind(kind: Kind, opts: { max?: number; enum?: Readonly<Record<number, string>>; nestedFlag?: boolean } = {}): KindCodec {
+  const leaf = (decode: DecodeFn, encode: EncodeFn, isString = false): KindCodec => ({ decode, encode, nested: false, isString });
+  if (typeof kind === 'string') {
+    switch (kind) {
+      case 'string':
+        return leaf(
+          (buf, _v, at, len) => decodeString(buf, at, len),
+          (w, v, path) => encodeString(w, v, path, opts.max),
+          true,
+        );
+      case 'binary':
+        return leaf(
+          (buf, _v, at, len) => buf.slice(at, at + len),
+          (w, v, path) => {
+            if (!(v instanceof Uint8Array)) throw new EncodeError('expected a Uint8Array', path);
+            w.bytes(v);
+          },
+        );
+      case 'flag':
+        return leaf(
+          (_b, _v, _a, len) => (len === 0 ? true : BAD),
+          (_w, v, path) => {
+            if (v !== true) throw new EncodeError('a flag attribute takes true (omit it for false)', path);
+          },
+        );
+      case 'ip':
+        return leaf(
+          (buf, _v, at, len) => (len === 4 ? formatIPv4(buf, at) : len === 16 ? formatIPv6(buf, at) : BAD),
+          (w, v, path) => {
+            const b = typeof v === 'string' ? parseIP(v) : undefined;
+            if (!b) throw new EncodeError(`expected an IPv4 or IPv6 address, got ${JSON.stringify(v)}`, path);
+            w.bytes(b);
+          },
+        );
+      case 'ipv4':
+        return leaf(
+          (buf, _v, at, len) => (len === 4 ? formatIPv4(buf, at) : BAD),
+          (w, v, path) => {
+            const b = typeof v === 'string' ? parseIPv4(v) : undefined;
+            if (!b) throw new EncodeError(`expected an IPv4 address, got ${JSON.stringify(v)}`, path);
+            w.bytes(b);
+          },
+        );
+      case 'ipv6':
+        return leaf(
+          (buf, _v, at, len) => (len === 16 ? formatIPv6(buf, at) : BAD),
+          (w, v, path) => {
+            const b = typeof v === 'string' ? parseIPv6(v) : undefined;
+            if (!b) throw new EncodeError(`expected an IPv6 address, got ${JSON.stringify(v)}`, path);
+            w.bytes(b);
+          },
+        );
+      case 'mac':
+        return leaf(
+          (buf, _v, at, len) => formatLladdr(buf, at, len),
+          (w, v, path) => {
+            const b = typeof v === 'string' ? parseLladdr(v) : undefined;
+            if (!b) throw new EncodeError(`expected a link-layer address like aa:bb:cc:dd:ee:ff, got ${JSON.stringify(v)}`, path);
+            w.bytes(b);
+          },
+        );
+      default: {
+        const s = scalarCodec(kind, opts.enum);
+        return leaf(s.decode, s.encode);
+      }
+    }
+  }
+  switch (kind.tag) {
+    case 'struct': {
+      const s = compileStruct(kind);
+      return leaf(
+        (buf, view, at, len, path) => s.decode(buf, view, at, len, path),
+        (w, v, path) => s.encode(w, v, path),
+      );
+    }
+    case 'nest': {
+      const set = compileSet(kind.set);
+      return {
+        decode: (buf, view, at, len, path) => set.decode(buf, view, at, at + len, path),
+        encode: (w, v, path) => set.encode(w, v, path),
+        nested: opts.nestedFlag ?? false,
+        isString: false,
+      };
+    }
+    case 'headered': {
+      const h = compileStruct(kind.header);
+      const set = compileSet(kind.set);
+      const hlen = align4(h.size);
+      return {
+        decode: (buf, view, at, len, path) => {
+          if (len < h.size) return BAD;
+          const header = h.decode(buf, view, at, h.size, path);
+          return { header, attrs: set.decode(buf, view, at + hlen, at + len, path) };
+        },
+        encode: (w, v, path) => {
+          if (v === null || typeof v !== 'object') throw new EncodeError('expected { header, attrs }', path);
+          for (const k of Object.keys(v)) if (k !== 'header' && k !== 'attrs') throw new EncodeError(`unknown key '${k}'`, join(path, k));
+          h.encode(w, v.header ?? {}, join(path, 'header'));
+          w.pad();
+          set.encode(w, v.attrs ?? {}, path);
+        },
+        nested: opts.nestedFlag ?? false,
+        isString: false,
+      };
+    }
+    case 'custom':
+      return leaf(kind.decode, kind.encode);
+    case 'lazy': {
+      let c: KindCodec | undefined;
+      const get = () => (c ??= compileKind(kind.get(), opts));
+      return {
+        decode: (buf, view, at, len, path) => get().decode(buf, view, at, len, path),
+        encode: (w, v, path) => get().encode(w, v, path),
+        nested: opts.nestedFlag ?? false,
+        isString: false,
+      };
+    }
+    case 'multi':
+      return compileKind(kind.inner, opts);
+    case 'nestBy':
+      throw new Error('nestBy is compiled by its attribute set');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attribute sets
+
+const setCache = new WeakMap<AttrSetDef, CompiledSet>();
+
+function rawAttr(buf: Uint8Array, at: number, len: number, rawType: number): RawAttr {
+  return { type: rawType & NLA_TYPE_MASK, flags: rawType & ~NLA_TYPE_MASK, bytes: buf.slice(at + 4, at + len) };
+}
+
+function makeLayout(out: Record<string, any>, entries: Map<string, Entry>): AttrLayout {
+  const order: string[] = [];
+  for (const key of Object.keys(out)) {
+    const e = entries.get(key);
+    const n = e?.multi ? (out[key] as unknown[]).length : 1;
+    for (let i = 0; i < n; i++) order.push(key);
+  }
+  const flags = order.map((k) => entries.get(k)?.defFlags ?? 0);
+  const layout: AttrLayout = { order, flags, tails: order.map(() => undefined) };
+  Object.defineProperty(out, LAYOUT, { value: layout, enumerable: false, writable: true, configurable: true });
+  return layout;
+}
+
+export function compileSet(def: AttrSetDef): CompiledSet {
+  const hit = setCache.get(def);
+  if (hit) return hit;
+  const byType: (Entry | undefined)[] = [];
+  const byKey = new Map<string, Entry>();
+  const compiled: CompiledSet = { prefix: def.prefix, byType, byKey, decode: undefined!, encode: undefined! };
+  setCache.set(def, compiled); // before compiling children, so recursive sets resolve
+
+  for (const [key, spec] of Object.entries(def.spec) as [string, AttrSpec][]) {
+    const [type, kind, opts] = spec;
+    let entry: Entry;
+    if (typeof kind === 'object' && kind.tag === 'nestBy') {
+      const cases = new Map<string, { decode: DecodeFn; encode: EncodeFn; nested: boolean }>();
+      for (const [sel, k] of Object.entries(kind.cases)) {
+        const c = compileKind(k as Kind, opts ?? {});
+        cases.set(sel, { decode: c.decode, encode: c.encode, nested: c.nested });
+      }
+      entry = {
+        key, type, multi: false, isString: false, selector: kind.selector, cases,
+        defFlags: opts?.nestedFlag ? NLA_F_NESTED : 0,
+        decode: (buf, _v, at, len) => ({ $raw: buf.slice(at, at + len) }),
+        encode: (w, v, path) => {
+          if (!v || !(v.$raw instanceof Uint8Array)) throw new EncodeError('kind-selected data needs its selector, or { $raw: bytes }', path);
+          w.bytes(v.$raw);
+        },
+      };
+    } else {
+      const c = compileKind(kind, opts ?? {});
+      entry = {
+        key, type, decode: c.decode, encode: c.encode, isString: c.isString,
+        multi: typeof kind === 'object' && kind.tag === 'multi',
+        defFlags: c.nested ? NLA_F_NESTED : 0,
+      };
+    }
+    byType[type] = entry;
+    byKey.set(key, entry);
+  }
+  // Keep the dispatch array dense (holes make it slow).
+  for (let i = 0; i < byType.length; i++) if (byType[i] === undefined) byType[i] = undefined;
+
+  compiled.decode = function decodeSet(buf, view, at, end, path) {
+    const out: Record<string, any> = {};
+    let layout: AttrLayout | undefined;
+    let deferred: Array<{ entry: Entry; at: number; len: number; pos: number }> | undefined;
+    let pos = at;
+    let index = 0;
+    let prevKey = '';
+    while (pos < end) {
+      if (end - pos < 4) throw new DecodeError(`${end - pos} stray bytes after the last attribute`, pos, path);
+      const len = view.getUint16(pos, true);
+      const rawType = view.getUint16(pos + 2, true);
+      if (len < 4) throw new DecodeError(`attribute length ${len} is below 4`, pos, path);
+      if (pos + len > end) throw new DecodeError(`attribute of ${len} bytes runs past its container (${end - pos} left)`, pos, path);
+      const type = rawType & NLA_TYPE_MASK;
+      const flags = rawType & ~NLA_TYPE_MASK;
+      const entry = type < byType.length ? byType[type] : undefined;
+      let value: unknown = BAD;
+      let key = '$unknown';
+      if (entry !== undefined && (entry.multi || !(entry.key in out))) {
+        key = entry.key;
+        if (entry.cases !== undefined) {
+          const sel = out[entry.selector!];
+          const c = sel === undefined ? undefined : entry.cases.get(String(sel));
+          if (sel === undefined) {
+            (deferred ??= []).push({ entry, at: pos + 4, len: len - 4, pos: index });
+            value = null; // placeholder keeps the key's position
+          } else value = c ? c.decode(buf, view, pos + 4, len - 4, join(path, key)) : entry.decode(buf, view, pos + 4, len - 4, path);
+        } else {
+          lastTail = undefined;
+          value = entry.decode(buf, view, pos + 4, len - 4, join(path, key));
+        }
+      }
+      if (value === BAD) {
+        key = '$unknown';
+        if (layout === undefined) layout = makeLayout(out, byKey);
+        (out.$unknown ??= []).push(rawAttr(buf, pos, len, rawType));
+        layout.order.push('$unknown');
+        layout.flags.push(flags);
+        layout.tails.push(undefined);
+      } else {
+        const e = entry!;
+        if (e.multi) {
+          const arr = out[key];
+          if (arr === undefined) out[key] = [value];
+          else {
+            // A repeated attribute that is not contiguous needs its positions recorded.
+            if (layout === undefined && prevKey !== key) layout = makeLayout(out, byKey);
+            arr.push(value);
+          }
+        } else out[key] = value;
+        const tail = e.isString ? lastTail : undefined;
+        if (layout !== undefined) {
+          layout.order.push(key);
+          layout.flags.push(flags);
+          layout.tails.push(tail);
+        } else if (flags !== e.defFlags || tail !== undefined) {
+          layout = makeLayout(out, byKey);
+          const last = layout.order.length - 1;
+          layout.flags[last] = flags;
+          layout.tails[last] = tail;
+        }
+      }
+      index++;
+      prevKey = key;
+      pos += align4(len);
+    }
+    if (deferred) {
+      for (const d of deferred) {
+        const sel = out[d.entry.selector!];
+        const c = sel === undefined ? undefined : d.entry.cases!.get(String(sel));
+        out[d.entry.key] = c ? c.decode(buf, view, d.at, d.len, join(path, d.entry.key)) : { $raw: buf.slice(d.at, d.at + d.len) };
+      }
+    }
+    return out;
+  };
+
+  const emit = (w: Writer, entry: Entry, v: unknown, flags: number, tail: Uint8Array | null | undefined, path: string, siblings: Record<string, any>) => {
+    if (v === undefined) return;
+    const at = w.beginAttr(entry.type | flags, entry.key);
+    if (entry.cases !== undefined) {
+      const sel = siblings[entry.selector!];
+      const c = sel === undefined ? undefined : entry.cases.get(String(sel));
+      if (c && !(v && typeof v === 'object' && '$raw' in (v as object))) c.encode(w, v, path);
+      else entry.encode(w, v, path);
+    } else if (entry.isString && tail !== undefined) {
+      encodeString(w, v, path, undefined, tail);
+    } else entry.encode(w, v, path);
+    w.endAttr(at);
+  };
+  const emitUnknown = (w: Writer, raw: RawAttr | undefined, path: string) => {
+    if (!raw || typeof raw !== 'object' || !(raw.bytes instanceof Uint8Array) || !Number.isInteger(raw.type)) {
+      throw new EncodeError('expected { type, flags, bytes }', join(path, '$unknown'));
+    }
+    const at = w.beginAttr((raw.type & NLA_TYPE_MASK) | (raw.flags ?? 0), String(raw.type));
+    w.bytes(raw.bytes);
+    w.endAttr(at);
+  };
+
+  compiled.encode = function encodeSet(w, value, path) {
+    if (value === null || typeof value !== 'object') throw new EncodeError(`expected an object of ${def.prefix}_* attributes`, path);
+    const layout = (value as any)[LAYOUT] as AttrLayout | undefined;
+    const keys = Object.keys(value);
+    for (const k of keys) {
+      if (k !== '$unknown' && !byKey.has(k)) throw new EncodeError(`unknown attribute '${k}' (not a ${def.prefix}_* attribute)`, join(path, k));
+    }
+    if (layout) {
+      const used = new Map<string, number>();
+      for (let i = 0; i < layout.order.length; i++) {
+        const key = layout.order[i]!;
+        const n = used.get(key) ?? 0;
+        used.set(key, n + 1);
+        if (key === '$unknown') {
+          const list = value.$unknown as RawAttr[] | undefined;
+          if (list && n < list.length) emitUnknown(w, list[n], path);
+          continue;
+        }
+        const entry = byKey.get(key)!;
+        const v = entry.multi ? (value[key] as unknown[] | undefined)?.[n] : n === 0 ? value[key] : undefined;
+        emit(w, entry, v, layout.flags[i]!, layout.tails[i], join(path, key), value);
+      }
+      // Keys added after decoding go at the end.
+      for (const k of keys) {
+        if (used.has(k)) continue;
+        if (k === '$unknown') for (const raw of value.$unknown as RawAttr[]) emitUnknown(w, raw, path);
+        else emitKey(w, k, value, path);
+      }
+      return;
+    }
+    for (const k of keys) if (k !== '$unknown') emitKey(w, k, value, path);
+    const unknown = value.$unknown;
+    if (unknown !== undefined) {
+      if (!Array.isArray(unknown)) throw new EncodeError('expected an array', join(path, '$unknown'));
+      for (const raw of unknown) emitUnknown(w, raw, path);
+    }
+  };
+  const emitKey = (w: Writer, k: string, value: Record<string, any>, path: string) => {
+    const entry = byKey.get(k)!;
+    const v = value[k];
+    const p = join(path, k);
+    if (entry.multi) {
+      if (v === undefined) return;
+      if (!Array.isArray(v)) throw new EncodeError('expected an array (repeated attribute)', p);
+      for (const item of v) emit(w, entry, item, entry.defFlags, undefined, p, value);
+    } else emit(w, entry, v, entry.defFlags, undefined, p, value);
+  };
+
+  return compiled;
+}

@@ -1,0 +1,39 @@
+/**
+ * rtnl/codec: the pure netlink codec. Bytes in, typed messages out, and back, with no I/O.
+ *
+ * ```ts
+ * import { decode, encode } from 'rtnl/codec';
+ * const [msg] = decode(bytes);            // { type: 'RTM_NEWLINK', header, body, attrs }
+ * encode(msg);                            // the same bytes
+ * ```
+ */
+import { messages } from './messages.js';
+import type { NetlinkMessage } from './nlmsg.js';
+
+/** Decode every netlink message in a buffer. Malformed input raises DecodeError. */
+export function decode(bytes: Uint8Array): NetlinkMessage[] {
+  return messages.decode(bytes);
+}
+
+/** Encode one message, or several back to back. The byte-exact inverse of decode(). */
+export function encode(message: NetlinkMessage | NetlinkMessage[]): Uint8Array {
+  return messages.encode(message);
+}
+
+export { messages } from './messages.js';
+export { MessageTable } from './nlmsg.js';
+export type { NetlinkMessage, NlMsgHeader, ErrorMessage, ErrorBody, DoneMessage, MessageDef } from './nlmsg.js';
+export { Writer, attrPathAt, type AttrMarks } from './writer.js';
+export { LAYOUT, NLA_F_NESTED, NLA_F_NET_BYTEORDER } from './compile.js';
+export * from './schema.js';
+export * as constants from './constants/index.js';
+export { enumOf, flagNames, keyOf } from './enums.js';
+export { formatIPv4, formatIPv6, parseIP, parseIPv4, parseIPv6, formatLladdr, parseLladdr, toHex } from './ip.js';
+export { DecodeError, EncodeError } from '../errors.js';
+export { ifinfomsg, linkAttrs, type LinkAttrs, type IfInfoMsg } from './rtnl/link/index.js';
+export { ifaddrmsg, ifaCacheinfo, addressAttrs, type AddressAttrs, type IfAddrMsg } from './rtnl/address.js';
+export { rtmsg, rtaCacheinfo, rtaMfcStats, metricsAttrs, routeAttrs, type RouteAttrs, type MetricsAttrs, type RtMsg } from './rtnl/route.js';
+export { rtnexthops, rtvia, rtaExpires, type RtNexthop, type RtVia } from './rtnl/multipath.js';
+export { ndmsg, ndaCacheinfo, fdbExtAttrs, neighbourAttrs, type NeighbourAttrs, type NdMsg } from './rtnl/neighbour.js';
+export { fibRuleHdr, fibRuleUidRange, fibRulePortRange, ruleAttrs, type RuleAttrs, type FibRuleHdr } from './rtnl/rule.js';
+export { rtgenmsg, nsidAttrs, type NsidAttrs, type RtGenMsg } from './rtnl/nsid.js';

@@ -1,0 +1,13 @@
+/** The message table of every rtnetlink family rtnl knows. */
+import { MessageTable, type MessageDef } from './nlmsg.js';
+import { addressMessages } from './rtnl/address.js';
+import { linkMessages } from './rtnl/link/index.js';
+import { neighbourMessages } from './rtnl/neighbour.js';
+import { nsidMessages } from './rtnl/nsid.js';
+import { routeMessages } from './rtnl/route.js';
+import { ruleMessages } from './rtnl/rule.js';
+
+export const FAMILIES: MessageDef[] = [linkMessages, addressMessages, routeMessages, neighbourMessages, ruleMessages, nsidMessages];
+
+/** The shared, compiled table. */
+export const messages = new MessageTable(FAMILIES);

@@ -1,0 +1,96 @@
+/**
+ * Error classes. Every error rtnl raises is an RtnlError with a stable `code`, so
+ * `err.code === 'EEXIST'` works as it does for Node's own errors.
+ */
+
+/** Base class of every error rtnl raises. */
+export class RtnlError extends Error {
+  /** A stable, machine-readable code ('EEXIST', 'ERR_RTNL_DECODE', ...). */
+  readonly code: string;
+  constructor(message: string, code: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Malformed netlink bytes. `offset` is from the start of the buffer, `path` names the attribute. */
+export class DecodeError extends RtnlError {
+  readonly offset: number;
+  readonly path: string;
+  constructor(message: string, offset: number, path = '') {
+    super(`${message} at offset ${offset}${path ? ` (${path})` : ''}`, 'ERR_RTNL_DECODE');
+    this.offset = offset;
+    this.path = path;
+  }
+}
+
+/** A value that cannot be encoded (wrong type, out of range, unknown key). `path` names it. */
+export class EncodeError extends RtnlError {
+  readonly path: string;
+  constructor(message: string, path = '') {
+    super(path ? `${path}: ${message}` : message, 'ERR_RTNL_ENCODE');
+    this.path = path;
+  }
+}
+
+/** Extended-ACK attributes (NLMSGERR_ATTR_*) that came with an error, an ACK or NLMSG_DONE. */
+export interface ExtAck {
+  msg?: string;
+  offs?: number;
+  cookie?: Uint8Array;
+  policy?: Uint8Array;
+  missType?: number;
+  missNest?: number;
+}
+
+/** The kernel rejected a request. `errno` is positive; `code` is its name ('ENODEV'). */
+export class NetlinkError extends RtnlError {
+  readonly errno: number;
+  /** The kernel's extended-ACK text, when it gave one. */
+  readonly extack: ExtAck;
+  /** The attribute of our request that the kernel's NLMSGERR_ATTR_OFFS points at, e.g. 'linkinfo.data.id'. */
+  readonly attrPath: string | undefined;
+  /** The request's message type name, e.g. 'RTM_NEWLINK'. */
+  readonly request: string;
+  constructor(errno: number, code: string, request: string, extack: ExtAck = {}, attrPath?: string) {
+    const text = extack.msg ? `: ${extack.msg}` : '';
+    const where = attrPath ? ` (at ${attrPath})` : '';
+    super(`${request} failed with ${code}${text}${where}`, code);
+    this.errno = errno;
+    this.extack = extack;
+    this.attrPath = attrPath;
+    this.request = request;
+  }
+}
+
+/** A dump was interrupted (NLM_F_DUMP_INTR) and the policy said to throw. `partial` holds what arrived. */
+export class DumpInterruptedError extends RtnlError {
+  readonly partial: unknown[];
+  constructor(request: string, partial: unknown[], attempts: number) {
+    super(`${request} dump was interrupted by concurrent changes (${attempts} attempt${attempts === 1 ? '' : 's'})`, 'EINTR');
+    this.partial = partial;
+  }
+}
+
+/** Input rejected before anything was sent. `field` names the offending input. */
+export class ValidationError extends RtnlError {
+  readonly field: string;
+  readonly value: unknown;
+  constructor(field: string, message: string, value?: unknown) {
+    super(`${field}: ${message}`, 'ERR_RTNL_VALIDATION');
+    this.field = field;
+    this.value = value;
+  }
+}
+
+/** A libc call failed. */
+export class SysError extends RtnlError {
+  readonly syscall: string;
+  readonly errno: number;
+  constructor(syscall: string, errno: number, code: string, detail?: string) {
+    super(`${syscall} failed: ${code}${detail ? ` (${detail})` : ''}`, code);
+    this.syscall = syscall;
+    this.errno = errno;
+  }
+}

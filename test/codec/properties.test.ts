@@ -1,0 +1,163 @@
+// Property tests (fast-check): generated messages round-trip, and random or mutated bytes either
+// decode or raise DecodeError, in bounded time. Seeded, so a failure reproduces.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { decode, encode, keyOf, type AttrSetDef } from '../../src/codec/index.js';
+import * as C from '../../src/codec/constants/index.js';
+import { FAMILIES } from '../../src/codec/messages.js';
+import { DecodeError } from '../../src/errors.js';
+import { allFixtures } from '../helpers/fixtures.js';
+
+const SEED = 20261125;
+
+const u32 = fc.integer({ min: 0, max: 0xffffffff });
+const ifname = fc.stringMatching(/^[a-z][a-z0-9]{0,14}$/);
+const mac = fc.uint8Array({ minLength: 6, maxLength: 6 }).map((b) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(':'));
+const ipv4 = fc.ipV4();
+const ipv6 = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => {
+  const w: string[] = [];
+  for (let i = 0; i < 16; i += 2) w.push(((b[i]! << 8) | b[i + 1]!).toString(16));
+  return w.join(':');
+});
+
+/** Drop undefined keys: the codec treats present keys as attributes. */
+const clean = <T extends Record<string, unknown>>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+const linkMsg = fc.record({
+  index: fc.integer({ min: 0, max: 0x7fffffff }),
+  flags: u32,
+  ifname: fc.option(ifname, { nil: undefined }),
+  mtu: fc.option(u32, { nil: undefined }),
+  address: fc.option(mac, { nil: undefined }),
+  txqlen: fc.option(u32, { nil: undefined }),
+  ifalias: fc.option(fc.string({ maxLength: 40 }).filter((s) => !s.includes('\0')), { nil: undefined }),
+  kind: fc.option(fc.constantFrom('bridge', 'vxlan', 'veth', 'ifb', 'somethingnew'), { nil: undefined }),
+  vni: fc.integer({ min: 0, max: 0xffffff }),
+  port: fc.integer({ min: 1, max: 65535 }),
+  stp: fc.integer({ min: 0, max: 1 }),
+  group: ipv4,
+}).map((r) => {
+  const attrs: Record<string, unknown> = clean({ ifname: r.ifname, mtu: r.mtu, address: r.address, txqlen: r.txqlen, ifalias: r.ifalias });
+  if (r.kind === 'bridge') attrs.linkinfo = { kind: 'bridge', data: { stpState: r.stp } };
+  else if (r.kind === 'vxlan') attrs.linkinfo = { kind: 'vxlan', data: { id: r.vni, port: r.port, group: r.group } };
+  else if (r.kind === 'veth') attrs.linkinfo = { kind: 'veth', data: { peer: { header: { family: 0, pad: 0, type: 0, index: 0, flags: 0, change: 0 }, attrs: { ifname: 'peer0' } } } };
+  else if (r.kind) attrs.linkinfo = { kind: r.kind };
+  return {
+    type: 'RTM_NEWLINK',
+    header: { len: 0, type: 16, flags: 0x605, seq: 1, pid: 0 },
+    body: { family: 0, pad: 0, type: 1, index: r.index, flags: r.flags, change: 0 },
+    attrs,
+  };
+});
+
+const routeMsg = fc.record({
+  family: fc.constantFrom(2, 10),
+  dstLen: fc.integer({ min: 0, max: 32 }),
+  table: u32,
+  v4: ipv4,
+  v6: ipv6,
+  oif: fc.option(u32, { nil: undefined }),
+  priority: fc.option(u32, { nil: undefined }),
+}).map((r) => ({
+  type: 'RTM_NEWROUTE',
+  header: { len: 0, type: 24, flags: 0x600, seq: 7, pid: 0 },
+  body: { family: r.family, dstLen: r.dstLen, srcLen: 0, tos: 0, table: 254, protocol: 4, scope: 0, type: 1, flags: 0 },
+  attrs: clean({ table: r.table, dst: r.family === 2 ? r.v4 : r.v6, oif: r.oif, priority: r.priority }),
+}));
+
+/** Normalise through one decode, so canonical forms (IPv6 text, lowercase MAC) are compared. */
+function roundTrips(msg: object): void {
+  const bytes = encode(msg as never);
+  const once = decode(bytes);
+  assert.equal(once.length, 1);
+  const again = encode(once);
+  assert.deepEqual(Buffer.from(again), Buffer.from(bytes));
+  assert.deepEqual(decode(again), once);
+  assert.equal(once[0]!.header.len, bytes.length);
+}
+
+test('generated link messages round-trip', () => {
+  fc.assert(fc.property(linkMsg, roundTrips), { seed: SEED, numRuns: 500 });
+});
+
+test('generated route messages round-trip', () => {
+  fc.assert(fc.property(routeMsg, roundTrips), { seed: SEED, numRuns: 500 });
+});
+
+function decodesOrDecodeError(bytes: Uint8Array): void {
+  const t0 = performance.now();
+  try {
+    decode(bytes);
+  } catch (err) {
+    if (!(err instanceof DecodeError)) throw err;
+  }
+  assert.ok(performance.now() - t0 < 200, `decode took ${performance.now() - t0} ms`);
+}
+
+test('random bytes decode or raise DecodeError, quickly', () => {
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), decodesOrDecodeError), { seed: SEED, numRuns: 3000 });
+});
+
+test('mutated fixtures decode or raise DecodeError, quickly', () => {
+  const corpus = allFixtures().map((f) => f.bytes);
+  const mutation = fc.record({
+    which: fc.nat({ max: corpus.length - 1 }),
+    at: fc.nat(),
+    kind: fc.constantFrom('flip', 'len0', 'len1', 'len3', 'len4', 'lenffff', 'lenpast'),
+    bit: fc.nat({ max: 7 }),
+  });
+  fc.assert(
+    fc.property(mutation, ({ which, at, kind, bit }) => {
+      const b = Uint8Array.from(corpus[which]!);
+      const i = at % Math.max(1, b.length - 1);
+      const v = new DataView(b.buffer);
+      const lens: Record<string, number> = { len0: 0, len1: 1, len3: 3, len4: 4, lenffff: 0xffff, lenpast: b.length - i + 4 };
+      if (kind === 'flip') b[i] = b[i]! ^ (1 << bit);
+      else if (i + 2 <= b.length) v.setUint16(i & ~3, Math.min(lens[kind]!, 0xffff), true);
+      decodesOrDecodeError(b);
+    }),
+    { seed: SEED, numRuns: 5000 },
+  );
+});
+
+test('nesting 1,000 deep decodes or raises DecodeError without exhausting the stack', () => {
+  // IFLA_LINKINFO > IFLA_INFO_DATA(bridge) would stop at the first level; use IFLA_AF_SPEC > AF_INET...
+  // the point is a deep chain of nested headers with consistent lengths.
+  const depth = 1000;
+  const body = new Uint8Array(16 + 16 + depth * 4);
+  const v = new DataView(body.buffer);
+  v.setUint32(0, body.length, true);
+  v.setUint16(4, 16, true);
+  let at = 32;
+  for (let i = 0; i < depth; i++) {
+    v.setUint16(at, body.length - at, true);
+    v.setUint16(at + 2, i === 0 ? C.IFLA_LINKINFO : C.IFLA_INFO_DATA, true);
+    at += 4;
+  }
+  decodesOrDecodeError(body);
+});
+
+test('every attribute key is the camelCase of its kernel name, and the numbers match', () => {
+  const all = C as unknown as Record<string, number>;
+  const seen = new Set<AttrSetDef>();
+  const walk = (set: AttrSetDef) => {
+    if (seen.has(set)) return;
+    seen.add(set);
+    for (const [key, [num, kind]] of Object.entries(set.spec)) {
+      visit(kind);
+      if (key === String(num)) continue; // index-keyed arrays (bond ARP targets 0..15)
+      const names = Object.entries(all).filter(([n, v]) => n.startsWith(`${set.prefix}_`) && v === num && keyOf(n, set.prefix) === key);
+      assert.ok(names.length > 0, `${set.prefix}: key '${key}' = ${num} matches no ${set.prefix}_* constant`);
+    }
+  };
+  const visit = (kind: any) => {
+    if (!kind || typeof kind !== 'object') return;
+    if (kind.tag === 'nest') walk(kind.set);
+    else if (kind.tag === 'multi') visit(kind.inner);
+    else if (kind.tag === 'nestBy') Object.values(kind.cases).forEach(visit);
+    else if (kind.tag === 'headered') walk(kind.set);
+  };
+  for (const f of FAMILIES) walk(f.attrs);
+  assert.ok(seen.size >= 20, `only ${seen.size} attribute sets reached`);
+});

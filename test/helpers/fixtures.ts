@@ -1,0 +1,49 @@
+/** Loading golden fixtures: fixtures/<family>/<case>.hex (+ .json from `ip -j -d`). */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures');
+
+export interface Fixture {
+  /** Relative name, e.g. 'link/veth-reply.hex'. */
+  name: string;
+  bytes: Uint8Array;
+  /** '# key: value' header lines. */
+  meta: Record<string, string>;
+  /** The parsed companion .json (iproute2's view), when there is one. */
+  json?: unknown;
+}
+
+/** Parse a .hex fixture: '#' starts a comment anywhere on a line; whitespace is ignored. */
+export function parseHex(text: string): { bytes: Uint8Array; meta: Record<string, string> } {
+  const meta: Record<string, string> = {};
+  let hex = '';
+  for (const line of text.split('\n')) {
+    const m = /^#\s*([a-z0-9-]+):\s*(.*)$/i.exec(line.trim());
+    if (m && !(m[1]!.toLowerCase() in meta)) meta[m[1]!.toLowerCase()] = m[2]!;
+    hex += line.replace(/#.*$/, '').replace(/\s+/g, '');
+  }
+  if (!/^([0-9a-f]{2})*$/i.test(hex)) throw new Error('fixture body is not whole hex bytes');
+  return { bytes: Uint8Array.from(Buffer.from(hex, 'hex')), meta };
+}
+
+export function loadFixture(name: string): Fixture {
+  const { bytes, meta } = parseHex(readFileSync(join(FIXTURES, name), 'utf8'));
+  const jsonPath = join(FIXTURES, name.replace(/\.hex$/, '.json'));
+  const json = existsSync(jsonPath) ? JSON.parse(readFileSync(jsonPath, 'utf8')) : undefined;
+  return { name, bytes, meta, json };
+}
+
+export const loadHex = (name: string): Uint8Array => loadFixture(name).bytes;
+
+/** Every .hex fixture, optionally only one family's folder. */
+export function allFixtures(family?: string): Fixture[] {
+  if (!existsSync(FIXTURES)) return [];
+  const dirs = family ? [family] : readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const out: Fixture[] = [];
+  for (const dir of dirs.sort()) {
+    for (const f of readdirSync(join(FIXTURES, dir)).sort()) if (f.endsWith('.hex')) out.push(loadFixture(`${dir}/${f}`));
+  }
+  return out;
+}
