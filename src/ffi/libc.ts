@@ -1,0 +1,140 @@
+/**
+ * The libc shim: the only place rtnl touches native code, through koffi's prebuilt binaries.
+ *
+ * Every wrapper throws SysError {syscall, errno, code} on failure. Calls are synchronous: setns
+ * changes only the calling thread, so namespace switching must stay on the main thread, and
+ * netlink request/reply traffic is non-blocking (the kernel answers inside sendmsg/recvmsg).
+ */
+import { createRequire } from 'node:module';
+import koffi from 'koffi';
+import { ERRNO_NAMES } from '../errno.js';
+import { SysError } from '../errors.js';
+
+const lib = koffi.load('libc.so.6');
+
+const c = {
+  socket: lib.func('int socket(int domain, int type, int protocol)'),
+  bind: lib.func('int bind(int fd, const void *addr, uint32_t addrlen)'),
+  getsockname: lib.func('int getsockname(int fd, void *addr, _Inout_ uint32_t *addrlen)'),
+  setsockopt: lib.func('int setsockopt(int fd, int level, int name, const void *val, uint32_t len)'),
+  getsockopt: lib.func('int getsockopt(int fd, int level, int name, void *val, _Inout_ uint32_t *len)'),
+  sendto: lib.func('intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)'),
+  recvfrom: lib.func('intptr_t recvfrom(int fd, void *buf, size_t len, int flags, void *addr, _Inout_ uint32_t *addrlen)'),
+  poll: lib.func('int poll(void *fds, unsigned long nfds, int timeout)'),
+  close: lib.func('int close(int fd)'),
+  setns: lib.func('int setns(int fd, int nstype)'),
+  unshare: lib.func('int unshare(int flags)'),
+  open: lib.func('int open(const char *path, int flags, uint32_t mode)'),
+  mount: lib.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data)'),
+  umount2: lib.func('int umount2(const char *target, int flags)'),
+  eventfd: lib.func('int eventfd(unsigned int initval, int flags)'),
+  write: lib.func('intptr_t write(int fd, const void *buf, size_t len)'),
+  read: lib.func('intptr_t read(int fd, void *buf, size_t len)'),
+  gettid: lib.func('int gettid()'),
+};
+
+export function errnoName(errno: number): string {
+  return ERRNO_NAMES[errno] ?? `E${errno}`;
+}
+
+/** The SysError for the errno of the call that just failed. */
+export function sysError(syscall: string, detail?: string): SysError {
+  const errno = koffi.errno();
+  return new SysError(syscall, errno, errnoName(errno), detail);
+}
+
+function check(syscall: string, ret: number | bigint, detail?: string): number {
+  const n = Number(ret);
+  if (n < 0) throw sysError(syscall, detail);
+  return n;
+}
+
+/**
+ * A test seam: when set, called before each wrapped syscall with its name; throwing from it
+ * simulates that call failing. Used by the fault-injection tests of namespace switching.
+ */
+export const faults: { before?: (syscall: string) => void } = {};
+
+const seam = (name: string) => faults.before?.(name);
+
+export const libc = {
+  socket(domain: number, type: number, protocol: number): number {
+    seam('socket');
+    return check('socket', c.socket(domain, type, protocol));
+  },
+  bind(fd: number, addr: Uint8Array): void {
+    check('bind', c.bind(fd, addr, addr.length));
+  },
+  getsockname(fd: number, addr: Uint8Array): number {
+    const len = [addr.length];
+    check('getsockname', c.getsockname(fd, addr, len));
+    return len[0]!;
+  },
+  setsockopt(fd: number, level: number, name: number, value: number): void {
+    const b = new Int32Array([value]);
+    check('setsockopt', c.setsockopt(fd, level, name, b, 4), `option ${name}`);
+  },
+  /** setsockopt that reports failure as its errno instead of throwing. */
+  trySetsockopt(fd: number, level: number, name: number, value: number): number {
+    const b = new Int32Array([value]);
+    return c.setsockopt(fd, level, name, b, 4) < 0 ? koffi.errno() : 0;
+  },
+  getsockoptInt(fd: number, level: number, name: number): number {
+    const b = new Int32Array(1);
+    check('getsockopt', c.getsockopt(fd, level, name, b, [4]), `option ${name}`);
+    return b[0]!;
+  },
+  /** sendto; returns bytes sent, or -errno for EAGAIN/EINTR/ENOBUFS-style soft failures. */
+  sendto(fd: number, buf: Uint8Array, len: number, flags: number, addr: Uint8Array): number {
+    const n = Number(c.sendto(fd, buf, len, flags, addr, addr.length));
+    return n < 0 ? -koffi.errno() : n;
+  },
+  /** recvfrom; returns the datagram length (with MSG_TRUNC, its full length) or -errno. */
+  recvfrom(fd: number, buf: Uint8Array, len: number, flags: number, addr: Uint8Array): number {
+    const n = Number(c.recvfrom(fd, buf, len, flags, addr, [addr.length]));
+    return n < 0 ? -koffi.errno() : n;
+  },
+  poll(fds: Uint8Array, nfds: number, timeout: number): number {
+    return check('poll', c.poll(fds, nfds, timeout));
+  },
+  close(fd: number): void {
+    seam('close');
+    check('close', c.close(fd));
+  },
+  setns(fd: number, nstype: number): void {
+    seam('setns');
+    check('setns', c.setns(fd, nstype));
+  },
+  unshare(flags: number): void {
+    seam('unshare');
+    check('unshare', c.unshare(flags));
+  },
+  open(path: string, flags: number, mode = 0): number {
+    seam('open');
+    return check('open', c.open(path, flags, mode), path);
+  },
+  mount(source: string | null, target: string, fstype: string | null, flags: number): void {
+    seam('mount');
+    check('mount', c.mount(source, target, fstype, flags, null), target);
+  },
+  umount2(target: string, flags: number): void {
+    seam('umount2');
+    check('umount2', c.umount2(target, flags), target);
+  },
+  eventfd(initval: number, flags: number): number {
+    return check('eventfd', c.eventfd(initval, flags));
+  },
+  write(fd: number, buf: Uint8Array): number {
+    return check('write', c.write(fd, buf, buf.length));
+  },
+  read(fd: number, buf: Uint8Array): number {
+    const n = Number(c.read(fd, buf, buf.length));
+    return n < 0 ? -koffi.errno() : n;
+  },
+  gettid(): number {
+    return c.gettid();
+  },
+};
+
+/** Path of koffi's entry point, for the poller worker to load the same module. */
+export const koffiEntry = (): string => createRequire(import.meta.url).resolve('koffi');

@@ -1,0 +1,184 @@
+/**
+ * Readiness waiting without blocking the event loop and without holding libuv threadpool threads.
+ *
+ * Netlink fds are not something libuv can watch for us (Node exposes no generic fd watcher, and
+ * net.Socket refuses netlink sockets). So one dedicated worker thread per process blocks in
+ * poll(2) over every fd anyone waits on, plus an eventfd used to hand it commands. When an fd
+ * becomes readable the worker posts its number to the main thread and stops watching it (one-shot,
+ * so a busy socket cannot make it spin); the main thread reads with non-blocking syscalls and
+ * re-arms when it wants more. Any number of idle sockets cost this one thread; the fs/dns
+ * threadpool is never touched. The worker is started on first use, is unref'd while nobody
+ * waits, and is told to quit on process exit (a thread blocked in poll would otherwise stall it).
+ */
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { RtnlError } from '../errors.js';
+import { EFD_CLOEXEC, EFD_NONBLOCK, POLLIN } from './constants.js';
+import { koffiEntry, libc } from './libc.js';
+
+// The worker's source: plain CommonJS, loaded with `eval`, so it works from src/ under tsx and
+// from dist/ alike. It uses its own koffi binding of poll/read.
+const WORKER_SOURCE = `
+const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
+const koffi = require(workerData.koffi);
+const lib = koffi.load('libc.so.6');
+const poll = lib.func('int poll(void *fds, unsigned long nfds, int timeout)');
+const read = lib.func('intptr_t read(int fd, void *buf, size_t len)');
+const { efd, flag, port } = workerData;
+const watched = new Map(); // fd -> [events, token]
+const tmp = Buffer.alloc(8);
+let pfd = Buffer.alloc(8 * 64);
+for (;;) {
+  const n = 1 + watched.size;
+  if (pfd.length < n * 8) pfd = Buffer.alloc(n * 16);
+  pfd.writeInt32LE(efd, 0); pfd.writeInt16LE(1, 4); pfd.writeInt16LE(0, 6);
+  const order = [];
+  let i = 1;
+  for (const [fd, w] of watched) {
+    pfd.writeInt32LE(fd, i * 8); pfd.writeInt16LE(w[0], i * 8 + 4); pfd.writeInt16LE(0, i * 8 + 6);
+    order.push(fd); i++;
+  }
+  const r = poll(pfd, n, -1);
+  if (Atomics.load(flag, 0) !== 0) break;
+  if (r < 0) continue;
+  if (pfd.readInt16LE(6) !== 0) {
+    read(efd, tmp, 8);
+    let m;
+    while ((m = receiveMessageOnPort(port))) {
+      for (const c of m.message) {
+        if (c[0] === 1) watched.set(c[1], [c[2], c[3]]);
+        else if (watched.get(c[1])?.[1] === c[3] || c[3] === -1) watched.delete(c[1]);
+      }
+    }
+  }
+  const ready = [];
+  for (let j = 0; j < order.length; j++) {
+    const re = pfd.readInt16LE((j + 1) * 8 + 6);
+    const w = watched.get(order[j]);
+    if (re !== 0 && w) { ready.push([order[j], re, w[1]]); watched.delete(order[j]); }
+  }
+  if (ready.length) parentPort.postMessage(ready);
+}
+`;
+
+interface Waiter {
+  token: number;
+  resolve: (revents: number) => void;
+  reject: (err: unknown) => void;
+  cleanup?: () => void;
+}
+
+/** Thrown into a wait that was cancelled by close() or an AbortSignal. */
+export class WaitCancelledError extends RtnlError {
+  constructor(reason = 'the wait was cancelled') {
+    super(reason, 'ABORT_ERR');
+  }
+}
+
+class Poller {
+  private worker: Worker | undefined;
+  private port: MessagePort | undefined;
+  private efd = -1;
+  private flag = new Int32Array(new SharedArrayBuffer(4));
+  private waiters = new Map<number, Waiter>();
+  private nextToken = 1;
+  private pending: Array<[number, number, number, number]> = [];
+  private wake = new Uint8Array(new BigUint64Array([1n]).buffer);
+  private flushQueued = false;
+
+  /** Whether the poller thread is running (for tests and diagnostics). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  private start(): void {
+    if (this.worker) return;
+    this.efd = libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { koffi: koffiEntry(), efd: this.efd, flag: this.flag, port: port2 },
+      transferList: [port2],
+      stdout: false,
+      stderr: false,
+    });
+    worker.on('message', (ready: Array<[number, number, number]>) => {
+      for (const [fd, revents, token] of ready) {
+        const w = this.waiters.get(fd);
+        if (!w || w.token !== token) continue;
+        this.waiters.delete(fd);
+        w.cleanup?.();
+        w.resolve(revents);
+      }
+      this.updateRef();
+    });
+    worker.on('error', (err) => {
+      for (const w of this.waiters.values()) w.reject(err);
+      this.waiters.clear();
+      this.worker = undefined;
+    });
+    worker.unref();
+    this.worker = worker;
+    process.once('exit', () => this.stop());
+  }
+
+  /** Tell the worker to quit (process exit). Synchronous. */
+  private stop(): void {
+    if (!this.worker) return;
+    Atomics.store(this.flag, 0, 1);
+    libc.write(this.efd, this.wake);
+  }
+
+  private send(cmd: [number, number, number, number]): void {
+    this.pending.push(cmd);
+    // Commands issued in the same tick share one wake-up of the worker.
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      const batch = this.pending;
+      this.pending = [];
+      this.port!.postMessage(batch);
+      libc.write(this.efd, this.wake);
+    });
+  }
+
+  private updateRef(): void {
+    if (!this.worker) return;
+    if (this.waiters.size > 0) this.worker.ref();
+    else this.worker.unref();
+  }
+
+  /** Resolve with poll revents when `fd` is ready for `events`; reject on cancel/abort. */
+  wait(fd: number, events = POLLIN, signal?: AbortSignal): Promise<number> {
+    if (signal?.aborted) return Promise.reject(new WaitCancelledError('aborted'));
+    this.start();
+    if (this.waiters.has(fd)) return Promise.reject(new RtnlError(`fd ${fd} already has a waiter`, 'EBUSY'));
+    const token = this.nextToken++;
+    return new Promise<number>((resolve, reject) => {
+      const w: Waiter = { token, resolve, reject };
+      if (signal) {
+        const onAbort = () => this.cancel(fd, new WaitCancelledError('aborted'));
+        signal.addEventListener('abort', onAbort, { once: true });
+        w.cleanup = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.waiters.set(fd, w);
+      this.send([1, fd, events, token]);
+      this.updateRef();
+    });
+  }
+
+  /** Stop waiting on `fd` (before it is closed). A pending wait is rejected. */
+  cancel(fd: number, reason: unknown = new WaitCancelledError('the socket was closed')): void {
+    const w = this.waiters.get(fd);
+    if (!w) return;
+    this.waiters.delete(fd);
+    w.cleanup?.();
+    this.send([0, fd, 0, w.token]);
+    this.updateRef();
+    w.reject(reason);
+  }
+}
+
+/** The process-wide poller. */
+export const poller = new Poller();

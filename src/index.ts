@@ -1,0 +1,19 @@
+/**
+ * rtnl: rtnetlink for Node.js in pure TypeScript. Configure and watch Linux networking by
+ * speaking netlink to the kernel directly: no shell-outs to `ip`, no native addon to compile.
+ *
+ * ```ts
+ * import { Rtnl } from 'rtnl';
+ * await using nl = await Rtnl.open();
+ * console.log(await nl.links.list());
+ * ```
+ */
+export { Rtnl, type OpenOptions } from './ops/client.js';
+export type { Link, LinkAddOptions, LinkSetOptions } from './ops/links.js';
+export type { KindOptions, BridgeOptions, VxlanOptions, MacvlanOptions, VlanOptions, BondOptions, VrfOptions } from './ops/link-kinds.js';
+export type { InterruptPolicy, RequestResult } from './ops/engine.js';
+export type { MonitorEvent, MonitorGroup, MonitorOptions } from './ops/monitor.js';
+export type { NetnsSpec } from './ffi/netns.js';
+export { RtnlError, NetlinkError, DumpInterruptedError, DecodeError, EncodeError, ValidationError, SysError, type ExtAck } from './errors.js';
+export { netns } from './ops/netns.js';
+export { sysctl } from './ops/sysctl.js';

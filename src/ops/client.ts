@@ -1,0 +1,142 @@
+/**
+ * Rtnl: a client bound to one network namespace, with the typed operations on top of the
+ * request engine.
+ */
+import { RtnlError } from '../errors.js';
+import { libc } from '../ffi/libc.js';
+import { openNetns, withNetnsFd, type NetnsSpec } from '../ffi/netns.js';
+import { NetlinkSocket, type SocketOptions } from '../ffi/socket.js';
+import { O_CLOEXEC, O_RDONLY } from '../ffi/constants.js';
+import { Addresses } from './addresses.js';
+import { Engine, type InterruptPolicy } from './engine.js';
+import { Links } from './links.js';
+import { monitor, type MonitorEvent, type MonitorGroup, type MonitorOptions } from './monitor.js';
+import { Neighbours } from './neighbours.js';
+import { Routes } from './routes.js';
+import { Rules } from './rules.js';
+import { check, netnsSpec } from './validate.js';
+
+export interface OpenOptions {
+  /** The namespace to work in: an `ip netns` name, or { path }, { pid }, { fd }. Default: the current one. */
+  netns?: NetnsSpec;
+  /** Receive buffer for the request socket (default 1 MiB). */
+  rcvbuf?: number;
+  /** What to do when a dump is interrupted by concurrent changes (default 'retry'). */
+  onInterrupted?: InterruptPolicy;
+  /** Called with warnings the kernel attaches to successful requests. Default: process.emitWarning. */
+  onWarning?: (message: string, request: string) => void;
+}
+
+// Last resort: a client that is garbage collected without close() still releases its fds.
+const registry = new FinalizationRegistry<{ sock: NetlinkSocket; nsFd: number }>((held) => {
+  try {
+    held.sock.close();
+  } catch {
+    /* already closed */
+  }
+  if (held.nsFd >= 0) {
+    try {
+      libc.close(held.nsFd);
+    } catch {
+      /* already closed */
+    }
+  }
+});
+
+/** Open a socket in the namespace `nsFd` (or the current one when -1), switching on this thread only. */
+export function openSocketIn(nsFd: number, opts: SocketOptions): NetlinkSocket {
+  return nsFd < 0 ? NetlinkSocket.open(opts) : withNetnsFd(nsFd, () => NetlinkSocket.open(opts));
+}
+
+export class Rtnl {
+  /** Links: `ip link`. */
+  readonly links: Links;
+  /** Addresses: `ip address`. */
+  readonly addresses: Addresses;
+  /** Routes: `ip route`. */
+  readonly routes: Routes;
+  /** Neighbours and bridge FDB entries: `ip neigh`, `bridge fdb`. */
+  readonly neighbours: Neighbours;
+  /** Policy routing rules: `ip rule`. */
+  readonly rules: Rules;
+  /** @internal */
+  readonly engine: Engine;
+  /** @internal An fd of this client's namespace (-1: the namespace the process was in at open). */
+  readonly nsFd: number;
+  /** @internal */
+  readonly options: OpenOptions;
+  private readonly token = {};
+
+  private constructor(engine: Engine, nsFd: number, options: OpenOptions) {
+    this.engine = engine;
+    this.nsFd = nsFd;
+    this.options = options;
+    this.links = new Links(this);
+    this.addresses = new Addresses(this);
+    this.routes = new Routes(this);
+    this.neighbours = new Neighbours(this);
+    this.rules = new Rules(this);
+    registry.register(this, { sock: engine.sock, nsFd }, this.token);
+  }
+
+  /**
+   * Open a client. With `netns`, its socket is created inside that namespace (the switch happens
+   * synchronously on this thread and is undone before open() returns).
+   *
+   * Equivalent to: ip [-n NETNS] ...
+   */
+  static async open(options: OpenOptions = {}): Promise<Rtnl> {
+    let nsFd = -1;
+    if (options.netns !== undefined) {
+      const spec = check(netnsSpec, options.netns, 'netns') as NetnsSpec;
+      const opened = openNetns(spec);
+      // Keep our own fd: the caller's { fd } may be closed after open() returns.
+      nsFd = opened.owned ? opened.fd : libc.open(`/proc/self/fd/${opened.fd}`, O_RDONLY | O_CLOEXEC);
+    }
+    let sock: NetlinkSocket;
+    try {
+      sock = openSocketIn(nsFd, { rcvbuf: options.rcvbuf });
+    } catch (err) {
+      if (nsFd >= 0) libc.close(nsFd);
+      throw err;
+    }
+    const warn = options.onWarning ?? ((message: string, request: string) => process.emitWarning(`${request}: ${message}`, 'RtnlWarning'));
+    return new Rtnl(new Engine(sock, warn), nsFd, options);
+  }
+
+  /**
+   * Watch for changes. Yields typed events until the signal aborts or the loop breaks.
+   *
+   * Equivalent to: ip monitor link address route
+   */
+  monitor(groups: MonitorGroup | MonitorGroup[], options: MonitorOptions = {}): AsyncIterable<MonitorEvent> {
+    if (this.engine.isClosed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
+    return monitor(this, Array.isArray(groups) ? groups : [groups], options);
+  }
+
+  /** Whether close() was called. */
+  get closed(): boolean {
+    return this.engine.isClosed;
+  }
+
+  /** Close the socket and the namespace fd. Pending requests reject. Idempotent. */
+  async close(): Promise<void> {
+    this.closeSync();
+  }
+
+  /** @internal */
+  closeSync(): void {
+    if (this.engine.isClosed) return;
+    registry.unregister(this.token);
+    this.engine.close();
+    if (this.nsFd >= 0) libc.close(this.nsFd);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.closeSync();
+  }
+
+  [Symbol.dispose](): void {
+    this.closeSync();
+  }
+}

@@ -1,0 +1,66 @@
+/** Helpers shared by the typed operations. */
+import * as C from '../codec/constants/index.js';
+import type { NetlinkMessage } from '../codec/nlmsg.js';
+import { NetlinkError } from '../errors.js';
+import { libc } from '../ffi/libc.js';
+import { openNetns, type NetnsSpec } from '../ffi/netns.js';
+import type { Rtnl } from './client.js';
+
+/** Address family numbers by the short names users pass. */
+export const FAMILY = { inet: C.AF_INET, inet6: C.AF_INET6, bridge: C.AF_BRIDGE, unspec: C.AF_UNSPEC } as const;
+export type FamilyName = 4 | 6 | 'inet' | 'inet6';
+export const familyNumber = (f: FamilyName | undefined): number =>
+  f === undefined ? C.AF_UNSPEC : f === 4 || f === 'inet' ? C.AF_INET : C.AF_INET6;
+export const familyName = (n: number): string =>
+  n === C.AF_INET ? 'inet' : n === C.AF_INET6 ? 'inet6' : n === C.AF_BRIDGE ? 'bridge' : n === C.AF_UNSPEC ? 'unspec' : String(n);
+
+/**
+ * Interface flag names in the order `ip` prints them. RUNNING is folded into NO-CARRIER as ip
+ * does: an interface that is UP but not RUNNING shows NO-CARRIER first.
+ */
+const IFF_ORDER: Array<[string, number]> = [
+  ['LOOPBACK', C.IFF_LOOPBACK], ['BROADCAST', C.IFF_BROADCAST], ['POINTOPOINT', C.IFF_POINTOPOINT],
+  ['MULTICAST', C.IFF_MULTICAST], ['NOARP', C.IFF_NOARP], ['ALLMULTI', C.IFF_ALLMULTI], ['PROMISC', C.IFF_PROMISC],
+  ['NOTRAILERS', C.IFF_NOTRAILERS], ['UP', C.IFF_UP], ['LOWER_UP', C.IFF_LOWER_UP], ['DORMANT', C.IFF_DORMANT],
+  ['MASTER', C.IFF_MASTER], ['SLAVE', C.IFF_SLAVE], ['DEBUG', C.IFF_DEBUG], ['DYNAMIC', C.IFF_DYNAMIC],
+  ['AUTOMEDIA', C.IFF_AUTOMEDIA], ['PORTSEL', C.IFF_PORTSEL], ['ECHO', C.IFF_ECHO],
+];
+
+export function linkFlagNames(flags: number): string[] {
+  const out: string[] = [];
+  if (flags & C.IFF_UP && !(flags & C.IFF_RUNNING)) out.push('NO-CARRIER');
+  let known = C.IFF_RUNNING;
+  for (const [name, bit] of IFF_ORDER) {
+    known |= bit;
+    if (flags & bit) out.push(name);
+  }
+  const rest = (flags & ~known) >>> 0;
+  if (rest) out.push(`0x${rest.toString(16)}`);
+  return out;
+}
+
+/** A namespace fd for IFLA_NET_NS_FD, closed by `release` after the kernel has answered. */
+export function netnsFdFor(spec: NetnsSpec): { fd: number; release: () => void } {
+  const { fd, owned } = openNetns(spec);
+  return { fd, release: () => (owned ? libc.close(fd) : undefined) };
+}
+
+/** True for a NetlinkError with one of these codes. */
+export const isCode = (err: unknown, ...codes: string[]): boolean => err instanceof NetlinkError && codes.includes(err.code);
+
+/** Shorthand for building a request message. */
+export function req(type: string, body: Record<string, unknown>, attrs: Record<string, unknown> = {}): NetlinkMessage {
+  return { type, header: {} as NetlinkMessage['header'], body, attrs };
+}
+
+/** Resolve a link name or index to an index (an index is returned as is). */
+export async function linkIndex(nl: Rtnl, ref: string | number): Promise<number> {
+  if (typeof ref === 'number') return ref;
+  return (await nl.links.get(ref)).index;
+}
+
+/** Drop keys whose value is undefined (the codec treats present keys as attributes to send). */
+export function defined<T extends Record<string, unknown>>(o: T): T {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}

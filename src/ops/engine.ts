@@ -1,0 +1,332 @@
+/**
+ * The request engine: moves codec messages to and from one NetlinkSocket.
+ *
+ * - Every request carries NLM_F_ACK and a fresh sequence number; replies are routed by sequence,
+ *   so many requests can be in flight on one socket (pipelining). Requests issued in the same
+ *   tick are sent together in one sendto(), in bounded batches, and their replies drained at once.
+ * - rtnetlink answers inside sendmsg and fills dumps inside recvmsg, so replies are read with
+ *   non-blocking syscalls on the main thread; only when nothing is queued yet does a read park
+ *   on the shared poller thread.
+ * - Dumps stream: messages are decoded one datagram at a time as the consumer pulls, so a
+ *   million-route table never sits in memory. NLM_F_DUMP_INTR on any message, DONE included, is
+ *   detected and handled by the `onInterrupted` policy.
+ * - Kernel errors become NetlinkError with the extended-ACK text and, from NLMSGERR_ATTR_OFFS,
+ *   the path of the attribute in our request that the kernel rejected.
+ */
+import { messages } from '../codec/messages.js';
+import type { NetlinkMessage } from '../codec/nlmsg.js';
+import { attrPathAt, Writer, type AttrMarks } from '../codec/writer.js';
+import { NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR } from '../codec/constants/index.js';
+import { ERRNO_NAMES } from '../errno.js';
+import { DumpInterruptedError, NetlinkError, RtnlError, type ExtAck } from '../errors.js';
+import type { NetlinkSocket } from '../ffi/socket.js';
+
+export type InterruptPolicy = 'retry' | 'partial' | 'throw';
+
+export interface RequestResult {
+  /** Reply messages before the ACK (for GET requests: the object). */
+  replies: NetlinkMessage[];
+  /** Extended-ACK data that came with a successful ACK (a kernel warning, a cookie). */
+  extack: ExtAck;
+}
+
+/** A partial dump result, when the policy is 'partial'. */
+export type DumpResult = NetlinkMessage[] & { interrupted?: boolean };
+
+interface Pending {
+  type: string;
+  marks: AttrMarks | undefined;
+  replies: NetlinkMessage[];
+  resolve: (r: RequestResult) => void;
+  reject: (e: unknown) => void;
+  dump?: DumpState;
+}
+
+interface DumpState {
+  queue: NetlinkMessage[];
+  done: boolean;
+  interrupted: boolean;
+  /** The consumer left: drop messages until DONE. */
+  discard?: boolean;
+  error?: unknown;
+}
+
+/** How many messages go into one sendto() at most. Their ACKs must fit the receive buffer. */
+const BATCH_MESSAGES = 128;
+const BATCH_BYTES = 64 * 1024;
+
+export type Warn = (message: string, request: string) => void;
+
+export class Engine {
+  private seq: number;
+  private readonly writer = new Writer(8192);
+  private readonly pending = new Map<number, Pending>();
+  private outbox: Array<{ bytes: Uint8Array; seq: number }> = [];
+  private flushQueued = false;
+  private dumpLock: Promise<void> = Promise.resolve();
+  private reading = false;
+  private closed = false;
+
+  constructor(readonly sock: NetlinkSocket, private readonly warn: Warn) {
+    this.seq = (Date.now() & 0x7fffffff) >>> 0;
+  }
+
+  private nextSeq(): number {
+    this.seq = (this.seq + 1) >>> 0;
+    if (this.seq === 0) this.seq = 1;
+    return this.seq;
+  }
+
+  private encode(msg: NetlinkMessage, flags: number, seq: number): { bytes: Uint8Array; marks: AttrMarks | undefined } {
+    const w = this.writer;
+    w.reset(true);
+    messages.encodeInto(w, { ...msg, header: { ...msg.header, flags: flags | NLM_F_REQUEST | NLM_F_ACK, seq, pid: 0 } as any });
+    return { bytes: w.finish(), marks: w.marks };
+  }
+
+  /** Send a request and resolve with its replies when the kernel ACKs it. */
+  request(msg: NetlinkMessage, flags = 0): Promise<RequestResult> {
+    this.assertOpen();
+    const seq = this.nextSeq();
+    const { bytes, marks } = this.encode(msg, flags, seq);
+    return new Promise<RequestResult>((resolve, reject) => {
+      this.pending.set(seq, { type: msg.type, marks, replies: [], resolve, reject });
+      this.enqueue(bytes, seq);
+    });
+  }
+
+  private enqueue(bytes: Uint8Array, seq: number): void {
+    this.outbox.push({ bytes, seq });
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushQueued = false;
+    while (this.outbox.length > 0 && !this.closed) {
+      let n = 0;
+      let size = 0;
+      while (n < this.outbox.length && n < BATCH_MESSAGES && (n === 0 || size + this.outbox[n]!.bytes.length <= BATCH_BYTES)) {
+        size += (this.outbox[n]!.bytes.length + 3) & ~3;
+        n++;
+      }
+      const batch = this.outbox.splice(0, n);
+      let buf: Uint8Array;
+      if (n === 1) buf = batch[0]!.bytes;
+      else {
+        buf = new Uint8Array(size);
+        let at = 0;
+        for (const b of batch) {
+          buf.set(b.bytes, at);
+          at += (b.bytes.length + 3) & ~3;
+        }
+      }
+      try {
+        this.sock.send(buf);
+      } catch (err) {
+        for (const b of batch) this.fail(b.seq, err);
+        continue;
+      }
+      this.drain();
+    }
+  }
+
+  private fail(seq: number, err: unknown): void {
+    const p = this.pending.get(seq);
+    if (!p) return;
+    this.pending.delete(seq);
+    if (p.dump) {
+      p.dump.error = err;
+      p.dump.done = true;
+      p.resolve({ replies: [], extack: {} });
+    } else p.reject(err);
+  }
+
+  /**
+   * Read whatever is queued, routing messages to their requests. Stops when the socket is empty,
+   * or (with `until`) as soon as `until()` holds, so an active dump is not pulled ahead of its
+   * consumer. Schedules a wait on the poller when requests are still outstanding.
+   */
+  private drain(until?: () => boolean): void {
+    if (this.reading) return;
+    this.reading = true;
+    try {
+      for (;;) {
+        if (until?.()) return;
+        let data: Uint8Array | null;
+        try {
+          data = this.sock.recv();
+        } catch (err) {
+          // ENOBUFS on a request socket means replies were lost: fail everything outstanding.
+          for (const seq of [...this.pending.keys()]) this.fail(seq, err);
+          return;
+        }
+        if (data === null) break;
+        messages.each(data, (m) => this.route(m));
+        if (!until && this.onlyDumpsPending()) return;
+      }
+    } finally {
+      this.reading = false;
+    }
+    if (this.pending.size > 0 && !this.onlyDumpsPending()) this.park();
+  }
+
+  private parked = false;
+  private park(): void {
+    if (this.parked || this.closed) return;
+    this.parked = true;
+    this.sock.waitReadable().then(
+      () => {
+        this.parked = false;
+        this.drain();
+      },
+      () => {
+        this.parked = false;
+      },
+    );
+  }
+
+  private onlyDumpsPending(): boolean {
+    for (const p of this.pending.values()) if (!p.dump) return false;
+    return true;
+  }
+
+  private route(m: NetlinkMessage): void {
+    const seq = m.header.seq;
+    const p = this.pending.get(seq);
+    if (!p) return; // stale: an abandoned dump's tail, or a reply nobody waits for
+    const d = p.dump;
+    if (d && m.header.flags & NLM_F_DUMP_INTR) d.interrupted = true;
+    if (m.header.type === NLMSG_ERROR) {
+      this.pending.delete(seq);
+      const error = m.body.error as number;
+      const extack = m.attrs as ExtAck;
+      if (error === 0) {
+        if (extack.msg) this.warn(extack.msg, p.type);
+        if (d) d.done = true;
+        p.resolve({ replies: p.replies, extack });
+        return;
+      }
+      const err = this.toError(-error, p, extack);
+      if (d) {
+        d.error = err;
+        d.done = true;
+        p.resolve({ replies: [], extack });
+      } else p.reject(err);
+      return;
+    }
+    if (m.header.type === NLMSG_DONE) {
+      if (!d) return;
+      this.pending.delete(seq);
+      const error = (m.body.error as number | undefined) ?? 0;
+      if (error < 0) d.error = this.toError(-error, p, m.attrs as ExtAck);
+      else if ((m.attrs as ExtAck).msg) this.warn((m.attrs as ExtAck).msg!, p.type);
+      d.done = true;
+      p.resolve({ replies: [], extack: m.attrs as ExtAck });
+      return;
+    }
+    if (d) {
+      if (!d.discard) d.queue.push(m);
+    } else p.replies.push(m);
+  }
+
+  private toError(errno: number, p: Pending, extack: ExtAck): NetlinkError {
+    const code = ERRNO_NAMES[errno] ?? `E${errno}`;
+    const path = extack.offs !== undefined && p.marks ? attrPathAt(p.marks, extack.offs) : undefined;
+    return new NetlinkError(errno, code, p.type, extack, path);
+  }
+
+  /**
+   * Stream a dump. Yields each reply message; ends at NLMSG_DONE. If the kernel flagged the dump
+   * as interrupted, the stream ends by throwing DumpInterruptedError unless `onInterrupted` is
+   * 'partial', in which case `state.interrupted` is set.
+   */
+  async *dumpStream(msg: NetlinkMessage, opts: { signal?: AbortSignal; onInterrupted?: InterruptPolicy; state?: { interrupted: boolean } } = {}): AsyncGenerator<NetlinkMessage, void, undefined> {
+    this.assertOpen();
+    // One dump at a time per socket (the kernel refuses a second with EBUSY).
+    let release!: () => void;
+    const previous = this.dumpLock;
+    this.dumpLock = new Promise<void>((r) => (release = r));
+    await previous;
+    const seq = this.nextSeq();
+    const d: DumpState = { queue: [], done: false, interrupted: false };
+    try {
+      const { bytes, marks } = this.encode(msg, NLM_F_DUMP, seq);
+      this.pending.set(seq, { type: msg.type, marks, replies: [], resolve: () => {}, reject: () => {}, dump: d });
+      this.sock.send(bytes);
+      for (;;) {
+        opts.signal?.throwIfAborted();
+        if (d.queue.length > 0) {
+          const batch = d.queue;
+          d.queue = [];
+          for (const m of batch) yield m;
+          continue;
+        }
+        if (d.done) break;
+        this.drain(() => d.queue.length > 0 || d.done);
+        if (d.queue.length === 0 && !d.done) {
+          if (this.closed) throw new RtnlError('the client was closed during a dump', 'ERR_RTNL_CLOSED');
+          await this.sock.waitReadable(opts.signal);
+        }
+      }
+      if (d.error) throw d.error;
+      if (d.interrupted) {
+        if (opts.state) opts.state.interrupted = true;
+        if (opts.onInterrupted !== 'partial') throw new DumpInterruptedError(msg.type, [], 1);
+      }
+    } finally {
+      if (!d.done && !this.closed) {
+        // Abandoned mid-dump: read and discard the rest, so the next dump on this socket is not
+        // refused with EBUSY. The kernel only produces more as we read, so this is bounded.
+        d.discard = true;
+        d.queue.length = 0;
+        try {
+          while (!d.done && !this.closed) {
+            this.drain(() => d.done);
+            if (!d.done) await this.sock.waitReadable();
+          }
+        } catch {
+          /* closed meanwhile */
+        }
+      }
+      this.pending.delete(seq);
+      release();
+    }
+  }
+
+  /** Collect a whole dump, applying the interruption policy (retry: up to `retries` times). */
+  async dump(msg: NetlinkMessage, opts: { signal?: AbortSignal; onInterrupted?: InterruptPolicy; retries?: number } = {}): Promise<DumpResult> {
+    const policy = opts.onInterrupted ?? 'retry';
+    const attempts = policy === 'retry' ? (opts.retries ?? 5) + 1 : 1;
+    let last: NetlinkMessage[] = [];
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const state = { interrupted: false };
+      const out: DumpResult = [];
+      for await (const m of this.dumpStream(msg, { signal: opts.signal, onInterrupted: 'partial', state })) out.push(m);
+      if (!state.interrupted) return out;
+      last = out;
+      if (policy === 'partial') {
+        out.interrupted = true;
+        return out;
+      }
+    }
+    throw new DumpInterruptedError(msg.type, last, attempts);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const err = new RtnlError('the client was closed', 'ERR_RTNL_CLOSED');
+    for (const seq of [...this.pending.keys()]) this.fail(seq, err);
+    this.sock.close();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
+  }
+}

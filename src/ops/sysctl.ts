@@ -1,0 +1,50 @@
+/**
+ * sysctl under /proc/sys, optionally inside another network namespace. /proc/sys/net resolves
+ * against the namespace of the thread that opens the file, so the switch, the synchronous read or
+ * write, and the switch back all happen on this thread.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
+import { runInNetnsSync, type NetnsSpec } from '../ffi/netns.js';
+import { check, netnsSpec } from './validate.js';
+
+const key = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((k) => !k.startsWith('/') && !k.split(/[./]/).some((p) => p === '' || p === '..' || p === '.'), "must be a relative key like net.ipv4.ip_forward, without '..' or an absolute path")
+  .refine((k) => /^[A-Za-z0-9_.\/:-]+$/.test(k), 'must be letters, digits, and . / _ - :');
+
+const value = z.string().max(4096).refine((v) => !v.includes('\0'), 'must not contain NUL');
+
+/** Key to path: dots separate components unless the key uses slashes (for names with dots). */
+function pathOf(k: string): string {
+  return `/proc/sys/${k.includes('/') ? k : k.replace(/\./g, '/')}`;
+}
+
+function inNs<T>(spec: NetnsSpec | undefined, fn: () => T): T {
+  return spec === undefined ? fn() : runInNetnsSync(check(netnsSpec, spec, 'netns') as NetnsSpec, fn);
+}
+
+export const sysctl = {
+  /**
+   * Read a sysctl.
+   *
+   * Equivalent to: [ip netns exec NS] sysctl -n KEY
+   */
+  async get(k: string, opts: { netns?: NetnsSpec } = {}): Promise<string> {
+    const path = pathOf(check(key, k, 'key'));
+    return inNs(opts.netns, () => readFileSync(path, 'utf8').trim());
+  },
+
+  /**
+   * Write a sysctl.
+   *
+   * Equivalent to: [ip netns exec NS] sysctl -w KEY=VALUE
+   */
+  async set(k: string, v: string | number, opts: { netns?: NetnsSpec } = {}): Promise<void> {
+    const path = pathOf(check(key, k, 'key'));
+    const val = check(value, String(v), 'value');
+    inNs(opts.netns, () => writeFileSync(path, val));
+  },
+};

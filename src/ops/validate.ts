@@ -1,0 +1,109 @@
+/**
+ * Input validation (zod). Every op checks its input here before anything is encoded or sent,
+ * and a rejection is a ValidationError naming the field and the value.
+ */
+import { z } from 'zod';
+import { parseIPv4, parseIPv6 } from '../codec/ip.js';
+import { ValidationError } from '../errors.js';
+
+const utf8Length = (s: string) => Buffer.byteLength(s, 'utf8');
+
+/** An interface name as the kernel accepts it: 1-15 bytes, not '.' or '..', no '/', ':', NUL or whitespace. */
+export const ifname = z
+  .string()
+  .refine((s) => utf8Length(s) >= 1 && utf8Length(s) <= 15, 'must be 1 to 15 bytes')
+  .refine((s) => s !== '.' && s !== '..', "must not be '.' or '..'")
+  .refine((s) => !/[/:\s\0]/.test(s), "must not contain '/', ':', NUL or whitespace");
+
+/** An interface by name or by index. */
+export const linkRef = z.union([ifname, z.number().int().positive().max(0x7fffffff)]);
+
+export const u32 = z.number().int().min(0).max(0xffffffff);
+export const u16 = z.number().int().min(0).max(0xffff);
+export const u8 = z.number().int().min(0).max(0xff);
+
+export const mtu = z.number().int().min(1).max(65536);
+
+export const mac = z
+  .string()
+  .regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/, 'must be a MAC address like 02:00:00:00:00:01')
+  .transform((s) => s.toLowerCase());
+
+export const ipv4 = z.string().refine((s) => parseIPv4(s) !== undefined, 'must be an IPv4 address');
+export const ipv6 = z.string().refine((s) => parseIPv6(s) !== undefined, 'must be an IPv6 address');
+export const ip = z.string().refine((s) => (s.includes(':') ? parseIPv6(s) : parseIPv4(s)) !== undefined, 'must be an IPv4 or IPv6 address');
+
+export interface Prefix {
+  family: 4 | 6;
+  address: string;
+  prefixLen: number;
+}
+
+/** 'ADDR' or 'ADDR/LEN'; without a length, the full host length. */
+export function parsePrefix(s: string): Prefix | undefined {
+  const slash = s.indexOf('/');
+  const addr = slash < 0 ? s : s.slice(0, slash);
+  const family = addr.includes(':') ? 6 : 4;
+  const bytes = family === 6 ? parseIPv6(addr) : parseIPv4(addr);
+  if (!bytes) return undefined;
+  const max = family === 6 ? 128 : 32;
+  let prefixLen = max;
+  if (slash >= 0) {
+    const len = s.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(len)) return undefined;
+    prefixLen = Number(len);
+    if (prefixLen > max) return undefined;
+  }
+  return { family, address: addr, prefixLen };
+}
+
+export const prefix = z.string().transform((s, ctx) => {
+  const p = parsePrefix(s);
+  if (!p) {
+    ctx.addIssue({ code: 'custom', message: 'must be an address with an optional /prefix-length (IPv4 up to /32, IPv6 up to /128)' });
+    return z.NEVER;
+  }
+  return p;
+});
+
+/** A routing table: a number 1..2^32-1, or 'main', 'local', 'default'. */
+export const table = z.union([
+  z.number().int().min(1).max(0xffffffff),
+  z.enum(['main', 'local', 'default']).transform((n) => ({ main: 254, local: 255, default: 253 })[n]),
+]);
+
+export const vxlanId = z.number().int().min(0).max(0xffffff);
+export const port = z.number().int().min(1).max(65535);
+
+/** A namespace name, as `ip netns` stores it: one path component. */
+export const netnsName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,255}$/, "must be letters, digits, '.', '_' or '-'")
+  .refine((s) => s !== '.' && s !== '..', "must not be '.' or '..'");
+
+export const netnsSpec = z.union([
+  netnsName,
+  z.object({ name: netnsName }).strict(),
+  z.object({ path: z.string().min(1).refine((p) => !p.includes('\0'), 'must not contain NUL') }).strict(),
+  z.object({ pid: z.number().int().positive() }).strict(),
+  z.object({ fd: z.number().int().min(0) }).strict(),
+]);
+
+/** Parse with a schema; on failure, throw ValidationError naming the first bad field. */
+export function check<S extends z.ZodType>(schema: S, value: unknown, field: string): z.output<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const path = [field, ...issue.path.map(String)].filter(Boolean).join('.');
+  const keys = issue.code === 'unrecognized_keys' ? ` (${(issue as { keys: string[] }).keys.join(', ')})` : '';
+  let bad: unknown = value;
+  for (const p of issue.path) bad = bad && typeof bad === 'object' ? (bad as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined;
+  throw new ValidationError(path, `${issue.message}${keys}; got ${describe(bad)}`, bad);
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  if (typeof v === 'bigint') return `${v}n`;
+  return typeof v;
+}

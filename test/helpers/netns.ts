@@ -1,0 +1,86 @@
+/**
+ * Live-test helpers. Each live test runs in a fresh namespace `rtnl-t-<random>` that it always
+ * deletes, and cross-checks with `ip -j -d -n NS`. Nothing here touches the host namespace.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { TestContext } from 'node:test';
+import { netns, Rtnl } from '../../src/index.js';
+
+export const isRoot = process.getuid?.() === 0;
+
+/** Skip reason for live tests when not root, else undefined. */
+export const needsRoot = isRoot ? undefined : 'live tests need root (CAP_NET_ADMIN and CAP_SYS_ADMIN)';
+
+export const testNsName = (tag = 't') => `rtnl-${tag}-${randomBytes(4).toString('hex')}`;
+
+/** Create a namespace, open a client in it, run fn, and always close and delete both. */
+export async function withTestNetns<T>(fn: (ns: string, nl: Rtnl) => Promise<T>): Promise<T> {
+  const ns = testNsName();
+  await netns.create(ns);
+  let nl: Rtnl | undefined;
+  try {
+    nl = await Rtnl.open({ netns: ns });
+    return await fn(ns, nl);
+  } finally {
+    await nl?.close();
+    await netns.delete(ns, { ifExists: true });
+  }
+}
+
+/** Several namespaces at once. */
+export async function withTestNetnses<T>(count: number, fn: (names: string[], clients: Rtnl[]) => Promise<T>): Promise<T> {
+  const names: string[] = [];
+  const clients: Rtnl[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const ns = testNsName();
+      await netns.create(ns);
+      names.push(ns);
+      clients.push(await Rtnl.open({ netns: ns }));
+    }
+    return await fn(names, clients);
+  } finally {
+    for (const c of clients) await c.close();
+    for (const ns of names) await netns.delete(ns, { ifExists: true });
+  }
+}
+
+/** Run `ip -j [-d] -n NS ARGS...` and parse its JSON. */
+export function ipJson(ns: string | undefined, ...args: string[]): any {
+  const out = execFileSync('ip', [...(ns ? ['-n', ns] : []), '-j', '-d', ...args], { encoding: 'utf8' });
+  return out.trim() ? JSON.parse(out) : [];
+}
+
+/** Run `ip` (for setup the test is not about); throws with ip's stderr on failure. */
+export function ip(...args: string[]): string {
+  return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Whether this kernel can create a link of `kind` (probed in a throwaway namespace). */
+const kindCache = new Map<string, boolean>();
+export async function kernelHasKind(kind: string): Promise<boolean> {
+  if (kindCache.has(kind)) return kindCache.get(kind)!;
+  const ok = await withTestNetns(async (_ns, nl) => {
+    try {
+      await nl.links.add({ name: 'probe0', kind });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  kindCache.set(kind, ok);
+  return ok;
+}
+
+/** Skip the test with the reason printed when the kernel lacks `kind`. */
+export async function skipWithoutKind(t: TestContext, kind: string): Promise<boolean> {
+  if (await kernelHasKind(kind)) return false;
+  t.skip(`this kernel cannot create ${kind} links`);
+  return true;
+}
+
+/** Open fds of this process (for leak checks). */
+export function openFds(): number {
+  return execFileSync('ls', [`/proc/${process.pid}/fd`], { encoding: 'utf8' }).split('\n').filter(Boolean).length;
+}
