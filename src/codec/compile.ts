@@ -564,7 +564,8 @@ export function compileSet(def: AttrSetDef): CompiledSet {
     if (!raw || typeof raw !== 'object' || !(raw.bytes instanceof Uint8Array) || !Number.isInteger(raw.type)) {
       throw new EncodeError('expected { type, flags, bytes }', join(path, '$unknown'));
     }
-    const at = w.beginAttr((raw.type & NLA_TYPE_MASK) | (raw.flags ?? 0), String(raw.type));
+    // Name it by its declared key when it is a known attribute kept raw (e.g. of the wrong size).
+    const at = w.beginAttr((raw.type & NLA_TYPE_MASK) | (raw.flags ?? 0), byType[raw.type & NLA_TYPE_MASK]?.key ?? String(raw.type));
     w.bytes(raw.bytes);
     w.endAttr(at);
   };

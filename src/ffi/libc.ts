@@ -12,7 +12,13 @@ import { SysError } from '../errors.js';
 
 const lib = koffi.load('libc.so.6');
 
+const iovec = koffi.struct('rtnl_iovec', { base: 'void *', len: 'size_t' });
+const msghdr = koffi.struct('rtnl_msghdr', {
+  name: 'void *', namelen: 'uint32_t', iov: koffi.pointer(iovec), iovlen: 'size_t', control: 'void *', controllen: 'size_t', flags: 'int',
+});
+
 const c = {
+  recvmsg: lib.func('recvmsg', 'intptr_t', ['int', koffi.inout(koffi.pointer(msghdr)), 'int']),
   socket: lib.func('int socket(int domain, int type, int protocol)'),
   bind: lib.func('int bind(int fd, const void *addr, uint32_t addrlen)'),
   getsockname: lib.func('int getsockname(int fd, void *addr, _Inout_ uint32_t *addrlen)'),
@@ -92,6 +98,17 @@ export const libc = {
   /** recvfrom; returns the datagram length (with MSG_TRUNC, its full length) or -errno. */
   recvfrom(fd: number, buf: Uint8Array, len: number, flags: number, addr: Uint8Array): number {
     const n = Number(c.recvfrom(fd, buf, len, flags, addr, [addr.length]));
+    return n < 0 ? -koffi.errno() : n;
+  },
+  /**
+   * recvmsg with one iovec and a control buffer; returns the length (or -errno) and sets
+   * `out.controllen` / `out.flags` as the kernel left them.
+   */
+  recvmsg(fd: number, buf: Uint8Array, flags: number, addr: Uint8Array, control: Uint8Array, out: { controllen: number; flags: number }): number {
+    const hdr = { name: addr, namelen: addr.length, iov: [{ base: buf, len: buf.length }], iovlen: 1, control, controllen: control.length, flags: 0 };
+    const n = Number(c.recvmsg(fd, hdr, flags));
+    out.controllen = Number(hdr.controllen);
+    out.flags = hdr.flags;
     return n < 0 ? -koffi.errno() : n;
   },
   poll(fds: Uint8Array, nfds: number, timeout: number): number {

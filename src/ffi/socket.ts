@@ -45,6 +45,11 @@ export interface SocketOptions {
   listenAllNsid?: boolean;
   /** Turn off GET_STRICT_CHK (on by default). */
   strict?: boolean;
+  /**
+   * Largest datagram to accept (default: no limit; the buffer grows to fit). A larger one is
+   * consumed and reported with TruncatedError, never silently cut short.
+   */
+  maxDatagram?: number;
 }
 
 /** A datagram larger than our buffer could not be read whole. Never silent. */
@@ -62,6 +67,10 @@ export class NetlinkSocket {
   private readonly addr = new Uint8Array(12);
   private readonly kernel: Uint8Array;
   private closed = false;
+  /** With listenAllNsid: the nsid the last datagram came from (undefined: this namespace). */
+  lastNsid: number | undefined;
+  private control: Uint8Array | undefined;
+  private maxDatagram: number | undefined;
   /** Datagrams dropped because their sender was not the kernel. */
   spoofedDropped = 0;
   /** Whether the kernel confirmed each profile option (for diagnostics). */
@@ -94,7 +103,13 @@ export class NetlinkSocket {
       for (const g of opts.groups ?? []) libc.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g);
       if (opts.listenAllNsid) libc.setsockopt(fd, SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, 1);
       const actual = libc.getsockoptInt(fd, SOL_SOCKET, SO_RCVBUF);
-      return new NetlinkSocket(fd, port, { extAck, capAck, strict, rcvbuf: actual });
+      const sock = new NetlinkSocket(fd, port, { extAck, capAck, strict, rcvbuf: actual });
+      if (opts.listenAllNsid) sock.control = new Uint8Array(64);
+      if (opts.maxDatagram !== undefined) {
+        sock.maxDatagram = opts.maxDatagram;
+        sock.buf = new Uint8Array(opts.maxDatagram);
+      }
+      return sock;
     } catch (err) {
       libc.close(fd);
       throw err;
@@ -142,8 +157,11 @@ export class NetlinkSocket {
         if (errno === EINTR) continue;
         throw new SysError('recvfrom', errno, errnoName(errno), errno === ENOBUFS ? 'the receive buffer overflowed; messages were lost' : undefined);
       }
-      if (size > this.buf.length) this.buf = new Uint8Array(Math.max(size, RECV_FLOOR) + 4096);
-      const n = libc.recvfrom(this.fd, this.buf, this.buf.length, MSG_TRUNC | MSG_DONTWAIT, this.addr);
+      if (size > this.buf.length) {
+        const want = Math.max(size, RECV_FLOOR) + 4096;
+        this.buf = new Uint8Array(this.maxDatagram ? Math.min(want, this.maxDatagram) : want);
+      }
+      const n = this.control ? this.recvWithNsid() : libc.recvfrom(this.fd, this.buf, this.buf.length, MSG_TRUNC | MSG_DONTWAIT, this.addr);
       if (n < 0) {
         const errno = -n;
         if (errno === EAGAIN) return null;
@@ -158,6 +176,24 @@ export class NetlinkSocket {
       }
       return this.buf.subarray(0, n);
     }
+  }
+
+  /** recvmsg with a control buffer, to read the NETLINK_LISTEN_ALL_NSID nsid of the datagram. */
+  private recvWithNsid(): number {
+    const out = { controllen: 0, flags: 0 };
+    const n = libc.recvmsg(this.fd, this.buf, MSG_TRUNC | MSG_DONTWAIT, this.addr, this.control!, out);
+    this.lastNsid = undefined;
+    const v = new DataView(this.control!.buffer);
+    // struct cmsghdr on LP64: size_t cmsg_len, int cmsg_level, int cmsg_type, then data.
+    for (let at = 0; at + 16 <= out.controllen; ) {
+      const len = Number(v.getBigUint64(at, true));
+      if (len < 16) break;
+      if (v.getInt32(at + 8, true) === SOL_NETLINK && v.getInt32(at + 12, true) === NETLINK_LISTEN_ALL_NSID && len >= 20) {
+        this.lastNsid = v.getInt32(at + 16, true);
+      }
+      at += (len + 7) & ~7;
+    }
+    return n;
   }
 
   /** Resolve when a datagram is queued. close() or the signal ends the wait promptly. */

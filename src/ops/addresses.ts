@@ -1,6 +1,251 @@
-/** PLACEHOLDER: in progress. */
+/** Addresses: list, add, replace, delete and flush IPv4 and IPv6 addresses. */
+import { z } from 'zod';
+import * as C from '../codec/constants/index.js';
+import { parseIPv4, formatIPv4 } from '../codec/ip.js';
+import type { NetlinkMessage } from '../codec/nlmsg.js';
+import type { AddressAttrs, IfAddrMsg } from '../codec/rtnl/address.js';
+import { ValidationError } from '../errors.js';
 import type { Rtnl } from './client.js';
+import { defined, isCode, linkIndex, req } from './common.js';
+import { addressFlagNames, nameOf, numberOf, SCOPE_ALIASES, SCOPE_NAMES, SETTABLE_ADDRESS_FLAGS } from './names.js';
+import { check, family, ipv4, lifetime, linkRef, prefix, scope, u32, type Prefix } from './validate.js';
+
+const FOREVER = 0xffffffff;
+
+/** An address as rtnl reports it. `attrs` holds every decoded IFA attribute. */
+export interface Address {
+  family: 4 | 6;
+  /** The interface index. */
+  index: number;
+  /** The interface's own address (IFA_LOCAL, else IFA_ADDRESS): what `ip -j` prints as `local`. */
+  address: string;
+  prefixLen: number;
+  /** IFA_LOCAL, when present. */
+  local?: string;
+  /** The other end of a point-to-point link: IFA_ADDRESS when it differs from IFA_LOCAL. */
+  peer?: string;
+  broadcast?: string;
+  label?: string;
+  /** 'global', 'site', 'link', 'host', 'nowhere' (or the number as text). */
+  scope: string;
+  /** ip's words: 'secondary' (IPv4) / 'temporary' (IPv6), 'nodad', 'tentative', 'permanent', 'noprefixroute', ... */
+  flags: string[];
+  /** Seconds, or 'forever'. */
+  validLft: number | 'forever';
+  preferredLft: number | 'forever';
+  /** IFA_RT_PRIORITY: the metric of the prefix route. */
+  metric?: number;
+  header: IfAddrMsg;
+  attrs: AddressAttrs;
+}
+
+/** Options for addresses.add() and replace(). */
+export interface AddressOptions {
+  /** IPv4 broadcast address; '+' sets the host bits, '-' clears them (ip's `brd +` and `brd -`). */
+  broadcast?: string;
+  /** IPv4 label, such as 'eth0:1'. */
+  label?: string;
+  scope?: 'global' | 'universe' | 'site' | 'link' | 'host' | 'nowhere' | number;
+  /** Seconds or 'forever' (the default). */
+  validLft?: number | 'forever';
+  /** Seconds or 'forever'; defaults to validLft. Must not exceed it. */
+  preferredLft?: number | 'forever';
+  /** 'nodad', 'noprefixroute', 'home', 'mngtmpaddr', 'optimistic', 'autojoin', or IFA_F_* numbers. */
+  flags?: Array<'nodad' | 'noprefixroute' | 'home' | 'mngtmpaddr' | 'optimistic' | 'autojoin' | number>;
+  /** Point-to-point peer: 'ADDR' or 'ADDR/LEN' (the length then becomes the prefix length). */
+  peer?: string;
+  /** IFA_RT_PRIORITY: the metric of the prefix route the kernel adds. */
+  metric?: number;
+}
+
+export interface AddressListFilter {
+  /** Only this interface (name or index). */
+  link?: string | number;
+  family?: 4 | 6 | 'inet' | 'inet6';
+}
+
+const optionsSchema = z
+  .object({
+    broadcast: z.union([z.literal('+'), z.literal('-'), ipv4]).optional(),
+    label: z
+      .string()
+      .refine((s) => Buffer.byteLength(s) >= 1 && Buffer.byteLength(s) <= 15, 'must be 1 to 15 bytes')
+      .refine((s) => !s.includes('\0'), 'must not contain NUL')
+      .optional(),
+    scope: scope.optional(),
+    validLft: lifetime.optional(),
+    preferredLft: lifetime.optional(),
+    flags: z.array(z.union([z.enum(Object.keys(SETTABLE_ADDRESS_FLAGS) as [string, ...string[]]), u32])).optional(),
+    peer: prefix.optional(),
+    metric: u32.optional(),
+  })
+  .strict();
+
+const listSchema = z.object({ link: linkRef.optional(), family: family.optional() }).strict();
+const flushSchema = z.object({ family: family.optional() }).strict();
+const deleteOptsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
+
+const af = (f: 4 | 6) => (f === 4 ? C.AF_INET : C.AF_INET6);
+
+export function toAddress(m: NetlinkMessage): Address {
+  const h = m.body as IfAddrMsg;
+  const a = m.attrs as AddressAttrs;
+  const fam = h.family === C.AF_INET6 ? 6 : 4;
+  const flags = a.flags ?? h.flags ?? 0;
+  const ci = a.cacheinfo;
+  const life = (v: number | undefined): number | 'forever' => (v === undefined || v === FOREVER ? 'forever' : v);
+  const out: Address = {
+    family: fam,
+    index: h.index ?? 0,
+    address: a.local ?? a.address ?? '',
+    prefixLen: h.prefixLen ?? 0,
+    scope: nameOf(SCOPE_NAMES, h.scope ?? 0),
+    flags: addressFlagNames(flags, h.family ?? 0),
+    validLft: life(ci?.valid),
+    preferredLft: life(ci?.prefered),
+    header: h,
+    attrs: a,
+  };
+  if (a.local !== undefined) out.local = a.local;
+  if (a.local !== undefined && a.address !== undefined && a.address !== a.local) out.peer = a.address;
+  if (a.broadcast !== undefined) out.broadcast = a.broadcast;
+  if (a.label !== undefined) out.label = a.label;
+  if (a.rtPriority !== undefined) out.metric = a.rtPriority;
+  return out;
+}
+
+/** ip's `brd +` / `brd -`: the address with its host bits set or cleared (only for /30 and shorter). */
+function computedBroadcast(p: Prefix, how: '+' | '-'): string | undefined {
+  if (p.prefixLen > 30) return undefined;
+  const b = parseIPv4(p.address)!;
+  const n = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+  const host = p.prefixLen === 0 ? 0xffffffff : (0xffffffff >>> p.prefixLen) >>> 0;
+  const v = (how === '+' ? n | host : n & ~host) >>> 0;
+  return formatIPv4(new Uint8Array([v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]));
+}
 
 export class Addresses {
   constructor(private readonly nl: Rtnl) {}
+
+  /**
+   * List addresses, optionally of one interface and one family (filtered in the kernel).
+   *
+   * Equivalent to: ip [-4|-6] address show [dev DEV]
+   */
+  async list(filter: AddressListFilter = {}): Promise<Address[]> {
+    const f = check(listSchema, filter, 'filter');
+    const index = f.link === undefined ? 0 : await linkIndex(this.nl, f.link);
+    const body = { family: f.family === undefined ? C.AF_UNSPEC : af(f.family), index };
+    const msgs = await this.nl.engine.dump(req('RTM_GETADDR', body), { onInterrupted: this.nl.options.onInterrupted });
+    return msgs.filter((m) => m.type === 'RTM_NEWADDR').map(toAddress);
+  }
+
+  /**
+   * Add an address. An existing one raises NetlinkError 'EEXIST'.
+   *
+   * Equivalent to: ip address add ADDR/LEN [peer P] [broadcast B|+] [label L] [scope S]
+   *   [valid_lft N] [preferred_lft N] [metric N] [nodad] [noprefixroute] ... dev DEV
+   */
+  async add(link: string | number, address: string, options: AddressOptions = {}): Promise<void> {
+    const msg = await this.build(link, address, options);
+    await this.nl.engine.request(msg, C.NLM_F_CREATE | C.NLM_F_EXCL);
+  }
+
+  /**
+   * Add an address, or update the one that exists (its lifetimes, flags, metric).
+   *
+   * Equivalent to: ip address replace ADDR/LEN [options] dev DEV
+   */
+  async replace(link: string | number, address: string, options: AddressOptions = {}): Promise<void> {
+    const msg = await this.build(link, address, options);
+    await this.nl.engine.request(msg, C.NLM_F_CREATE | C.NLM_F_REPLACE);
+  }
+
+  /**
+   * Delete an address. With `ifExists: true`, a missing address is not an error (returns false).
+   *
+   * Equivalent to: ip address del ADDR/LEN dev DEV
+   */
+  async delete(link: string | number, address: string, opts: { ifExists?: boolean } = {}): Promise<boolean> {
+    const ref = check(linkRef, link, 'link');
+    const p = check(prefix, address, 'address');
+    const o = check(deleteOptsSchema, opts, 'options');
+    const index = await linkIndex(this.nl, ref);
+    const body = { family: af(p.family), prefixLen: p.prefixLen, index };
+    try {
+      await this.nl.engine.request(req('RTM_DELADDR', body, { local: p.address, address: p.address }));
+      return true;
+    } catch (err) {
+      if (o.ifExists && isCode(err, 'EADDRNOTAVAIL')) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Delete every address of an interface (of one family if given). Returns how many went.
+   *
+   * Equivalent to: ip [-4|-6] address flush dev DEV
+   */
+  async flush(link: string | number, filter: { family?: 4 | 6 | 'inet' | 'inet6' } = {}): Promise<number> {
+    const ref = check(linkRef, link, 'link');
+    const f = check(flushSchema, filter, 'filter');
+    const index = await linkIndex(this.nl, ref);
+    const all = await this.list({ link: index, family: f.family });
+    // Secondaries first: deleting an IPv4 primary takes its secondaries with it.
+    all.sort((x, y) => Number(y.flags.includes('secondary')) - Number(x.flags.includes('secondary')));
+    const results = await Promise.allSettled(
+      all.map((a) => {
+        const attrs: AddressAttrs = { address: a.attrs.address ?? a.address };
+        if (a.local !== undefined) attrs.local = a.local;
+        const body = { family: a.header.family, prefixLen: a.prefixLen, index };
+        return this.nl.engine.request(req('RTM_DELADDR', body, attrs));
+      }),
+    );
+    let n = 0;
+    for (const r of results) {
+      if (r.status === 'fulfilled') n++;
+      else if (!isCode(r.reason, 'EADDRNOTAVAIL')) throw r.reason;
+    }
+    return n;
+  }
+
+  private async build(link: string | number, address: string, options: AddressOptions): Promise<NetlinkMessage> {
+    const ref = check(linkRef, link, 'link');
+    const p = check(prefix, address, 'address');
+    const o = check(optionsSchema, options, 'options');
+    const fam = af(p.family);
+    const ip4 = p.family === 4;
+    if (o.peer && o.peer.family !== p.family) {
+      throw new ValidationError('options.peer', `is IPv${o.peer.family} but the address is IPv${p.family}`, options.peer);
+    }
+    if (!ip4 && o.broadcast !== undefined) throw new ValidationError('options.broadcast', 'only IPv4 addresses have a broadcast address', options.broadcast);
+    if (!ip4 && o.label !== undefined) throw new ValidationError('options.label', 'only IPv4 addresses have a label', options.label);
+    // ip: a peer given with a length sets the prefix length when the address has none.
+    const prefixLen = o.peer && !address.includes('/') && options.peer!.includes('/') ? o.peer.prefixLen : p.prefixLen;
+    const valid = o.validLft ?? FOREVER;
+    const preferred = o.preferredLft ?? valid;
+    if (valid === 0) throw new ValidationError('options.validLft', 'must be more than 0', options.validLft);
+    if (preferred > valid) throw new ValidationError('options.preferredLft', 'must not be more than validLft', options.preferredLft);
+    let flags = 0;
+    for (const f of o.flags ?? []) flags = (flags | (typeof f === 'number' ? f : SETTABLE_ADDRESS_FLAGS[f]!)) >>> 0;
+
+    const index = await linkIndex(this.nl, ref);
+    // As ip does: IFA_LOCAL is our address, IFA_ADDRESS the peer (or our address again).
+    const attrs: AddressAttrs = defined({
+      local: p.address,
+      address: o.peer ? o.peer.address : p.address,
+      label: o.label,
+      rtPriority: o.metric,
+    });
+    if (o.broadcast !== undefined) {
+      const brd = o.broadcast === '+' || o.broadcast === '-' ? computedBroadcast({ ...(o.peer ?? p), prefixLen }, o.broadcast) : o.broadcast;
+      if (brd !== undefined) attrs.broadcast = brd;
+    }
+    if (o.validLft !== undefined || o.preferredLft !== undefined) attrs.cacheinfo = { prefered: preferred, valid, cstamp: 0, tstamp: 0 };
+    if (flags > 0xff) attrs.flags = flags;
+    const scopeNum =
+      o.scope === undefined ? (ip4 && p.address.startsWith('127.') ? C.RT_SCOPE_HOST : C.RT_SCOPE_UNIVERSE) : numberOf(SCOPE_NAMES, o.scope, SCOPE_ALIASES);
+    const body = { family: fam, prefixLen, flags: flags & 0xff, scope: scopeNum, index };
+    return req('RTM_NEWADDR', body, attrs);
+  }
 }

@@ -28,7 +28,7 @@ export interface OpenOptions {
 }
 
 // Last resort: a client that is garbage collected without close() still releases its fds.
-const registry = new FinalizationRegistry<{ sock: NetlinkSocket; nsFd: number }>((held) => {
+const registry = new FinalizationRegistry<{ sock: { close(): void }; nsFd: number }>((held) => {
   try {
     held.sock.close();
   } catch {
@@ -114,6 +114,14 @@ export class Rtnl {
     return monitor(this, Array.isArray(groups) ? groups : [groups], options);
   }
 
+  private readonly monitors = new Set<NetlinkSocket>();
+
+  /** @internal Register a monitor socket, closed with the client. Returns the unregister function. */
+  trackMonitor(sock: NetlinkSocket): () => void {
+    this.monitors.add(sock);
+    return () => this.monitors.delete(sock);
+  }
+
   /** Whether close() was called. */
   get closed(): boolean {
     return this.engine.isClosed;
@@ -128,6 +136,8 @@ export class Rtnl {
   closeSync(): void {
     if (this.engine.isClosed) return;
     registry.unregister(this.token);
+    for (const m of this.monitors) m.close();
+    this.monitors.clear();
     this.engine.close();
     if (this.nsFd >= 0) libc.close(this.nsFd);
   }

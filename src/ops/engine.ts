@@ -19,7 +19,15 @@ import { attrPathAt, Writer, type AttrMarks } from '../codec/writer.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR } from '../codec/constants/index.js';
 import { ERRNO_NAMES } from '../errno.js';
 import { DumpInterruptedError, NetlinkError, RtnlError, type ExtAck } from '../errors.js';
-import type { NetlinkSocket } from '../ffi/socket.js';
+
+/** What the engine needs of a socket (NetlinkSocket, or a recorded-reply fake in tests). */
+export interface EngineSocket {
+  send(bytes: Uint8Array): void;
+  /** The next datagram, or null when none is queued. */
+  recv(): Uint8Array | null;
+  waitReadable(signal?: AbortSignal): Promise<void>;
+  close(): void;
+}
 
 export type InterruptPolicy = 'retry' | 'partial' | 'throw';
 
@@ -67,7 +75,7 @@ export class Engine {
   private reading = false;
   private closed = false;
 
-  constructor(readonly sock: NetlinkSocket, private readonly warn: Warn) {
+  constructor(readonly sock: EngineSocket, private readonly warn: Warn) {
     this.seq = (Date.now() & 0x7fffffff) >>> 0;
   }
 

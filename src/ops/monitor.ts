@@ -1,6 +1,235 @@
-/** PLACEHOLDER: in progress. */
+/**
+ * Monitoring: rtnetlink multicast events as an async iterable that never silently loses state.
+ *
+ * - The monitor has its own socket (never the request socket), created in the client's
+ *   namespace, and joins groups with NETLINK_ADD_MEMBERSHIP by group id (RTNLGRP_*). The bind()
+ *   groups field is different: a bitmask whose bit (id - 1) stands for group id, so it only
+ *   reaches the first 32 groups (RTMGRP_LINK = 1 << (RTNLGRP_LINK - 1)); ids above 32 such as
+ *   RTNLGRP_NEXTHOP or RTNLGRP_BRVLAN can only be joined by id. So rtnl always joins by id.
+ * - List-then-watch without a race: subscribe first, dump on the client's request socket, yield
+ *   the snapshot, then replay what queued up meanwhile against that snapshot (what the dump
+ *   already showed is not applied twice; nothing after it is lost), then go live.
+ * - Overflow: ENOBUFS means the kernel dropped events. The monitor re-dumps, yields one
+ *   'resync' event listing what was added, changed and removed meanwhile, and goes on.
+ * - Waiting parks on the shared poller thread: idle monitors hold no libuv threadpool thread.
+ *   Aborting the signal, breaking out of the loop or closing the client closes the socket.
+ */
+import * as C from '../codec/constants/index.js';
+import { messages } from '../codec/messages.js';
+import type { NetlinkMessage } from '../codec/nlmsg.js';
+import { RtnlError, SysError } from '../errors.js';
+import type { NetlinkSocket } from '../ffi/socket.js';
+import { WaitCancelledError } from '../ffi/poller.js';
 import type { Rtnl } from './client.js';
-export type MonitorGroup = string;
-export interface MonitorOptions { signal?: AbortSignal }
-export interface MonitorEvent { type: string }
-export function monitor(_nl: Rtnl, _groups: MonitorGroup[], _o: MonitorOptions): AsyncIterable<MonitorEvent> { throw new Error('todo'); }
+import { openSocketIn } from './client.js';
+import { req } from './common.js';
+import type { ObjectKind, RtnlObject } from './objects.js';
+
+/** Named groups. 'address', 'route' and 'rule' cover IPv4 and IPv6; the suffixed names one family. */
+export type MonitorGroup =
+  | 'link' | 'address' | 'address4' | 'address6' | 'route' | 'route4' | 'route6'
+  | 'neighbour' | 'rule' | 'rule4' | 'rule6' | 'nsid';
+
+const GROUPS: Record<MonitorGroup, number[]> = {
+  link: [C.RTNLGRP_LINK],
+  address: [C.RTNLGRP_IPV4_IFADDR, C.RTNLGRP_IPV6_IFADDR],
+  address4: [C.RTNLGRP_IPV4_IFADDR],
+  address6: [C.RTNLGRP_IPV6_IFADDR],
+  route: [C.RTNLGRP_IPV4_ROUTE, C.RTNLGRP_IPV6_ROUTE],
+  route4: [C.RTNLGRP_IPV4_ROUTE],
+  route6: [C.RTNLGRP_IPV6_ROUTE],
+  neighbour: [C.RTNLGRP_NEIGH],
+  rule: [C.RTNLGRP_IPV4_RULE, C.RTNLGRP_IPV6_RULE],
+  rule4: [C.RTNLGRP_IPV4_RULE],
+  rule6: [C.RTNLGRP_IPV6_RULE],
+  nsid: [C.RTNLGRP_NSID],
+};
+const GROUP_KIND: Record<MonitorGroup, ObjectKind> = {
+  link: 'link', address: 'address', address4: 'address', address6: 'address', route: 'route', route4: 'route',
+  route6: 'route', neighbour: 'neighbour', rule: 'rule', rule4: 'rule', rule6: 'rule', nsid: 'nsid',
+};
+const GROUP_FAMILY: Partial<Record<MonitorGroup, number>> = {
+  address4: C.AF_INET, address6: C.AF_INET6, route4: C.AF_INET, route6: C.AF_INET6, rule4: C.AF_INET, rule6: C.AF_INET6,
+};
+
+export interface MonitorOptions {
+  /** Stops the monitor: the loop ends and the socket is closed. */
+  signal?: AbortSignal;
+  /** First yield the current state (as '*.new' events with initial: true), then a 'synced' event. */
+  initial?: boolean;
+  /** Receive events from every namespace with an nsid here (NETLINK_LISTEN_ALL_NSID); events carry `nsid`. */
+  allNsid?: boolean;
+  /** Receive buffer of the monitor socket (default 4 MiB). Small buffers overflow sooner. */
+  rcvbuf?: number;
+  /**
+   * Track state so an overflow can be reported as a diff (default true). Without `initial`, this
+   * costs one silent dump at start. With false, an overflow still yields 'resync', listing the
+   * current state as `added` with `complete: false`.
+   */
+  track?: boolean;
+}
+
+/** A change: 'link.new', 'link.del', 'address.new', ... with the object as list() returns it. */
+export interface ChangeEvent<T = RtnlObject> {
+  type: `${ObjectKind}.new` | `${ObjectKind}.del`;
+  kind: ObjectKind;
+  action: 'new' | 'del';
+  object: T;
+  /** Set for events of the initial snapshot. */
+  initial?: true;
+  /** With allNsid: the nsid of the namespace the event came from (absent: this namespace). */
+  nsid?: number;
+  /** The decoded netlink message. */
+  message: NetlinkMessage;
+}
+
+/** Events were lost to an overflow; this is what changed meanwhile, from a fresh dump. */
+export interface ResyncEvent {
+  type: 'resync';
+  added: RtnlObject[];
+  changed: RtnlObject[];
+  removed: RtnlObject[];
+  /** False when state was not tracked and `added` is simply everything that exists now. */
+  complete: boolean;
+}
+
+/** The initial snapshot has been yielded in full; live changes follow. */
+export interface SyncedEvent {
+  type: 'synced';
+}
+
+export type MonitorEvent = ChangeEvent | ResyncEvent | SyncedEvent;
+
+const ENOBUFS = 105;
+
+interface Entry {
+  kind: ObjectKind;
+  obj: RtnlObject;
+}
+
+export async function* monitor(nl: Rtnl, groups: MonitorGroup[], opts: MonitorOptions): AsyncGenerator<MonitorEvent, void, undefined> {
+  if (groups.length === 0) throw new RtnlError('monitor needs at least one group', 'ERR_RTNL_VALIDATION');
+  for (const g of groups) if (!(g in GROUPS)) throw new RtnlError(`unknown monitor group '${g}' (one of ${Object.keys(GROUPS).join(', ')})`, 'ERR_RTNL_VALIDATION');
+  if (opts.signal?.aborted) return;
+  const { OBJECT_KINDS } = await import('./objects.js');
+  const ids = [...new Set(groups.flatMap((g) => GROUPS[g]))];
+  const kinds = new Map<ObjectKind, number>(); // kind -> family filter (AF_UNSPEC = all)
+  for (const g of groups) {
+    const k = GROUP_KIND[g];
+    const fam = GROUP_FAMILY[g] ?? C.AF_UNSPEC;
+    kinds.set(k, kinds.has(k) && kinds.get(k) !== fam ? C.AF_UNSPEC : fam);
+  }
+  const sock = openSocketIn(nl.nsFd, { groups: ids, rcvbuf: opts.rcvbuf ?? 4 << 20, listenAllNsid: opts.allNsid });
+  const untrack = nl.trackMonitor(sock);
+  const track = opts.track ?? true;
+  /** Known objects by `kind/key`, when tracking. */
+  const state = new Map<string, Entry>();
+
+  const dumpAll = async (): Promise<Array<[ObjectKind, NetlinkMessage]>> => {
+    const out: Array<[ObjectKind, NetlinkMessage]> = [];
+    for (const [kind, family] of kinds) {
+      const spec = OBJECT_KINDS[kind];
+      for (const m of await nl.engine.dump(req(spec.dumpType, spec.dumpBody(family)))) {
+        if (spec.newTypes.includes(m.type) && spec.accept(m, family)) out.push([kind, m]);
+      }
+    }
+    return out;
+  };
+
+  try {
+    if (opts.initial || track) {
+      const snapshot = await dumpAll();
+      for (const [kind, m] of snapshot) {
+        const obj = OBJECT_KINDS[kind].convert(m);
+        state.set(`${kind}/${OBJECT_KINDS[kind].key(obj)}`, { kind, obj });
+        if (opts.initial) yield { type: `${kind}.new`, kind, action: 'new', object: obj, initial: true, message: m };
+      }
+      if (opts.initial) yield { type: 'synced' };
+    }
+    // Events queued while we dumped are compared with the snapshot: what it already shows is skipped.
+    let catchUp = opts.initial || track;
+    for (;;) {
+      if (opts.signal?.aborted || sock.isClosed) return;
+      let data: Uint8Array | null;
+      try {
+        data = sock.recv();
+      } catch (err) {
+        if (err instanceof SysError && err.errno === ENOBUFS) {
+          yield await resync();
+          catchUp = true;
+          continue;
+        }
+        throw err;
+      }
+      if (data === null) {
+        catchUp = false;
+        try {
+          await sock.waitReadable(opts.signal);
+        } catch (err) {
+          if (err instanceof WaitCancelledError) return;
+          throw err;
+        }
+        continue;
+      }
+      const nsid = sock.lastNsid;
+      const events: ChangeEvent[] = [];
+      messages.each(data, (m) => {
+        const kind = messages.familyOf(m.header.type) as ObjectKind | undefined;
+        if (!kind || !kinds.has(kind)) return;
+        const spec = OBJECT_KINDS[kind];
+        if (!spec.accept(m, kinds.get(kind)!)) return;
+        const action = spec.newTypes.includes(m.type) ? 'new' : 'del';
+        const obj = spec.convert(m);
+        if (nsid === undefined && (track || catchUp)) {
+          const key = `${kind}/${spec.key(obj)}`;
+          const had = state.get(key)?.obj;
+          if (catchUp && (action === 'new' ? had !== undefined && spec.same(had, obj) : had === undefined)) return;
+          if (track) {
+            if (action === 'new') state.set(key, { kind, obj });
+            else state.delete(key);
+          }
+        }
+        const ev: ChangeEvent = { type: `${kind}.${action}`, kind, action, object: obj, message: m };
+        if (nsid !== undefined) ev.nsid = nsid;
+        events.push(ev);
+      });
+      for (const ev of events) yield ev;
+    }
+  } finally {
+    untrack();
+    sock.close();
+  }
+
+  async function resync(): Promise<ResyncEvent> {
+    // Drop whatever is still queued: it predates the dump we are about to take.
+    drainQueued(sock);
+    const fresh = new Map<string, Entry>();
+    for (const [kind, m] of await dumpAll()) {
+      const obj = OBJECT_KINDS[kind].convert(m);
+      fresh.set(`${kind}/${OBJECT_KINDS[kind].key(obj)}`, { kind, obj });
+    }
+    if (!track) return { type: 'resync', added: [...fresh.values()].map((e) => e.obj), changed: [], removed: [], complete: false };
+    const added: RtnlObject[] = [];
+    const changed: RtnlObject[] = [];
+    const removed: RtnlObject[] = [];
+    for (const [key, e] of fresh) {
+      const had = state.get(key);
+      if (!had) added.push(e.obj);
+      else if (!OBJECT_KINDS[e.kind].same(had.obj, e.obj)) changed.push(e.obj);
+    }
+    for (const [key, e] of state) if (!fresh.has(key)) removed.push(e.obj);
+    state.clear();
+    for (const [k, v] of fresh) state.set(k, v);
+    return { type: 'resync', added, changed, removed, complete: true };
+  }
+}
+
+function drainQueued(sock: NetlinkSocket): void {
+  for (let i = 0; i < 100_000; i++) {
+    try {
+      if (sock.recv() === null) return;
+    } catch (err) {
+      if (!(err instanceof SysError && err.errno === ENOBUFS)) throw err;
+    }
+  }
+}

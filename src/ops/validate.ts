@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parseIPv4, parseIPv6 } from '../codec/ip.js';
 import { ValidationError } from '../errors.js';
+import { namesOf, PROTOCOL_NAMES, ROUTE_TYPE_NAMES, SCOPE_ALIASES, SCOPE_NAMES } from './names.js';
 
 const utf8Length = (s: string) => Buffer.byteLength(s, 'utf8');
 
@@ -107,3 +108,29 @@ function describe(v: unknown): string {
   if (typeof v === 'bigint') return `${v}n`;
   return typeof v;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Addresses, routes, neighbours, rules
+
+/** An address family: 4 or 6 (or 'inet', 'inet6'), normalised to 4 | 6. */
+export const family = z
+  .union([z.literal(4), z.literal(6), z.literal('inet'), z.literal('inet6')])
+  .transform((f): 4 | 6 => (f === 4 || f === 'inet' ? 4 : 6));
+
+/** A lifetime in seconds, or 'forever' (0xffffffff, INFINITY_LIFE_TIME). */
+export const lifetime = z.union([u32, z.literal('forever')]).transform((v) => (v === 'forever' ? 0xffffffff : v));
+
+/** A link-layer address of any length: colon-separated hex bytes (02:00:00:00:00:01, or 4 bytes for IP tunnels). */
+export const lladdr = z
+  .string()
+  .regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){0,31}$/, 'must be a link-layer address like 02:00:00:00:00:01')
+  .transform((s) => s.toLowerCase());
+
+/** A name from `table` or a number 0..255 (scopes, protocols, route types). */
+export function namedU8(table: Readonly<Record<number, string>>, extra: readonly string[] = []) {
+  return z.union([z.enum(namesOf(table, extra)), u8]);
+}
+
+export const scope = namedU8(SCOPE_NAMES, Object.keys(SCOPE_ALIASES));
+export const protocol = namedU8(PROTOCOL_NAMES);
+export const routeType = z.enum(namesOf(ROUTE_TYPE_NAMES));

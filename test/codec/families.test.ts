@@ -358,6 +358,9 @@ const CHECKS: Record<string, (msgs: NetlinkMessage[], json: any[], name: string)
       if (table !== undefined && !Number.isNaN(table)) assert.equal(m.attrs.table ?? m.body.table, table, name);
       if (r.fwmark !== undefined) assert.equal(m.attrs.fwmark, Number(r.fwmark), name);
       if (r.fwmask !== undefined) assert.equal(m.attrs.fwmask, Number(r.fwmask), name);
+      if (r.iif !== undefined) assert.equal(m.attrs.iifname, r.iif, name);
+      if (r.oif !== undefined) assert.equal(m.attrs.oifname, r.oif, name);
+      if (r.dst !== undefined) assert.deepEqual([m.attrs.dst, m.body.dstLen], [r.dst, r.dstlen], name);
     }
   },
   nsid(msgs, json, name) {

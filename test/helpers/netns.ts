@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 import { netns, Rtnl } from '../../src/index.js';
 
@@ -82,5 +83,10 @@ export async function skipWithoutKind(t: TestContext, kind: string): Promise<boo
 
 /** Open fds of this process (for leak checks). */
 export function openFds(): number {
-  return execFileSync('ls', [`/proc/${process.pid}/fd`], { encoding: 'utf8' }).split('\n').filter(Boolean).length;
+  return readdirSync('/proc/self/fd').length;
+}
+
+/** Threads of this process. */
+export function threadCount(): number {
+  return readdirSync('/proc/self/task').length;
 }
