@@ -29,6 +29,7 @@ const HEADERS: Array<[string, string, string[]]> = [
   ['linux/if_arp.h', 'if_arp', ['ARPHRD_']],
   ['linux/if_ether.h', 'if_ether', ['ETH_P_8021Q', 'ETH_P_8021AD', 'ETH_P_IP', 'ETH_P_IPV6', 'ETH_P_ALL', 'ETH_ALEN']],
   ['linux/if_bonding.h', 'if_bonding', ['BOND_MODE_', 'BOND_LINK_', 'BOND_STATE_', 'BOND_XMIT_POLICY_', 'LACP_STATE_']],
+  ['linux/icmpv6.h', 'icmpv6', ['ICMPV6_ROUTER_PREF_']],
   ['linux/if_tun.h', 'if_tun', ['IFF_TUN', 'IFF_TAP', 'IFF_NO_PI', 'IFF_ONE_QUEUE', 'IFF_VNET_HDR', 'IFF_MULTI_QUEUE', 'IFF_PERSIST', 'IFF_NAPI', 'IFF_NAPI_FRAGS', 'IFF_TUN_EXCL']],
   ['x86_64-linux-gnu/bits/socket.h', 'socket', ['AF_', 'PF_']],
   // For src/ffi (libc calls): written to src/ffi/constants.ts, not the codec.

@@ -120,16 +120,9 @@ export function neighbourFlagNames(flags: number): string[] {
 export const ruleFlagNames = (flags: number): string[] =>
   flagNames('FIB_RULE_', flags, ['DEV_DETACHED']).map((n) => n.toLowerCase());
 
-/**
- * ICMPV6_ROUTER_PREF_* from <linux/icmpv6.h>, which the constants generator does not read, so
- * copied here by name: LOW 0x3, MEDIUM 0x0, HIGH 0x1 (INVALID 0x2 is never sent).
- */
-export const ICMPV6_ROUTER_PREF_LOW = 0x3;
-export const ICMPV6_ROUTER_PREF_MEDIUM = 0x0;
-export const ICMPV6_ROUTER_PREF_HIGH = 0x1;
 export const ROUTER_PREF: Readonly<Record<'low' | 'medium' | 'high', number>> = {
-  low: ICMPV6_ROUTER_PREF_LOW,
-  medium: ICMPV6_ROUTER_PREF_MEDIUM,
-  high: ICMPV6_ROUTER_PREF_HIGH,
+  low: C.ICMPV6_ROUTER_PREF_LOW,
+  medium: C.ICMPV6_ROUTER_PREF_MEDIUM,
+  high: C.ICMPV6_ROUTER_PREF_HIGH,
 };
-export const ROUTER_PREF_NAMES: Names = { [ICMPV6_ROUTER_PREF_LOW]: 'low', [ICMPV6_ROUTER_PREF_MEDIUM]: 'medium', [ICMPV6_ROUTER_PREF_HIGH]: 'high' };
+export const ROUTER_PREF_NAMES: Names = { [C.ICMPV6_ROUTER_PREF_LOW]: 'low', [C.ICMPV6_ROUTER_PREF_MEDIUM]: 'medium', [C.ICMPV6_ROUTER_PREF_HIGH]: 'high' };

@@ -1,6 +1,421 @@
-/** PLACEHOLDER: in progress. */
+/** Routes: list, get (the kernel's lookup), add, replace and delete IPv4 and IPv6 routes. */
+import { z } from 'zod';
+import * as C from '../codec/constants/index.js';
+import type { NetlinkMessage } from '../codec/nlmsg.js';
+import type { RtNexthop } from '../codec/rtnl/multipath.js';
+import type { MetricsAttrs, RouteAttrs, RtMsg } from '../codec/rtnl/route.js';
+import { RtnlError, ValidationError } from '../errors.js';
 import type { Rtnl } from './client.js';
+import { defined, isCode, linkIndex, req } from './common.js';
+import {
+  nameOf, nexthopFlagNames, numberOf, PROTOCOL_NAMES, ROUTE_TYPE_NAMES, ROUTER_PREF, ROUTER_PREF_NAMES, routeFlagNames,
+  SCOPE_ALIASES, SCOPE_NAMES,
+} from './names.js';
+import { check, family, ip, linkRef, parsePrefix, protocol, routeType, scope, table, u32 } from './validate.js';
+
+/** One nexthop of a multipath route, as reported. */
+export interface RouteNexthop {
+  gateway?: string;
+  /** Output interface index. */
+  oif: number;
+  /** 1..256 (rtnh_hops + 1). */
+  weight: number;
+  /** RTNH_F_* names: 'onlink', 'linkdown', 'dead', ... */
+  flags: string[];
+  attrs: RouteAttrs;
+}
+
+/** A route as rtnl reports it. `attrs` holds every decoded RTA attribute. */
+export interface Route {
+  family: 4 | 6;
+  /** 'default', a host address ('192.0.2.1', no /32, as ip prints it) or 'ADDR/LEN'. */
+  dst: string;
+  dstLen: number;
+  /** RTA_SRC (source-specific routes), as 'ADDR/LEN'. */
+  src?: string;
+  gateway?: string;
+  /** Output interface index (RTA_OIF). */
+  oif?: number;
+  /** Input interface index (RTA_IIF), in route.get() answers for `iif` lookups. */
+  iif?: number;
+  /** Preferred source address (RTA_PREFSRC). */
+  prefsrc?: string;
+  /** The full table id (RTA_TABLE when present, else rtm_table). */
+  table: number;
+  /** 'kernel', 'boot', 'static', 'dhcp', ... (or the number as text). */
+  protocol: string;
+  /** 'global', 'link', 'host', ... */
+  scope: string;
+  /** 'unicast', 'local', 'broadcast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'multicast', ... */
+  type: string;
+  /** RTA_PRIORITY. */
+  metric?: number;
+  /** RTA_METRICS: mtu, advmss, window, hoplimit, initcwnd, ... */
+  metrics?: MetricsAttrs;
+  multipath?: RouteNexthop[];
+  /** IPv6 router preference: 'low', 'medium', 'high'. */
+  pref?: string;
+  /** 'onlink', 'linkdown', 'notify', 'cloned', 'rt_offload', ... */
+  flags: string[];
+  tos: number;
+  header: RtMsg;
+  attrs: RouteAttrs;
+}
+
+/** One nexthop of a multipath route to add. */
+export interface RouteNexthopSpec {
+  gateway?: string;
+  dev?: string | number;
+  /** 1..256 (default 1). */
+  weight?: number;
+  onlink?: boolean;
+}
+
+/** RTA_METRICS values to set. */
+export interface RouteMetrics {
+  mtu?: number;
+  advmss?: number;
+  window?: number;
+  rtt?: number;
+  rttvar?: number;
+  ssthresh?: number;
+  cwnd?: number;
+  reordering?: number;
+  hoplimit?: number;
+  initcwnd?: number;
+  initrwnd?: number;
+  features?: number;
+  rtoMin?: number;
+  quickack?: number;
+  fastopenNoCookie?: number;
+  /** Congestion control algorithm name (RTAX_CC_ALGO). */
+  ccAlgo?: string;
+  /** RTAX_LOCK: a bit mask of locked metrics (1 << RTAX_*). */
+  lock?: number;
+}
+
+/** A route to add, replace or delete. */
+export interface RouteSpec {
+  /** 'default', 'ADDR' (a host route) or 'ADDR/LEN'. */
+  dst: string;
+  /** Needed only for a 'default' route with no other address to infer it from (default 4). */
+  family?: 4 | 6 | 'inet' | 'inet6';
+  gateway?: string;
+  dev?: string | number;
+  /** The preferred source address (RTA_PREFSRC; ip's `src`). */
+  src?: string;
+  /** RTA_PRIORITY (ip's `metric`). */
+  metric?: number;
+  /** A table id or 'main' (default), 'local', 'default'. Ids above 255 work. */
+  table?: number | 'main' | 'local' | 'default';
+  /** Default 'boot', as ip. */
+  protocol?: string | number;
+  /** Default: 'link' for a device route without gateway, 'host' for local, 'global' otherwise. */
+  scope?: 'global' | 'universe' | 'site' | 'link' | 'host' | 'nowhere' | number;
+  /** Default 'unicast'. */
+  type?: 'unicast' | 'local' | 'broadcast' | 'anycast' | 'multicast' | 'blackhole' | 'unreachable' | 'prohibit' | 'throw' | 'nat' | 'xresolve';
+  multipath?: RouteNexthopSpec[];
+  metrics?: RouteMetrics;
+  /** IPv6 router preference. */
+  pref?: 'low' | 'medium' | 'high';
+  /** Pretend the gateway is on-link (RTNH_F_ONLINK). */
+  onlink?: boolean;
+}
+
+export interface RouteListFilter {
+  /** Only this table (number or 'main', 'local', 'default'). Default: every table. */
+  table?: number | 'main' | 'local' | 'default';
+  family?: 4 | 6 | 'inet' | 'inet6';
+  /** Only routes out of this interface. */
+  oif?: string | number;
+  protocol?: string | number;
+  type?: RouteSpec['type'];
+}
+
+export interface RouteGetOptions {
+  /** Source address of the lookup. */
+  from?: string;
+  /** Output interface. */
+  oif?: string | number;
+  /** Input interface (a lookup as if a packet arrived there; needs `from`). */
+  iif?: string | number;
+  /** Firewall mark. */
+  mark?: number;
+  /** Return the FIB entry that matched rather than the resolved route (ip's `fibmatch`). */
+  fibMatch?: boolean;
+}
+
+const weight = z.number().int().min(1).max(256);
+
+const nexthopSchema = z
+  .object({ gateway: ip.optional(), dev: linkRef.optional(), weight: weight.optional(), onlink: z.boolean().optional() })
+  .strict()
+  .refine((n) => n.gateway !== undefined || n.dev !== undefined, 'a nexthop needs a gateway or a dev');
+
+const metricsSchema = z
+  .object({
+    mtu: u32.optional(), advmss: u32.optional(), window: u32.optional(), rtt: u32.optional(), rttvar: u32.optional(),
+    ssthresh: u32.optional(), cwnd: u32.optional(), reordering: u32.optional(), hoplimit: u32.optional(),
+    initcwnd: u32.optional(), initrwnd: u32.optional(), features: u32.optional(), rtoMin: u32.optional(),
+    quickack: u32.optional(), fastopenNoCookie: u32.optional(), lock: u32.optional(),
+    ccAlgo: z.string().min(1).max(15).refine((s) => !s.includes('\0'), 'must not contain NUL').optional(),
+  })
+  .strict();
+
+const dstSchema = z.union([
+  z.literal('default'),
+  z.string().refine((s) => parsePrefix(s) !== undefined, 'must be default, ADDR or ADDR/LEN'),
+]);
+
+const specSchema = z
+  .object({
+    dst: dstSchema,
+    family: family.optional(),
+    gateway: ip.optional(),
+    dev: linkRef.optional(),
+    src: ip.optional(),
+    metric: u32.optional(),
+    table: table.optional(),
+    protocol: protocol.optional(),
+    scope: scope.optional(),
+    type: routeType.optional(),
+    multipath: z.array(nexthopSchema).min(1).optional(),
+    metrics: metricsSchema.optional(),
+    pref: z.enum(['low', 'medium', 'high']).optional(),
+    onlink: z.boolean().optional(),
+  })
+  .strict();
+type Spec = z.output<typeof specSchema>;
+
+const listSchema = z
+  .object({ table: table.optional(), family: family.optional(), oif: linkRef.optional(), protocol: protocol.optional(), type: routeType.optional() })
+  .strict();
+
+const getSchema = z
+  .object({ from: ip.optional(), oif: linkRef.optional(), iif: linkRef.optional(), mark: u32.optional(), fibMatch: z.boolean().optional() })
+  .strict();
+
+const deleteOptsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
+
+const af = (f: 4 | 6) => (f === 4 ? C.AF_INET : C.AF_INET6);
+const familyOf = (addr: string): 4 | 6 => (addr.includes(':') ? 6 : 4);
+
+/** 'ADDR' for a full-length prefix, 'ADDR/LEN' otherwise, 'default' for /0 (as ip prints them). */
+function prefixText(addr: string | undefined, len: number, fam: 4 | 6): string {
+  if (len === 0 && addr === undefined) return 'default';
+  const a = addr ?? (fam === 4 ? '0.0.0.0' : '::');
+  return len === (fam === 4 ? 32 : 128) ? a : `${a}/${len}`;
+}
+
+export function toRoute(m: NetlinkMessage): Route {
+  const h = m.body as RtMsg;
+  const a = m.attrs as RouteAttrs;
+  const fam = h.family === C.AF_INET6 ? 6 : 4;
+  const r: Route = {
+    family: fam,
+    dst: prefixText(a.dst, h.dstLen ?? 0, fam),
+    dstLen: h.dstLen ?? 0,
+    table: a.table ?? h.table ?? 0,
+    protocol: nameOf(PROTOCOL_NAMES, h.protocol ?? 0),
+    scope: nameOf(SCOPE_NAMES, h.scope ?? 0),
+    type: nameOf(ROUTE_TYPE_NAMES, h.type ?? 0),
+    flags: routeFlagNames(h.flags ?? 0),
+    tos: h.tos ?? 0,
+    header: h,
+    attrs: a,
+  };
+  if (a.src !== undefined || (h.srcLen ?? 0) > 0) r.src = `${a.src ?? (fam === 4 ? '0.0.0.0' : '::')}/${h.srcLen ?? 0}`;
+  if (a.gateway !== undefined) r.gateway = a.gateway;
+  if (a.oif !== undefined) r.oif = a.oif;
+  if (a.iif !== undefined) r.iif = a.iif;
+  if (a.prefsrc !== undefined) r.prefsrc = a.prefsrc;
+  if (a.priority !== undefined) r.metric = a.priority;
+  if (a.metrics !== undefined) r.metrics = a.metrics;
+  if (a.pref !== undefined) r.pref = nameOf(ROUTER_PREF_NAMES, a.pref);
+  if (a.multipath !== undefined) {
+    r.multipath = a.multipath.map((nh: RtNexthop) => {
+      const out: RouteNexthop = { oif: nh.ifindex ?? 0, weight: (nh.hops ?? 0) + 1, flags: nexthopFlagNames(nh.flags ?? 0), attrs: nh.attrs ?? {} };
+      if (nh.attrs?.gateway !== undefined) out.gateway = nh.attrs.gateway;
+      return out;
+    });
+  }
+  return r;
+}
+
+/**
+ * The family of a route spec, checking that every address in it agrees. The first address (in
+ * the order family, dst, gateway, src, nexthop gateways) sets it; a later one that disagrees is
+ * named in the ValidationError.
+ */
+function routeFamily(s: Spec, raw: RouteSpec): 4 | 6 {
+  let fam: 4 | 6 | undefined = s.family;
+  let from = 'route.family';
+  const see = (addr: string | undefined, field: string, value: unknown) => {
+    if (addr === undefined) return;
+    const f = familyOf(addr);
+    if (fam === undefined) {
+      fam = f;
+      from = field;
+    } else if (f !== fam) {
+      throw new ValidationError(field, `is an IPv${f} address but ${from} is IPv${fam}`, value);
+    }
+  };
+  if (s.dst !== 'default') see(s.dst, 'route.dst', raw.dst);
+  see(s.gateway, 'route.gateway', raw.gateway);
+  see(s.src, 'route.src', raw.src);
+  s.multipath?.forEach((nh, i) => see(nh.gateway, `route.multipath.${i}.gateway`, nh.gateway));
+  return fam ?? 4;
+}
 
 export class Routes {
   constructor(private readonly nl: Rtnl) {}
+
+  /**
+   * List routes. Every filter is applied by the kernel (strict dump filtering); without `table`,
+   * every table is listed. Cached clones (RTM_F_CLONED) are not included.
+   *
+   * Equivalent to: ip [-4|-6] route show table all|ID [dev DEV] [proto P] [type T]
+   */
+  async list(filter: RouteListFilter = {}): Promise<Route[]> {
+    const f = check(listSchema, filter, 'filter');
+    const body = {
+      family: f.family === undefined ? C.AF_UNSPEC : af(f.family),
+      table: f.table === undefined ? 0 : f.table < 256 ? f.table : C.RT_TABLE_UNSPEC,
+      protocol: f.protocol === undefined ? 0 : numberOf(PROTOCOL_NAMES, f.protocol),
+      type: f.type === undefined ? 0 : numberOf(ROUTE_TYPE_NAMES, f.type),
+    };
+    const attrs: RouteAttrs = {};
+    if (f.table !== undefined) attrs.table = f.table;
+    if (f.oif !== undefined) attrs.oif = await linkIndex(this.nl, f.oif);
+    let msgs: NetlinkMessage[];
+    try {
+      msgs = await this.nl.engine.dump(req('RTM_GETROUTE', body, attrs), { onInterrupted: this.nl.options.onInterrupted });
+    } catch (err) {
+      // A single-family dump of a table that does not exist: "FIB table does not exist".
+      if (f.table !== undefined && f.family !== undefined && isCode(err, 'ENOENT')) return [];
+      throw err;
+    }
+    return msgs.filter((m) => m.type === 'RTM_NEWROUTE' && (m.body.family === C.AF_INET || m.body.family === C.AF_INET6)).map(toRoute);
+  }
+
+  /**
+   * Ask the kernel which route it would use for `dst`. Raises NetlinkError (e.g. 'ENETUNREACH')
+   * when there is none.
+   *
+   * Equivalent to: ip route get ADDR [from ADDR] [oif DEV] [iif DEV] [mark N] [fibmatch]
+   */
+  async get(dst: string, options: RouteGetOptions = {}): Promise<Route> {
+    const d = check(ip, check(z.string(), dst, 'dst').replace(/\/(32|128)$/, ''), 'dst');
+    const o = check(getSchema, options, 'options');
+    const fam = familyOf(d);
+    if (o.from !== undefined && familyOf(o.from) !== fam) {
+      throw new ValidationError('options.from', `is an IPv${familyOf(o.from)} address but dst is IPv${fam}`, options.from);
+    }
+    const full = fam === 4 ? 32 : 128;
+    let flags = o.fibMatch ? C.RTM_F_FIB_MATCH : 0;
+    // ip asks IPv4 lookups to report the table the route came from.
+    if (fam === 4) flags |= C.RTM_F_LOOKUP_TABLE;
+    const body = { family: af(fam), dstLen: full, srcLen: o.from === undefined ? 0 : full, flags };
+    const attrs: RouteAttrs = defined({ dst: d, src: o.from, mark: o.mark });
+    if (o.oif !== undefined) attrs.oif = await linkIndex(this.nl, o.oif);
+    if (o.iif !== undefined) attrs.iif = await linkIndex(this.nl, o.iif);
+    const { replies } = await this.nl.engine.request(req('RTM_GETROUTE', body, attrs));
+    const m = replies.find((x) => x.type === 'RTM_NEWROUTE');
+    if (!m) throw new RtnlError('RTM_GETROUTE: the kernel acknowledged without a route', 'ERR_RTNL_NO_REPLY');
+    return toRoute(m);
+  }
+
+  /**
+   * Add a route. An existing one raises NetlinkError 'EEXIST'.
+   *
+   * Equivalent to: ip route add [TYPE] DST [via GW] [dev DEV] [src ADDR] [metric N] [table ID]
+   *   [proto P] [scope S] [pref P] [onlink] [mtu N ...] [nexthop via GW dev DEV weight W ...]
+   */
+  async add(route: RouteSpec): Promise<void> {
+    const msg = await this.build(route, 'add');
+    await this.nl.engine.request(msg, C.NLM_F_CREATE | C.NLM_F_EXCL);
+  }
+
+  /**
+   * Add a route, or replace the one with the same destination, table, tos and metric.
+   *
+   * Equivalent to: ip route replace DST [options]
+   */
+  async replace(route: RouteSpec): Promise<void> {
+    const msg = await this.build(route, 'replace');
+    await this.nl.engine.request(msg, C.NLM_F_CREATE | C.NLM_F_REPLACE);
+  }
+
+  /**
+   * Delete a route. Fields left out match any route (as with ip). With `ifExists: true`, a
+   * missing route is not an error (returns false).
+   *
+   * Equivalent to: ip route del DST [via GW] [dev DEV] [metric N] [table ID] [proto P] [TYPE]
+   */
+  async delete(route: RouteSpec, opts: { ifExists?: boolean } = {}): Promise<boolean> {
+    const o = check(deleteOptsSchema, opts, 'options');
+    const msg = await this.build(route, 'delete');
+    try {
+      await this.nl.engine.request(msg);
+      return true;
+    } catch (err) {
+      if (o.ifExists && isCode(err, 'ESRCH')) return false;
+      throw err;
+    }
+  }
+
+  private async build(route: RouteSpec, op: 'add' | 'replace' | 'delete'): Promise<NetlinkMessage> {
+    const s = check(specSchema, route, 'route');
+    const fam = routeFamily(s, route);
+    if (s.pref !== undefined && fam !== 6) throw new ValidationError('route.pref', 'only IPv6 routes have a router preference', route.pref);
+    if (s.multipath && s.gateway !== undefined) throw new ValidationError('route.gateway', 'give the gateways in multipath, not both', route.gateway);
+    const del = op === 'delete';
+    const dst = s.dst === 'default' ? undefined : parsePrefix(s.dst)!;
+    const type = s.type === undefined ? (del ? C.RTN_UNSPEC : C.RTN_UNICAST) : numberOf(ROUTE_TYPE_NAMES, s.type);
+    const tableId = s.table ?? (type === C.RTN_LOCAL || type === C.RTN_NAT ? C.RT_TABLE_LOCAL : C.RT_TABLE_MAIN);
+
+    let scopeNum: number;
+    if (s.scope !== undefined) scopeNum = numberOf(SCOPE_NAMES, s.scope, SCOPE_ALIASES);
+    else if (del) scopeNum = C.RT_SCOPE_NOWHERE;
+    else if (fam === 6) scopeNum = C.RT_SCOPE_UNIVERSE;
+    else if (type === C.RTN_LOCAL || type === C.RTN_NAT) scopeNum = C.RT_SCOPE_HOST;
+    else if (type === C.RTN_BROADCAST || type === C.RTN_MULTICAST || type === C.RTN_ANYCAST) scopeNum = C.RT_SCOPE_LINK;
+    else if ((type === C.RTN_UNICAST || type === C.RTN_UNSPEC) && s.gateway === undefined && !s.multipath) scopeNum = C.RT_SCOPE_LINK;
+    else scopeNum = C.RT_SCOPE_UNIVERSE;
+
+    const body = {
+      family: af(fam),
+      dstLen: dst?.prefixLen ?? 0,
+      srcLen: 0,
+      tos: 0,
+      table: tableId < 256 ? tableId : C.RT_TABLE_UNSPEC,
+      protocol: s.protocol !== undefined ? numberOf(PROTOCOL_NAMES, s.protocol) : del ? C.RTPROT_UNSPEC : C.RTPROT_BOOT,
+      scope: scopeNum,
+      type,
+      flags: s.onlink ? C.RTNH_F_ONLINK : 0,
+    };
+    const attrs: RouteAttrs = defined({
+      dst: dst?.address,
+      gateway: s.gateway,
+      prefsrc: s.src,
+      priority: s.metric,
+      table: tableId,
+      pref: s.pref === undefined ? undefined : ROUTER_PREF[s.pref],
+    });
+    if (s.dev !== undefined) attrs.oif = await linkIndex(this.nl, s.dev);
+    if (s.metrics !== undefined && Object.keys(s.metrics).length > 0) attrs.metrics = defined({ ...s.metrics }) as MetricsAttrs;
+    if (s.multipath) {
+      const hops: RtNexthop[] = [];
+      for (const nh of s.multipath) {
+        hops.push({
+          flags: nh.onlink ? C.RTNH_F_ONLINK : 0,
+          hops: (nh.weight ?? 1) - 1,
+          ifindex: nh.dev === undefined ? 0 : await linkIndex(this.nl, nh.dev),
+          attrs: nh.gateway === undefined ? {} : { gateway: nh.gateway },
+        });
+      }
+      attrs.multipath = hops;
+    }
+    return req(del ? 'RTM_DELROUTE' : 'RTM_NEWROUTE', body, attrs);
+  }
 }

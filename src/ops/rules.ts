@@ -1,6 +1,222 @@
-/** PLACEHOLDER: in progress. */
+/** Policy routing rules: list, add, delete. */
+import { z } from 'zod';
+import * as C from '../codec/constants/index.js';
+import type { NetlinkMessage } from '../codec/nlmsg.js';
+import type { FibRuleHdr, RuleAttrs } from '../codec/rtnl/rule.js';
+import { ValidationError } from '../errors.js';
 import type { Rtnl } from './client.js';
+import { defined, isCode, req } from './common.js';
+import { nameOf, numberOf, PROTOCOL_NAMES, RULE_ACTION_NAMES, ruleFlagNames } from './names.js';
+import { check, family, ifname, prefix, protocol, table, u32, u8 } from './validate.js';
+
+/** A rule as rtnl reports it. `attrs` holds every decoded FRA attribute. */
+export interface Rule {
+  family: 4 | 6;
+  /** FRA_PRIORITY (0 when absent: the local-table rule). */
+  priority: number;
+  /** Source prefix 'ADDR/LEN' (absent: from all). */
+  from?: string;
+  /** Destination prefix 'ADDR/LEN'. */
+  to?: string;
+  /** The full table id (FRA_TABLE when present, else the header's); 0 for non-table actions. */
+  table: number;
+  fwmark?: number;
+  fwmask?: number;
+  /** Input interface name (FRA_IIFNAME). */
+  iif?: string;
+  /** Output interface name (FRA_OIFNAME). */
+  oif?: string;
+  /** 'to_tbl', 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit'. */
+  action: string;
+  /** FRA_GOTO target priority. */
+  goto?: number;
+  suppressPrefixlen?: number;
+  /** 'kernel', 'boot', 'static', ... (absent when unspecified). */
+  protocol?: string;
+  tos: number;
+  /** FIB_RULE_* names: 'invert', 'unresolved', 'iif_detached', 'oif_detached'. */
+  flags: string[];
+  header: FibRuleHdr;
+  attrs: RuleAttrs;
+}
+
+/** A rule to add or delete. */
+export interface RuleSpec {
+  /** Default 4. Inferred from `from`/`to` when they are given. */
+  family?: 4 | 6 | 'inet' | 'inet6';
+  priority?: number;
+  from?: string;
+  to?: string;
+  /** Default 'main' for the 'to_tbl' action when adding. */
+  table?: number | 'main' | 'local' | 'default';
+  fwmark?: number;
+  fwmask?: number;
+  /** Input interface name (it need not exist yet). */
+  iif?: string;
+  /** Output interface name. */
+  oif?: string;
+  /** Default 'to_tbl' ('goto' when `goto` is given). */
+  action?: 'to_tbl' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit';
+  /** Jump to the rule with this priority. */
+  goto?: number;
+  /** Reject routing decisions with a prefix length of this or less. */
+  suppressPrefixlen?: number;
+  protocol?: string | number;
+  /** Match packets that do NOT match the selectors (FIB_RULE_INVERT). */
+  not?: boolean;
+  tos?: number;
+}
+
+const specSchema = z
+  .object({
+    family: family.optional(),
+    priority: u32.optional(),
+    from: prefix.optional(),
+    to: prefix.optional(),
+    table: table.optional(),
+    fwmark: u32.optional(),
+    fwmask: u32.optional(),
+    iif: ifname.optional(),
+    oif: ifname.optional(),
+    action: z.enum(['to_tbl', 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit']).optional(),
+    goto: u32.optional(),
+    suppressPrefixlen: z.number().int().min(0).max(128).optional(),
+    protocol: protocol.optional(),
+    not: z.boolean().optional(),
+    tos: u8.optional(),
+  })
+  .strict();
+type Spec = z.output<typeof specSchema>;
+
+const listSchema = z.object({ family: family.optional() }).strict();
+const deleteOptsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
+
+const af = (f: 4 | 6) => (f === 4 ? C.AF_INET : C.AF_INET6);
+
+export function toRule(m: NetlinkMessage): Rule {
+  const h = m.body as FibRuleHdr;
+  const a = m.attrs as RuleAttrs;
+  const fam = h.family === C.AF_INET6 ? 6 : 4;
+  const r: Rule = {
+    family: fam,
+    priority: a.priority ?? 0,
+    table: a.table ?? h.table ?? 0,
+    action: nameOf(RULE_ACTION_NAMES, h.action ?? 0),
+    tos: h.tos ?? 0,
+    flags: ruleFlagNames(h.flags ?? 0),
+    header: h,
+    attrs: a,
+  };
+  if (a.src !== undefined || (h.srcLen ?? 0) > 0) r.from = `${a.src ?? (fam === 4 ? '0.0.0.0' : '::')}/${h.srcLen ?? 0}`;
+  if (a.dst !== undefined || (h.dstLen ?? 0) > 0) r.to = `${a.dst ?? (fam === 4 ? '0.0.0.0' : '::')}/${h.dstLen ?? 0}`;
+  if (a.fwmark !== undefined) r.fwmark = a.fwmark;
+  if (a.fwmask !== undefined) r.fwmask = a.fwmask;
+  if (a.iifname !== undefined) r.iif = a.iifname;
+  if (a.oifname !== undefined) r.oif = a.oifname;
+  if (a.goto !== undefined) r.goto = a.goto;
+  if (a.suppressPrefixlen !== undefined && a.suppressPrefixlen !== 0xffffffff) r.suppressPrefixlen = a.suppressPrefixlen;
+  if (a.protocol !== undefined && a.protocol !== C.RTPROT_UNSPEC) r.protocol = nameOf(PROTOCOL_NAMES, a.protocol);
+  return r;
+}
+
+/** The family of a rule spec, checking that `from` and `to` agree with it and each other. */
+function ruleFamily(s: Spec, raw: RuleSpec): 4 | 6 {
+  let fam = s.family;
+  let src = 'rule.family';
+  for (const [key, p] of [['from', s.from], ['to', s.to]] as const) {
+    if (!p) continue;
+    if (fam === undefined) {
+      fam = p.family;
+      src = `rule.${key}`;
+    } else if (p.family !== fam) {
+      throw new ValidationError(`rule.${key}`, `is an IPv${p.family} prefix but ${src} is IPv${fam}`, raw[key]);
+    }
+  }
+  return fam ?? 4;
+}
 
 export class Rules {
   constructor(private readonly nl: Rtnl) {}
+
+  /**
+   * List rules: IPv4 and IPv6, or one family. (Multicast routing rules, RTNL_FAMILY_IPMR and
+   * IP6MR, are left out.)
+   *
+   * Equivalent to: ip [-4|-6] rule show
+   */
+  async list(filter: { family?: 4 | 6 | 'inet' | 'inet6' } = {}): Promise<Rule[]> {
+    const f = check(listSchema, filter, 'filter');
+    const body = { family: f.family === undefined ? C.AF_UNSPEC : af(f.family) };
+    const msgs = await this.nl.engine.dump(req('RTM_GETRULE', body), { onInterrupted: this.nl.options.onInterrupted });
+    return msgs.filter((m) => m.type === 'RTM_NEWRULE' && (m.body.family === C.AF_INET || m.body.family === C.AF_INET6)).map(toRule);
+  }
+
+  /**
+   * Add a rule. An identical one raises NetlinkError 'EEXIST'.
+   *
+   * Equivalent to: ip rule add [not] [from P] [to P] [fwmark M/MASK] [iif DEV] [oif DEV] [tos T]
+   *   [priority N] [table ID | goto N | blackhole | unreachable | prohibit | nop] [protocol P]
+   *   [suppress_prefixlength N]
+   */
+  async add(rule: RuleSpec): Promise<void> {
+    await this.nl.engine.request(this.build(rule, false), C.NLM_F_CREATE | C.NLM_F_EXCL);
+  }
+
+  /**
+   * Delete the first rule that matches every field given. At least one field besides `family`
+   * is required, so an empty spec cannot delete the local-table rule. With `ifExists: true`, a
+   * missing rule is not an error (returns false).
+   *
+   * Equivalent to: ip rule del [selectors] [priority N] [table ID]
+   */
+  async delete(rule: RuleSpec, opts: { ifExists?: boolean } = {}): Promise<boolean> {
+    const o = check(deleteOptsSchema, opts, 'options');
+    const msg = this.build(rule, true);
+    try {
+      await this.nl.engine.request(msg);
+      return true;
+    } catch (err) {
+      if (o.ifExists && isCode(err, 'ENOENT')) return false;
+      throw err;
+    }
+  }
+
+  private build(rule: RuleSpec, del: boolean): NetlinkMessage {
+    const s = check(specSchema, rule, 'rule');
+    const fam = ruleFamily(s, rule);
+    if (del && Object.keys(s).every((k) => k === 'family')) {
+      throw new ValidationError('rule', 'give at least one selector, priority or table to delete a rule', rule);
+    }
+    if (s.goto !== undefined && s.action !== undefined && s.action !== 'goto') {
+      throw new ValidationError('rule.goto', `goes with action 'goto', not '${s.action}'`, rule.goto);
+    }
+    if (s.action === 'goto' && s.goto === undefined) throw new ValidationError('rule.goto', "action 'goto' needs a target priority", rule.goto);
+    if (s.fwmask !== undefined && s.fwmark === undefined) throw new ValidationError('rule.fwmask', 'needs fwmark', rule.fwmask);
+    const actionName = s.action ?? (s.goto !== undefined ? 'goto' : del ? undefined : 'to_tbl');
+    const action = actionName === undefined ? C.FR_ACT_UNSPEC : numberOf(RULE_ACTION_NAMES, actionName);
+    const tableId = s.table ?? (!del && action === C.FR_ACT_TO_TBL ? C.RT_TABLE_MAIN : undefined);
+    const body = {
+      family: af(fam),
+      dstLen: s.to?.prefixLen ?? 0,
+      srcLen: s.from?.prefixLen ?? 0,
+      tos: s.tos ?? 0,
+      table: tableId === undefined ? C.RT_TABLE_UNSPEC : tableId < 256 ? tableId : C.RT_TABLE_UNSPEC,
+      action,
+      flags: s.not ? C.FIB_RULE_INVERT : 0,
+    };
+    const attrs: RuleAttrs = defined({
+      priority: s.priority,
+      src: s.from?.address,
+      dst: s.to?.address,
+      table: tableId,
+      fwmark: s.fwmark,
+      fwmask: s.fwmask,
+      iifname: s.iif,
+      oifname: s.oif,
+      goto: s.goto,
+      suppressPrefixlen: s.suppressPrefixlen,
+      protocol: s.protocol === undefined ? undefined : numberOf(PROTOCOL_NAMES, s.protocol),
+    });
+    return req(del ? 'RTM_DELRULE' : 'RTM_NEWRULE', body, attrs);
+  }
 }

@@ -128,9 +128,10 @@ export const lladdr = z
 
 /** A name from `table` or a number 0..255 (scopes, protocols, route types). */
 export function namedU8(table: Readonly<Record<number, string>>, extra: readonly string[] = []) {
-  return z.union([z.enum(namesOf(table, extra)), u8]);
+  const names = namesOf(table, extra);
+  return z.union([z.enum(names), u8], { error: `must be one of ${names.join(', ')}, or a number 0 to 255` });
 }
 
 export const scope = namedU8(SCOPE_NAMES, Object.keys(SCOPE_ALIASES));
 export const protocol = namedU8(PROTOCOL_NAMES);
-export const routeType = z.enum(namesOf(ROUTE_TYPE_NAMES));
+export const routeType = z.enum(namesOf(ROUTE_TYPE_NAMES), { error: `must be one of ${namesOf(ROUTE_TYPE_NAMES).join(', ')}` });

@@ -64,7 +64,8 @@ export async function kernelHasKind(kind: string): Promise<boolean> {
   if (kindCache.has(kind)) return kindCache.get(kind)!;
   const ok = await withTestNetns(async (_ns, nl) => {
     try {
-      await nl.links.add({ name: 'probe0', kind });
+      // The smallest valid configuration of each kind, so only a missing kind fails.
+      await nl.links.add({ name: 'probe0', kind, ...(kind === 'vxlan' ? { vxlan: { id: 1 } } : kind === 'vlan' ? { vlan: { id: 1 }, link: 'lo' } : {}) });
       return true;
     } catch {
       return false;

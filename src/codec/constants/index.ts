@@ -14,5 +14,6 @@ export * from './if.js';
 export * from './if_arp.js';
 export * from './if_ether.js';
 export * from './if_bonding.js';
+export * from './icmpv6.js';
 export * from './if_tun.js';
 export * from './socket.js';
