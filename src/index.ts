@@ -17,3 +17,7 @@ export type { NetnsSpec } from './ffi/netns.js';
 export { RtnlError, NetlinkError, DumpInterruptedError, DecodeError, EncodeError, ValidationError, SysError, type ExtAck } from './errors.js';
 export { netns } from './ops/netns.js';
 export { sysctl } from './ops/sysctl.js';
+export type { Address, AddressOptions, AddressListFilter } from './ops/addresses.js';
+export type { Route, RouteSpec, RouteNexthop, RouteNexthopSpec, RouteMetrics, RouteListFilter, RouteGetOptions } from './ops/routes.js';
+export type { Neighbour, NeighbourSpec, IpNeighbourSpec, FdbSpec, NeighbourListFilter } from './ops/neighbours.js';
+export type { Rule, RuleSpec } from './ops/rules.js';

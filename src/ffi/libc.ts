@@ -95,6 +95,19 @@ export const libc = {
     const n = Number(c.sendto(fd, buf, len, flags, addr, addr.length));
     return n < 0 ? -koffi.errno() : n;
   },
+  /**
+   * sendto on a libuv threadpool thread, for requests the kernel may take milliseconds to carry
+   * out inside sendmsg (creating, deleting or moving links). Holds the thread only for that call.
+   */
+  sendtoAsync(fd: number, buf: Uint8Array, len: number, flags: number, addr: Uint8Array): Promise<number> {
+    return new Promise((resolve) => {
+      c.sendto.async(fd, buf, len, flags, addr, addr.length, (err: unknown, n: number | bigint) => {
+        // errno lives on the pool thread, out of our reach: report failure as -1 and let the
+        // caller retry synchronously to learn it (a refused datagram was not taken by the kernel).
+        resolve(err || Number(n) < 0 ? -1 : Number(n));
+      });
+    });
+  },
   /** recvfrom; returns the datagram length (with MSG_TRUNC, its full length) or -errno. */
   recvfrom(fd: number, buf: Uint8Array, len: number, flags: number, addr: Uint8Array): number {
     const n = Number(c.recvfrom(fd, buf, len, flags, addr, [addr.length]));

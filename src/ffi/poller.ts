@@ -85,6 +85,19 @@ class Poller {
   private wake = new Uint8Array(new BigUint64Array([1n]).buffer);
   private flushQueued = false;
 
+  private online: Promise<void> | undefined;
+
+  /** Resolves once the poller thread has started (for tests that count threads and fds). */
+  async whenOnline(): Promise<void> {
+    this.start();
+    this.worker?.ref(); // keep the process alive until the thread is up
+    try {
+      await this.online;
+    } finally {
+      this.updateRef();
+    }
+  }
+
   /** Whether the poller thread is running (for tests and diagnostics). */
   get running(): boolean {
     return this.worker !== undefined;
@@ -117,6 +130,7 @@ class Poller {
       this.waiters.clear();
       this.worker = undefined;
     });
+    this.online = new Promise<void>((resolve) => worker.once('online', () => resolve()));
     worker.unref();
     this.worker = worker;
     process.once('exit', () => this.stop());

@@ -131,9 +131,30 @@ export class NetlinkSocket {
 
   /** Send one buffer (one or more messages) to the kernel. */
   send(bytes: Uint8Array, len = bytes.length): void {
+    this.sendTo(bytes, 0, len);
+  }
+
+  /**
+   * Send to the kernel from a threadpool thread, for requests the kernel carries out slowly inside
+   * sendmsg (link creation and deletion wait for RCU grace periods: milliseconds each). The event
+   * loop stays free; the pool thread is held for that one call only.
+   */
+  async sendAsync(bytes: Uint8Array): Promise<void> {
     this.assertOpen();
+    const n = await libc.sendtoAsync(this.fd, bytes, bytes.length, 0, this.kernel);
+    if (n < 0) this.send(bytes); // learn the errno synchronously (throws), or succeed on retry
+  }
+
+  /** Send to a netlink port (0 is the kernel; another port is a user-space socket). */
+  sendTo(bytes: Uint8Array, port: number, len = bytes.length): void {
+    this.assertOpen();
+    let dest = this.kernel;
+    if (port !== 0) {
+      dest = this.kernel.slice();
+      new DataView(dest.buffer).setUint32(4, port, true);
+    }
     for (;;) {
-      const n = libc.sendto(this.fd, bytes, len, 0, this.kernel);
+      const n = libc.sendto(this.fd, bytes, len, 0, dest);
       if (n >= 0) return;
       if (-n === EINTR) continue;
       throw new SysError('sendto', -n, errnoName(-n));

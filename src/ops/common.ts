@@ -21,9 +21,9 @@ export const familyName = (n: number): string =>
 const IFF_ORDER: Array<[string, number]> = [
   ['LOOPBACK', C.IFF_LOOPBACK], ['BROADCAST', C.IFF_BROADCAST], ['POINTOPOINT', C.IFF_POINTOPOINT],
   ['MULTICAST', C.IFF_MULTICAST], ['NOARP', C.IFF_NOARP], ['ALLMULTI', C.IFF_ALLMULTI], ['PROMISC', C.IFF_PROMISC],
-  ['NOTRAILERS', C.IFF_NOTRAILERS], ['UP', C.IFF_UP], ['LOWER_UP', C.IFF_LOWER_UP], ['DORMANT', C.IFF_DORMANT],
   ['MASTER', C.IFF_MASTER], ['SLAVE', C.IFF_SLAVE], ['DEBUG', C.IFF_DEBUG], ['DYNAMIC', C.IFF_DYNAMIC],
-  ['AUTOMEDIA', C.IFF_AUTOMEDIA], ['PORTSEL', C.IFF_PORTSEL], ['ECHO', C.IFF_ECHO],
+  ['AUTOMEDIA', C.IFF_AUTOMEDIA], ['PORTSEL', C.IFF_PORTSEL], ['NOTRAILERS', C.IFF_NOTRAILERS], ['UP', C.IFF_UP],
+  ['LOWER_UP', C.IFF_LOWER_UP], ['DORMANT', C.IFF_DORMANT], ['ECHO', C.IFF_ECHO],
 ];
 
 export function linkFlagNames(flags: number): string[] {
@@ -35,7 +35,7 @@ export function linkFlagNames(flags: number): string[] {
     if (flags & bit) out.push(name);
   }
   const rest = (flags & ~known) >>> 0;
-  if (rest) out.push(`0x${rest.toString(16)}`);
+  if (rest) out.push(rest.toString(16)); // as ip prints unknown bits: bare hex
   return out;
 }
 

@@ -23,6 +23,8 @@ import { DumpInterruptedError, NetlinkError, RtnlError, type ExtAck } from '../e
 /** What the engine needs of a socket (NetlinkSocket, or a recorded-reply fake in tests). */
 export interface EngineSocket {
   send(bytes: Uint8Array): void;
+  /** Send off the main thread (for requests the kernel is slow to carry out); optional. */
+  sendAsync?(bytes: Uint8Array): Promise<void>;
   /** The next datagram, or null when none is queued. */
   recv(): Uint8Array | null;
   waitReadable(signal?: AbortSignal): Promise<void>;
@@ -59,6 +61,17 @@ interface DumpState {
   error?: unknown;
 }
 
+/** Request flushes run as microtasks per event-loop turn before yielding to the loop. */
+const MICRO_FLUSHES_PER_TURN = 64;
+/** ...and only while the turn has taken less than this (some requests block in the kernel for ms). */
+const MICRO_FLUSH_BUDGET_MS = 2;
+
+/**
+ * Requests the kernel may carry out slowly inside sendmsg (link creation, deletion and moves wait
+ * for RCU grace periods, milliseconds each): sent from a pool thread so the event loop stays free.
+ */
+const SLOW_TYPES = new Set(['RTM_NEWLINK', 'RTM_DELLINK', 'RTM_SETLINK', 'RTM_NEWLINKPROP', 'RTM_DELLINKPROP']);
+
 /** How many messages go into one sendto() at most. Their ACKs must fit the receive buffer. */
 const BATCH_MESSAGES = 128;
 const BATCH_BYTES = 64 * 1024;
@@ -69,7 +82,9 @@ export class Engine {
   private seq: number;
   private readonly writer = new Writer(8192);
   private readonly pending = new Map<number, Pending>();
-  private outbox: Array<{ bytes: Uint8Array; seq: number }> = [];
+  private outbox: Array<{ bytes: Uint8Array; seq: number; slow: boolean }> = [];
+  /** An off-thread send is in flight: later batches wait, so requests keep their order. */
+  private sendingAsync = false;
   private flushQueued = false;
   private dumpLock: Promise<void> = Promise.resolve();
   private reading = false;
@@ -99,24 +114,44 @@ export class Engine {
     const { bytes, marks } = this.encode(msg, flags, seq);
     return new Promise<RequestResult>((resolve, reject) => {
       this.pending.set(seq, { type: msg.type, marks, replies: [], resolve, reject });
-      this.enqueue(bytes, seq);
+      this.enqueue(bytes, seq, SLOW_TYPES.has(msg.type));
     });
   }
 
-  private enqueue(bytes: Uint8Array, seq: number): void {
-    this.outbox.push({ bytes, seq });
+  private enqueue(bytes: Uint8Array, seq: number, slow = false): void {
+    this.outbox.push({ bytes, seq, slow });
     if (this.flushQueued) return;
     this.flushQueued = true;
-    queueMicrotask(() => this.flush());
+    // Replies arrive synchronously, so a loop of awaited requests would run entirely in
+    // microtasks and starve timers and I/O. Flush in a microtask (fast) only a bounded number of
+    // times per event-loop turn; after that, yield to the loop with setImmediate.
+    const now = performance.now();
+    if (!this.turnWatch) {
+      this.turnWatch = true;
+      this.turnStart = now;
+      setImmediate(() => {
+        this.microFlushes = 0;
+        this.turnWatch = false;
+      });
+    }
+    if (this.microFlushes < MICRO_FLUSHES_PER_TURN && now - this.turnStart < MICRO_FLUSH_BUDGET_MS) {
+      this.microFlushes++;
+      queueMicrotask(() => this.flush());
+    } else setImmediate(() => this.flush());
   }
+  private microFlushes = 0;
+  private turnWatch = false;
+  private turnStart = 0;
 
   private flush(): void {
     this.flushQueued = false;
-    while (this.outbox.length > 0 && !this.closed) {
+    while (this.outbox.length > 0 && !this.closed && !this.sendingAsync) {
       let n = 0;
       let size = 0;
+      let slow = false;
       while (n < this.outbox.length && n < BATCH_MESSAGES && (n === 0 || size + this.outbox[n]!.bytes.length <= BATCH_BYTES)) {
         size += (this.outbox[n]!.bytes.length + 3) & ~3;
+        slow ||= this.outbox[n]!.slow;
         n++;
       }
       const batch = this.outbox.splice(0, n);
@@ -130,6 +165,18 @@ export class Engine {
           at += (b.bytes.length + 3) & ~3;
         }
       }
+      if (slow && this.sock.sendAsync) {
+        // The kernel will take a while inside sendmsg: do it on a pool thread, keep the loop free.
+        this.sendingAsync = true;
+        this.sock.sendAsync(buf).then(
+          () => this.afterAsyncSend(),
+          (err) => {
+            for (const b of batch) this.fail(b.seq, err);
+            this.afterAsyncSend();
+          },
+        );
+        return;
+      }
       try {
         this.sock.send(buf);
       } catch (err) {
@@ -138,6 +185,13 @@ export class Engine {
       }
       this.drain();
     }
+  }
+
+  private afterAsyncSend(): void {
+    this.sendingAsync = false;
+    if (this.closed) return;
+    this.drain();
+    this.flush();
   }
 
   private fail(seq: number, err: unknown): void {
@@ -184,7 +238,7 @@ export class Engine {
   private park(): void {
     if (this.parked || this.closed) return;
     this.parked = true;
-    this.sock.waitReadable().then(
+    this.readable().then(
       () => {
         this.parked = false;
         this.drain();
@@ -193,6 +247,15 @@ export class Engine {
         this.parked = false;
       },
     );
+  }
+
+  private waiting: Promise<void> | undefined;
+  /** One shared wait for the socket to become readable (the poller takes one waiter per fd). */
+  private readable(): Promise<void> {
+    this.waiting ??= this.sock.waitReadable().finally(() => {
+      this.waiting = undefined;
+    });
+    return this.waiting;
   }
 
   private onlyDumpsPending(): boolean {
@@ -275,7 +338,7 @@ export class Engine {
         this.drain(() => d.queue.length > 0 || d.done);
         if (d.queue.length === 0 && !d.done) {
           if (this.closed) throw new RtnlError('the client was closed during a dump', 'ERR_RTNL_CLOSED');
-          await this.sock.waitReadable(opts.signal);
+          await abortable(this.readable(), opts.signal);
         }
       }
       if (d.error) throw d.error;
@@ -292,7 +355,7 @@ export class Engine {
         try {
           while (!d.done && !this.closed) {
             this.drain(() => d.done);
-            if (!d.done) await this.sock.waitReadable();
+            if (!d.done) await this.readable();
           }
         } catch {
           /* closed meanwhile */
@@ -337,4 +400,24 @@ export class Engine {
   private assertOpen(): void {
     if (this.closed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
   }
+}
+
+/** Reject with the signal's reason when it aborts first. */
+function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }

@@ -40,6 +40,8 @@ const LINK_VOLATILE = new Set(['stats', 'stats64', 'afSpec', 'xstats', 'carrierC
 const VOLATILE = new Set(['cacheinfo', 'header', 'message', 'validLft', 'preferredLft', 'probes']);
 
 const familyOk = (m: NetlinkMessage, family: number) => family === C.AF_UNSPEC || m.body.family === family;
+/** IPv4 and IPv6 only: multicast-routing families (RTNL_FAMILY_IPMR, ...) are not routes or rules we model. */
+const ipFamily = (m: NetlinkMessage, family: number) => (m.body.family === C.AF_INET || m.body.family === C.AF_INET6) && familyOk(m, family);
 
 export const OBJECT_KINDS: Record<ObjectKind, ObjectSpec> = {
   link: {
@@ -68,7 +70,7 @@ export const OBJECT_KINDS: Record<ObjectKind, ObjectSpec> = {
     dumpBody: (family) => ({ family }),
     newTypes: ['RTM_NEWROUTE'],
     // Cached (cloned) routes are not configuration.
-    accept: (m, f) => (m.type === 'RTM_NEWROUTE' || m.type === 'RTM_DELROUTE') && familyOk(m, f) && !((m.body.flags as number) & C.RTM_F_CLONED),
+    accept: (m, f) => (m.type === 'RTM_NEWROUTE' || m.type === 'RTM_DELROUTE') && ipFamily(m, f) && !((m.body.flags as number) & C.RTM_F_CLONED),
     convert: toRoute,
     key: (o) => {
       const r = o as Route;
@@ -85,7 +87,7 @@ export const OBJECT_KINDS: Record<ObjectKind, ObjectSpec> = {
     convert: toNeighbour,
     key: (o) => {
       const n = o as Neighbour;
-      return `${n.family}|${n.index}|${n.address ?? ''}|${n.family === C.AF_BRIDGE ? `${n.lladdr ?? ''}|${n.vlan ?? ''}` : ''}`;
+      return `${n.family}|${n.index}|${n.address ?? ''}|${n.family === 'bridge' ? `${n.lladdr ?? ''}|${n.vlan ?? ''}` : ''}`;
     },
     same: (a, b) => signature((a as Neighbour).attrs, VOLATILE) === signature((b as Neighbour).attrs, VOLATILE) && (a as Neighbour).header.state === (b as Neighbour).header.state,
   },
@@ -93,7 +95,7 @@ export const OBJECT_KINDS: Record<ObjectKind, ObjectSpec> = {
     dumpType: 'RTM_GETRULE',
     dumpBody: (family) => ({ family }),
     newTypes: ['RTM_NEWRULE'],
-    accept: (m, f) => (m.type === 'RTM_NEWRULE' || m.type === 'RTM_DELRULE') && familyOk(m, f),
+    accept: (m, f) => (m.type === 'RTM_NEWRULE' || m.type === 'RTM_DELRULE') && ipFamily(m, f),
     convert: toRule,
     key: (o) => signature({ h: (o as Rule).header, a: (o as Rule).attrs }, VOLATILE),
     same: () => true,
