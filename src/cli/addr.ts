@@ -1,0 +1,154 @@
+/** `rtnl address`: show, add, replace, delete, flush, as `ip address`. */
+import type { AddressOptions } from '../ops/addresses.js';
+import { Args, invalid, once, pick, prefixArg, uint, UsageError, type Globals } from './args.js';
+import { help, type Context, type ObjectCommand, type Plan } from './command.js';
+import { addrShowJson, jsonText, namesFrom } from './format.js';
+import { selectLinks } from './link.js';
+import { addrShowText } from './text.js';
+
+export const ADDR_USAGE = `Usage: rtnl address {add|replace} IFADDR dev IFNAME [LIFETIME] [CONFFLAG-LIST]
+       rtnl address del IFADDR dev IFNAME
+       rtnl address flush [dev] IFNAME
+       rtnl address [show [[dev] IFNAME] [up]]
+       rtnl address help
+IFADDR := PREFIX | ADDR peer PREFIX
+          [broadcast ADDR|+|-] [label IFNAME] [scope SCOPE-ID] [metric METRIC]
+SCOPE-ID := [host | link | global | NUMBER]
+CONFFLAG-LIST := [CONFFLAG-LIST] CONFFLAG
+CONFFLAG := [home | nodad | mngtmpaddr | noprefixroute | autojoin | optimistic]
+LIFETIME := [valid_lft LFT] [preferred_lft LFT]
+LFT := forever | SECONDS`;
+
+const CONF_FLAGS = ['home', 'nodad', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'optimistic'] as const;
+const SCOPES = ['global', 'universe', 'site', 'link', 'host', 'nowhere'];
+
+function lifetime(k: string, v: string): number | 'forever' {
+  return v === 'forever' ? 'forever' : uint(k, v);
+}
+
+/** add / replace / del: `IFADDR [options] dev IFNAME`. */
+function parseModify(op: 'add' | 'replace' | 'delete', a: Args): Plan {
+  let local: string | undefined;
+  let dev: string | undefined;
+  const o: AddressOptions = {};
+  while (!a.done) {
+    const k = a.shift();
+    if (k === 'peer' || k === 'remote') o.peer = prefixArg(k, a.value(k));
+    else if (k === 'broadcast' || k === 'brd') o.broadcast = a.value(k);
+    else if (k === 'label') o.label = a.value(k);
+    else if (k === 'scope') {
+      const v = a.value(k);
+      o.scope = (SCOPES.includes(v) ? v : uint(k, v, 255)) as AddressOptions['scope'];
+    } else if (k === 'metric' || k === 'priority' || k === 'preference') o.metric = uint(k, a.value(k));
+    else if (k === 'valid_lft') o.validLft = lifetime(k, a.value(k));
+    else if (k === 'preferred_lft') o.preferredLft = lifetime(k, a.value(k));
+    else if ((CONF_FLAGS as readonly string[]).includes(k)) (o.flags ??= []).push(k as (typeof CONF_FLAGS)[number]);
+    else if (k === 'dev') {
+      once(dev, 'dev', a.peek() ?? '');
+      dev = a.value(k);
+    } else if (k === 'local') {
+      once(local, 'local', a.peek() ?? '');
+      local = prefixArg(k, a.value(k));
+    } else if (k === 'help') return help(ADDR_USAGE);
+    else if (k === 'anycast') throw new UsageError('anycast addresses are not supported by rtnl');
+    else {
+      if (local !== undefined) throw new UsageError(`either "local" is duplicate, or "${k}" is garbage`);
+      local = prefixArg('local', k);
+    }
+  }
+  if (local === undefined) throw new UsageError('not enough information: an address (IFADDR) is required');
+  if (local === 'default' || local === 'all' || local === 'any') throw invalid('local', local, 'not an address');
+  if (dev === undefined) throw new UsageError('not enough information: "dev" argument is required');
+  if (op === 'delete') {
+    if (Object.keys(o).length > 0) throw new UsageError(`"address del" takes only IFADDR and dev; got ${Object.keys(o).join(', ')}`);
+    return { op: 'addresses.delete', args: [dev, local] };
+  }
+  return { op: `addresses.${op}`, args: [dev, local, o] };
+}
+
+function parseFlush(a: Args, g: Globals): Plan {
+  let dev: string | undefined;
+  while (!a.done) {
+    const k = a.shift();
+    if (k === 'dev') {
+      once(dev, 'dev', a.peek() ?? '');
+      dev = a.value(k);
+    } else if (k === 'help') return help(ADDR_USAGE);
+    else {
+      once(dev, 'dev', k);
+      dev = k;
+    }
+  }
+  if (dev === undefined) throw new UsageError('flush requires arguments: "rtnl address flush dev IFNAME"');
+  return { op: 'addresses.flush', args: g.family ? [dev, { family: g.family }] : [dev] };
+}
+
+export interface AddrShowFilter {
+  dev?: string;
+  up?: boolean;
+  family?: 4 | 6;
+}
+
+function parseShow(a: Args, g: Globals): Plan {
+  const f: AddrShowFilter = {};
+  if (g.family) f.family = g.family;
+  while (!a.done) {
+    const k = a.shift();
+    if (k === 'up') f.up = true;
+    else if (k === 'dev') {
+      once(f.dev, 'dev', a.peek() ?? '');
+      f.dev = a.value(k);
+    } else if (k === 'help') return help(ADDR_USAGE);
+    else {
+      once(f.dev, 'dev', k);
+      f.dev = k;
+    }
+  }
+  return { op: 'address.show', args: [f] };
+}
+
+const COMMANDS = ['add', 'change', 'chg', 'replace', 'delete', 'list', 'show', 'lst', 'flush', 'help'] as const;
+
+export function parseAddr(words: string[], g: Globals): Plan {
+  if (words.length === 0) return parseShow(new Args([], 'address show'), g);
+  const [first, ...rest] = words as [string, ...string[]];
+  const a = new Args(rest, `address ${first}`);
+  switch (pick(first, COMMANDS)) {
+    case 'add':
+      return parseModify('add', a);
+    case 'replace':
+      return parseModify('replace', a);
+    case 'change':
+    case 'chg':
+      throw new UsageError('"address change" is not supported by rtnl; use "address replace"');
+    case 'delete':
+      return parseModify('delete', a);
+    case 'list':
+    case 'show':
+    case 'lst':
+      return parseShow(a, g);
+    case 'flush':
+      return parseFlush(a, g);
+    case 'help':
+      return help(ADDR_USAGE);
+    default:
+      throw new UsageError(`command "${first}" is unknown, try "rtnl address help"`);
+  }
+}
+
+export const address: ObjectCommand = {
+  name: 'address',
+  usage: ADDR_USAGE,
+  parse: parseAddr,
+  async run(plan: Plan, ctx: Context): Promise<void> {
+    if (plan.op !== 'address.show') throw new Error(`unexpected plan ${plan.op}`);
+    const f = plan.args[0] as AddrShowFilter;
+    const nl = await ctx.client();
+    const { links, all } = await selectLinks(ctx, { dev: f.dev, up: f.up });
+    const addrs = await nl.addresses.list(f.family ? { family: f.family } : {});
+    const names = namesFrom(all);
+    const objs = addrShowJson(links, addrs, names, { details: ctx.g.details, family: f.family, dev: f.dev !== undefined });
+    if (ctx.g.json) ctx.out(jsonText(objs, ctx.g.pretty));
+    else for (const j of objs) ctx.out(addrShowText(j, ctx.g.details));
+  },
+};

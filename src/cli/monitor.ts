@@ -1,0 +1,138 @@
+/**
+ * `rtnl monitor [OBJECTS]`: stream changes as `ip monitor` does. With -j, one JSON object per
+ * line: {"event": "link.new", ...the ip -j fields of the object}. Stops cleanly on SIGINT/SIGTERM.
+ */
+import type { Address } from '../ops/addresses.js';
+import type { Link } from '../ops/links.js';
+import type { MonitorEvent, MonitorGroup } from '../ops/monitor.js';
+import type { Neighbour } from '../ops/neighbours.js';
+import type { NsidEntry, RtnlObject } from '../ops/objects.js';
+import type { Route } from '../ops/routes.js';
+import type { Rule } from '../ops/rules.js';
+import { pick, UsageError, type Globals } from './args.js';
+import { help, type Context, type ObjectCommand, type Plan } from './command.js';
+import { addrInfoJson, jsonText, linkJson, namesFrom, neighJson, routeJson, ruleJson, type Json } from './format.js';
+import { addrEventText, linkText, neighText, routeText, ruleText } from './text.js';
+
+export const MONITOR_USAGE = `Usage: rtnl monitor [all | OBJECTS]
+OBJECTS := { link | address | route | neigh | rule | nsid } ...
+With -j, one JSON object per line: {"event": "link.new", ...}. -4 / -6 limit address, route
+and rule events to one family. Stop with Ctrl-C (SIGINT) or SIGTERM.`;
+
+const OBJECTS = ['link', 'address', 'route', 'neigh', 'neighbor', 'neighbour', 'rule', 'nsid', 'all', 'help'] as const;
+
+export function parseMonitor(words: string[], g: Globals): Plan {
+  const groups = new Set<MonitorGroup>();
+  const fam = g.family ? String(g.family) : '';
+  const all = () => {
+    groups.add('link');
+    groups.add(`address${fam}` as MonitorGroup);
+    groups.add(`route${fam}` as MonitorGroup);
+    groups.add('neighbour');
+    groups.add(`rule${fam}` as MonitorGroup);
+    groups.add('nsid');
+  };
+  for (const w of words) {
+    switch (pick(w, OBJECTS)) {
+      case 'link':
+        groups.add('link');
+        break;
+      case 'address':
+        groups.add(`address${fam}` as MonitorGroup);
+        break;
+      case 'route':
+        groups.add(`route${fam}` as MonitorGroup);
+        break;
+      case 'neigh':
+      case 'neighbor':
+      case 'neighbour':
+        groups.add('neighbour');
+        break;
+      case 'rule':
+        groups.add(`rule${fam}` as MonitorGroup);
+        break;
+      case 'nsid':
+        groups.add('nsid');
+        break;
+      case 'all':
+        all();
+        break;
+      case 'help':
+        return help(MONITOR_USAGE);
+      default:
+        throw new UsageError(`argument "${w}" is wrong: monitor object must be one of link, address, route, neigh, rule, nsid, all`);
+    }
+  }
+  if (groups.size === 0) all();
+  return { op: 'monitor', args: [[...groups]] };
+}
+
+/** The ip-JSON of one change event, and its human line. */
+export function eventJson(ev: MonitorEvent, names: ReturnType<typeof namesFrom>): { json: Json; text: string } | undefined {
+  if (ev.type === 'synced') return undefined;
+  if (ev.type === 'resync') {
+    const json = { event: 'resync', complete: ev.complete, added: ev.added.length, changed: ev.changed.length, removed: ev.removed.length };
+    return { json, text: `resync: events were lost; ${json.added} added, ${json.changed} changed, ${json.removed} removed since` };
+  }
+  const deleted = ev.action === 'del';
+  const obj: RtnlObject = ev.object;
+  let body: Json;
+  let text: string;
+  switch (ev.kind) {
+    case 'link': {
+      const l = obj as Link;
+      if (!deleted) {
+        names.map.set(l.index, l.name);
+        names.up.set(l.index, l.up);
+      }
+      body = linkJson(l, names, { linkCommand: true, deleted });
+      text = linkText(body);
+      if (deleted) {
+        names.map.delete(l.index);
+        names.up.delete(l.index);
+      }
+      break;
+    }
+    case 'address':
+      body = addrInfoJson(obj as Address, { withDev: names, deleted });
+      text = addrEventText(body);
+      break;
+    case 'route':
+      body = routeJson(obj as Route, names, { deleted });
+      text = routeText(body);
+      break;
+    case 'neighbour':
+      body = neighJson(obj as Neighbour, names, { deleted });
+      text = neighText(body);
+      break;
+    case 'rule':
+      body = ruleJson(obj as Rule, { deleted });
+      text = ruleText(body);
+      break;
+    case 'nsid': {
+      const n = obj as NsidEntry;
+      body = { ...(deleted ? { deleted: true } : {}), nsid: n.nsid };
+      text = `${deleted ? 'Deleted ' : ''}nsid ${n.nsid}`;
+      break;
+    }
+  }
+  const json: Json = { event: ev.type, ...body };
+  if (ev.nsid !== undefined) json.nsid = ev.nsid;
+  return { json, text };
+}
+
+export const monitorCommand: ObjectCommand = {
+  name: 'monitor',
+  usage: MONITOR_USAGE,
+  parse: parseMonitor,
+  async run(plan: Plan, ctx: Context): Promise<void> {
+    const groups = plan.args[0] as MonitorGroup[];
+    const nl = await ctx.client();
+    const names = namesFrom(await nl.links.list());
+    for await (const ev of nl.monitor(groups, { signal: ctx.signal, track: false })) {
+      const out = eventJson(ev, names);
+      if (!out) continue;
+      ctx.out(ctx.g.json ? jsonText(out.json, false) : out.text);
+    }
+  },
+};
