@@ -1,0 +1,110 @@
+/**
+ * The decoder fuzzer shared by `npm run fuzz` (1,000,000+ inputs) and the seeded test (20,000).
+ * Inputs: random bytes, and real fixtures mutated (bit flips, length fields set to 0, 1, 3, 4,
+ * 0xffff, just past the end, and nests 1,000 deep). The only allowed outcomes are a result or a
+ * DecodeError, and each input must finish in bounded time.
+ */
+import { decode } from '../../src/codec/index.js';
+import { DecodeError } from '../../src/errors.js';
+
+/** A small, fast, seedable PRNG (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface FuzzReport {
+  inputs: number;
+  failures: Array<{ input: string; error: string }>;
+  decoded: number;
+  rejected: number;
+  slowestMs: number;
+  slowestInput: string;
+  byKind: Record<string, number>;
+}
+
+const LENGTHS = [0, 1, 3, 4, 0xffff];
+
+/** A deep chain: IFLA_LINKINFO nests inside each other, every length consistent. */
+function deepNest(depth: number, type: number): Uint8Array {
+  const b = new Uint8Array(32 + depth * 4);
+  const v = new DataView(b.buffer);
+  v.setUint32(0, b.length, true);
+  v.setUint16(4, 16, true); // RTM_NEWLINK
+  for (let i = 0, at = 32; i < depth; i++, at += 4) {
+    v.setUint16(at, b.length - at, true);
+    v.setUint16(at + 2, type | 0x8000, true);
+  }
+  return b;
+}
+
+function mutate(src: Uint8Array, r: () => number): { bytes: Uint8Array; kind: string } {
+  const b = Uint8Array.from(src);
+  const v = new DataView(b.buffer);
+  const pick = r();
+  const at = Math.floor(r() * Math.max(1, b.length - 1));
+  if (pick < 0.4) {
+    const flips = 1 + Math.floor(r() * 4);
+    for (let i = 0; i < flips; i++) {
+      const j = Math.floor(r() * b.length);
+      b[j] = b[j]! ^ (1 << Math.floor(r() * 8));
+    }
+    return { bytes: b, kind: 'bitflip' };
+  }
+  // Length fields sit on 4-byte boundaries (nlmsg_len, nla_len) in well-formed messages.
+  const aligned = at & ~3;
+  if (aligned + 2 > b.length) return { bytes: b, kind: 'bitflip' };
+  if (pick < 0.85) {
+    const len = LENGTHS[Math.floor(r() * LENGTHS.length)]!;
+    v.setUint16(aligned, len, true);
+    return { bytes: b, kind: `len=${len}` };
+  }
+  v.setUint16(aligned, Math.min(0xffff, b.length - aligned + 1 + Math.floor(r() * 8)), true);
+  return { bytes: b, kind: 'len=past-end' };
+}
+
+/** Run `count` inputs from `corpus` with `seed`. Never throws for an input; records failures. */
+export function fuzz(corpus: Uint8Array[], count: number, seed: number): FuzzReport {
+  const r = rng(seed);
+  const report: FuzzReport = { inputs: 0, failures: [], decoded: 0, rejected: 0, slowestMs: 0, slowestInput: '', byKind: {} };
+  const deep = [deepNest(1000, 18), deepNest(1000, 26), deepNest(1000, 2)];
+  for (let i = 0; i < count; i++) {
+    let input: Uint8Array;
+    let kind: string;
+    const p = r();
+    if (p < 0.15) {
+      input = new Uint8Array(Math.floor(r() * 256));
+      for (let j = 0; j < input.length; j++) input[j] = Math.floor(r() * 256);
+      if (input.length >= 8 && r() < 0.5) new DataView(input.buffer).setUint32(0, input.length, true); // plausible header
+      kind = 'random';
+    } else if (p < 0.16) {
+      ({ bytes: input, kind } = mutate(deep[i % deep.length]!, r));
+      kind = `deep/${kind}`;
+    } else {
+      ({ bytes: input, kind } = mutate(corpus[Math.floor(r() * corpus.length)]!, r));
+    }
+    report.byKind[kind] = (report.byKind[kind] ?? 0) + 1;
+    const t0 = performance.now();
+    try {
+      decode(input);
+      report.decoded++;
+    } catch (err) {
+      if (err instanceof DecodeError) report.rejected++;
+      else if (report.failures.length < 20) report.failures.push({ input: Buffer.from(input).toString('hex'), error: String((err as Error)?.stack ?? err) });
+      else report.failures.push({ input: '', error: '' });
+    }
+    const ms = performance.now() - t0;
+    if (ms > report.slowestMs) {
+      report.slowestMs = ms;
+      report.slowestInput = `${kind}, ${input.length} bytes`;
+    }
+    report.inputs++;
+  }
+  return report;
+}
