@@ -1,0 +1,52 @@
+// The published package: `npm pack`, installed offline into an empty project, imported both
+// ways (import and, on Node 20.19+, require of ESM), and its CLI run.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+
+test('npm pack installs offline into an empty project; import, require and the CLI work', { timeout: 180_000 }, () => {
+  const work = mkdtempSync(join(tmpdir(), 'rtnl-pack-'));
+  try {
+    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const [{ filename, files }] = JSON.parse(out.slice(out.indexOf('[')));
+    const paths = (files as Array<{ path: string }>).map((f) => f.path);
+    assert.ok(paths.includes('dist/index.js') && paths.includes('dist/index.d.ts') && paths.includes('dist/codec/index.js'));
+    assert.ok(!paths.some((p) => p.startsWith('test/') || p.startsWith('src/') || p.startsWith('fixtures/')), 'only dist and docs ship');
+
+    const app = join(work, 'app');
+    execFileSync('mkdir', ['-p', app]);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, type: 'module' }));
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, filename)], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+
+    const esm = execFileSync(process.execPath, ['--input-type=module', '-e', `
+      import { Rtnl, NetlinkError } from 'rtnl';
+      import { decode, encode } from 'rtnl/codec';
+      const nl = await Rtnl.open();
+      const links = await nl.links.list();
+      await nl.close();
+      console.log(JSON.stringify({ lo: links.some((l) => l.name === 'lo'), err: typeof NetlinkError, codec: typeof decode + typeof encode }));
+    `], { cwd: app, encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(esm), { lo: true, err: 'function', codec: 'functionfunction' });
+
+    if (major > 20 || (major === 20 && minor >= 19)) {
+      const cjs = execFileSync(process.execPath, ['-e', `
+        const { Rtnl } = require('rtnl');
+        const { decode } = require('rtnl/codec');
+        console.log(typeof Rtnl.open, typeof decode);
+      `], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      assert.equal(cjs.trim(), 'function function');
+    }
+
+    const cli = execFileSync(join(app, 'node_modules/.bin/rtnl'), ['-j', 'link', 'show', 'lo'], { cwd: app, encoding: 'utf8' });
+    assert.equal(JSON.parse(cli)[0].ifname, 'lo');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
