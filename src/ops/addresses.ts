@@ -162,7 +162,7 @@ export class Addresses {
   }
 
   /**
-   * Delete an address. With `ifExists: true`, a missing address is not an error (returns false).
+   * Delete an address. With `ifExists: true`, a missing address (or link) is not an error (returns false).
    *
    * Equivalent to: ip address del ADDR/LEN dev DEV
    */
@@ -170,13 +170,14 @@ export class Addresses {
     const ref = check(linkRef, link, 'link');
     const p = check(prefix, address, 'address');
     const o = check(deleteOptsSchema, opts, 'options');
-    const index = await linkIndex(this.nl, ref);
-    const body = { family: af(p.family), prefixLen: p.prefixLen, index };
     try {
+      // A link that is gone cannot have the address either.
+      const index = await linkIndex(this.nl, ref);
+      const body = { family: af(p.family), prefixLen: p.prefixLen, index };
       await this.nl.engine.request(req('RTM_DELADDR', body, { local: p.address, address: p.address }));
       return true;
     } catch (err) {
-      if (o.ifExists && isCode(err, 'EADDRNOTAVAIL')) return false;
+      if (o.ifExists && isCode(err, 'EADDRNOTAVAIL', 'ENODEV')) return false;
       throw err;
     }
   }

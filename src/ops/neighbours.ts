@@ -198,12 +198,12 @@ export class Neighbours {
    */
   async delete(neighbour: NeighbourSpec, opts: { ifExists?: boolean } = {}): Promise<boolean> {
     const o = check(deleteOptsSchema, opts, 'options');
-    const msg = await this.build(neighbour, true);
     try {
+      const msg = await this.build(neighbour, true); // resolves `dev`: a gone device has no entries
       await this.nl.engine.request(msg);
       return true;
     } catch (err) {
-      if (o.ifExists && isCode(err, 'ENOENT')) return false;
+      if (o.ifExists && isCode(err, 'ENOENT', 'ENODEV')) return false;
       throw err;
     }
   }

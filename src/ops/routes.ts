@@ -348,18 +348,19 @@ export class Routes {
 
   /**
    * Delete a route. Fields left out match any route (as with ip). With `ifExists: true`, a
-   * missing route is not an error (returns false).
+   * missing route (or device) is not an error (returns false).
    *
    * Equivalent to: ip route del DST [via GW] [dev DEV] [metric N] [table ID] [proto P] [TYPE]
    */
   async delete(route: RouteSpec, opts: { ifExists?: boolean } = {}): Promise<boolean> {
     const o = check(deleteOptsSchema, opts, 'options');
-    const msg = await this.build(route, 'delete');
     try {
+      // Building resolves `dev` by name: a device that is gone cannot have the route either.
+      const msg = await this.build(route, 'delete');
       await this.nl.engine.request(msg);
       return true;
     } catch (err) {
-      if (o.ifExists && isCode(err, 'ESRCH')) return false;
+      if (o.ifExists && isCode(err, 'ESRCH', 'ENODEV')) return false;
       throw err;
     }
   }
