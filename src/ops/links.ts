@@ -256,8 +256,15 @@ export class Links {
     } finally {
       for (const r of release) r();
     }
-    if (o.netns !== undefined) return { ...placeholder(o.name), kind: o.kind };
-    return this.get(o.name);
+    if (o.netns === undefined) return this.get(o.name);
+    // Created in another namespace: read it back from there.
+    const Client = this.nl.constructor as typeof Rtnl;
+    const there = await Client.open({ netns: o.netns });
+    try {
+      return await there.links.get(o.name);
+    } finally {
+      await there.close();
+    }
   }
 
   /**
@@ -336,9 +343,4 @@ export class Links {
     if (!link.kind) throw new ValidationError(`set.${key}`, 'the link has no kind', key);
     return link.kind;
   }
-}
-
-function placeholder(name: string): Link {
-  // A link created in another namespace cannot be read back from here.
-  return { index: 0, name, flags: [], up: false, operstate: 'UNKNOWN', altNames: [], type: 0, header: {}, attrs: {} };
 }

@@ -166,3 +166,15 @@ describe('links', { skip: needsRoot }, () => {
     });
   });
 });
+
+describe('links in other namespaces', { skip: needsRoot }, () => {
+  test('add with netns creates the link there and returns it as read from there', async () => {
+    await withTestNetnses(2, async ([, b], [na, nb]) => {
+      const made = await na!.links.add({ name: 'far0', kind: 'bridge', netns: b! });
+      const there = await nb!.links.get('far0');
+      assert.equal(made.index, there.index);
+      assert.equal(made.kind, 'bridge');
+      assert.ok(!(await na!.links.exists('far0')));
+    });
+  });
+});
