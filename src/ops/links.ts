@@ -214,15 +214,7 @@ export class Links {
     const o = check(addSchema, options, 'link') as LinkAddOptions;
     const release: Array<() => void> = [];
     try {
-      const attrs: LinkAttrs = defined({
-        ifname: o.name,
-        mtu: o.mtu,
-        address: o.address,
-        broadcast: o.broadcast,
-        txqlen: o.txqlen,
-        ifalias: o.alias,
-        group: o.group,
-      });
+      const attrs = commonAttrs(o);
       if (o.master !== undefined) attrs.master = await linkIndex(this.nl, o.master);
       if (o.link !== undefined) attrs.link = await linkIndex(this.nl, o.link);
       if (o.netns !== undefined) {
@@ -299,15 +291,7 @@ export class Links {
     const index = await linkIndex(this.nl, r);
     const release: Array<() => void> = [];
     try {
-      const attrs: LinkAttrs = defined({
-        ifname: o.name,
-        mtu: o.mtu,
-        address: o.address,
-        broadcast: o.broadcast,
-        txqlen: o.txqlen,
-        ifalias: o.alias,
-        group: o.group,
-      });
+      const attrs = commonAttrs(o);
       if (o.master === null) attrs.master = 0;
       else if (o.master !== undefined) attrs.master = await linkIndex(this.nl, o.master);
       if (o.netns !== undefined) {
@@ -343,4 +327,9 @@ export class Links {
     if (!link.kind) throw new ValidationError(`set.${key}`, 'the link has no kind', key);
     return link.kind;
   }
+}
+
+/** The IFLA attributes that add() and set() share. */
+function commonAttrs(o: { name?: string; mtu?: number; address?: string; broadcast?: string; txqlen?: number; alias?: string; group?: number }): LinkAttrs {
+  return defined({ ifname: o.name, mtu: o.mtu, address: o.address, broadcast: o.broadcast, txqlen: o.txqlen, ifalias: o.alias, group: o.group });
 }
