@@ -1,0 +1,439 @@
+/**
+ * rtnl's benchmarks: `npm run bench [-- --write] [-- --only W1,W5] [-- --quick]`.
+ *
+ * Each workload builds its own throwaway namespace (rtnl-bench-<random>), fills it with `ip -batch`,
+ * runs every peer on the same data in this one run, and deletes the namespace even on failure or
+ * SIGINT. Peers: rtnl (its own node process, built to plain JS), pyroute2 (bench/py/), iproute2
+ * (`ip -j ... show`, one `ip` per operation from Node and from a shell loop, `ip -batch`) and the C
+ * floor (bench/floor.c). Tables give medians and ratios; --write puts them in docs/PERFORMANCE.md
+ * below the generated marker. See docs/PERFORMANCE.md for the method.
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  basicLinks, buildFloor, buildRtnl, cleanupAll, ensurePyroute2, execFileP, floorPeer, ifindex, ipBatch, machine, median,
+  profileDir, pyPeer, repeat, rtnlPeer, summarize, summarizeProfile, timeProcess, tmpDir, withNs, type PeerOutput, type RtnlArgs,
+} from './lib.js';
+import { atMost, fmtMs, fmtX, goal, ratio, renderSection, row, writeDoc, type Row, type Section } from './report.js';
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const opt = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const QUICK = flag('quick');
+const RUNS = Number(opt('runs') ?? 5);
+const ONLY = opt('only')?.split(',');
+/** Per-peer time budget for repeated runs (ms): a peer stops repeating once past it (>= 1 run). */
+const BUDGET = Number(opt('budget') ?? 15000);
+const scale = (n: number) => (QUICK ? Math.max(1, Math.round(n / 10)) : n);
+
+const SIZES = { routes: [scale(10_000), scale(100_000)], stream: scale(1_000_000), pairs: scale(2000), addrs: scale(10_000), ops: scale(2000), veths: scale(1000) };
+
+let BUILD = '';
+let FLOOR = '';
+let PYROUTE2: string | undefined;
+const sections: Section[] = [];
+const log = (s: string) => process.stderr.write(s + '\n');
+
+/** Measure one peer; a failure is recorded in its row instead of ending the run. */
+async function peer(sec: Section, key: string, name: string, fn: () => Promise<PeerOutput['runs']> | PeerOutput['runs'], extra: Partial<Row> = {}): Promise<Row> {
+  const r: Row = { key, peer: name, ...extra };
+  sec.rows.push(r);
+  const t = performance.now();
+  try {
+    r.s = summarize(await fn());
+    log(`  ${name}: ${fmtMs(r.s.ms)} ms median of ${r.s.n} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+  } catch (err) {
+    r.error = (err as Error).message;
+    log(`  ${name}: FAILED ${r.error}`);
+  }
+  return r;
+}
+
+function rtnl(a: Omit<RtnlArgs, 'runs' | 'budget'> & Partial<RtnlArgs>): PeerOutput {
+  return rtnlPeer(BUILD, { runs: RUNS, budget: BUDGET, ...a } as RtnlArgs);
+}
+
+/**
+ * Profile the rtnl side of a workload and attach the summary. The V8 CPU profiler (the one
+ * `node --cpu-prof` drives) is started through node:inspector around the timed runs only, at
+ * 100 µs, repeating for at least `minMs`, so start-up and warm-up do not drown the steady state.
+ */
+function profile(sec: Section, what: string, a: RtnlArgs, minMs = 2000): void {
+  const dir = profileDir(sec.id.replace(/\W/g, ''));
+  const file = join(dir, 'rtnl.cpuprofile');
+  try {
+    rtnlPeer(BUILD, { ...a, profile: file, minMs });
+    sec.profile = { what, summary: summarizeProfile(file, BUILD) };
+  } catch (err) {
+    sec.notes.push(`(profiling failed: ${(err as Error).message})`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function newSection(id: string, title: string, setup: string, more: Partial<Section> = {}): Section {
+  const s: Section = { id, title, setup, rows: [], goals: [], notes: [], ...more };
+  sections.push(s);
+  log(`\n== ${title}`);
+  return s;
+}
+
+function done(sec: Section): void {
+  process.stdout.write('\n' + renderSection(sec) + '\n');
+}
+
+/** `ip -j ... show` from Node as a Node user runs it: child_process, then JSON.parse. And plain `ip` to /dev/null. */
+async function ipDumpPeers(sec: Section, ns: string, args: string[], label: string): Promise<void> {
+  await peer(sec, 'ipj', `\`ip -j ${label}\` + JSON.parse (child_process)`, () =>
+    repeat(RUNS, BUDGET, () => {
+      const t = performance.now();
+      const { stdout } = timeProcess('ip', ['-n', ns, '-j', ...args]);
+      JSON.parse(stdout);
+      return performance.now() - t;
+    }),
+  );
+  await peer(sec, 'ip', `\`ip ${label}\` > /dev/null`, () => repeat(RUNS, BUDGET, () => timeProcess('ip', ['-n', ns, ...args], { stdio: ['ignore', 'ignore', 'pipe'] }).ms));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function w0(): Promise<void> {
+  const sec = newSection('W0', 'W0 start-up: import rtnl, open a client, list links', 'A fresh `node` process per run, spawned from Node and timed from spawn to exit; the empty process is `node -e \'\'`. The processes of one round run back to back; the first round is discarded (page cache). The dependency-only rows show what part of the import each piece costs.', { floor: 'empty', floorLabel: 'empty node' });
+  await withNs(async (ns) => {
+    basicLinks(ns);
+    const n = QUICK ? 5 : 20;
+    const empty: number[] = [];
+    const full: number[] = [];
+    const splits: Array<{ import: number; open: number; list: number; boot: number }> = [];
+    // The dependencies alone, to show what part of the import they are (resolved from the build dir).
+    const dep = (what: string) => ['--input-type=module', '-e', `await import(${JSON.stringify(what)})`];
+    const zod: number[] = [];
+    const koffi: number[] = [];
+    const codecOnly: number[] = [];
+    for (let i = 0; i < n + 1; i++) {
+      const e = timeProcess(process.execPath, ['-e', '']).ms;
+      const f = timeProcess(process.execPath, [join(BUILD, 'bench/startup.js'), ns]);
+      const z = timeProcess(process.execPath, dep('zod'), { cwd: BUILD }).ms;
+      const k = timeProcess(process.execPath, dep('koffi'), { cwd: BUILD }).ms;
+      const c = timeProcess(process.execPath, dep('./src/codec/index.js'), { cwd: BUILD }).ms;
+      if (i === 0) continue; // page cache warm-up
+      empty.push(e);
+      full.push(f.ms);
+      zod.push(z);
+      koffi.push(k);
+      codecOnly.push(c);
+      splits.push(JSON.parse(f.stdout));
+    }
+    sec.rows.push({ key: 'empty', peer: "`node -e ''`", s: { ms: median(empty), n } });
+    sec.rows.push({ key: 'rtnl', peer: 'node: import rtnl + Rtnl.open + links.list() + close', s: { ms: median(full), n } });
+    sec.rows.push({ key: 'zod', peer: "(for comparison) node: `import('zod')` only", s: { ms: median(zod), n } });
+    sec.rows.push({ key: 'koffi', peer: "(for comparison) node: `import('koffi')` only", s: { ms: median(koffi), n } });
+    sec.rows.push({ key: 'codec', peer: "(for comparison) node: `import('rtnl/codec')` only", s: { ms: median(codecOnly), n } });
+    const delta = median(full) - median(empty);
+    sec.goals.push(goal('import plus first dump costs at most 30 ms more than an empty node process', delta <= 30, delta <= 30 ? `+${fmtMs(delta)} ms` : `+${fmtMs(delta)} ms: missed by ${fmtMs(delta - 30)} ms`));
+    const m = (k: 'import' | 'open' | 'list' | 'boot') => fmtMs(median(splits.map((s) => s[k])));
+    sec.notes.push(`Inside the rtnl process (medians): node boot to first line ${m('boot')} ms, \`import('rtnl')\` ${m('import')} ms, \`Rtnl.open({ netns })\` ${m('open')} ms, first \`links.list()\` ${m('list')} ms.`);
+    if (delta > 30) {
+      // Start-up is the subject here, so the whole process is profiled, as `node --cpu-prof` does.
+      const dir = profileDir('w0');
+      try {
+        timeProcess(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100', join(BUILD, 'bench/startup.js'), ns]);
+        sec.profile = { what: 'one start-up process (`node --cpu-prof --cpu-prof-interval=100 startup.js`)', summary: summarizeProfile(dir, BUILD) };
+      } catch (err) {
+        sec.notes.push(`(profiling failed: ${(err as Error).message})`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+  done(sec);
+}
+
+async function w1(): Promise<void> {
+  const table = 100;
+  const route = (i: number) => `route add 10.${16 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32 via 10.0.0.2 dev v0 table ${table}`;
+  await withNs(async (ns) => {
+    basicLinks(ns);
+    let have = 0;
+    const fill = (n: number) => {
+      const t = performance.now();
+      const lines: string[] = [];
+      for (; have < n; have++) lines.push(route(have));
+      ipBatch(ns, lines, 'routes');
+      log(`  (setup: ${n} routes in table ${table}, ${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    };
+    let prev: Section | undefined;
+    for (const size of SIZES.routes) {
+      fill(size);
+      const sec = newSection(`W1-${size}`, `W1 route dump: ${size.toLocaleString('en')} IPv4 routes, decoded`, `Table ${table} holds ${size.toLocaleString('en')} /32 routes via 10.0.0.2 dev v0. rtnl: \`nl.routes.list({ table: ${table} })\` (typed Route objects). pyroute2: \`IPRoute().get_routes(table=${table})\`. Floor: the same RTM_GETROUTE dump, replies counted, not decoded.`, { floor: 'floor', ip: 'ipj', ipLabel: 'ip -j' });
+      // A slow peer skips its warm-up at the larger size (estimated from the smaller one).
+      const warm = (key: string) => !prev || (row(prev, key)?.s?.ms ?? 0) * (size / SIZES.routes[0]!) < 3000;
+      await peer(sec, 'floor', 'C floor', () => floorPeer(FLOOR, ns, ['dump-route', table, RUNS, BUDGET]).runs);
+      await peer(sec, 'rtnl', 'rtnl `routes.list()`', () => rtnl({ w: 'routes', ns, table, warm: warm('rtnl') }).runs);
+      await peer(sec, 'py', 'pyroute2 `get_routes()`', () => pyPeer(ns, 'routes.py', { table, runs: RUNS, budget: BUDGET, warm: warm('py') }).runs);
+      await ipDumpPeers(sec, ns, ['route', 'show', 'table', String(table)], `route show table ${table}`);
+      if (size === SIZES.routes[SIZES.routes.length - 1]) {
+        sec.goals.push(atMost(sec, `${size.toLocaleString('en')} routes decoded: at most 3× the C floor`, 'rtnl', 'floor', 3));
+        if (sec.goals[0]!.met === false) {
+          // Profile the 100k dump itself when it is affordable, else the smaller size (same code path).
+          const slow = (row(sec, 'rtnl')?.s?.ms ?? 0) > 10_000;
+          log('  (profiling the rtnl side)');
+          profile(sec, `\`routes.list()\` of ${size.toLocaleString('en')} routes${slow ? ' (one run, no warm-up)' : ' (after a warm-up)'}`, { w: 'routes', ns, table, runs: 1, budget: BUDGET, warm: !slow }, slow ? 0 : 2000);
+        }
+      }
+      done(sec);
+      prev = sec;
+    }
+    await codec(ns, table, have);
+    fill(SIZES.stream);
+    await stream(ns, table);
+  });
+}
+
+async function codec(ns: string, table: number, n: number): Promise<void> {
+  log(`\n== codec micro-benchmarks over the captured ${n}-route dump`);
+  try {
+    const r = rtnlPeer(BUILD, { w: 'codec', ns, table, runs: RUNS, budget: BUDGET }) as unknown as {
+      count: number; bytes: number; decodeEach: number[]; decodeAll: number[]; encodeVeth: number[]; encodeGet: number[];
+    };
+    const f = (xs: number[]) => `${(median(xs) / 1e6).toFixed(2)} M/s`;
+    const text = [
+      `### Codec micro-benchmarks`,
+      '',
+      `A ${r.count.toLocaleString('en')}-message RTM_NEWROUTE dump (${(r.bytes / 1e6).toFixed(1)} MB) captured once from the kernel in the W1 namespace, in memory; pure codec, no I/O. Medians over repeated passes.`,
+      '',
+      '| operation | median rate |',
+      '|---|---:|',
+      `| decode: \`messages.each()\` (typed messages, not collected) | ${f(r.decodeEach)} messages |`,
+      `| decode: \`decode()\` (typed messages, collected in an array) | ${f(r.decodeAll)} messages |`,
+      `| encode: \`encode()\` RTM_NEWLINK veth with peer (ifname, linkinfo/kind/data/peer) | ${f(r.encodeVeth)} requests |`,
+      `| encode: \`encode()\` RTM_GETLINK by name (ifname, ext mask) | ${f(r.encodeGet)} requests |`,
+    ].join('\n');
+    codecText = text;
+    process.stdout.write('\n' + text + '\n');
+  } catch (err) {
+    codecText = `### Codec micro-benchmarks\n\nfailed: ${(err as Error).message}`;
+    log(codecText);
+  }
+}
+let codecText = '';
+
+async function stream(ns: string, table: number): Promise<void> {
+  const n = SIZES.stream;
+  const sec = newSection('W1-stream', `W1 streaming pass: ${n.toLocaleString('en')} routes counted, not collected`, `The same table grown to ${n.toLocaleString('en')} routes. rtnl: \`for await (const m of nl.engine.dumpStream(RTM_GETROUTE))\` counting RTM_NEWROUTE (each message decoded, none kept), in its own process; peak RSS is that process's VmHWM. Floor: the same dump, counted.`, { floor: 'floor', ip: 'ip', ipLabel: 'ip' });
+  const runs = Math.min(RUNS, 3);
+  let floorHwm = 0;
+  let rtnlHwm = 0;
+  let rtnlBase = 0;
+  await peer(sec, 'floor', 'C floor', () => {
+    const o = floorPeer(FLOOR, ns, ['dump-route', table, runs, BUDGET]);
+    floorHwm = Number(o.hwmKb);
+    return o.runs;
+  });
+  await peer(sec, 'rtnl', 'rtnl `engine.dumpStream()`', () => {
+    const o = rtnl({ w: 'routes-stream', ns, table, runs });
+    rtnlHwm = Number(o.hwmKb);
+    rtnlBase = Number(o.baseKb);
+    if (o.count !== n) throw new Error(`counted ${o.count} routes, expected ${n}`);
+    return o.runs;
+  });
+  await peer(sec, 'ip', `\`ip route show table ${table}\` > /dev/null`, () => repeat(runs, BUDGET, () => timeProcess('ip', ['-n', ns, 'route', 'show', 'table', String(table)], { stdio: ['ignore', 'ignore', 'pipe'] }).ms));
+  const mb = rtnlHwm / 1024;
+  sec.goals.push(goal(`the ${n.toLocaleString('en')}-route streaming pass keeps peak RSS under 120 MB`, rtnlHwm > 0 ? mb < 120 : undefined, rtnlHwm > 0 ? `${mb.toFixed(1)} MB${mb < 120 ? '' : `: missed by ${(mb - 120).toFixed(1)} MB`}` : 'not measured'));
+  sec.notes.push(`Peak RSS (VmHWM): rtnl process ${(rtnlHwm / 1024).toFixed(1)} MB (${(rtnlBase / 1024).toFixed(1)} MB after opening the client, before the dump); C floor ${(floorHwm / 1024).toFixed(1)} MB.`);
+  if (sec.goals[0]!.met === false) profile(sec, `the ${n.toLocaleString('en')}-route stream`, { w: 'routes-stream', ns, table, runs: 1, budget: BUDGET, warm: false }, 0);
+  done(sec);
+}
+
+async function w2(): Promise<void> {
+  const pairs = SIZES.pairs;
+  const sec = newSection('W2', `W2 link dump: ${pairs.toLocaleString('en')} veth pairs (${(2 * pairs).toLocaleString('en')} links)`, `rtnl: \`nl.links.list()\` (every IFLA attribute decoded, IFLA_EXT_MASK RTEXT_FILTER_VF as ip sends). pyroute2: \`IPRoute().get_links()\`. Floor: the same RTM_GETLINK dump, counted.`, { floor: 'floor', ip: 'ipj', ipLabel: 'ip -j' });
+  await withNs(async (ns) => {
+    const t = performance.now();
+    ipBatch(ns, Array.from({ length: pairs }, (_, i) => `link add va${i} type veth peer name vb${i}`), 'veths');
+    log(`  (setup: ${pairs} veth pairs, ${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    await peer(sec, 'floor', 'C floor', () => floorPeer(FLOOR, ns, ['dump-link', RUNS, BUDGET]).runs);
+    await peer(sec, 'rtnl', 'rtnl `links.list()`', () => rtnl({ w: 'links', ns }).runs);
+    await peer(sec, 'py', 'pyroute2 `get_links()`', () => pyPeer(ns, 'links.py', { runs: RUNS, budget: BUDGET }).runs);
+    await ipDumpPeers(sec, ns, ['-d', 'link', 'show'], '-d link show');
+    sec.goals.push(atMost(sec, 'link dump: at most 3× the C floor', 'rtnl', 'floor', 3));
+    if (sec.goals[0]!.met === false) profile(sec, `\`links.list()\` of ${2 * pairs} links (repeated after a warm-up)`, { w: 'links', ns, runs: 1, budget: BUDGET });
+  });
+  done(sec);
+}
+
+async function w4(): Promise<void> {
+  const n = SIZES.addrs;
+  const sec = newSection('W4', `W4 address dump: ${n.toLocaleString('en')} IPv4 addresses on one link`, `v0 carries 10.0.0.1/16 plus ${n.toLocaleString('en')} /32 addresses. rtnl: \`nl.addresses.list({ link: 'v0', family: 4 })\` (the name costs one RTM_GETLINK). pyroute2: \`link_lookup\` then \`get_addr(index=, family=AF_INET)\`. Floor: the RTM_GETADDR dump filtered by index, counted.`, { floor: 'floor', ip: 'ipj', ipLabel: 'ip -j' });
+  await withNs(async (ns) => {
+    const idx = basicLinks(ns);
+    ipBatch(ns, Array.from({ length: n }, (_, k) => `addr add 10.1.${(k + 1) >> 8}.${(k + 1) & 255}/32 dev v0`), 'addrs');
+    await peer(sec, 'floor', 'C floor', () => floorPeer(FLOOR, ns, ['dump-addr', idx, RUNS, BUDGET]).runs);
+    await peer(sec, 'rtnl', "rtnl `addresses.list({ link: 'v0' })`", () => rtnl({ w: 'addrs', ns, dev: 'v0' }).runs);
+    await peer(sec, 'py', 'pyroute2 `get_addr()`', () => pyPeer(ns, 'addrs.py', { dev: 'v0', runs: RUNS, budget: BUDGET }).runs);
+    await ipDumpPeers(sec, ns, ['-4', 'addr', 'show', 'dev', 'v0'], '-4 addr show dev v0');
+    sec.goals.push(atMost(sec, 'address dump: at most 3× the C floor', 'rtnl', 'floor', 3));
+    if (sec.goals[0]!.met === false) profile(sec, `\`addresses.list()\` of ${n} addresses (repeated after a warm-up)`, { w: 'addrs', ns, dev: 'v0', runs: 1, budget: BUDGET });
+  });
+  done(sec);
+}
+
+/** Write a bash script that runs one `ip` per input line, and time it. */
+function shellLoop(ns: string, cmd: string, items: string[]): number {
+  const dir = tmpDir();
+  const list = join(dir, 'items.txt');
+  const script = join(dir, 'loop.sh');
+  writeFileSync(list, items.join('\n') + '\n');
+  writeFileSync(script, `#!/bin/bash\nset -e\nwhile read -r x; do ip -n "$1" ${cmd}; done < "$2"\n`);
+  return timeProcess('bash', [script, ns, list]).ms;
+}
+
+interface IpOps {
+  ns: string;
+  items: string[];
+  add: (x: string) => string[];
+  del: (x: string) => string[];
+  /** The same commands for the shell loop, with the item in "$x". */
+  shellAdd: string;
+  shellDel: string;
+  runs: number;
+  budget: number;
+}
+
+function ipBatchPeer(sec: Section, o: IpOps): Promise<Row> {
+  return peer(sec, 'batch', '`ip -batch` (one process, one request per line)', () =>
+    repeat(o.runs, o.budget, () => {
+      const dir = tmpDir();
+      writeFileSync(join(dir, 'add.batch'), o.items.map((x) => o.add(x).join(' ')).join('\n') + '\n');
+      writeFileSync(join(dir, 'del.batch'), o.items.map((x) => o.del(x).join(' ')).join('\n') + '\n');
+      const add = timeProcess('ip', ['-n', o.ns, '-batch', join(dir, 'add.batch')]).ms;
+      const del = timeProcess('ip', ['-n', o.ns, '-batch', join(dir, 'del.batch')]).ms;
+      return { add, del };
+    }),
+  );
+}
+
+async function ipSpawnPeers(sec: Section, o: IpOps): Promise<void> {
+  await peer(sec, 'shell', 'one `ip` per op, shell loop', () => repeat(o.runs, o.budget, () => ({ add: shellLoop(o.ns, o.shellAdd, o.items), del: shellLoop(o.ns, o.shellDel, o.items) })));
+  await peer(sec, 'node', 'one `ip` per op, Node `await execFile()`', () =>
+    repeat(o.runs, o.budget, async () => {
+      const t0 = performance.now();
+      for (const x of o.items) await execFileP('ip', ['-n', o.ns, ...o.add(x)]);
+      const t1 = performance.now();
+      for (const x of o.items) await execFileP('ip', ['-n', o.ns, ...o.del(x)]);
+      return { add: t1 - t0, del: performance.now() - t1 };
+    }),
+  );
+}
+
+async function w5(): Promise<void> {
+  const n = SIZES.ops;
+  const sec = newSection('W5', `W5 address ops: ${n.toLocaleString('en')} addresses added, then deleted, one request each`, `/32 addresses 10.2.x.y on v0, each added then deleted with its own request (median ms is add + delete). rtnl gets the link by index; "pipelined" is \`Promise.all\` over \`addresses.add()\` (the engine packs requests of one tick into shared sendto() calls, up to 128), "one at a time" awaits each. The floor rows do the same in C: one request per sendto() waiting for its ACK, or 128 per sendto(). "× floor" compares pipelined rows with the batched floor and the rest with the one-at-a-time floor.`, { floor: 'floorSeq', ip: 'node', ipLabel: 'ip per op (Node)' });
+  await withNs(async (ns) => {
+    const idx = basicLinks(ns);
+    const items = Array.from({ length: n }, (_, i) => `10.2.${(i + 1) >> 8}.${(i + 1) & 255}/32`);
+    const flush = () => timeProcess('ip', ['-n', ns, 'addr', 'flush', 'dev', 'v0', 'to', '10.2.0.0/16']);
+    const spawnRuns = Math.min(RUNS, 3);
+    await peer(sec, 'floorSeq', 'C floor, one at a time', () => floorPeer(FLOOR, ns, ['addr', idx, n, 'seq', RUNS, BUDGET]).runs);
+    flush();
+    await peer(sec, 'floorBatch', 'C floor, 128 per sendto()', () => floorPeer(FLOOR, ns, ['addr', idx, n, 'batch', RUNS, BUDGET]).runs);
+    flush();
+    await peer(sec, 'rtnlSeq', 'rtnl, one at a time (`await` each)', () => rtnl({ w: 'addr-ops', ns, ifindex: idx, count: n, mode: 'seq' }).runs);
+    flush();
+    await peer(sec, 'rtnlPipe', 'rtnl, pipelined (`Promise.all`)', () => rtnl({ w: 'addr-ops', ns, ifindex: idx, count: n, mode: 'pipe' }).runs, { floor: 'floorBatch' });
+    flush();
+    await peer(sec, 'py', 'pyroute2 `addr()`, one at a time', () => pyPeer(ns, 'addr_ops.py', { ifindex: idx, count: n, runs: RUNS, budget: BUDGET }).runs);
+    flush();
+    const o: IpOps = { ns, items, add: (x) => ['addr', 'add', x, 'dev', 'v0'], del: (x) => ['addr', 'del', x, 'dev', 'v0'], shellAdd: 'addr add "$x" dev v0', shellDel: 'addr del "$x" dev v0', runs: RUNS, budget: BUDGET };
+    await ipBatchPeer(sec, o);
+    flush();
+    await ipSpawnPeers(sec, { ...o, runs: spawnRuns, budget: 30_000 });
+    flush();
+    sec.goals.push(atMost(sec, 'one-at-a-time requests: at most 1.5× the C floor (one at a time)', 'rtnlSeq', 'floorSeq', 1.5));
+    const sp = (k: string) => {
+      const x = ratio(sec, 'node', k);
+      return x === undefined ? undefined : x;
+    };
+    const pipe = sp('rtnlPipe');
+    const seq = sp('rtnlSeq');
+    sec.goals.push(goal('at least 50× faster than one `ip` process per op spawned from Node', pipe === undefined ? undefined : pipe >= 50, pipe === undefined ? 'not measured' : `pipelined ${fmtX(pipe)} faster${pipe >= 50 ? '' : ` (missed by ${fmtX(50 / pipe)})`}; one at a time ${fmtX(seq)} faster`));
+    if (sec.goals.some((g) => g.met === false)) {
+      log('  (profiling the rtnl side)');
+      profile(sec, `rtnl one at a time, ${n} adds + ${n} deletes (repeated after a warm-up)`, { w: 'addr-ops', ns, ifindex: idx, count: n, mode: 'seq', runs: 1, budget: BUDGET });
+      flush();
+    }
+  });
+  done(sec);
+}
+
+async function w3(): Promise<void> {
+  const n = SIZES.veths;
+  const runs = Number(opt('w3-runs') ?? 1);
+  const sec = newSection('W3', `W3 link ops: ${n.toLocaleString('en')} veth pairs created, then deleted`, `Each pair is created with one RTM_NEWLINK (kind veth, peer inside) and deleted with one RTM_DELLINK by name. rtnl: \`links.add({ name, kind: 'veth', peer: { name } })\` (which also reads the new link back, as its API returns it) and \`links.delete(name)\`. The kernel dominates: each veth deletion waits for RCU grace periods inside sendmsg. ${runs} run${runs > 1 ? 's' : ''} per peer (\`--w3-runs=N\`), since one run of one peer takes tens of seconds.`, { floor: 'floor', ip: 'batch', ipLabel: 'ip -batch' });
+  await withNs(async (ns) => {
+    ipBatch(ns, ['link set lo up']);
+    const items = Array.from({ length: n }, (_, i) => String(i));
+    const once = 1e9; // exactly `runs` runs
+    const o: IpOps = { ns, items, add: (i) => ['link', 'add', `ia${i}`, 'type', 'veth', 'peer', 'name', `ib${i}`], del: (i) => ['link', 'del', `ia${i}`], shellAdd: 'link add "ia$x" type veth peer name "ib$x"', shellDel: 'link del "ia$x"', runs, budget: once };
+    await peer(sec, 'floor', 'C floor, one at a time', () => floorPeer(FLOOR, ns, ['veth', n, 'seq', runs, once]).runs);
+    // ip -batch and rtnl back to back: the goal compares the two.
+    await ipBatchPeer(sec, o);
+    await peer(sec, 'rtnlSeq', 'rtnl, one at a time', () => rtnl({ w: 'veth-ops', ns, count: n, mode: 'seq', runs, budget: once, warm: false }).runs);
+    await peer(sec, 'rtnlPipe', 'rtnl, pipelined (`Promise.all`)', () => rtnl({ w: 'veth-ops', ns, count: n, mode: 'pipe', runs, budget: once, warm: false }).runs);
+    await peer(sec, 'py', 'pyroute2 `link()`, one at a time', () => pyPeer(ns, 'veth_ops.py', { count: n, runs, budget: once }).runs);
+    await ipSpawnPeers(sec, o);
+    sec.goals.push(atMost(sec, 'within 1.05× of `ip -batch` (rtnl one at a time)', 'rtnlSeq', 'batch', 1.05));
+    const pipe = ratio(sec, 'rtnlPipe', 'batch');
+    sec.notes.push(`rtnl pipelined: ${fmtX(pipe)} of \`ip -batch\`.`);
+    if (sec.goals[0]!.met === false) {
+      log('  (profiling the rtnl side)');
+      profile(sec, `rtnl one at a time, ${n} veth pairs created and deleted`, { w: 'veth-ops', ns, count: n, mode: 'seq', runs: 1, budget: once, warm: false }, 0);
+    }
+  });
+  done(sec);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error('the benchmarks need root (they create network namespaces)');
+  const started = Date.now();
+  log('building rtnl (esbuild, one file per module) and the C floor (gcc -O2)');
+  BUILD = await buildRtnl();
+  FLOOR = buildFloor();
+  PYROUTE2 = ensurePyroute2();
+  const line = machine(PYROUTE2);
+  log(line);
+  const all: Array<[string, () => Promise<void>]> = [['W0', w0], ['W1', w1], ['W2', w2], ['W4', w4], ['W5', w5], ['W3', w3]];
+  for (const [id, fn] of all) if (!ONLY || ONLY.includes(id)) await fn();
+  const minutes = ((Date.now() - started) / 60000).toFixed(1);
+
+  const goals = sections.flatMap((s) => s.goals.map((g) => `| ${s.id} | ${g.text} | ${g.met === undefined ? 'n/a' : g.met ? 'met' : '**missed**'} | ${g.detail} |`));
+  const order = ['W0', 'W1', 'W2', 'W4', 'W5', 'W3'];
+  const sorted = [...sections].sort((x, y) => order.indexOf(x.id.slice(0, 2)) - order.indexOf(y.id.slice(0, 2)));
+  const out = [
+    '## Results',
+    '',
+    `Machine: ${line}.`,
+    '',
+    `Run: \`npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}\` on ${new Date().toISOString().slice(0, 10)}, ${minutes} min in all; up to ${RUNS} runs per peer within a ${BUDGET / 1000} s budget per peer (the "runs" column), median reported.${QUICK ? ' **--quick: every size divided by 10.**' : ''}`,
+    '',
+    '### Goals',
+    '',
+    '| workload | goal | status | measured |',
+    '|---|---|---|---|',
+    ...goals,
+    '',
+    ...sorted.flatMap((s) => [renderSection(s), '']),
+    codecText,
+  ].join('\n');
+  process.stdout.write(`\n## Goals\n\n${goals.join('\n')}\n\n(${minutes} min)\n`);
+  if (flag('write')) log(`wrote ${writeDoc(out)}`);
+}
+
+main()
+  .catch((err) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? err}\n`);
+    process.exitCode = 1;
+  })
+  .finally(cleanupAll);
