@@ -1,31 +1,57 @@
 /**
  * Name tables for enumerated values, built from the generated constants so that no name or
  * number is typed twice. `enumOf('IF_OPER_')` gives { 0: 'UNKNOWN', ..., 6: 'UP' }.
+ *
+ * Each prefix's table is built once, on first use, and cached: flag names are looked up for every
+ * route, neighbour and rule of a dump, so this is on the hot path.
  */
 import * as C from './constants/index.js';
 
 const all = C as unknown as Record<string, number>;
+let entries: Array<[string, number]> | undefined;
+const constants = () => (entries ??= Object.entries(all).filter((e): e is [string, number] => typeof e[1] === 'number'));
+
+const enumCache = new Map<string, Readonly<Record<number, string>>>();
 
 /** Values of every constant starting with `prefix`, named without it. The first name of a value wins. */
 export function enumOf(prefix: string, exclude: readonly string[] = []): Readonly<Record<number, string>> {
+  const key = `${prefix}\0${exclude.join(',')}`;
+  const hit = enumCache.get(key);
+  if (hit) return hit;
   const out: Record<number, string> = {};
-  for (const [name, value] of Object.entries(all)) {
-    if (!name.startsWith(prefix) || typeof value !== 'number') continue;
+  for (const [name, value] of constants()) {
+    if (!name.startsWith(prefix)) continue;
     const short = name.slice(prefix.length);
     if (exclude.includes(short) || short.startsWith('_') || /^(MAX|UNSPEC)$/.test(short)) continue;
     if (!(value in out)) out[value] = short;
   }
+  enumCache.set(key, out);
   return out;
+}
+
+const bitCache = new Map<string, Array<[number, string]>>();
+
+/** The single-bit constants of a prefix, in declaration order: [bit, name without the prefix]. */
+function bitsOf(prefix: string, exclude: readonly string[]): Array<[number, string]> {
+  const key = `${prefix}\0${exclude.join(',')}`;
+  let bits = bitCache.get(key);
+  if (!bits) {
+    bits = [];
+    for (const [name, bit] of constants()) {
+      if (!name.startsWith(prefix) || bit === 0 || (bit & (bit - 1)) !== 0) continue;
+      const short = name.slice(prefix.length);
+      if (!exclude.includes(short)) bits.push([bit, short]);
+    }
+    bitCache.set(key, bits);
+  }
+  return bits;
 }
 
 /** Bit names of a flag word, e.g. IFF_* -> ['UP', 'BROADCAST', ...]. */
 export function flagNames(prefix: string, value: number, exclude: readonly string[] = []): string[] {
   const out: string[] = [];
-  for (const [name, bit] of Object.entries(all)) {
-    if (!name.startsWith(prefix) || typeof bit !== 'number' || bit === 0 || (bit & (bit - 1)) !== 0) continue;
-    if (exclude.includes(name.slice(prefix.length))) continue;
-    if ((value & bit) >>> 0 === bit) out.push(name.slice(prefix.length));
-  }
+  if (value === 0) return out;
+  for (const [bit, name] of bitsOf(prefix, exclude)) if ((value & bit) >>> 0 === bit >>> 0) out.push(name);
   return out;
 }
 
