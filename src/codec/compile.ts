@@ -42,6 +42,8 @@ type EncodeFn = (w: Writer, v: any, path: string) => void;
 interface Entry {
   key: string;
   type: number;
+  /** Its decoder never descends or throws with a path (scalars, strings, structs...). */
+  leaf: boolean;
   decode: DecodeFn;
   encode: EncodeFn;
   multi: boolean;
@@ -236,19 +238,22 @@ export function compileStruct(def: StructDef): CompiledStruct {
   };
   const known = new Set(fields.map((f) => f.name));
 
+  const slowDecode = (buf: Uint8Array, view: DataView, at: number, len: number): Record<string, any> => {
+    const out: Record<string, any> = {};
+    for (const f of fields) {
+      if (f.off + f.size > len) break;
+      out[f.name] = readField(buf, view, at + f.off, f.kind, f.size);
+    }
+    if (len > size) out.$extra = buf.slice(at + size, at + len);
+    else if (len < size) Object.defineProperty(out, LAYOUT, { value: { size: len } satisfies StructLayout });
+    return out;
+  };
+  const fastDecode = generateStructDecoder(fields, size, slowDecode);
+
   const compiled: CompiledStruct = {
     name: def.name,
     size,
-    decode(buf, view, at, len) {
-      const out: Record<string, any> = {};
-      for (const f of fields) {
-        if (f.off + f.size > len) break;
-        out[f.name] = readField(buf, view, at + f.off, f.kind, f.size);
-      }
-      if (len > size) out.$extra = buf.slice(at + size, at + len);
-      else if (len < size) Object.defineProperty(out, LAYOUT, { value: { size: len } satisfies StructLayout });
-      return out;
-    },
+    decode: fastDecode,
     encode(w, value, path) {
       if (value === null || typeof value !== 'object') throw new EncodeError(`expected a ${def.name} object`, path);
       for (const k of Object.keys(value)) {
@@ -273,6 +278,34 @@ export function compileStruct(def: StructDef): CompiledStruct {
   };
   structCache.set(def, compiled);
   return compiled;
+}
+
+/**
+ * A decoder for a whole struct as one object literal, generated once per struct: V8 then builds
+ * every decoded struct with the same shape and no per-field dispatch. Only the common case (the
+ * struct is all there) takes it; short and long structs go to the generic decoder.
+ */
+function generateStructDecoder(
+  fields: Array<{ name: string; kind: string; size: number; off: number }>,
+  size: number,
+  slow: (buf: Uint8Array, view: DataView, at: number, len: number) => Record<string, any>,
+): (buf: Uint8Array, view: DataView, at: number, len: number) => Record<string, any> {
+  const READ: Record<string, (o: number) => string> = {
+    u8: (o) => `view.getUint8(at + ${o})`, s8: (o) => `view.getInt8(at + ${o})`,
+    u16: (o) => `view.getUint16(at + ${o}, true)`, s16: (o) => `view.getInt16(at + ${o}, true)`, be16: (o) => `view.getUint16(at + ${o}, false)`,
+    u32: (o) => `view.getUint32(at + ${o}, true)`, s32: (o) => `view.getInt32(at + ${o}, true)`, be32: (o) => `view.getUint32(at + ${o}, false)`,
+    u64: (o) => `view.getBigUint64(at + ${o}, true)`, s64: (o) => `view.getBigInt64(at + ${o}, true)`, be64: (o) => `view.getBigUint64(at + ${o}, false)`,
+    ipv4: (o) => `h.ipv4(buf, at + ${o})`, ipv6: (o) => `h.ipv6(buf, at + ${o})`, mac: (o) => `h.mac(buf, at + ${o}, 6)`,
+  };
+  const props = fields.map((f) => {
+    const read = READ[f.kind]?.(f.off) ?? `buf.slice(at + ${f.off}, at + ${f.off + f.size})`;
+    return `${JSON.stringify(f.name)}: ${read}`;
+  });
+  const body = `return function decodeStruct(buf, view, at, len) {
+    if (len !== ${size}) return slow(buf, view, at, len);
+    return { ${props.join(', ')} };
+  };`;
+  return new Function('slow', 'h', body)(slow, { ipv4: formatIPv4, ipv6: formatIPv6, mac: formatLladdr });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -414,17 +447,114 @@ function compileKind(kind: Kind, opts: { max?: number; enum?: Readonly<Record<nu
 
 const setCache = new WeakMap<AttrSetDef, CompiledSet>();
 
-function rawAttr(buf: Uint8Array, at: number, len: number, rawType: number): RawAttr {
-  return { type: rawType & NLA_TYPE_MASK, flags: rawType & ~NLA_TYPE_MASK, bytes: buf.slice(at + 4, at + len) };
+function rawAttr(buf: Uint8Array, at: number, len: number, rawType: number, index: number): RawAttr {
+  return { type: rawType & NLA_TYPE_MASK, flags: rawType & ~NLA_TYPE_MASK, bytes: buf.slice(at + 4, at + len), at: index };
+}
+
+interface SlowState {
+  layout: AttrLayout;
+  deferred?: Array<{ entry: Entry; at: number; len: number }>;
+  /** Index of the next attribute in the set. */
+  index: number;
+}
+
+/** Read by generated decoders: whether the last string decoded was canonical (one trailing NUL). */
+const tailIsCanonical = (): boolean => lastTail === undefined;
+const resetTail = (): void => {
+  lastTail = undefined;
+};
+
+/**
+ * The decoder of one attribute set, generated once: a switch on the raw attribute type, with a
+ * named property store per attribute, so V8 sees monomorphic stores in the order the kernel sends
+ * them. It takes the common case inline — a known attribute with the default NLA_F_* bits, seen
+ * once (or contiguous, if repeated), decoded canonically — and unknown attributes, which are kept
+ * with their position. Anything else hands the rest of the set to `general`.
+ */
+function generateSetDecoder(
+  prefix: string,
+  entries: Entry[],
+  byType: (Entry | undefined)[],
+  h: {
+    general: (st: SlowState, out: Record<string, any>, buf: Uint8Array, view: DataView, pos: number, len: number, raw: number, path: string) => void;
+    enter: (out: Record<string, any>, index: number) => SlowState;
+    finish: (st: SlowState, out: Record<string, any>, buf: Uint8Array, view: DataView, path: string) => void;
+  },
+): CompiledSet['decode'] {
+  const cases: string[] = [];
+  const args: unknown[] = [];
+  const arg = (v: unknown) => {
+    args.push(v);
+    return `a${args.length - 1}`;
+  };
+  for (const e of entries) {
+    const k = JSON.stringify(e.key);
+    const raw = e.type | e.defFlags;
+    const d = arg(e.decode);
+    const childPath = e.leaf ? 'path' : `join(path, ${k})`;
+    if (e.cases !== undefined) {
+      const cs = arg(e.cases);
+      cases.push(`case ${raw}: if (out[${k}] === undefined) { const sel = out[${JSON.stringify(e.selector)}]; if (sel !== undefined) { const c = ${cs}.get(String(sel)); const v = c !== undefined ? c.decode(buf, view, pos + 4, len - 4, ${childPath}) : ${d}(buf, view, pos + 4, len - 4, path); if (v !== BAD) { out[${k}] = v; ok = true; } } } break;`);
+    } else if (e.multi) {
+      cases.push(`case ${raw}: { ${e.isString ? 'resetTail(); ' : ''}const v = ${d}(buf, view, pos + 4, len - 4, ${childPath}); if (v !== BAD${e.isString ? ' && tailIsCanonical()' : ''}) { const arr = out[${k}]; if (arr === undefined) { out[${k}] = [v]; ok = true; } else if (prev === ${raw}) { arr.push(v); ok = true; } } } break;`);
+    } else {
+      cases.push(`case ${raw}: if (out[${k}] === undefined) { ${e.isString ? 'resetTail(); ' : ''}const v = ${d}(buf, view, pos + 4, len - 4, ${childPath}); if (v !== BAD${e.isString ? ' && tailIsCanonical()' : ''}) { out[${k}] = v; ok = true; } } break;`);
+    }
+  }
+  const src = `
+return function decode_${prefix.replace(/\W/g, '_')}(buf, view, at, end, path) {
+  const out = {};
+  let st = null;
+  let pos = at;
+  let idx = 0;
+  let prev = -1;
+  while (pos < end) {
+    const left = end - pos;
+    if (left < 4) throw new DecodeError(left + ' stray bytes after the last attribute', pos, path);
+    const len = view.getUint16(pos, true);
+    const raw = view.getUint16(pos + 2, true);
+    if (len < 4) throw new DecodeError('attribute length ' + len + ' is below 4', pos, path);
+    if (len > left) throw new DecodeError('attribute of ' + len + ' bytes runs past its container (' + left + ' left)', pos, path);
+    if (st === null) {
+      let ok = false;
+      switch (raw) {
+        ${cases.join('\n        ')}
+        default:
+          if (byType[raw & ${NLA_TYPE_MASK}] === undefined) {
+            const u = out.$unknown;
+            const r = rawAttr(buf, pos, len, raw, idx);
+            if (u === undefined) out.$unknown = [r]; else u.push(r);
+            ok = true;
+          }
+      }
+      if (ok) {
+        idx++;
+        prev = raw;
+        pos += (len + 3) & ~3;
+        continue;
+      }
+      st = enter(out, idx);
+    }
+    general(st, out, buf, view, pos, len, raw, path);
+    pos += (len + 3) & ~3;
+  }
+  if (st !== null) finish(st, out, buf, view, path);
+  return out;
+};`;
+  const names = ['DecodeError', 'BAD', 'join', 'rawAttr', 'byType', 'general', 'enter', 'finish', 'tailIsCanonical', 'resetTail', ...args.map((_, i) => `a${i}`)];
+  return new Function(...names, src)(DecodeError, BAD, join, rawAttr, byType, h.general, h.enter, h.finish, tailIsCanonical, resetTail, ...args);
 }
 
 function makeLayout(out: Record<string, any>, entries: Map<string, Entry>): AttrLayout {
   const order: string[] = [];
   for (const key of Object.keys(out)) {
+    if (key === '$unknown') continue;
     const e = entries.get(key);
     const n = e?.multi ? (out[key] as unknown[]).length : 1;
     for (let i = 0; i < n; i++) order.push(key);
   }
+  // Unknown attributes seen so far sit where their recorded positions say (ascending).
+  for (const u of (out.$unknown as RawAttr[] | undefined) ?? []) order.splice(Math.min(u.at ?? order.length, order.length), 0, '$unknown');
   const flags = order.map((k) => entries.get(k)?.defFlags ?? 0);
   const layout: AttrLayout = { order, flags, tails: order.map(() => undefined) };
   Object.defineProperty(out, LAYOUT, { value: layout, enumerable: false, writable: true, configurable: true });
@@ -449,7 +579,7 @@ export function compileSet(def: AttrSetDef): CompiledSet {
         cases.set(sel, { decode: c.decode, encode: c.encode, nested: c.nested });
       }
       entry = {
-        key, type, multi: false, isString: false, selector: kind.selector, cases,
+        key, type, leaf: false, multi: false, isString: false, selector: kind.selector, cases,
         defFlags: opts?.nestedFlag ? NLA_F_NESTED : 0,
         decode: (buf, _v, at, len) => ({ $raw: buf.slice(at, at + len) }),
         encode: (w, v, path) => {
@@ -459,8 +589,10 @@ export function compileSet(def: AttrSetDef): CompiledSet {
       };
     } else {
       const c = compileKind(kind, opts ?? {});
+      const inner = typeof kind === 'object' && kind.tag === 'multi' ? kind.inner : kind;
       entry = {
         key, type, decode: c.decode, encode: c.encode, isString: c.isString,
+        leaf: typeof inner === 'string' || inner.tag === 'struct',
         multi: typeof kind === 'object' && kind.tag === 'multi',
         defFlags: c.nested ? NLA_F_NESTED : 0,
       };
@@ -471,81 +603,59 @@ export function compileSet(def: AttrSetDef): CompiledSet {
   // Keep the dispatch array dense (holes make it slow).
   for (let i = 0; i < byType.length; i++) if (byType[i] === undefined) byType[i] = undefined;
 
-  compiled.decode = function decodeSet(buf, view, at, end, path) {
-    const out: Record<string, any> = {};
-    let layout: AttrLayout | undefined;
-    let deferred: Array<{ entry: Entry; at: number; len: number; pos: number }> | undefined;
-    let pos = at;
-    let index = 0;
-    let prevKey = '';
-    while (pos < end) {
-      if (end - pos < 4) throw new DecodeError(`${end - pos} stray bytes after the last attribute`, pos, path);
-      const len = view.getUint16(pos, true);
-      const rawType = view.getUint16(pos + 2, true);
-      if (len < 4) throw new DecodeError(`attribute length ${len} is below 4`, pos, path);
-      if (pos + len > end) throw new DecodeError(`attribute of ${len} bytes runs past its container (${end - pos} left)`, pos, path);
-      const type = rawType & NLA_TYPE_MASK;
-      const flags = rawType & ~NLA_TYPE_MASK;
-      const entry = type < byType.length ? byType[type] : undefined;
-      let value: unknown = BAD;
-      let key = '$unknown';
-      if (entry !== undefined && (entry.multi || !(entry.key in out))) {
-        key = entry.key;
-        if (entry.cases !== undefined) {
-          const sel = out[entry.selector!];
-          const c = sel === undefined ? undefined : entry.cases.get(String(sel));
-          if (sel === undefined) {
-            (deferred ??= []).push({ entry, at: pos + 4, len: len - 4, pos: index });
-            value = null; // placeholder keeps the key's position
-          } else value = c ? c.decode(buf, view, pos + 4, len - 4, join(path, key)) : entry.decode(buf, view, pos + 4, len - 4, path);
-        } else {
-          lastTail = undefined;
-          value = entry.decode(buf, view, pos + 4, len - 4, join(path, key));
-        }
-      }
-      if (value === BAD) {
-        key = '$unknown';
-        if (layout === undefined) layout = makeLayout(out, byKey);
-        (out.$unknown ??= []).push(rawAttr(buf, pos, len, rawType));
-        layout.order.push('$unknown');
-        layout.flags.push(flags);
-        layout.tails.push(undefined);
+  /**
+   * The general path for one attribute, with full bookkeeping (layout, deferred kind-selected
+   * nests, duplicates). The generated fast decoder hands over to it at the first irregular
+   * attribute of a set and keeps using it for the rest of that set.
+   */
+  const general = (st: SlowState, out: Record<string, any>, buf: Uint8Array, view: DataView, pos: number, len: number, rawType: number, path: string): void => {
+    const type = rawType & NLA_TYPE_MASK;
+    const flags = rawType & ~NLA_TYPE_MASK;
+    const entry = type < byType.length ? byType[type] : undefined;
+    const layout = st.layout;
+    let value: unknown = BAD;
+    let key = '$unknown';
+    if (entry !== undefined && (entry.multi || !(entry.key in out))) {
+      key = entry.key;
+      if (entry.cases !== undefined) {
+        const sel = out[entry.selector!];
+        const c = sel === undefined ? undefined : entry.cases.get(String(sel));
+        if (sel === undefined) {
+          (st.deferred ??= []).push({ entry, at: pos + 4, len: len - 4 });
+          value = null; // placeholder keeps the key's position
+        } else value = c ? c.decode(buf, view, pos + 4, len - 4, join(path, key)) : entry.decode(buf, view, pos + 4, len - 4, path);
       } else {
-        const e = entry!;
-        if (e.multi) {
-          const arr = out[key];
-          if (arr === undefined) out[key] = [value];
-          else {
-            // A repeated attribute that is not contiguous needs its positions recorded.
-            if (layout === undefined && prevKey !== key) layout = makeLayout(out, byKey);
-            arr.push(value);
-          }
-        } else out[key] = value;
-        const tail = e.isString ? lastTail : undefined;
-        if (layout !== undefined) {
-          layout.order.push(key);
-          layout.flags.push(flags);
-          layout.tails.push(tail);
-        } else if (flags !== e.defFlags || tail !== undefined) {
-          layout = makeLayout(out, byKey);
-          const last = layout.order.length - 1;
-          layout.flags[last] = flags;
-          layout.tails[last] = tail;
-        }
-      }
-      index++;
-      prevKey = key;
-      pos += align4(len);
-    }
-    if (deferred) {
-      for (const d of deferred) {
-        const sel = out[d.entry.selector!];
-        const c = sel === undefined ? undefined : d.entry.cases!.get(String(sel));
-        out[d.entry.key] = c ? c.decode(buf, view, d.at, d.len, join(path, d.entry.key)) : { $raw: buf.slice(d.at, d.at + d.len) };
+        lastTail = undefined;
+        value = entry.decode(buf, view, pos + 4, len - 4, entry.leaf ? path : join(path, key));
       }
     }
-    return out;
+    if (value === BAD) {
+      key = '$unknown';
+      (out.$unknown ??= []).push(rawAttr(buf, pos, len, rawType, st.index));
+      layout.order.push('$unknown');
+      layout.flags.push(flags);
+      layout.tails.push(undefined);
+    } else {
+      if (entry!.multi) {
+        const arr = out[key];
+        if (arr === undefined) out[key] = [value];
+        else arr.push(value);
+      } else out[key] = value;
+      layout.order.push(key);
+      layout.flags.push(flags);
+      layout.tails.push(entry!.isString ? lastTail : undefined);
+    }
+    st.index++;
   };
+  const enter = (out: Record<string, any>, index: number): SlowState => ({ layout: makeLayout(out, byKey), index });
+  const finish = (st: SlowState, out: Record<string, any>, buf: Uint8Array, view: DataView, path: string): void => {
+    for (const d of st.deferred ?? []) {
+      const sel = out[d.entry.selector!];
+      const c = sel === undefined ? undefined : d.entry.cases!.get(String(sel));
+      out[d.entry.key] = c ? c.decode(buf, view, d.at, d.len, join(path, d.entry.key)) : { $raw: buf.slice(d.at, d.at + d.len) };
+    }
+  };
+  compiled.decode = generateSetDecoder(def.prefix, [...byKey.values()], byType, { general, enter, finish });
 
   const emit = (w: Writer, entry: Entry, v: unknown, flags: number, tail: Uint8Array | null | undefined, path: string, siblings: Record<string, any>) => {
     if (v === undefined) return;
@@ -600,12 +710,27 @@ export function compileSet(def: AttrSetDef): CompiledSet {
       }
       return;
     }
-    for (const k of keys) if (k !== '$unknown') emitKey(w, k, value, path);
-    const unknown = value.$unknown;
-    if (unknown !== undefined) {
-      if (!Array.isArray(unknown)) throw new EncodeError('expected an array', join(path, '$unknown'));
-      for (const raw of unknown) emitUnknown(w, raw, path);
+    const unknown = value.$unknown as RawAttr[] | undefined;
+    if (unknown !== undefined && !Array.isArray(unknown)) throw new EncodeError('expected an array', join(path, '$unknown'));
+    // Unknown attributes go back to their recorded positions; those without one, to the end.
+    let u = 0;
+    let count = 0;
+    const placeUnknown = () => {
+      while (unknown !== undefined && u < unknown.length && unknown[u]?.at !== undefined && unknown[u]!.at! <= count) {
+        emitUnknown(w, unknown[u++], path);
+        count++;
+      }
+    };
+    for (const k of keys) {
+      if (k === '$unknown') continue;
+      placeUnknown();
+      const v = value[k];
+      if (v === undefined) continue;
+      emitKey(w, k, value, path);
+      count += byKey.get(k)!.multi && Array.isArray(v) ? v.length : 1;
     }
+    placeUnknown();
+    while (unknown !== undefined && u < unknown.length) emitUnknown(w, unknown[u++], path);
   };
   const emitKey = (w: Writer, k: string, value: Record<string, any>, path: string) => {
     const entry = byKey.get(k)!;

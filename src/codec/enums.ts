@@ -49,8 +49,8 @@ function bitsOf(prefix: string, exclude: readonly string[]): Array<[number, stri
 
 /** Bit names of a flag word, e.g. IFF_* -> ['UP', 'BROADCAST', ...]. */
 export function flagNames(prefix: string, value: number, exclude: readonly string[] = []): string[] {
+  if (value === 0) return [];
   const out: string[] = [];
-  if (value === 0) return out;
   for (const [bit, name] of bitsOf(prefix, exclude)) if ((value & bit) >>> 0 === bit >>> 0) out.push(name);
   return out;
 }

@@ -88,6 +88,8 @@ export interface RawAttr {
   /** NLA_F_NESTED | NLA_F_NET_BYTEORDER bits as received. */
   flags: number;
   bytes: Uint8Array;
+  /** Its position among the attributes of its set, so it is re-encoded where it was. */
+  at?: number;
 }
 
 /** Raw bytes of a kind-selected nest whose kind we do not know. */
