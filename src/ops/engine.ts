@@ -72,6 +72,9 @@ const MICRO_FLUSH_BUDGET_MS = 2;
  */
 const SLOW_TYPES = new Set(['RTM_NEWLINK', 'RTM_DELLINK', 'RTM_SETLINK', 'RTM_NEWLINKPROP', 'RTM_DELLINKPROP']);
 
+/** A dump is read ahead by about this many messages before they are handed to the consumer. */
+const DUMP_BATCH = 1024;
+
 /** How many messages go into one sendto() at most. Their ACKs must fit the receive buffer. */
 const BATCH_MESSAGES = 128;
 const BATCH_BYTES = 64 * 1024;
@@ -314,6 +317,14 @@ export class Engine {
    * 'partial', in which case `state.interrupted` is set.
    */
   async *dumpStream(msg: NetlinkMessage, opts: { signal?: AbortSignal; onInterrupted?: InterruptPolicy; state?: { interrupted: boolean } } = {}): AsyncGenerator<NetlinkMessage, void, undefined> {
+    for await (const batch of this.dumpBatches(msg, opts)) yield* batch;
+  }
+
+  /**
+   * The dump as batches (the messages of one or more datagrams each): what dumpStream() and
+   * dump() are built on. A promise per batch rather than per message keeps large dumps cheap.
+   */
+  async *dumpBatches(msg: NetlinkMessage, opts: { signal?: AbortSignal; onInterrupted?: InterruptPolicy; state?: { interrupted: boolean } } = {}): AsyncGenerator<NetlinkMessage[], void, undefined> {
     this.assertOpen();
     // One dump at a time per socket (the kernel refuses a second with EBUSY).
     let release!: () => void;
@@ -331,11 +342,11 @@ export class Engine {
         if (d.queue.length > 0) {
           const batch = d.queue;
           d.queue = [];
-          for (const m of batch) yield m;
+          yield batch;
           continue;
         }
         if (d.done) break;
-        this.drain(() => d.queue.length > 0 || d.done);
+        this.drain(() => d.queue.length >= DUMP_BATCH || d.done);
         if (d.queue.length === 0 && !d.done) {
           if (this.closed) throw new RtnlError('the client was closed during a dump', 'ERR_RTNL_CLOSED');
           await abortable(this.readable(), opts.signal);
@@ -374,7 +385,9 @@ export class Engine {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const state = { interrupted: false };
       const out: DumpResult = [];
-      for await (const m of this.dumpStream(msg, { signal: opts.signal, onInterrupted: 'partial', state })) out.push(m);
+      for await (const batch of this.dumpBatches(msg, { signal: opts.signal, onInterrupted: 'partial', state })) {
+        for (let i = 0; i < batch.length; i++) out.push(batch[i]!);
+      }
       if (!state.interrupted) return out;
       last = out;
       if (policy === 'partial') {
