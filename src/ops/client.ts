@@ -14,7 +14,17 @@ import { monitor, type MonitorEvent, type MonitorGroup, type MonitorOptions } fr
 import { Neighbours } from './neighbours.js';
 import { Routes } from './routes.js';
 import { Rules } from './rules.js';
+import { z } from 'zod';
 import { check, netnsSpec } from './validate.js';
+
+const openSchema = z
+  .object({
+    netns: z.unknown().optional(), // checked by netnsSpec below, so the error names `netns`
+    rcvbuf: z.number().int().min(4096).max(1 << 30).optional(),
+    onInterrupted: z.enum(['retry', 'partial', 'throw']).optional(),
+    onWarning: z.function().optional(),
+  })
+  .strict();
 
 export interface OpenOptions {
   /** The namespace to work in: an `ip netns` name, or { path }, { pid }, { fd }. Default: the current one. */
@@ -86,6 +96,7 @@ export class Rtnl {
    * Equivalent to: ip [-n NETNS] ...
    */
   static async open(options: OpenOptions = {}): Promise<Rtnl> {
+    check(openSchema, options, 'options');
     let nsFd = -1;
     if (options.netns !== undefined) {
       const spec = check(netnsSpec, options.netns, 'netns') as NetnsSpec;

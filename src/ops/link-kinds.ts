@@ -137,6 +137,21 @@ const bondSchema = z
   .catchall(z.unknown());
 const vrfSchema = z.object({ table }).strict();
 
+const SCHEMAS = { bridge: bridgeSchema, vxlan: vxlanSchema, macvlan: macvlanSchema, vlan: vlanSchema, bond: bondSchema, vrf: vrfSchema } as const;
+
+/**
+ * Check kind options before anything is sent or looked up: each given key's schema, and, when the
+ * kind is known, that the key applies to it. Throws ValidationError naming the field.
+ */
+export function validateKindOptions(o: KindOptions, field: string, kind?: string): void {
+  const given = kindOptionKeys.filter((k) => o[k] !== undefined);
+  if (given.length > 1) throw new ValidationError(field, `options for several kinds at once: ${given.join(', ')}`);
+  for (const key of given) {
+    if (kind !== undefined && !KEY_KINDS[key].includes(kind)) throw new ValidationError(`${field}.${key}`, `${key} options do not apply to a ${kind} link`, o[key]);
+    check(SCHEMAS[key], o[key], `${field}.${key}`);
+  }
+}
+
 /**
  * IFLA_INFO_DATA for `kind` from the options object, or undefined when no kind option was given.
  * Throws ValidationError when options for another kind were given.

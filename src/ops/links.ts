@@ -8,7 +8,7 @@ import { NetlinkError, ValidationError } from '../errors.js';
 import type { NetnsSpec } from '../ffi/netns.js';
 import type { Rtnl } from './client.js';
 import { defined, isCode, linkFlagNames, linkIndex, netnsFdFor, req } from './common.js';
-import { kindData, kindOptionKeys, type KindOptions } from './link-kinds.js';
+import { kindData, kindOptionKeys, validateKindOptions, type KindOptions } from './link-kinds.js';
 import { check, ifname, linkRef, mac, mtu, netnsSpec, u32 } from './validate.js';
 
 /** A link as rtnl reports it. `attrs` holds every decoded IFLA attribute. */
@@ -119,6 +119,9 @@ const setSchema = z
   })
   .strict();
 
+const listSchema = z.object({ kind: z.string().min(1).max(15).optional(), master: linkRef.optional() }).strict();
+const deleteSchema = z.object({ ifExists: z.boolean().optional() }).strict();
+
 /** Options for links.add(). Kind-specific options go under the kind's own key. */
 export interface LinkAddOptions extends KindOptions {
   name: string;
@@ -171,6 +174,7 @@ export class Links {
    * Equivalent to: ip -d link show [type KIND] [master DEV]
    */
   async list(filter: { kind?: string; master?: string | number } = {}): Promise<Link[]> {
+    check(listSchema, filter, 'filter');
     const attrs: LinkAttrs = { extMask: C.RTEXT_FILTER_VF };
     if (filter.kind !== undefined) attrs.linkinfo = { kind: check(z.string().min(1), filter.kind, 'kind') };
     if (filter.master !== undefined) attrs.master = await linkIndex(this.nl, check(linkRef, filter.master, 'master'));
@@ -212,6 +216,8 @@ export class Links {
    */
   async add(options: LinkAddOptions): Promise<Link> {
     const o = check(addSchema, options, 'link') as LinkAddOptions;
+    validateKindOptions(o, 'link', o.kind);
+    if (o.peer && o.kind !== 'veth') throw new ValidationError('link.peer', `only veth links have a peer, not ${o.kind}`, o.peer);
     const release: Array<() => void> = [];
     try {
       const attrs = commonAttrs(o);
@@ -224,7 +230,6 @@ export class Links {
       }
       let data = await kindData(this.nl, o.kind, o, 'link');
       if (o.peer) {
-        if (o.kind !== 'veth') throw new ValidationError('link.peer', `only veth links have a peer, not ${o.kind}`, o.peer);
         const peerAttrs: LinkAttrs = defined({ ifname: o.peer.name, address: o.peer.address, mtu: o.peer.mtu, txqlen: o.peer.txqlen });
         if (o.peer.netns !== undefined) {
           const ns = netnsFdFor(o.peer.netns);
@@ -267,6 +272,7 @@ export class Links {
    */
   async delete(ref: string | number, opts: { ifExists?: boolean } = {}): Promise<boolean> {
     const r = check(linkRef, ref, 'link');
+    check(deleteSchema, opts, 'options');
     const body = { family: C.AF_UNSPEC, index: typeof r === 'number' ? r : 0 };
     const attrs: LinkAttrs = typeof r === 'string' ? { ifname: r } : {};
     try {
@@ -288,6 +294,7 @@ export class Links {
   async set(ref: string | number, options: LinkSetOptions): Promise<void> {
     const r = check(linkRef, ref, 'link');
     const o = check(setSchema, options, 'set') as LinkSetOptions;
+    validateKindOptions(o, 'set');
     const index = await linkIndex(this.nl, r);
     const release: Array<() => void> = [];
     try {
@@ -303,7 +310,6 @@ export class Links {
         }
       }
       const kinds = kindOptionKeys.filter((k) => (o as Record<string, unknown>)[k] !== undefined);
-      if (kinds.length > 1) throw new ValidationError('set', `options for several kinds at once: ${kinds.join(', ')}`);
       if (kinds.length === 1) {
         const kind = await this.kindOf(index, kinds[0]!);
         const data = await kindData(this.nl, kind, o, 'set');

@@ -15,7 +15,11 @@ const key = z
   .refine((k) => !k.startsWith('/') && !k.split(/[./]/).some((p) => p === '' || p === '..' || p === '.'), "must be a relative key like net.ipv4.ip_forward, without '..' or an absolute path")
   .refine((k) => /^[A-Za-z0-9_.\/:-]+$/.test(k), 'must be letters, digits, and . / _ - :');
 
-const value = z.string().max(4096).refine((v) => !v.includes('\0'), 'must not contain NUL');
+const value = z
+  .union([z.string(), z.number().finite()])
+  .transform(String)
+  .pipe(z.string().max(4096).refine((v) => !v.includes('\0'), 'must not contain NUL'));
+const options = z.object({ netns: netnsSpec.optional() }).strict();
 
 /** Key to path: dots separate components unless the key uses slashes (for names with dots). */
 function pathOf(k: string): string {
@@ -34,6 +38,7 @@ export const sysctl = {
    */
   async get(k: string, opts: { netns?: NetnsSpec } = {}): Promise<string> {
     const path = pathOf(check(key, k, 'key'));
+    check(options, opts, '');
     return inNs(opts.netns, () => readFileSync(path, 'utf8').trim());
   },
 
@@ -44,7 +49,8 @@ export const sysctl = {
    */
   async set(k: string, v: string | number, opts: { netns?: NetnsSpec } = {}): Promise<void> {
     const path = pathOf(check(key, k, 'key'));
-    const val = check(value, String(v), 'value');
+    const val = check(value, v, 'value');
+    check(options, opts, '');
     inNs(opts.netns, () => writeFileSync(path, val));
   },
 };

@@ -90,13 +90,31 @@ export const netnsSpec = z.union([
   z.object({ fd: z.number().int().min(0) }).strict(),
 ]);
 
+const POLLUTING = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Refuse own keys that could pollute prototypes (`__proto__`, `constructor`, `prototype`), at any
+ * depth of plain objects and arrays. JSON.parse creates `__proto__` as an own key; some schema
+ * outputs would then assign it and swap the prototype, silently dropping the key.
+ */
+export function assertNoPollution(value: unknown, field: string, depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 32 || value instanceof Uint8Array) return;
+  for (const k of Object.keys(value)) {
+    if (POLLUTING.has(k)) throw new ValidationError(field ? `${field}.${k}` : k, 'is not an allowed key', k);
+    assertNoPollution((value as Record<string, unknown>)[k], field ? `${field}.${k}` : k, depth + 1);
+  }
+}
+
 /** Parse with a schema; on failure, throw ValidationError naming the first bad field. */
 export function check<S extends z.ZodType>(schema: S, value: unknown, field: string): z.output<S> {
+  assertNoPollution(value, field);
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
-  const path = [field, ...issue.path.map(String)].filter(Boolean).join('.');
-  const keys = issue.code === 'unrecognized_keys' ? ` (${(issue as { keys: string[] }).keys.join(', ')})` : '';
+  const unknownKeys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
+  // An unknown key is named in the field itself: `options.netsn`, not `options`.
+  const path = [field, ...issue.path.map(String), ...unknownKeys.slice(0, 1)].filter(Boolean).join('.');
+  const keys = unknownKeys.length > 1 ? ` (${unknownKeys.join(', ')})` : '';
   let bad: unknown = value;
   for (const p of issue.path) bad = bad && typeof bad === 'object' ? (bad as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined;
   throw new ValidationError(path, `${issue.message}${keys}; got ${describe(bad)}`, bad);
