@@ -46,6 +46,8 @@ export interface MessageDef {
 interface Compiled {
   family: string;
   name: string;
+  def: MessageDef;
+  // Compiled on first use of the family, so importing the codec stays cheap.
   header: CompiledStruct;
   hlen: number;
   set: CompiledSet;
@@ -60,10 +62,8 @@ export class MessageTable {
 
   constructor(defs: MessageDef[]) {
     for (const def of defs) {
-      const header = compileStruct(def.header);
-      const set = compileSet(def.attrs);
       for (const [num, name] of Object.entries(def.types)) {
-        this.byType[Number(num)] = { family: def.family, name, header, hlen: align4(header.size), set };
+        this.byType[Number(num)] = { family: def.family, name, def, header: undefined!, hlen: 0, set: undefined! };
         this.byName.set(name, Number(num));
       }
     }
@@ -127,6 +127,7 @@ export class MessageTable {
     const end = at + len;
     const c = this.byType[header.type];
     if (c !== undefined) {
+      if (c.set === undefined) compileFamily(c);
       const blen = len - NLMSG_HDRLEN;
       const path = c.name;
       if (blen <= c.header.size) {
@@ -202,6 +203,7 @@ export class MessageTable {
     const start = w.pos;
     w.zeros(NLMSG_HDRLEN);
     const c = this.byType[type];
+    if (c !== undefined && c.set === undefined) compileFamily(c);
     const body = (msg.body ?? {}) as Record<string, any>;
     const attrs = (msg.attrs ?? {}) as Record<string, any>;
     if (c !== undefined) {
@@ -247,6 +249,12 @@ export class MessageTable {
     w.view.setUint32(start + 12, checkU32(h.pid ?? 0, 'header.pid'), true);
     return start;
   }
+}
+
+function compileFamily(c: Compiled): void {
+  c.header = compileStruct(c.def.header);
+  c.hlen = align4(c.header.size);
+  c.set = compileSet(c.def.attrs);
 }
 
 function isZero(b: Uint8Array, from: number): boolean {
