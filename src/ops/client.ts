@@ -10,7 +10,7 @@ import { O_CLOEXEC, O_RDONLY } from '../ffi/constants.js';
 import { Addresses } from './addresses.js';
 import { Engine, type InterruptPolicy } from './engine.js';
 import { Links } from './links.js';
-import { monitor, type MonitorEvent, type MonitorGroup, type MonitorOptions } from './monitor.js';
+import { monitor, monitorGroupsSchema, monitorOptionsSchema, type MonitorEvent, type MonitorGroup, type MonitorOptions } from './monitor.js';
 import { Neighbours } from './neighbours.js';
 import { Routes } from './routes.js';
 import { Rules } from './rules.js';
@@ -122,7 +122,11 @@ export class Rtnl {
    */
   monitor(groups: MonitorGroup | MonitorGroup[], options: MonitorOptions = {}): AsyncIterable<MonitorEvent> {
     if (this.engine.isClosed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
-    return monitor(this, Array.isArray(groups) ? groups : [groups], options);
+    const list = Array.isArray(groups) ? groups : [groups];
+    // Validate now, not at the first next(), so a bad call fails where it is made.
+    check(monitorGroupsSchema, list, 'groups');
+    check(monitorOptionsSchema, options, 'options');
+    return monitor(this, list, options);
   }
 
   private readonly monitors = new Set<NetlinkSocket>();

@@ -334,9 +334,15 @@ export class Engine {
     const seq = this.nextSeq();
     const d: DumpState = { queue: [], done: false, interrupted: false };
     try {
-      const { bytes, marks } = this.encode(msg, NLM_F_DUMP, seq);
-      this.pending.set(seq, { type: msg.type, marks, replies: [], resolve: () => {}, reject: () => {}, dump: d });
-      this.sock.send(bytes);
+      try {
+        const { bytes, marks } = this.encode(msg, NLM_F_DUMP, seq);
+        this.pending.set(seq, { type: msg.type, marks, replies: [], resolve: () => {}, reject: () => {}, dump: d });
+        this.sock.send(bytes);
+      } catch (err) {
+        // Nothing reached the kernel: there is no dump to wait for or drain.
+        d.done = true;
+        throw err;
+      }
       for (;;) {
         opts.signal?.throwIfAborted();
         if (d.queue.length > 0) {

@@ -17,7 +17,9 @@
 import * as C from '../codec/constants/index.js';
 import { messages } from '../codec/messages.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
-import { RtnlError, SysError } from '../errors.js';
+import { z } from 'zod';
+import { SysError } from '../errors.js';
+import { check } from './validate.js';
 import type { NetlinkSocket } from '../ffi/socket.js';
 import { WaitCancelledError } from '../ffi/poller.js';
 import type { Rtnl } from './client.js';
@@ -51,6 +53,17 @@ const GROUP_KIND: Record<MonitorGroup, ObjectKind> = {
 const GROUP_FAMILY: Partial<Record<MonitorGroup, number>> = {
   address4: C.AF_INET, address6: C.AF_INET6, route4: C.AF_INET, route6: C.AF_INET6, rule4: C.AF_INET, rule6: C.AF_INET6,
 };
+
+export const monitorGroupsSchema = z.array(z.enum(Object.keys(GROUPS) as [MonitorGroup, ...MonitorGroup[]])).min(1, 'give at least one group');
+export const monitorOptionsSchema = z
+  .object({
+    signal: z.instanceof(AbortSignal).optional(),
+    initial: z.boolean().optional(),
+    allNsid: z.boolean().optional(),
+    rcvbuf: z.number().int().min(4096).max(1 << 30).optional(),
+    track: z.boolean().optional(),
+  })
+  .strict();
 
 export interface MonitorOptions {
   /** Stops the monitor: the loop ends and the socket is closed. */
@@ -108,8 +121,8 @@ interface Entry {
 }
 
 export async function* monitor(nl: Rtnl, groups: MonitorGroup[], opts: MonitorOptions): AsyncGenerator<MonitorEvent, void, undefined> {
-  if (groups.length === 0) throw new RtnlError('monitor needs at least one group', 'ERR_RTNL_VALIDATION');
-  for (const g of groups) if (!(g in GROUPS)) throw new RtnlError(`unknown monitor group '${g}' (one of ${Object.keys(GROUPS).join(', ')})`, 'ERR_RTNL_VALIDATION');
+  check(monitorGroupsSchema, groups, 'groups');
+  check(monitorOptionsSchema, opts, 'options');
   if (opts.signal?.aborted) return;
   const { OBJECT_KINDS } = await import('./objects.js');
   const ids = [...new Set(groups.flatMap((g) => GROUPS[g]))];

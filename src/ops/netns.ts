@@ -4,6 +4,7 @@
  */
 import { createNamedNetns, deleteNamedNetns, listNamedNetns, netnsPath, runInNetnsSync, type NetnsSpec } from '../ffi/netns.js';
 import { existsSync } from 'node:fs';
+import { z } from 'zod';
 import { check, netnsName, netnsSpec } from './validate.js';
 
 export const netns = {
@@ -23,6 +24,7 @@ export const netns = {
    */
   async delete(name: string, opts: { ifExists?: boolean } = {}): Promise<boolean> {
     const n = check(netnsName, name, 'name');
+    check(z.object({ ifExists: z.boolean().optional() }).strict(), opts, 'options');
     if (opts.ifExists && !existsSync(netnsPath(n)!)) return false;
     deleteNamedNetns(n);
     return true;

@@ -26,6 +26,10 @@ export interface FuzzReport {
   rejected: number;
   slowestMs: number;
   slowestInput: string;
+  /** The slowest input, in hex, to reproduce it. */
+  slowestHex: string;
+  /** Its best time over 20 more decodes: the input's own cost, without GC pauses or preemption. */
+  slowestRetimedMs: number;
   byKind: Record<string, number>;
 }
 
@@ -72,7 +76,8 @@ function mutate(src: Uint8Array, r: () => number): { bytes: Uint8Array; kind: st
 /** Run `count` inputs from `corpus` with `seed`. Never throws for an input; records failures. */
 export function fuzz(corpus: Uint8Array[], count: number, seed: number): FuzzReport {
   const r = rng(seed);
-  const report: FuzzReport = { inputs: 0, failures: [], decoded: 0, rejected: 0, slowestMs: 0, slowestInput: '', byKind: {} };
+  const report: FuzzReport = { inputs: 0, failures: [], decoded: 0, rejected: 0, slowestMs: 0, slowestInput: '', slowestHex: '', slowestRetimedMs: 0, byKind: {} };
+  let slowest: Uint8Array = new Uint8Array(0);
   const deep = [deepNest(1000, 18), deepNest(1000, 26), deepNest(1000, 2)];
   for (let i = 0; i < count; i++) {
     let input: Uint8Array;
@@ -103,8 +108,20 @@ export function fuzz(corpus: Uint8Array[], count: number, seed: number): FuzzRep
     if (ms > report.slowestMs) {
       report.slowestMs = ms;
       report.slowestInput = `${kind}, ${input.length} bytes`;
+      slowest = input;
     }
     report.inputs++;
+  }
+  report.slowestHex = Buffer.from(slowest).toString('hex');
+  report.slowestRetimedMs = Infinity;
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    try {
+      decode(slowest);
+    } catch {
+      /* counted above */
+    }
+    report.slowestRetimedMs = Math.min(report.slowestRetimedMs, performance.now() - t0);
   }
   return report;
 }

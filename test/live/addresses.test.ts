@@ -150,7 +150,7 @@ test('invalid input is a ValidationError naming the field, before anything is se
     await bad(closed.addresses.add('v0', '192.0.2.1/24', { validLft: 10, preferredLft: 20 }), 'options.preferredLft');
     await bad(closed.addresses.add('v0', '192.0.2.1/24', { flags: ['bogus' as 'nodad'] }), 'options.flags.0');
     await bad(closed.addresses.add('v0', '192.0.2.1/24', { scope: 'planet' as 'link' }), 'options.scope');
-    await bad(closed.addresses.add('v0', '192.0.2.1/24', { colour: 'red' } as object), 'options');
+    await bad(closed.addresses.add('v0', '192.0.2.1/24', { colour: 'red' } as object), 'options.colour');
     await bad(closed.addresses.add('a/b', '192.0.2.1/24'), 'link');
     await bad(closed.addresses.list({ family: 5 as 4 }), 'filter.family');
   });

@@ -164,7 +164,7 @@ test('invalid input is a ValidationError naming the field, before anything is se
     await bad(closed.neighbours.add({ dev: 'v0', address: '192.0.2.5', lladdr: '02:00:00:00:00:0g' }), 'neighbour.lladdr');
     await bad(closed.neighbours.add({ dev: 'v0', address: '192.0.2.5', state: 'sleepy' as 'stale' }), 'neighbour.state');
     await bad(closed.neighbours.add({ family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:09', vlan: 4095 }), 'neighbour.vlan');
-    await bad(closed.neighbours.add({ family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:09', address: '192.0.2.5' } as any), 'neighbour');
+    await bad(closed.neighbours.add({ family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:09', address: '192.0.2.5' } as any), 'neighbour.address');
     await bad(closed.neighbours.add({ family: 'bridge', dev: 'v1' } as any), 'neighbour.lladdr');
     await bad(closed.neighbours.list({ family: 'ipx' as any }), 'filter.family');
   });

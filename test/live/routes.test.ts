@@ -217,7 +217,7 @@ test('a mixed-family route is a ValidationError before anything is sent', { skip
     await bad({ dst: '198.51.100.0/24', table: 0, dev: 'v0' }, 'route.table');
     await bad({ dst: '198.51.100.0/24', multipath: [{ gateway: '192.0.2.1', weight: 257 }] }, 'route.multipath.0.weight');
     await bad({ dst: '198.51.100.0/24', dev: 'bad name' }, 'route.dev');
-    await bad({ dst: '198.51.100.0/24', via: '192.0.2.1' }, 'route');
+    await bad({ dst: '198.51.100.0/24', via: '192.0.2.1' }, 'route.via');
     await assert.rejects(closed.routes.delete({ dst: '10.0.0.0/8', gateway: '2001:db8::1' }), (e: unknown) => e instanceof ValidationError && e.field === 'route.gateway');
     await assert.rejects(closed.routes.list({ family: 5 as any }), (e: unknown) => e instanceof ValidationError && e.field === 'filter.family');
   });
