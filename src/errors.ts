@@ -16,7 +16,9 @@ export class RtnlError extends Error {
 
 /** Malformed netlink bytes. `offset` is from the start of the buffer, `path` names the attribute. */
 export class DecodeError extends RtnlError {
+  /** Byte offset of the bad TLV or header, from the start of the buffer. */
   readonly offset: number;
+  /** Dotted path of the attribute being decoded, e.g. 'RTM_NEWROUTE.multipath[1]'. */
   readonly path: string;
   constructor(message: string, offset: number, path = '') {
     super(`${message} at offset ${offset}${path ? ` (${path})` : ''}`, 'ERR_RTNL_DECODE');
@@ -27,6 +29,7 @@ export class DecodeError extends RtnlError {
 
 /** A value that cannot be encoded (wrong type, out of range, unknown key). `path` names it. */
 export class EncodeError extends RtnlError {
+  /** Dotted path of the value that cannot be encoded, e.g. 'linkinfo.data.nosuch'. */
   readonly path: string;
   constructor(message: string, path = '') {
     super(path ? `${path}: ${message}` : message, 'ERR_RTNL_ENCODE');
@@ -36,16 +39,23 @@ export class EncodeError extends RtnlError {
 
 /** Extended-ACK attributes (NLMSGERR_ATTR_*) that came with an error, an ACK or NLMSG_DONE. */
 export interface ExtAck {
+  /** NLMSGERR_ATTR_MSG: the kernel's text. */
   msg?: string;
+  /** NLMSGERR_ATTR_OFFS: offset of the offending attribute in the request. */
   offs?: number;
+  /** NLMSGERR_ATTR_COOKIE. */
   cookie?: Uint8Array;
+  /** NLMSGERR_ATTR_POLICY: the policy the attribute failed (raw nested attributes). */
   policy?: Uint8Array;
+  /** NLMSGERR_ATTR_MISS_TYPE: a required attribute that was missing. */
   missType?: number;
+  /** NLMSGERR_ATTR_MISS_NEST: offset of the nest it was missing from. */
   missNest?: number;
 }
 
 /** The kernel rejected a request. `errno` is positive; `code` is its name ('ENODEV'). */
 export class NetlinkError extends RtnlError {
+  /** The positive errno the kernel returned (`code` is its name). */
   readonly errno: number;
   /** The kernel's extended-ACK text, when it gave one. */
   readonly extack: ExtAck;
@@ -66,6 +76,7 @@ export class NetlinkError extends RtnlError {
 
 /** A dump was interrupted (NLM_F_DUMP_INTR) and the policy said to throw. `partial` holds what arrived. */
 export class DumpInterruptedError extends RtnlError {
+  /** The netlink messages that arrived before the policy gave up. */
   readonly partial: unknown[];
   constructor(request: string, partial: unknown[], attempts: number) {
     super(`${request} dump was interrupted by concurrent changes (${attempts} attempt${attempts === 1 ? '' : 's'})`, 'EINTR');
@@ -75,7 +86,9 @@ export class DumpInterruptedError extends RtnlError {
 
 /** Input rejected before anything was sent. `field` names the offending input. */
 export class ValidationError extends RtnlError {
+  /** Dotted name of the input that was refused, e.g. 'link.name' or 'route.gateway'. */
   readonly field: string;
+  /** The refused value. */
   readonly value: unknown;
   constructor(field: string, message: string, value?: unknown) {
     super(`${field}: ${message}`, 'ERR_RTNL_VALIDATION');
@@ -86,7 +99,9 @@ export class ValidationError extends RtnlError {
 
 /** A libc call failed. */
 export class SysError extends RtnlError {
+  /** The libc call that failed, e.g. 'setns'. */
   readonly syscall: string;
+  /** Its errno (`code` is its name). */
   readonly errno: number;
   constructor(syscall: string, errno: number, code: string, detail?: string) {
     super(`${syscall} failed: ${code}${detail ? ` (${detail})` : ''}`, code);

@@ -6,7 +6,7 @@ import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { AddressAttrs, IfAddrMsg } from '../codec/rtnl/address.js';
 import { ValidationError } from '../errors.js';
 import type { Rtnl } from './client.js';
-import { defined, isCode, linkIndex, req } from './common.js';
+import { defined, isCode, linkIndex, req, listOf, type ListResult } from './common.js';
 import { addressFlagNames, nameOf, numberOf, SCOPE_ALIASES, SCOPE_NAMES, SETTABLE_ADDRESS_FLAGS } from './names.js';
 import { check, family, ipv4, lifetime, linkRef, prefix, scope, u32, type Prefix } from './validate.js';
 
@@ -132,12 +132,12 @@ export class Addresses {
    *
    * Equivalent to: ip [-4|-6] address show [dev DEV]
    */
-  async list(filter: AddressListFilter = {}): Promise<Address[]> {
+  async list(filter: AddressListFilter = {}): Promise<ListResult<Address>> {
     const f = check(listSchema, filter, 'filter');
     const index = f.link === undefined ? 0 : await linkIndex(this.nl, f.link);
     const body = { family: f.family === undefined ? C.AF_UNSPEC : af(f.family), index };
     const msgs = await this.nl.engine.dump(req('RTM_GETADDR', body), { onInterrupted: this.nl.options.onInterrupted });
-    return msgs.filter((m) => m.type === 'RTM_NEWADDR').map(toAddress);
+    return listOf(msgs, (m) => m.type === 'RTM_NEWADDR', toAddress);
   }
 
   /**

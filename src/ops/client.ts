@@ -157,10 +157,12 @@ export class Rtnl {
     if (this.nsFd >= 0) libc.close(this.nsFd);
   }
 
+  /** For `await using nl = await Rtnl.open()`: closes the client. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.closeSync();
   }
 
+  /** For `using`: closes the client. */
   [Symbol.dispose](): void {
     this.closeSync();
   }

@@ -1,6 +1,7 @@
 /** Helpers shared by the typed operations. */
 import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
+import type { DumpResult } from './engine.js';
 import { NetlinkError } from '../errors.js';
 import { libc } from '../ffi/libc.js';
 import { openNetns, type NetnsSpec } from '../ffi/netns.js';
@@ -63,4 +64,15 @@ export async function linkIndex(nl: Rtnl, ref: string | number): Promise<number>
 export function defined<T extends Record<string, unknown>>(o: T): T {
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;
+}
+
+/** A list() result: with `onInterrupted: 'partial'`, `interrupted` is set when the dump was cut short. */
+export type ListResult<T> = T[] & { interrupted?: boolean };
+
+/** The dump's messages that `keep` selects, converted; a partial dump's `interrupted` flag carries over. */
+export function listOf<T>(msgs: DumpResult, keep: (m: NetlinkMessage) => boolean, convert: (m: NetlinkMessage) => T): ListResult<T> {
+  const out: ListResult<T> = [];
+  for (let i = 0; i < msgs.length; i++) if (keep(msgs[i]!)) out.push(convert(msgs[i]!));
+  if (msgs.interrupted) out.interrupted = true;
+  return out;
 }

@@ -31,8 +31,10 @@ export interface EngineSocket {
   close(): void;
 }
 
+/** What a dump does when the kernel flags it interrupted (NLM_F_DUMP_INTR): 'retry' it (default, bounded), return the 'partial' result flagged `interrupted`, or 'throw' DumpInterruptedError. */
 export type InterruptPolicy = 'retry' | 'partial' | 'throw';
 
+/** What a request resolves with once the kernel ACKs it. */
 export interface RequestResult {
   /** Reply messages before the ACK (for GET requests: the object). */
   replies: NetlinkMessage[];

@@ -23,6 +23,7 @@ const KEY_KINDS: Record<(typeof kindOptionKeys)[number], string[]> = {
   vrf: ['vrf'],
 };
 
+/** Bridge options (IFLA_BR_*), set at creation or later with links.set(). Equivalent to: ip link ... type bridge stp_state N forward_delay N ... */
 export interface BridgeOptions {
   /** 0: STP off, 1: kernel STP. Equivalent to: ip link ... type bridge stp_state N */
   stpState?: number;
@@ -40,6 +41,7 @@ export interface BridgeOptions {
   [attr: string]: unknown;
 }
 
+/** VXLAN options (IFLA_VXLAN_*). Equivalent to: ip link add NAME type vxlan id N dstport P local A remote B dev D ttl T [no]learning */
 export interface VxlanOptions {
   /** VNI. Equivalent to: ip link add NAME type vxlan id N */
   id: number;
@@ -58,27 +60,32 @@ export interface VxlanOptions {
   [attr: string]: unknown;
 }
 
+/** macvlan/macvtap options. Equivalent to: ip link add NAME link DEV type macvlan mode MODE */
 export interface MacvlanOptions {
   mode?: 'private' | 'vepa' | 'bridge' | 'passthru' | 'source';
   [attr: string]: unknown;
 }
 
+/** VLAN options. Equivalent to: ip link add NAME link DEV type vlan id N protocol 802.1Q */
 export interface VlanOptions {
   id: number;
   protocol?: '802.1Q' | '802.1ad';
   [attr: string]: unknown;
 }
 
+/** Bond options. Equivalent to: ip link add NAME type bond mode MODE miimon N */
 export interface BondOptions {
   mode?: 'balance-rr' | 'active-backup' | 'balance-xor' | 'broadcast' | '802.3ad' | 'balance-tlb' | 'balance-alb' | number;
   miimon?: number;
   [attr: string]: unknown;
 }
 
+/** VRF options. Equivalent to: ip link add NAME type vrf table N */
 export interface VrfOptions {
   table: number | 'main' | 'local' | 'default';
 }
 
+/** Kind-specific options of links.add() and links.set(), one key per kind family. */
 export interface KindOptions {
   bridge?: BridgeOptions;
   vxlan?: VxlanOptions;

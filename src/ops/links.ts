@@ -7,13 +7,15 @@ import { ENODEV } from '../errno.js';
 import { NetlinkError, ValidationError } from '../errors.js';
 import type { NetnsSpec } from '../ffi/netns.js';
 import type { Rtnl } from './client.js';
-import { defined, isCode, linkFlagNames, linkIndex, netnsFdFor, req } from './common.js';
+import { defined, isCode, linkFlagNames, linkIndex, netnsFdFor, req, listOf, type ListResult } from './common.js';
 import { kindData, kindOptionKeys, validateKindOptions, type KindOptions } from './link-kinds.js';
 import { check, ifname, linkRef, mac, mtu, netnsSpec, u32 } from './validate.js';
 
 /** A link as rtnl reports it. `attrs` holds every decoded IFLA attribute. */
 export interface Link {
+  /** ifindex. */
   index: number;
+  /** IFLA_IFNAME. */
   name: string;
   /** IFLA_INFO_KIND: 'veth', 'bridge', ... (absent for physical devices and lo). */
   kind?: string;
@@ -25,9 +27,11 @@ export interface Link {
   up: boolean;
   /** 'UP', 'DOWN', 'UNKNOWN', 'LOWERLAYERDOWN', ... */
   operstate: string;
+  /** IFLA_MTU, and the device's limits IFLA_MIN_MTU / IFLA_MAX_MTU. */
   mtu?: number;
   minMtu?: number;
   maxMtu?: number;
+  /** Link-layer address, broadcast address and permanent address, as aa:bb:cc:dd:ee:ff. */
   address?: string;
   broadcast?: string;
   permAddress?: string;
@@ -35,15 +39,20 @@ export interface Link {
   master?: number;
   /** Index of the lower/peer device (IFLA_LINK), in the namespace linkNetnsid names if present. */
   link?: number;
+  /** The nsid of the namespace where `link` lives (a veth peer moved elsewhere). */
   linkNetnsid?: number;
   txqlen?: number;
   group?: number;
+  /** IFLA_IFALIAS. */
   alias?: string;
+  /** Alternative names (IFLA_PROP_LIST). */
   altNames: string[];
   qdisc?: string;
   /** ARPHRD_* link type. */
   type: number;
+  /** The raw ifinfomsg. */
   header: IfInfoMsg;
+  /** Every decoded IFLA attribute, unknown ones included. */
   attrs: LinkAttrs;
 }
 
@@ -175,13 +184,13 @@ export class Links {
    *
    * Equivalent to: ip -d link show [type KIND] [master DEV]
    */
-  async list(filter: { kind?: string; master?: string | number } = {}): Promise<Link[]> {
+  async list(filter: { kind?: string; master?: string | number } = {}): Promise<ListResult<Link>> {
     check(listSchema, filter, 'filter');
     const attrs: LinkAttrs = { extMask: C.RTEXT_FILTER_VF };
     if (filter.kind !== undefined) attrs.linkinfo = { kind: filter.kind };
     if (filter.master !== undefined) attrs.master = await linkIndex(this.nl, check(linkRef, filter.master, 'master'));
     const msgs = await this.nl.engine.dump(req('RTM_GETLINK', { family: C.AF_UNSPEC }, attrs), { onInterrupted: this.nl.options.onInterrupted });
-    return msgs.filter((m) => m.type === 'RTM_NEWLINK').map(toLink);
+    return listOf(msgs, (m) => m.type === 'RTM_NEWLINK', toLink);
   }
 
   /**

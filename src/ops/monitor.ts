@@ -4,8 +4,8 @@
  * - The monitor has its own socket (never the request socket), created in the client's
  *   namespace, and joins groups with NETLINK_ADD_MEMBERSHIP by group id (RTNLGRP_*). The bind()
  *   groups field is different: a bitmask whose bit (id - 1) stands for group id, so it only
- *   reaches the first 32 groups (RTMGRP_LINK = 1 << (RTNLGRP_LINK - 1)); ids above 32 such as
- *   RTNLGRP_NEXTHOP or RTNLGRP_BRVLAN can only be joined by id. So rtnl always joins by id.
+ *   reaches the first 32 groups (RTMGRP_LINK = 1 << (RTNLGRP_LINK - 1)); ids above 32, such as
+ *   RTNLGRP_BRVLAN (33) and RTNLGRP_STATS, can only be joined by id. So rtnl always joins by id.
  * - List-then-watch without a race: subscribe first, dump on the client's request socket, yield
  *   the snapshot, then replay what queued up meanwhile against that snapshot (what the dump
  *   already showed is not applied twice; nothing after it is lost), then go live.
@@ -25,7 +25,7 @@ import { WaitCancelledError } from '../ffi/poller.js';
 import type { Rtnl } from './client.js';
 import { openSocketIn } from './client.js';
 import { req } from './common.js';
-import type { ObjectKind, RtnlObject } from './objects.js';
+import type { ObjectKind, ObjectOf, RtnlObject } from './objects.js';
 
 /** Named groups. 'address', 'route' and 'rule' cover IPv4 and IPv6; the suffixed names one family. */
 export type MonitorGroup =
@@ -65,6 +65,7 @@ export const monitorOptionsSchema = z
   })
   .strict();
 
+/** Options of nl.monitor(). */
 export interface MonitorOptions {
   /** Stops the monitor: the loop ends and the socket is closed. */
   signal?: AbortSignal;
@@ -83,18 +84,21 @@ export interface MonitorOptions {
 }
 
 /** A change: 'link.new', 'link.del', 'address.new', ... with the object as list() returns it. */
-export interface ChangeEvent<T = RtnlObject> {
-  type: `${ObjectKind}.new` | `${ObjectKind}.del`;
-  kind: ObjectKind;
-  action: 'new' | 'del';
-  object: T;
-  /** Set for events of the initial snapshot. */
-  initial?: true;
-  /** With allNsid: the nsid of the namespace the event came from (absent: this namespace). */
-  nsid?: number;
-  /** The decoded netlink message. */
-  message: NetlinkMessage;
-}
+export type ChangeEvent = {
+  [K in ObjectKind]: {
+    type: `${K}.new` | `${K}.del`;
+    /** Narrows `object`: `if (ev.kind === 'link') ev.object.name`. */
+    kind: K;
+    action: 'new' | 'del';
+    object: ObjectOf[K];
+    /** Set for events of the initial snapshot. */
+    initial?: true;
+    /** With allNsid: the nsid of the namespace the event came from (absent: this namespace). */
+    nsid?: number;
+    /** The decoded netlink message. */
+    message: NetlinkMessage;
+  };
+}[ObjectKind];
 
 /** Events were lost to an overflow; this is what changed meanwhile, from a fresh dump. */
 export interface ResyncEvent {
@@ -111,6 +115,7 @@ export interface SyncedEvent {
   type: 'synced';
 }
 
+/** Everything a monitor yields: changes, 'resync' after an overflow, and 'synced' after the initial snapshot. */
 export type MonitorEvent = ChangeEvent | ResyncEvent | SyncedEvent;
 
 const ENOBUFS = 105;
@@ -155,7 +160,7 @@ export async function* monitor(nl: Rtnl, groups: MonitorGroup[], opts: MonitorOp
       for (const [kind, m] of snapshot) {
         const obj = OBJECT_KINDS[kind].convert(m);
         state.set(`${kind}/${OBJECT_KINDS[kind].key(obj)}`, { kind, obj });
-        if (opts.initial) yield { type: `${kind}.new`, kind, action: 'new', object: obj, initial: true, message: m };
+        if (opts.initial) yield { type: `${kind}.new`, kind, action: 'new', object: obj, initial: true, message: m } as ChangeEvent;
       }
       if (opts.initial) yield { type: 'synced' };
     }
@@ -202,7 +207,7 @@ export async function* monitor(nl: Rtnl, groups: MonitorGroup[], opts: MonitorOp
             else state.delete(key);
           }
         }
-        const ev: ChangeEvent = { type: `${kind}.${action}`, kind, action, object: obj, message: m };
+        const ev = { type: `${kind}.${action}`, kind, action, object: obj, message: m } as ChangeEvent;
         if (nsid !== undefined) ev.nsid = nsid;
         events.push(ev);
       });

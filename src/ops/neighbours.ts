@@ -5,7 +5,7 @@ import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { NdMsg, NeighbourAttrs } from '../codec/rtnl/neighbour.js';
 import { ValidationError } from '../errors.js';
 import type { Rtnl } from './client.js';
-import { defined, isCode, linkIndex, req } from './common.js';
+import { defined, isCode, linkIndex, req, listOf, type ListResult } from './common.js';
 import { NUD_NAMES, neighbourFlagNames, nudStateNames } from './names.js';
 import { check, family, ip, linkRef, lladdr, port, u16, vxlanId } from './validate.js';
 
@@ -33,7 +33,7 @@ export interface Neighbour {
   attrs: NeighbourAttrs;
 }
 
-type NudStateName = 'permanent' | 'reachable' | 'stale' | 'noarp' | 'delay' | 'probe' | 'failed' | 'incomplete' | 'none';
+export type NudStateName = 'permanent' | 'reachable' | 'stale' | 'noarp' | 'delay' | 'probe' | 'failed' | 'incomplete' | 'none';
 
 /** An ARP (IPv4) or NDP (IPv6) entry. */
 export interface IpNeighbourSpec {
@@ -149,7 +149,7 @@ export class Neighbours {
    *
    * Equivalent to: ip [-4|-6] neigh show [proxy] [dev DEV] [master DEV]; bridge fdb show [brport DEV] [br DEV]
    */
-  async list(filter: NeighbourListFilter = {}): Promise<Neighbour[]> {
+  async list(filter: NeighbourListFilter = {}): Promise<ListResult<Neighbour>> {
     const f = check(listSchema, filter, 'filter');
     const fam = f.family === undefined ? C.AF_UNSPEC : f.family === 'bridge' ? C.AF_BRIDGE : f.family === 4 ? C.AF_INET : C.AF_INET6;
     const attrs: NeighbourAttrs = {};
@@ -158,7 +158,7 @@ export class Neighbours {
     if (f.proxy && fam === C.AF_BRIDGE) throw new ValidationError('filter.proxy', 'the FDB has no proxy entries', filter.proxy);
     const body = { family: fam, flags: f.proxy ? C.NTF_PROXY : 0 };
     const msgs = await this.nl.engine.dump(req('RTM_GETNEIGH', body, attrs), { onInterrupted: this.nl.options.onInterrupted });
-    return msgs.filter((m) => m.type === 'RTM_NEWNEIGH').map(toNeighbour);
+    return listOf(msgs, (m) => m.type === 'RTM_NEWNEIGH', toNeighbour);
   }
 
   /**

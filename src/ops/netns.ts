@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { check, netnsName, netnsSpec } from './validate.js';
 
+/** Named network namespaces, as `ip netns` manages them: create, delete, list, exists, runSync. */
 export const netns = {
   /**
    * Create a named namespace (/run/netns/NAME).

@@ -17,7 +17,16 @@ export interface NsidEntry {
 }
 
 export type ObjectKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nsid';
-export type RtnlObject = Link | Address | Route | Neighbour | Rule | NsidEntry;
+/** The object type of each kind. */
+export interface ObjectOf {
+  link: Link;
+  address: Address;
+  route: Route;
+  neighbour: Neighbour;
+  rule: Rule;
+  nsid: NsidEntry;
+}
+export type RtnlObject = ObjectOf[ObjectKind];
 
 export interface ObjectSpec {
   dumpType: string;

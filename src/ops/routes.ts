@@ -6,7 +6,7 @@ import type { RtNexthop } from '../codec/rtnl/multipath.js';
 import type { MetricsAttrs, RouteAttrs, RtMsg } from '../codec/rtnl/route.js';
 import { RtnlError, ValidationError } from '../errors.js';
 import type { Rtnl } from './client.js';
-import { defined, isCode, linkIndex, req } from './common.js';
+import { defined, isCode, linkIndex, req, listOf, type ListResult } from './common.js';
 import {
   nameOf, nexthopFlagNames, numberOf, PROTOCOL_NAMES, ROUTE_TYPE_NAMES, ROUTER_PREF, ROUTER_PREF_NAMES, routeFlagNames,
   SCOPE_ALIASES, SCOPE_NAMES,
@@ -276,7 +276,7 @@ export class Routes {
    *
    * Equivalent to: ip [-4|-6] route show table all|ID [dev DEV] [proto P] [type T]
    */
-  async list(filter: RouteListFilter = {}): Promise<Route[]> {
+  async list(filter: RouteListFilter = {}): Promise<ListResult<Route>> {
     const f = check(listSchema, filter, 'filter');
     const body = {
       family: f.family === undefined ? C.AF_UNSPEC : af(f.family),
@@ -295,7 +295,7 @@ export class Routes {
       if (f.table !== undefined && f.family !== undefined && isCode(err, 'ENOENT')) return [];
       throw err;
     }
-    return msgs.filter((m) => m.type === 'RTM_NEWROUTE' && (m.body.family === C.AF_INET || m.body.family === C.AF_INET6)).map(toRoute);
+    return listOf(msgs, (m) => m.type === 'RTM_NEWROUTE' && (m.body.family === C.AF_INET || m.body.family === C.AF_INET6), toRoute);
   }
 
   /**

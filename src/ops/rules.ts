@@ -5,7 +5,7 @@ import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { FibRuleHdr, RuleAttrs } from '../codec/rtnl/rule.js';
 import { ValidationError } from '../errors.js';
 import type { Rtnl } from './client.js';
-import { defined, isCode, req } from './common.js';
+import { defined, isCode, req, listOf, type ListResult } from './common.js';
 import { nameOf, numberOf, PROTOCOL_NAMES, RULE_ACTION_NAMES, ruleFlagNames } from './names.js';
 import { check, family, ifname, prefix, protocol, table, u32, u8 } from './validate.js';
 
@@ -144,11 +144,11 @@ export class Rules {
    *
    * Equivalent to: ip [-4|-6] rule show
    */
-  async list(filter: { family?: 4 | 6 | 'inet' | 'inet6' } = {}): Promise<Rule[]> {
+  async list(filter: { family?: 4 | 6 | 'inet' | 'inet6' } = {}): Promise<ListResult<Rule>> {
     const f = check(listSchema, filter, 'filter');
     const body = { family: f.family === undefined ? C.AF_UNSPEC : af(f.family) };
     const msgs = await this.nl.engine.dump(req('RTM_GETRULE', body), { onInterrupted: this.nl.options.onInterrupted });
-    return msgs.filter((m) => m.type === 'RTM_NEWRULE' && (m.body.family === C.AF_INET || m.body.family === C.AF_INET6)).map(toRule);
+    return listOf(msgs, (m) => m.type === 'RTM_NEWRULE' && (m.body.family === C.AF_INET || m.body.family === C.AF_INET6), toRule);
   }
 
   /**

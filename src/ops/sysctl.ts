@@ -30,6 +30,7 @@ function inNs<T>(spec: NetnsSpec | undefined, fn: () => T): T {
   return spec === undefined ? fn() : runInNetnsSync(check(netnsSpec, spec, 'netns') as NetnsSpec, fn);
 }
 
+/** Read and write /proc/sys keys, optionally inside a network namespace. */
 export const sysctl = {
   /**
    * Read a sysctl.
