@@ -11,33 +11,16 @@
  */
 import { DecodeError, EncodeError } from '../errors.js';
 import { formatIPv4, formatIPv6, formatLladdr, parseIP, parseIPv4, parseIPv6, parseLladdr } from './ip.js';
-import type { AttrSetDef, AttrSpec, FieldKind, Kind, RawAttr, StructDef } from './schema.js';
-import { fieldSize } from './schema.js';
+import {
+  BAD, decodeString, encodeString, getTail, join, LAYOUT, NLA_F_NESTED, NLA_TYPE_MASK, resetTail, scalarCodec, tailIsCanonical,
+  type AttrLayout, type DecodeFn, type EncodeFn,
+} from './primitives.js';
+import type { AttrSetDef, AttrSpec, Kind, RawAttr } from './schema.js';
+import { compileStruct } from './struct.js';
 import { align4, type Writer } from './writer.js';
 
-export const NLA_F_NESTED = 0x8000;
-export const NLA_F_NET_BYTEORDER = 0x4000;
-export const NLA_TYPE_MASK = 0x3fff;
-
-/** Non-enumerable record of what a decoded object needs to re-encode byte-exact. */
-export const LAYOUT: unique symbol = Symbol('rtnl.layout');
-
-export interface AttrLayout {
-  /** Keys in wire order; '$unknown' stands for the next unknown attribute. */
-  order: string[];
-  /** NLA_F_* bits per position. */
-  flags: number[];
-  /** For strings: bytes after the NUL, or null when there was no NUL. undefined = canonical. */
-  tails: (Uint8Array | null | undefined)[];
-}
-export interface StructLayout {
-  /** Bytes actually present when shorter than the struct. */
-  size: number;
-}
-
-const BAD = Symbol('bad');
-type DecodeFn = (buf: Uint8Array, view: DataView, at: number, len: number, path: string) => unknown;
-type EncodeFn = (w: Writer, v: any, path: string) => void;
+export { LAYOUT, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_TYPE_MASK, type AttrLayout, type StructLayout } from './primitives.js';
+export { compileStruct, type CompiledStruct } from './struct.js';
 
 interface Entry {
   key: string;
@@ -59,253 +42,6 @@ export interface CompiledSet {
   byKey: Map<string, Entry>;
   decode(buf: Uint8Array, view: DataView, at: number, end: number, path: string): Record<string, any>;
   encode(w: Writer, value: Record<string, any>, path: string): void;
-}
-
-export interface CompiledStruct {
-  name: string;
-  size: number;
-  decode(buf: Uint8Array, view: DataView, at: number, len: number, path: string): Record<string, any>;
-  encode(w: Writer, value: Record<string, any>, path: string): void;
-}
-
-const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
-
-// ---------------------------------------------------------------------------------------------
-// Strings
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const utf8enc = new TextEncoder();
-/** Set by decodeString: what followed the NUL (null: no NUL at all), or undefined if canonical. */
-let lastTail: Uint8Array | null | undefined;
-
-function decodeString(buf: Uint8Array, at: number, len: number): string | typeof BAD {
-  let end = at;
-  const limit = at + len;
-  let ascii = true;
-  while (end < limit && buf[end] !== 0) {
-    if (buf[end]! >= 0x80) ascii = false;
-    end++;
-  }
-  if (end === limit) lastTail = null;
-  else if (end + 1 < limit) lastTail = buf.slice(end + 1, limit);
-  else lastTail = undefined;
-  if (ascii && end - at < 64) {
-    let s = '';
-    for (let i = at; i < end; i++) s += String.fromCharCode(buf[i]!);
-    return s;
-  }
-  try {
-    return utf8.decode(buf.subarray(at, end));
-  } catch {
-    return BAD;
-  }
-}
-
-function encodeString(w: Writer, v: unknown, path: string, max: number | undefined, tail?: Uint8Array | null): void {
-  if (typeof v !== 'string') throw new EncodeError(`expected a string, got ${typeof v}`, path);
-  const bytes = utf8enc.encode(v);
-  if (bytes.includes(0)) throw new EncodeError('string contains a NUL byte', path);
-  if (max !== undefined && bytes.length > max) throw new EncodeError(`string is ${bytes.length} bytes, at most ${max} allowed`, path);
-  w.bytes(bytes);
-  if (tail === null) return;
-  w.u8(0);
-  if (tail) w.bytes(tail);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Scalars
-
-const RANGES: Record<string, [number, number]> = {
-  u8: [0, 0xff], u16: [0, 0xffff], u32: [0, 0xffffffff], s8: [-0x80, 0x7f], s16: [-0x8000, 0x7fff],
-  s32: [-0x80000000, 0x7fffffff], be16: [0, 0xffff], be32: [0, 0xffffffff],
-};
-
-function checkInt(v: unknown, kind: string, path: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new EncodeError(`expected an integer (${kind}), got ${typeof v === 'number' ? v : typeof v}`, path);
-  const [lo, hi] = RANGES[kind]!;
-  if (v < lo || v > hi) throw new EncodeError(`${v} is out of range for ${kind}`, path);
-  return v;
-}
-
-function checkBig(v: unknown, kind: string, path: string): bigint {
-  let b: bigint;
-  if (typeof v === 'bigint') b = v;
-  else if (typeof v === 'number' && Number.isSafeInteger(v)) b = BigInt(v);
-  else throw new EncodeError(`expected a bigint (${kind}), got ${typeof v}`, path);
-  const signed = kind === 's64';
-  const lo = signed ? -(1n << 63n) : 0n;
-  const hi = signed ? (1n << 63n) - 1n : (1n << 64n) - 1n;
-  if (b < lo || b > hi) throw new EncodeError(`${b} is out of range for ${kind}`, path);
-  return b;
-}
-
-const SCALAR_SIZE: Record<string, number> = { u8: 1, s8: 1, u16: 2, s16: 2, be16: 2, u32: 4, s32: 4, be32: 4, u64: 8, s64: 8, be64: 8 };
-
-function readScalar(view: DataView, at: number, kind: string): number | bigint {
-  switch (kind) {
-    case 'u8': return view.getUint8(at);
-    case 's8': return view.getInt8(at);
-    case 'u16': return view.getUint16(at, true);
-    case 's16': return view.getInt16(at, true);
-    case 'be16': return view.getUint16(at, false);
-    case 'u32': return view.getUint32(at, true);
-    case 's32': return view.getInt32(at, true);
-    case 'be32': return view.getUint32(at, false);
-    case 'u64': return view.getBigUint64(at, true);
-    case 's64': return view.getBigInt64(at, true);
-    default: return view.getBigUint64(at, false);
-  }
-}
-
-function writeScalar(w: Writer, kind: string, v: unknown, path: string): void {
-  switch (kind) {
-    case 'u8': return w.u8(checkInt(v, kind, path));
-    case 's8': return w.s8(checkInt(v, kind, path));
-    case 'u16': return w.u16(checkInt(v, kind, path));
-    case 's16': return w.s16(checkInt(v, kind, path));
-    case 'be16': return w.be16(checkInt(v, kind, path));
-    case 'u32': return w.u32(checkInt(v, kind, path));
-    case 's32': return w.s32(checkInt(v, kind, path));
-    case 'be32': return w.be32(checkInt(v, kind, path));
-    case 'u64': return w.u64(checkBig(v, kind, path));
-    case 's64': return w.s64(checkBig(v, kind, path));
-    default: return w.be64(checkBig(v, kind, path));
-  }
-}
-
-function scalarCodec(kind: string, names?: Readonly<Record<number, string>>): { decode: DecodeFn; encode: EncodeFn } {
-  const size = SCALAR_SIZE[kind]!;
-  const byName = names ? new Map(Object.entries(names).map(([n, s]) => [s, Number(n)])) : undefined;
-  // Each kind gets its own monomorphic reader on the hot path.
-  let read: (view: DataView, at: number) => number | bigint;
-  switch (kind) {
-    case 'u8': read = (v, a) => v.getUint8(a); break;
-    case 'u16': read = (v, a) => v.getUint16(a, true); break;
-    case 'u32': read = (v, a) => v.getUint32(a, true); break;
-    case 's32': read = (v, a) => v.getInt32(a, true); break;
-    default: read = (v, a) => readScalar(v, a, kind);
-  }
-  return {
-    decode: (_b, view, at, len) => {
-      if (len !== size) return BAD;
-      const n = read(view, at);
-      if (names) {
-        const s = names[n as number];
-        if (s !== undefined) return s;
-      }
-      return n;
-    },
-    encode: (w, v, path) => {
-      if (byName && typeof v === 'string') {
-        const n = byName.get(v);
-        if (n === undefined) throw new EncodeError(`unknown value '${v}' (expected one of ${[...byName.keys()].join(', ')})`, path);
-        v = n;
-      }
-      writeScalar(w, kind, v, path);
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Structs
-
-const structCache = new WeakMap<StructDef, CompiledStruct>();
-
-export function compileStruct(def: StructDef): CompiledStruct {
-  const hit = structCache.get(def);
-  if (hit) return hit;
-  const fields = def.fields.map(([name, kind]) => ({ name, kind, size: fieldSize(kind as FieldKind), off: 0 }));
-  let off = 0;
-  for (const f of fields) { f.off = off; off += f.size; }
-  const size = def.size;
-
-  const readField = (buf: Uint8Array, view: DataView, at: number, kind: string, fsize: number): unknown => {
-    if (SCALAR_SIZE[kind] !== undefined) return readScalar(view, at, kind);
-    if (kind === 'ipv4') return formatIPv4(buf, at);
-    if (kind === 'ipv6') return formatIPv6(buf, at);
-    if (kind === 'mac') return formatLladdr(buf, at, 6);
-    return buf.slice(at, at + fsize);
-  };
-  const writeField = (w: Writer, kind: string, fsize: number, v: unknown, path: string): void => {
-    if (SCALAR_SIZE[kind] !== undefined) return writeScalar(w, kind, v, path);
-    let bytes: Uint8Array | undefined;
-    if (kind === 'ipv4') bytes = typeof v === 'string' ? parseIPv4(v) : undefined;
-    else if (kind === 'ipv6') bytes = typeof v === 'string' ? parseIPv6(v) : undefined;
-    else if (kind === 'mac') bytes = typeof v === 'string' ? parseLladdr(v) : undefined;
-    else bytes = v instanceof Uint8Array ? v : undefined;
-    if (!bytes || bytes.length !== fsize) throw new EncodeError(`expected ${kind} of ${fsize} bytes`, path);
-    w.bytes(bytes);
-  };
-  const known = new Set(fields.map((f) => f.name));
-
-  const slowDecode = (buf: Uint8Array, view: DataView, at: number, len: number): Record<string, any> => {
-    const out: Record<string, any> = {};
-    for (const f of fields) {
-      if (f.off + f.size > len) break;
-      out[f.name] = readField(buf, view, at + f.off, f.kind, f.size);
-    }
-    if (len > size) out.$extra = buf.slice(at + size, at + len);
-    else if (len < size) Object.defineProperty(out, LAYOUT, { value: { size: len } satisfies StructLayout });
-    return out;
-  };
-  const fastDecode = generateStructDecoder(fields, size, slowDecode);
-
-  const compiled: CompiledStruct = {
-    name: def.name,
-    size,
-    decode: fastDecode,
-    encode(w, value, path) {
-      if (value === null || typeof value !== 'object') throw new EncodeError(`expected a ${def.name} object`, path);
-      for (const k of Object.keys(value)) {
-        if (!known.has(k) && k !== '$extra') throw new EncodeError(`unknown field '${k}' of ${def.name}`, join(path, k));
-      }
-      const short = (value as any)[LAYOUT] as StructLayout | undefined;
-      const limit = short ? short.size : size;
-      const start = w.pos;
-      for (const f of fields) {
-        if (f.off + f.size > limit) break;
-        const v = value[f.name];
-        if (v === undefined) w.zeros(f.size);
-        else writeField(w, f.kind, f.size, v, join(path, f.name));
-      }
-      // A struct cut inside a field keeps the bytes it had (zeros, since the field was absent).
-      if (short && w.pos - start < limit) w.zeros(limit - (w.pos - start));
-      if (value.$extra !== undefined) {
-        if (!(value.$extra instanceof Uint8Array)) throw new EncodeError('expected bytes', join(path, '$extra'));
-        w.bytes(value.$extra);
-      }
-    },
-  };
-  structCache.set(def, compiled);
-  return compiled;
-}
-
-/**
- * A decoder for a whole struct as one object literal, generated once per struct: V8 then builds
- * every decoded struct with the same shape and no per-field dispatch. Only the common case (the
- * struct is all there) takes it; short and long structs go to the generic decoder.
- */
-function generateStructDecoder(
-  fields: Array<{ name: string; kind: string; size: number; off: number }>,
-  size: number,
-  slow: (buf: Uint8Array, view: DataView, at: number, len: number) => Record<string, any>,
-): (buf: Uint8Array, view: DataView, at: number, len: number) => Record<string, any> {
-  const READ: Record<string, (o: number) => string> = {
-    u8: (o) => `view.getUint8(at + ${o})`, s8: (o) => `view.getInt8(at + ${o})`,
-    u16: (o) => `view.getUint16(at + ${o}, true)`, s16: (o) => `view.getInt16(at + ${o}, true)`, be16: (o) => `view.getUint16(at + ${o}, false)`,
-    u32: (o) => `view.getUint32(at + ${o}, true)`, s32: (o) => `view.getInt32(at + ${o}, true)`, be32: (o) => `view.getUint32(at + ${o}, false)`,
-    u64: (o) => `view.getBigUint64(at + ${o}, true)`, s64: (o) => `view.getBigInt64(at + ${o}, true)`, be64: (o) => `view.getBigUint64(at + ${o}, false)`,
-    ipv4: (o) => `h.ipv4(buf, at + ${o})`, ipv6: (o) => `h.ipv6(buf, at + ${o})`, mac: (o) => `h.mac(buf, at + ${o}, 6)`,
-  };
-  const props = fields.map((f) => {
-    const read = READ[f.kind]?.(f.off) ?? `buf.slice(at + ${f.off}, at + ${f.off + f.size})`;
-    return `${JSON.stringify(f.name)}: ${read}`;
-  });
-  const body = `return function decodeStruct(buf, view, at, len) {
-    if (len !== ${size}) return slow(buf, view, at, len);
-    return { ${props.join(', ')} };
-  };`;
-  return new Function('slow', 'h', body)(slow, { ipv4: formatIPv4, ipv6: formatIPv6, mac: formatLladdr });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -459,10 +195,6 @@ interface SlowState {
 }
 
 /** Read by generated decoders: whether the last string decoded was canonical (one trailing NUL). */
-const tailIsCanonical = (): boolean => lastTail === undefined;
-const resetTail = (): void => {
-  lastTail = undefined;
-};
 
 /**
  * The decoder of one attribute set, generated once: a switch on the raw attribute type, with a
@@ -625,7 +357,7 @@ export function compileSet(def: AttrSetDef): CompiledSet {
           value = null; // placeholder keeps the key's position
         } else value = c ? c.decode(buf, view, pos + 4, len - 4, join(path, key)) : entry.decode(buf, view, pos + 4, len - 4, path);
       } else {
-        lastTail = undefined;
+        resetTail();
         value = entry.decode(buf, view, pos + 4, len - 4, entry.leaf ? path : join(path, key));
       }
     }
@@ -643,7 +375,7 @@ export function compileSet(def: AttrSetDef): CompiledSet {
       } else out[key] = value;
       layout.order.push(key);
       layout.flags.push(flags);
-      layout.tails.push(entry!.isString ? lastTail : undefined);
+      layout.tails.push(entry!.isString ? getTail() : undefined);
     }
     st.index++;
   };
