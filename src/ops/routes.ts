@@ -207,6 +207,9 @@ function prefixText(addr: string | undefined, len: number, fam: 4 | 6): string {
   return len === (fam === 4 ? 32 : 128) ? a : `${a}/${len}`;
 }
 
+/** IPv4 and IPv6 routes only (not the multicast-routing families). */
+const isIpRoute = (m: NetlinkMessage): boolean => m.type === 'RTM_NEWROUTE' && (m.body.family === C.AF_INET || m.body.family === C.AF_INET6);
+
 export function toRoute(m: NetlinkMessage): Route {
   const h = m.body as RtMsg;
   const a = m.attrs as RouteAttrs;
@@ -277,6 +280,35 @@ export class Routes {
    * Equivalent to: ip [-4|-6] route show table all|ID [dev DEV] [proto P] [type T]
    */
   async list(filter: RouteListFilter = {}): Promise<ListResult<Route>> {
+    const { msg, f } = await this.dumpRequest(filter);
+    let msgs: NetlinkMessage[];
+    try {
+      msgs = await this.nl.engine.dump(msg, { onInterrupted: this.nl.options.onInterrupted });
+    } catch (err) {
+      // A single-family dump of a table that does not exist: "FIB table does not exist".
+      if (f.table !== undefined && f.family !== undefined && isCode(err, 'ENOENT')) return [];
+      throw err;
+    }
+    return listOf(msgs, isIpRoute, toRoute);
+  }
+
+  /**
+   * Stream routes as the kernel dumps them, without collecting them: a table of a million routes
+   * never sits in memory. Same filters as list(). If the kernel flags the dump as interrupted by
+   * concurrent changes, the stream ends with DumpInterruptedError (a stream cannot be retried),
+   * unless `onInterrupted: 'partial'` was given when the client was opened.
+   *
+   * Equivalent to: ip route show [table ID] [dev DEV] (streamed)
+   */
+  async *stream(filter: RouteListFilter = {}, opts: { signal?: AbortSignal } = {}): AsyncGenerator<Route, void, undefined> {
+    const { msg } = await this.dumpRequest(filter);
+    const onInterrupted = this.nl.options.onInterrupted === 'partial' ? 'partial' : 'throw';
+    for await (const batch of this.nl.engine.dumpBatches(msg, { signal: opts.signal, onInterrupted })) {
+      for (const m of batch) if (isIpRoute(m)) yield toRoute(m);
+    }
+  }
+
+  private async dumpRequest(filter: RouteListFilter) {
     const f = check(listSchema, filter, 'filter');
     const body = {
       family: f.family === undefined ? C.AF_UNSPEC : af(f.family),
@@ -287,16 +319,9 @@ export class Routes {
     const attrs: RouteAttrs = {};
     if (f.table !== undefined) attrs.table = f.table;
     if (f.oif !== undefined) attrs.oif = await linkIndex(this.nl, f.oif);
-    let msgs: NetlinkMessage[];
-    try {
-      msgs = await this.nl.engine.dump(req('RTM_GETROUTE', body, attrs), { onInterrupted: this.nl.options.onInterrupted });
-    } catch (err) {
-      // A single-family dump of a table that does not exist: "FIB table does not exist".
-      if (f.table !== undefined && f.family !== undefined && isCode(err, 'ENOENT')) return [];
-      throw err;
-    }
-    return listOf(msgs, (m) => m.type === 'RTM_NEWROUTE' && (m.body.family === C.AF_INET || m.body.family === C.AF_INET6), toRoute);
+    return { msg: req('RTM_GETROUTE', body, attrs), f };
   }
+
 
   /**
    * Ask the kernel which route it would use for `dst`. Raises NetlinkError (e.g. 'ENETUNREACH')

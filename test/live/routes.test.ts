@@ -1,6 +1,6 @@
 // Live route tests: each runs in its own namespace and cross-checks with `ip -j -d -n NS route`.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { NetlinkError, Rtnl, ValidationError, type Route, type Rtnl as RtnlT } from '../../src/index.js';
 import { ip, ipJson, needsRoot, withTestNetns } from '../helpers/netns.js';
 
@@ -239,5 +239,25 @@ test("kernel errors keep the kernel's code and text: a gateway that is not reach
     // ip sees the same rejection.
     assert.throws(() => ip('-n', ns, 'route', 'add', '198.51.100.0/24', 'via', '203.0.113.1'), /Network is unreachable|invalid gateway/i);
     await assert.rejects(nl.routes.add({ dst: '198.51.100.0/24', dev: 'nosuch0' }), (e: unknown) => e instanceof NetlinkError && e.code === 'ENODEV');
+  });
+});
+
+describe('routes.stream', { skip: needsRoot }, () => {
+  test('streams the same routes list() returns, one at a time', async () => {
+    await withTestNetns(async (ns, nl) => {
+      await nl.links.add({ name: 's0', kind: 'veth', peer: { name: 's1' }, up: true });
+      await Promise.all(Array.from({ length: 300 }, (_, i) => nl.routes.add({ dst: `10.9.${i >> 8}.${i & 255}/32`, dev: 's0' })));
+      const streamed: string[] = [];
+      for await (const r of nl.routes.stream({ table: 'main', family: 4 })) streamed.push(r.dst);
+      const listed = (await nl.routes.list({ table: 'main', family: 4 })).map((r) => r.dst);
+      assert.deepEqual(streamed, listed);
+      assert.equal(streamed.length, ipJson(ns, '-4', 'route', 'show', 'table', 'main').length);
+      // Breaking out early leaves the client usable for the next dump.
+      for await (const r of nl.routes.stream({ table: 'main', family: 4 })) {
+        void r;
+        break;
+      }
+      assert.equal((await nl.routes.list({ table: 'main', family: 4 })).length, listed.length);
+    });
   });
 });
