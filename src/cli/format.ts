@@ -66,7 +66,7 @@ export function linkJson(l: Link, names: Names, o: LinkJsonOptions = {}): Json {
     else j.link = names.ifname(a.link);
   }
   j.ifname = a.ifname ?? null;
-  j.flags = ipLinkFlags(h.flags ?? 0);
+  j.flags = [...ipLinkFlags(h.flags ?? 0)]; // a copy: M-DOWN may be added below
   if (a.link && a.linkNetnsid === undefined && names.isUp?.(a.link) === false) (j.flags as string[]).push('M-DOWN');
   put(j, 'mtu', a.mtu);
   put(j, 'qdisc', a.qdisc);

@@ -87,13 +87,14 @@ const deleteOptsSchema = z.object({ ifExists: z.boolean().optional() }).strict()
 
 const af = (f: 4 | 6) => (f === 4 ? C.AF_INET : C.AF_INET6);
 
+const life = (v: number | undefined): number | 'forever' => (v === undefined || v === FOREVER ? 'forever' : v);
+
 export function toAddress(m: NetlinkMessage): Address {
   const h = m.body as IfAddrMsg;
   const a = m.attrs as AddressAttrs;
   const fam = h.family === C.AF_INET6 ? 6 : 4;
   const flags = a.flags ?? h.flags ?? 0;
   const ci = a.cacheinfo;
-  const life = (v: number | undefined): number | 'forever' => (v === undefined || v === FOREVER ? 'forever' : v);
   const out: Address = {
     family: fam,
     index: h.index ?? 0,

@@ -27,7 +27,19 @@ const IFF_ORDER: Array<[string, number]> = [
   ['LOWER_UP', C.IFF_LOWER_UP], ['DORMANT', C.IFF_DORMANT], ['ECHO', C.IFF_ECHO],
 ];
 
+const linkFlagCache = new Map<number, string[]>();
+
+/** IFF_* names as ip prints them. The array is shared per flag value and frozen: copy it to change it. */
 export function linkFlagNames(flags: number): string[] {
+  let hit = linkFlagCache.get(flags);
+  if (hit === undefined) {
+    hit = Object.freeze(computeLinkFlagNames(flags)) as string[];
+    if (linkFlagCache.size < 4096) linkFlagCache.set(flags, hit);
+  }
+  return hit;
+}
+
+function computeLinkFlagNames(flags: number): string[] {
   const out: string[] = [];
   if (flags & C.IFF_UP && !(flags & C.IFF_RUNNING)) out.push('NO-CARRIER');
   let known = C.IFF_RUNNING;

@@ -21,7 +21,7 @@ export interface Link {
   kind?: string;
   /** The master's kind, for ports ('bridge', 'bond', 'vrf'). */
   slaveKind?: string;
-  /** IFF_* names as `ip` prints them: 'BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP', ... */
+  /** IFF_* names as `ip` prints them: 'BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP', ... (frozen; shared between links with the same flags). */
   flags: string[];
   /** Whether IFF_UP is set. */
   up: boolean;
@@ -56,6 +56,9 @@ export interface Link {
   attrs: LinkAttrs;
 }
 
+/** Shared by every link without alternative names (frozen). */
+const NO_NAMES = Object.freeze([]) as unknown as string[];
+
 export function toLink(m: NetlinkMessage): Link {
   const h = m.body as IfInfoMsg;
   const a = m.attrs as LinkAttrs;
@@ -66,7 +69,7 @@ export function toLink(m: NetlinkMessage): Link {
     flags: linkFlagNames(flags),
     up: (flags & C.IFF_UP) !== 0,
     operstate: typeof a.operstate === 'string' ? a.operstate : String(a.operstate ?? 'UNKNOWN'),
-    altNames: a.propList?.altIfname ?? [],
+    altNames: a.propList?.altIfname ?? NO_NAMES,
     type: h.type ?? 0,
     header: h,
     attrs: a,

@@ -69,7 +69,25 @@ export const SETTABLE_ADDRESS_FLAGS: Readonly<Record<string, number>> = {
   autojoin: C.IFA_F_MCAUTOJOIN,
 };
 
-export function addressFlagNames(flags: number, family: number): string[] {
+/**
+ * Flag-name arrays are shared per flag value (a dump of 10,000 addresses has a handful of distinct
+ * values), and frozen so that sharing is safe.
+ */
+function memo(fn: (flags: number, family: number) => string[]): (flags: number, family?: number) => string[] {
+  const cache = new Map<number, string[]>();
+  return (flags, family = 0) => {
+    const key = flags * 256 + (family & 0xff);
+    let hit = cache.get(key);
+    if (hit === undefined) {
+      hit = Object.freeze(fn(flags, family)) as string[];
+      if (cache.size < 4096) cache.set(key, hit);
+    }
+    return hit;
+  };
+}
+
+/** IFA_F_* names as ip prints them (a frozen, shared array). */
+export const addressFlagNames = memo(function addressFlagNames(flags: number, family: number): string[] {
   const out: string[] = [];
   let known = C.IFA_F_SECONDARY;
   if (flags & C.IFA_F_SECONDARY) out.push(family === C.AF_INET6 ? 'temporary' : 'secondary');
@@ -80,21 +98,21 @@ export function addressFlagNames(flags: number, family: number): string[] {
   const rest = (flags & ~known) >>> 0;
   if (rest) out.push(`0x${rest.toString(16)}`);
   return out;
-}
+});
 
 /**
  * Route flags: RTNH_F_* in the low byte ('onlink', 'linkdown', ...), RTM_F_* above it. The
  * RTM_F_ offload bits print as 'rt_offload', 'rt_trap', 'rt_offload_failed', as ip prints them,
  * so they are not confused with the nexthop's 'offload' and 'trap'.
  */
-export function routeFlagNames(flags: number): string[] {
+export const routeFlagNames = memo(function routeFlagNames(flags: number): string[] {
   const nh = flagNames('RTNH_F_', flags & 0xff).map((n) => n.toLowerCase());
   const rt = flagNames('RTM_F_', flags & ~0xff).map((n) => {
     const w = n.toLowerCase();
     return w === 'offload' || w === 'trap' || w === 'offload_failed' ? `rt_${w}` : w;
   });
   return [...nh, ...rt];
-}
+});
 
 /** Nexthop flags (RTNH_F_*), lowercase. */
 export const nexthopFlagNames = (flags: number): string[] => flagNames('RTNH_F_', flags).map((n) => n.toLowerCase());
