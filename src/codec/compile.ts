@@ -12,7 +12,7 @@
 import { DecodeError, EncodeError } from '../errors.js';
 import { formatIPv4, formatIPv6, formatLladdr, parseIP, parseIPv4, parseIPv6, parseLladdr } from './ip.js';
 import {
-  BAD, decodeString, encodeString, getTail, join, LAYOUT, NLA_F_NESTED, NLA_TYPE_MASK, resetTail, scalarCodec, tailIsCanonical,
+  BAD, decodeString, encodeString, getTail, join, keep, LAYOUT, NLA_F_NESTED, NLA_TYPE_MASK, resetTail, scalarCodec, tailIsCanonical,
   type AttrLayout, type DecodeFn, type EncodeFn,
 } from './primitives.js';
 import type { AttrSetDef, AttrSpec, Kind, RawAttr } from './schema.js';
@@ -66,7 +66,7 @@ function compileKind(kind: Kind, opts: { max?: number; enum?: Readonly<Record<nu
         );
       case 'binary':
         return leaf(
-          (buf, _v, at, len) => buf.slice(at, at + len),
+          (buf, _v, at, len) => keep(buf, at, at + len),
           (w, v, path) => {
             if (!(v instanceof Uint8Array)) throw new EncodeError('expected a Uint8Array', path);
             w.bytes(v);
@@ -184,7 +184,7 @@ function compileKind(kind: Kind, opts: { max?: number; enum?: Readonly<Record<nu
 const setCache = new WeakMap<AttrSetDef, CompiledSet>();
 
 function rawAttr(buf: Uint8Array, at: number, len: number, rawType: number, index: number): RawAttr {
-  return { type: rawType & NLA_TYPE_MASK, flags: rawType & ~NLA_TYPE_MASK, bytes: buf.slice(at + 4, at + len), at: index };
+  return { type: rawType & NLA_TYPE_MASK, flags: rawType & ~NLA_TYPE_MASK, bytes: keep(buf, at + 4, at + len), at: index };
 }
 
 interface SlowState {
@@ -313,7 +313,7 @@ export function compileSet(def: AttrSetDef): CompiledSet {
       entry = {
         key, type, leaf: false, multi: false, isString: false, selector: kind.selector, cases,
         defFlags: opts?.nestedFlag ? NLA_F_NESTED : 0,
-        decode: (buf, _v, at, len) => ({ $raw: buf.slice(at, at + len) }),
+        decode: (buf, _v, at, len) => ({ $raw: keep(buf, at, at + len) }),
         encode: (w, v, path) => {
           if (!v || !(v.$raw instanceof Uint8Array)) throw new EncodeError('kind-selected data needs its selector, or { $raw: bytes }', path);
           w.bytes(v.$raw);
@@ -384,7 +384,7 @@ export function compileSet(def: AttrSetDef): CompiledSet {
     for (const d of st.deferred ?? []) {
       const sel = out[d.entry.selector!];
       const c = sel === undefined ? undefined : d.entry.cases!.get(String(sel));
-      out[d.entry.key] = c ? c.decode(buf, view, d.at, d.len, join(path, d.entry.key)) : { $raw: buf.slice(d.at, d.at + d.len) };
+      out[d.entry.key] = c ? c.decode(buf, view, d.at, d.len, join(path, d.entry.key)) : { $raw: keep(buf, d.at, d.at + d.len) };
     }
   };
   compiled.decode = generateSetDecoder(def.prefix, [...byKey.values()], byType, { general, enter, finish });

@@ -108,6 +108,7 @@ export function parseIP(s: string): Uint8Array | undefined {
 
 /** Link-layer address as colon-separated lowercase hex ('' for zero length). */
 export function formatLladdr(b: Uint8Array, at: number, len: number): string {
+  if (len === 6) return `${HEX[b[at]!]}:${HEX[b[at + 1]!]}:${HEX[b[at + 2]!]}:${HEX[b[at + 3]!]}:${HEX[b[at + 4]!]}:${HEX[b[at + 5]!]}`;
   let out = '';
   for (let i = 0; i < len; i++) out += (i ? ':' : '') + HEX[b[at + i]!];
   return out;

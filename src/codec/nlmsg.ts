@@ -4,6 +4,7 @@
  */
 import { DecodeError, EncodeError } from '../errors.js';
 import { compileSet, compileStruct, LAYOUT, type CompiledSet, type CompiledStruct } from './compile.js';
+import { beginMessage } from './primitives.js';
 import { NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN } from './constants/index.js';
 import { extackAttrs, type ExtAckAttrs } from './extack.js';
 import type { AttrSetDef, StructDef } from './schema.js';
@@ -125,6 +126,7 @@ export class MessageTable {
     };
     const body = at + NLMSG_HDRLEN;
     const end = at + len;
+    beginMessage(buf, at, end);
     const c = this.byType[header.type];
     if (c !== undefined) {
       if (c.set === undefined) compileFamily(c);

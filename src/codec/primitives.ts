@@ -31,6 +31,31 @@ export type EncodeFn = (w: Writer, v: any, path: string) => void;
 
 export const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
+// Bytes a decoded message keeps (binary attributes, unknown attributes, raw nests) are views of
+// one private copy of that message, made on first need: one allocation per message instead of
+// one per kept attribute. They are never views of the caller's (receive) buffer.
+let msgSrc: Uint8Array | undefined;
+let msgStart = 0;
+let msgEnd = 0;
+let msgCopy: Uint8Array | undefined;
+
+/** Mark [start, end) of `buf` as the message being decoded (see keep()). */
+export function beginMessage(buf: Uint8Array, start: number, end: number): void {
+  msgSrc = buf;
+  msgStart = start;
+  msgEnd = end;
+  msgCopy = undefined;
+}
+
+/** The bytes [at, end) of `buf`, as a copy the caller may keep. */
+export function keep(buf: Uint8Array, at: number, end: number): Uint8Array {
+  if (buf === msgSrc && at >= msgStart && end <= msgEnd) {
+    if (msgCopy === undefined) msgCopy = buf.slice(msgStart, msgEnd);
+    return msgCopy.subarray(at - msgStart, end - msgStart);
+  }
+  return buf.slice(at, end);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Strings
 

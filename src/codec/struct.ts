@@ -1,7 +1,7 @@
 /** Structs: compiled once per declaration, decoded through a generated object literal. */
 import { EncodeError } from '../errors.js';
 import { formatIPv4, formatIPv6, formatLladdr, parseIPv4, parseIPv6, parseLladdr } from './ip.js';
-import { join, LAYOUT, readScalar, SCALAR_SIZE, writeScalar, type StructLayout } from './primitives.js';
+import { join, keep, LAYOUT, readScalar, SCALAR_SIZE, writeScalar, type StructLayout } from './primitives.js';
 import type { FieldKind, StructDef } from './schema.js';
 import { fieldSize } from './schema.js';
 import type { Writer } from './writer.js';
@@ -28,7 +28,7 @@ export function compileStruct(def: StructDef): CompiledStruct {
     if (kind === 'ipv4') return formatIPv4(buf, at);
     if (kind === 'ipv6') return formatIPv6(buf, at);
     if (kind === 'mac') return formatLladdr(buf, at, 6);
-    return buf.slice(at, at + fsize);
+    return keep(buf, at, at + fsize);
   };
   const writeField = (w: Writer, kind: string, fsize: number, v: unknown, path: string): void => {
     if (SCALAR_SIZE[kind] !== undefined) return writeScalar(w, kind, v, path);
@@ -48,7 +48,7 @@ export function compileStruct(def: StructDef): CompiledStruct {
       if (f.off + f.size > len) break;
       out[f.name] = readField(buf, view, at + f.off, f.kind, f.size);
     }
-    if (len > size) out.$extra = buf.slice(at + size, at + len);
+    if (len > size) out.$extra = keep(buf, at + size, at + len);
     else if (len < size) Object.defineProperty(out, LAYOUT, { value: { size: len } satisfies StructLayout });
     return out;
   };
@@ -102,12 +102,12 @@ function generateStructDecoder(
     ipv4: (o) => `h.ipv4(buf, at + ${o})`, ipv6: (o) => `h.ipv6(buf, at + ${o})`, mac: (o) => `h.mac(buf, at + ${o}, 6)`,
   };
   const props = fields.map((f) => {
-    const read = READ[f.kind]?.(f.off) ?? `buf.slice(at + ${f.off}, at + ${f.off + f.size})`;
+    const read = READ[f.kind]?.(f.off) ?? `h.keep(buf, at + ${f.off}, at + ${f.off + f.size})`;
     return `${JSON.stringify(f.name)}: ${read}`;
   });
   const body = `return function decodeStruct(buf, view, at, len) {
     if (len !== ${size}) return slow(buf, view, at, len);
     return { ${props.join(', ')} };
   };`;
-  return new Function('slow', 'h', body)(slow, { ipv4: formatIPv4, ipv6: formatIPv6, mac: formatLladdr });
+  return new Function('slow', 'h', body)(slow, { ipv4: formatIPv4, ipv6: formatIPv6, mac: formatLladdr, keep });
 }
