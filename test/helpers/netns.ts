@@ -6,7 +6,16 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import type { TestContext } from 'node:test';
-import { netns, Rtnl } from '../../src/index.js';
+import { netns, Rtnl, sysctl } from '../../src/index.js';
+
+/**
+ * Make a fresh test namespace deterministic: no IPv6 duplicate-address detection, so link-local
+ * addresses (and their local routes) appear at once when a link comes up, not a second later
+ * while a test compares its view with `ip -j`.
+ */
+async function quiet(ns: string): Promise<void> {
+  for (const k of ['net.ipv6.conf.all.accept_dad', 'net.ipv6.conf.default.accept_dad']) await sysctl.set(k, '0', { netns: ns });
+}
 
 export const isRoot = process.getuid?.() === 0;
 
@@ -21,6 +30,7 @@ export async function withTestNetns<T>(fn: (ns: string, nl: Rtnl) => Promise<T>)
   await netns.create(ns);
   let nl: Rtnl | undefined;
   try {
+    await quiet(ns);
     nl = await Rtnl.open({ netns: ns });
     return await fn(ns, nl);
   } finally {
@@ -38,6 +48,7 @@ export async function withTestNetnses<T>(count: number, fn: (names: string[], cl
       const ns = testNsName();
       await netns.create(ns);
       names.push(ns);
+      await quiet(ns);
       clients.push(await Rtnl.open({ netns: ns }));
     }
     return await fn(names, clients);
