@@ -20,6 +20,7 @@ import type { NetlinkMessage } from '../codec/nlmsg.js';
 import { z } from 'zod';
 import { SysError } from '../errors.js';
 import { check } from './validate.js';
+import type { NetnsSpec } from '../ffi/netns.js';
 import type { NetlinkSocket } from '../ffi/socket.js';
 import { WaitCancelledError } from '../ffi/poller.js';
 import type { Rtnl } from './client.js';
@@ -93,8 +94,13 @@ export type ChangeEvent = {
     object: ObjectOf[K];
     /** Set for events of the initial snapshot. */
     initial?: true;
-    /** With allNsid: the nsid of the namespace the event came from (absent: this namespace). */
+    /** With allNsid: the nsid of the namespace the event came from (absent: the client's own). */
     nsid?: number;
+    /**
+     * The client's namespace as it was opened (`Rtnl.open({ netns })`), for events from it;
+     * absent for a client in the process's own namespace, and for events tagged with `nsid`.
+     */
+    netns?: NetnsSpec;
     /** The decoded netlink message. */
     message: NetlinkMessage;
   };
@@ -160,7 +166,11 @@ export async function* monitor(nl: Rtnl, groups: MonitorGroup[], opts: MonitorOp
       for (const [kind, m] of snapshot) {
         const obj = OBJECT_KINDS[kind].convert(m);
         state.set(`${kind}/${OBJECT_KINDS[kind].key(obj)}`, { kind, obj });
-        if (opts.initial) yield { type: `${kind}.new`, kind, action: 'new', object: obj, initial: true, message: m } as ChangeEvent;
+        if (opts.initial) {
+          const ev = { type: `${kind}.new`, kind, action: 'new', object: obj, initial: true, message: m } as ChangeEvent;
+          if (nl.options.netns !== undefined) ev.netns = nl.options.netns;
+          yield ev;
+        }
       }
       if (opts.initial) yield { type: 'synced' };
     }
@@ -209,6 +219,7 @@ export async function* monitor(nl: Rtnl, groups: MonitorGroup[], opts: MonitorOp
         }
         const ev = { type: `${kind}.${action}`, kind, action, object: obj, message: m } as ChangeEvent;
         if (nsid !== undefined) ev.nsid = nsid;
+        else if (nl.options.netns !== undefined) ev.netns = nl.options.netns;
         events.push(ev);
       });
       for (const ev of events) yield ev;

@@ -159,6 +159,7 @@ describe('monitor', { skip: needsRoot }, () => {
       assert.ok(addr && addr.type !== 'resync' && addr.type !== 'synced');
       const listed = (await nl.addresses.list({ link: 'm0', family: 4 }))[0];
       assert.deepEqual((addr as any).object.address, listed?.address);
+      assert.equal((addr as any).netns, _ns, 'the event names the namespace it came from');
       ac.abort();
     });
   });
