@@ -12,7 +12,7 @@
 import { DecodeError, EncodeError } from '../errors.js';
 import { formatIPv4, formatIPv6, formatLladdr, parseIP, parseIPv4, parseIPv6, parseLladdr } from './ip.js';
 import {
-  BAD, decodeString, encodeString, getTail, join, keep, LAYOUT, NLA_F_NESTED, NLA_TYPE_MASK, resetTail, scalarCodec, tailIsCanonical,
+  BAD, decodeString, encodeString, getTail, join, keep, LAYOUT, MAX_NESTING, nesting, NLA_F_NESTED, NLA_TYPE_MASK, resetTail, scalarCodec, tailIsCanonical,
   type AttrLayout, type DecodeFn, type EncodeFn,
 } from './primitives.js';
 import type { AttrSetDef, AttrSpec, Kind, RawAttr } from './schema.js';
@@ -235,6 +235,7 @@ function generateSetDecoder(
   }
   const src = `
 return function decode_${prefix.replace(/\W/g, '_')}(buf, view, at, end, path) {
+  if (++nesting.depth > ${MAX_NESTING}) throw new DecodeError('attributes nested more than ${MAX_NESTING} levels deep', at, path);
   const out = {};
   let st = null;
   let pos = at;
@@ -271,10 +272,11 @@ return function decode_${prefix.replace(/\W/g, '_')}(buf, view, at, end, path) {
     pos += (len + 3) & ~3;
   }
   if (st !== null) finish(st, out, buf, view, path);
+  nesting.depth--;
   return out;
 };`;
-  const names = ['DecodeError', 'BAD', 'join', 'rawAttr', 'byType', 'general', 'enter', 'finish', 'tailIsCanonical', 'resetTail', ...args.map((_, i) => `a${i}`)];
-  return new Function(...names, src)(DecodeError, BAD, join, rawAttr, byType, h.general, h.enter, h.finish, tailIsCanonical, resetTail, ...args);
+  const names = ['DecodeError', 'BAD', 'join', 'rawAttr', 'byType', 'general', 'enter', 'finish', 'tailIsCanonical', 'resetTail', 'nesting', ...args.map((_, i) => `a${i}`)];
+  return new Function(...names, src)(DecodeError, BAD, join, rawAttr, byType, h.general, h.enter, h.finish, tailIsCanonical, resetTail, nesting, ...args);
 }
 
 function makeLayout(out: Record<string, any>, entries: Map<string, Entry>): AttrLayout {

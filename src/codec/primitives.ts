@@ -39,8 +39,18 @@ let msgStart = 0;
 let msgEnd = 0;
 let msgCopy: Uint8Array | undefined;
 
+/**
+ * How deep attribute sets are nested in the message being decoded. Declarations can recurse (a
+ * veth peer is a link, whose linkinfo holds a veth peer...), so hostile input could nest until
+ * the stack overflows. Real messages nest a handful of levels; the kernel's own policy recursion
+ * limit is 10.
+ */
+export const nesting = { depth: 0 };
+export const MAX_NESTING = 32;
+
 /** Mark [start, end) of `buf` as the message being decoded (see keep()). */
 export function beginMessage(buf: Uint8Array, start: number, end: number): void {
+  nesting.depth = 0;
   msgSrc = buf;
   msgStart = start;
   msgEnd = end;

@@ -35,17 +35,37 @@ export interface FuzzReport {
 
 const LENGTHS = [0, 1, 3, 4, 0xffff];
 
-/** A deep chain: IFLA_LINKINFO nests inside each other, every length consistent. */
-function deepNest(depth: number, type: number): Uint8Array {
-  const b = new Uint8Array(32 + depth * 4);
-  const v = new DataView(b.buffer);
-  v.setUint32(0, b.length, true);
-  v.setUint16(4, 16, true); // RTM_NEWLINK
-  for (let i = 0, at = 32; i < depth; i++, at += 4) {
-    v.setUint16(at, b.length - at, true);
-    v.setUint16(at + 2, type | 0x8000, true);
-  }
-  return b;
+/**
+ * Nesting that the declarations really recurse through: a veth whose peer is a veth whose peer
+ * is a veth..., `depth` levels of IFLA_LINKINFO > IFLA_INFO_DATA > VETH_INFO_PEER (ifinfomsg +
+ * IFLA_*), every length consistent.
+ */
+export function deepVethChain(depth: number): Uint8Array {
+  const attr = (type: number, payload: Uint8Array) => {
+    const len = 4 + payload.length;
+    const b = new Uint8Array((len + 3) & ~3);
+    const v = new DataView(b.buffer);
+    v.setUint16(0, len, true);
+    v.setUint16(2, type, true);
+    b.set(payload, 4);
+    return b;
+  };
+  const cat = (...xs: Uint8Array[]) => {
+    const b = new Uint8Array(xs.reduce((n, x) => n + x.length, 0));
+    let o = 0;
+    for (const x of xs) {
+      b.set(x, o);
+      o += x.length;
+    }
+    return b;
+  };
+  const kind = attr(1, new TextEncoder().encode('veth\0')); // IFLA_INFO_KIND
+  let inner = new Uint8Array(0);
+  for (let i = 0; i < depth; i++) inner = attr(18, cat(kind, attr(2, attr(1, cat(new Uint8Array(16), inner))))); // LINKINFO > DATA > PEER
+  const msg = cat(new Uint8Array(32), inner); // nlmsghdr + ifinfomsg
+  new DataView(msg.buffer).setUint32(0, msg.length, true);
+  new DataView(msg.buffer).setUint16(4, 16, true); // RTM_NEWLINK
+  return msg;
 }
 
 function mutate(src: Uint8Array, r: () => number): { bytes: Uint8Array; kind: string } {
@@ -78,7 +98,7 @@ export function fuzz(corpus: Uint8Array[], count: number, seed: number): FuzzRep
   const r = rng(seed);
   const report: FuzzReport = { inputs: 0, failures: [], decoded: 0, rejected: 0, slowestMs: 0, slowestInput: '', slowestHex: '', slowestRetimedMs: 0, byKind: {} };
   let slowest: Uint8Array = new Uint8Array(0);
-  const deep = [deepNest(1000, 18), deepNest(1000, 26), deepNest(1000, 2)];
+  const deep = [deepVethChain(1000), deepVethChain(40), deepVethChain(30)];
   for (let i = 0; i < count; i++) {
     let input: Uint8Array;
     let kind: string;
