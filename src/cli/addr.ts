@@ -1,6 +1,6 @@
 /** `rtnl address`: show, add, replace, delete, flush, as `ip address`. */
 import type { AddressOptions } from '../ops/addresses.js';
-import { Args, invalid, once, pick, prefixArg, uint, UsageError, type Globals } from './args.js';
+import { Args, invalid, once, pick, prefixArg, uint, UsageError, type Globals, showDev } from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
 import { addrShowJson, jsonText, namesFrom } from './format.js';
 import { selectLinks } from './link.js';
@@ -95,14 +95,8 @@ function parseShow(a: Args, g: Globals): Plan {
   while (!a.done) {
     const k = a.shift();
     if (k === 'up') f.up = true;
-    else if (k === 'dev') {
-      once(f.dev, 'dev', a.peek() ?? '');
-      f.dev = a.value(k);
-    } else if (k === 'help') return help(ADDR_USAGE);
-    else {
-      once(f.dev, 'dev', k);
-      f.dev = k;
-    }
+    else if (k === 'help') return help(ADDR_USAGE);
+    else f.dev = showDev(a, k, f.dev);
   }
   return { op: 'address.show', args: [f] };
 }

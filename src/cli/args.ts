@@ -94,6 +94,19 @@ export function once<T>(current: T | undefined, keyword: string, value: string):
   if (current !== undefined) throw new UsageError(`either "${keyword}" is duplicate, or "${value}" is garbage`);
 }
 
+/**
+ * The device of a `show` command: `dev NAME`, or a bare NAME as ip allows. `k` is the word just
+ * taken; `current` the device seen so far (given twice is an error).
+ */
+export function showDev(a: Args, k: string, current: string | undefined): string {
+  if (k === 'dev') {
+    once(current, 'dev', a.peek() ?? '');
+    return a.value(k);
+  }
+  once(current, 'dev', k);
+  return k;
+}
+
 export function invalid(keyword: string, value: string, why: string): UsageError {
   return new UsageError(`argument "${value}" is wrong: ${keyword}: ${why}`);
 }

@@ -2,7 +2,7 @@
 import type { LinkAddOptions, LinkSetOptions } from '../ops/links.js';
 import type { Link } from '../ops/links.js';
 import { isCode } from '../ops/common.js';
-import { Args, camel, invalid, netnsArg, once, pick, uint, UsageError, type Globals } from './args.js';
+import { Args, camel, invalid, netnsArg, once, pick, uint, UsageError, type Globals, showDev } from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
 import { jsonText, linkJson, namesFrom } from './format.js';
 import { linkText } from './text.js';
@@ -258,14 +258,8 @@ function parseShow(a: Args): Plan {
     if (k === 'up') f.up = true;
     else if (k === 'master') f.master = a.value(k);
     else if (k === 'type') f.kind = a.value(k);
-    else if (k === 'dev') {
-      once(f.dev, 'dev', a.peek() ?? '');
-      f.dev = a.value(k);
-    } else if (k === 'help') return help(LINK_USAGE);
-    else {
-      once(f.dev, 'dev', k);
-      f.dev = k;
-    }
+    else if (k === 'help') return help(LINK_USAGE);
+    else f.dev = showDev(a, k, f.dev);
   }
   return { op: 'link.show', args: [f] };
 }
