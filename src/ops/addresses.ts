@@ -1,5 +1,4 @@
 /** Addresses: list, add, replace, delete and flush IPv4 and IPv6 addresses. */
-import { z } from 'zod';
 import * as C from '../codec/constants/index.js';
 import { parseIPv4, formatIPv4 } from '../codec/ip.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
@@ -8,7 +7,8 @@ import { ValidationError } from '../errors.js';
 import type { Rtnl } from './client.js';
 import { defined, isCode, linkIndex, req, listOf, type ListResult } from './common.js';
 import { addressFlagNames, nameOf, numberOf, SCOPE_ALIASES, SCOPE_NAMES, SETTABLE_ADDRESS_FLAGS } from './names.js';
-import { check, family, ipv4, lifetime, linkRef, prefix, scope, u32, type Prefix } from './validate.js';
+import { check, V, type Prefix } from './validate.js';
+import { schemas } from './zod.js';
 
 const FOREVER = 0xffffffff;
 
@@ -64,26 +64,30 @@ export interface AddressListFilter {
   family?: 4 | 6 | 'inet' | 'inet6';
 }
 
-const optionsSchema = z
-  .object({
-    broadcast: z.union([z.literal('+'), z.literal('-'), ipv4]).optional(),
-    label: z
-      .string()
-      .refine((s) => Buffer.byteLength(s) >= 1 && Buffer.byteLength(s) <= 15, 'must be 1 to 15 bytes')
-      .refine((s) => !s.includes('\0'), 'must not contain NUL')
-      .optional(),
-    scope: scope.optional(),
-    validLft: lifetime.optional(),
-    preferredLft: lifetime.optional(),
-    flags: z.array(z.union([z.enum(Object.keys(SETTABLE_ADDRESS_FLAGS) as [string, ...string[]]), u32])).optional(),
-    peer: prefix.optional(),
-    metric: u32.optional(),
-  })
-  .strict();
+const S = schemas((z) => {
+  const { family, ipv4, lifetime, linkRef, prefix, scope, u32 } = V();
+  const optionsSchema = z
+    .object({
+      broadcast: z.union([z.literal('+'), z.literal('-'), ipv4]).optional(),
+      label: z
+        .string()
+        .refine((s) => Buffer.byteLength(s) >= 1 && Buffer.byteLength(s) <= 15, 'must be 1 to 15 bytes')
+        .refine((s) => !s.includes('\0'), 'must not contain NUL')
+        .optional(),
+      scope: scope.optional(),
+      validLft: lifetime.optional(),
+      preferredLft: lifetime.optional(),
+      flags: z.array(z.union([z.enum(Object.keys(SETTABLE_ADDRESS_FLAGS) as [string, ...string[]]), u32])).optional(),
+      peer: prefix.optional(),
+      metric: u32.optional(),
+    })
+    .strict();
 
-const listSchema = z.object({ link: linkRef.optional(), family: family.optional() }).strict();
-const flushSchema = z.object({ family: family.optional() }).strict();
-const deleteOptsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
+  const listSchema = z.object({ link: linkRef.optional(), family: family.optional() }).strict();
+  const flushSchema = z.object({ family: family.optional() }).strict();
+  const deleteOptsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
+  return { optionsSchema, listSchema, flushSchema, deleteOptsSchema };
+});
 
 const af = (f: 4 | 6) => (f === 4 ? C.AF_INET : C.AF_INET6);
 
@@ -133,8 +137,9 @@ export class Addresses {
    *
    * Equivalent to: ip [-4|-6] address show [dev DEV]
    */
-  async list(filter: AddressListFilter = {}): Promise<ListResult<Address>> {
-    const f = check(listSchema, filter, 'filter');
+  async list(filter?: AddressListFilter): Promise<ListResult<Address>> {
+    // No filter: nothing to validate, so zod is not loaded (see zod.ts).
+    const f = filter === undefined ? {} : check(S().listSchema, filter, 'filter');
     const index = f.link === undefined ? 0 : await linkIndex(this.nl, f.link);
     const body = { family: f.family === undefined ? C.AF_UNSPEC : af(f.family), index };
     const msgs = await this.nl.engine.dump(req('RTM_GETADDR', body), { onInterrupted: this.nl.options.onInterrupted });
@@ -168,9 +173,9 @@ export class Addresses {
    * Equivalent to: ip address del ADDR/LEN dev DEV
    */
   async delete(link: string | number, address: string, opts: { ifExists?: boolean } = {}): Promise<boolean> {
-    const ref = check(linkRef, link, 'link');
-    const p = check(prefix, address, 'address');
-    const o = check(deleteOptsSchema, opts, 'options');
+    const ref = check(V().linkRef, link, 'link');
+    const p = check(V().prefix, address, 'address');
+    const o = check(S().deleteOptsSchema, opts, 'options');
     try {
       // A link that is gone cannot have the address either.
       const index = await linkIndex(this.nl, ref);
@@ -189,8 +194,8 @@ export class Addresses {
    * Equivalent to: ip [-4|-6] address flush dev DEV
    */
   async flush(link: string | number, filter: { family?: 4 | 6 | 'inet' | 'inet6' } = {}): Promise<number> {
-    const ref = check(linkRef, link, 'link');
-    const f = check(flushSchema, filter, 'filter');
+    const ref = check(V().linkRef, link, 'link');
+    const f = check(S().flushSchema, filter, 'filter');
     const index = await linkIndex(this.nl, ref);
     const all = await this.list({ link: index, family: f.family });
     // Secondaries first: deleting an IPv4 primary takes its secondaries with it.
@@ -212,9 +217,9 @@ export class Addresses {
   }
 
   private async build(link: string | number, address: string, options: AddressOptions): Promise<NetlinkMessage> {
-    const ref = check(linkRef, link, 'link');
-    const p = check(prefix, address, 'address');
-    const o = check(optionsSchema, options, 'options');
+    const ref = check(V().linkRef, link, 'link');
+    const p = check(V().prefix, address, 'address');
+    const o = check(S().optionsSchema, options, 'options');
     const fam = af(p.family);
     const ip4 = p.family === 4;
     if (o.peer && o.peer.family !== p.family) {

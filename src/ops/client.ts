@@ -10,21 +10,24 @@ import { O_CLOEXEC, O_RDONLY } from '../ffi/constants.js';
 import { Addresses } from './addresses.js';
 import { Engine, type InterruptPolicy } from './engine.js';
 import { Links } from './links.js';
-import { monitor, monitorGroupsSchema, monitorOptionsSchema, type MonitorEvent, type MonitorGroup, type MonitorOptions } from './monitor.js';
+import { monitor, monitorSchemas, type MonitorEvent, type MonitorGroup, type MonitorOptions } from './monitor.js';
 import { Neighbours } from './neighbours.js';
 import { Routes } from './routes.js';
 import { Rules } from './rules.js';
-import { z } from 'zod';
-import { check, netnsSpec } from './validate.js';
+import { check, V } from './validate.js';
+import { schemas } from './zod.js';
 
-const openSchema = z
-  .object({
-    netns: z.unknown().optional(), // checked by netnsSpec below, so the error names `netns`
-    rcvbuf: z.number().int().min(4096).max(1 << 30).optional(),
-    onInterrupted: z.enum(['retry', 'partial', 'throw']).optional(),
-    onWarning: z.function().optional(),
-  })
-  .strict();
+const S = schemas((z) => {
+  const openSchema = z
+    .object({
+      netns: z.unknown().optional(), // checked by netnsSpec below, so the error names `netns`
+      rcvbuf: z.number().int().min(4096).max(1 << 30).optional(),
+      onInterrupted: z.enum(['retry', 'partial', 'throw']).optional(),
+      onWarning: z.function().optional(),
+    })
+    .strict();
+  return { openSchema };
+});
 
 export interface OpenOptions {
   /** The namespace to work in: an `ip netns` name, or { path }, { pid }, { fd }. Default: the current one. */
@@ -95,11 +98,13 @@ export class Rtnl {
    *
    * Equivalent to: ip [-n NETNS] ...
    */
-  static async open(options: OpenOptions = {}): Promise<Rtnl> {
-    check(openSchema, options, 'options');
+  static async open(options?: OpenOptions): Promise<Rtnl> {
+    // No options: nothing to validate, so zod is not loaded (see zod.ts).
+    if (options === undefined) options = {};
+    else check(S().openSchema, options, 'options');
     let nsFd = -1;
     if (options.netns !== undefined) {
-      const spec = check(netnsSpec, options.netns, 'netns') as NetnsSpec;
+      const spec = check(V().netnsSpec, options.netns, 'netns') as NetnsSpec;
       const opened = openNetns(spec);
       // Keep our own fd: the caller's { fd } may be closed after open() returns.
       nsFd = opened.owned ? opened.fd : libc.open(`/proc/self/fd/${opened.fd}`, O_RDONLY | O_CLOEXEC);
@@ -124,8 +129,8 @@ export class Rtnl {
     if (this.engine.isClosed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
     const list = Array.isArray(groups) ? groups : [groups];
     // Validate now, not at the first next(), so a bad call fails where it is made.
-    check(monitorGroupsSchema, list, 'groups');
-    check(monitorOptionsSchema, options, 'options');
+    check(monitorSchemas().monitorGroupsSchema, list, 'groups');
+    check(monitorSchemas().monitorOptionsSchema, options, 'options');
     return monitor(this, list, options);
   }
 

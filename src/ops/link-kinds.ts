@@ -3,12 +3,12 @@
  * Friendly names follow `ip link add ... type KIND ...`; anything else under a kind key is
  * passed to the codec by its attribute key (the codec rejects keys it does not know).
  */
-import { z } from 'zod';
 import * as C from '../codec/constants/index.js';
 import { ValidationError } from '../errors.js';
 import type { Rtnl } from './client.js';
 import { linkIndex } from './common.js';
-import { check, ip, linkRef, port, table, u32, u8, vxlanId } from './validate.js';
+import { check, V } from './validate.js';
+import { schemas } from './zod.js';
 
 /** The option keys, one per kind family. */
 export const kindOptionKeys = ['bridge', 'vxlan', 'macvlan', 'vlan', 'bond', 'vrf'] as const;
@@ -103,48 +103,52 @@ const BOND_MODES = {
 };
 const VLAN_PROTOCOLS = { '802.1Q': C.ETH_P_8021Q, '802.1ad': C.ETH_P_8021AD };
 
-const bridgeSchema = z
-  .object({
-    stpState: z.number().int().min(0).max(2).optional(),
-    forwardDelay: u32.optional(),
-    helloTime: u32.optional(),
-    maxAge: u32.optional(),
-    ageingTime: u32.optional(),
-    priority: z.number().int().min(0).max(65535).optional(),
-    vlanFiltering: z.number().int().min(0).max(1).optional(),
-    vlanProtocol: z.union([z.literal(0x8100), z.literal(0x88a8), z.enum(['802.1Q', '802.1ad'])]).optional(),
-    vlanDefaultPvid: z.number().int().min(0).max(4094).optional(),
-    mcastSnooping: z.number().int().min(0).max(1).optional(),
-  })
-  .catchall(z.unknown());
+/** The schema of each kind option key, built on first use (see zod.ts). */
+const S = schemas((z) => {
+  const { ip, linkRef, port, table, u32, u8, vxlanId } = V();
+  const bridgeSchema = z
+    .object({
+      stpState: z.number().int().min(0).max(2).optional(),
+      forwardDelay: u32.optional(),
+      helloTime: u32.optional(),
+      maxAge: u32.optional(),
+      ageingTime: u32.optional(),
+      priority: z.number().int().min(0).max(65535).optional(),
+      vlanFiltering: z.number().int().min(0).max(1).optional(),
+      vlanProtocol: z.union([z.literal(0x8100), z.literal(0x88a8), z.enum(['802.1Q', '802.1ad'])]).optional(),
+      vlanDefaultPvid: z.number().int().min(0).max(4094).optional(),
+      mcastSnooping: z.number().int().min(0).max(1).optional(),
+    })
+    .catchall(z.unknown());
 
-const vxlanSchema = z
-  .object({
-    id: vxlanId,
-    port: port.optional(),
-    local: ip.optional(),
-    group: ip.optional(),
-    remote: ip.optional(),
-    dev: linkRef.optional(),
-    ttl: u8.optional(),
-    tos: u8.optional(),
-    learning: z.boolean().optional(),
-  })
-  .catchall(z.unknown())
-  .refine((v) => !(v.group && v.remote), { message: 'give group or remote, not both', path: ['remote'] })
-  .refine((v) => {
-    const fam = [v.local, v.group ?? v.remote].filter(Boolean).map((a) => (a!.includes(':') ? 6 : 4));
-    return fam.length < 2 || fam[0] === fam[1];
-  }, { message: 'local and group/remote must be the same address family', path: ['local'] });
+  const vxlanSchema = z
+    .object({
+      id: vxlanId,
+      port: port.optional(),
+      local: ip.optional(),
+      group: ip.optional(),
+      remote: ip.optional(),
+      dev: linkRef.optional(),
+      ttl: u8.optional(),
+      tos: u8.optional(),
+      learning: z.boolean().optional(),
+    })
+    .catchall(z.unknown())
+    .refine((v) => !(v.group && v.remote), { message: 'give group or remote, not both', path: ['remote'] })
+    .refine((v) => {
+      const fam = [v.local, v.group ?? v.remote].filter(Boolean).map((a) => (a!.includes(':') ? 6 : 4));
+      return fam.length < 2 || fam[0] === fam[1];
+    }, { message: 'local and group/remote must be the same address family', path: ['local'] });
 
-const macvlanSchema = z.object({ mode: z.enum(['private', 'vepa', 'bridge', 'passthru', 'source']).optional() }).catchall(z.unknown());
-const vlanSchema = z.object({ id: z.number().int().min(0).max(4094), protocol: z.enum(['802.1Q', '802.1ad']).optional() }).catchall(z.unknown());
-const bondSchema = z
-  .object({ mode: z.union([z.enum(Object.keys(BOND_MODES) as [string, ...string[]]), z.number().int().min(0).max(6)]).optional(), miimon: u32.optional() })
-  .catchall(z.unknown());
-const vrfSchema = z.object({ table }).strict();
+  const macvlanSchema = z.object({ mode: z.enum(['private', 'vepa', 'bridge', 'passthru', 'source']).optional() }).catchall(z.unknown());
+  const vlanSchema = z.object({ id: z.number().int().min(0).max(4094), protocol: z.enum(['802.1Q', '802.1ad']).optional() }).catchall(z.unknown());
+  const bondSchema = z
+    .object({ mode: z.union([z.enum(Object.keys(BOND_MODES) as [string, ...string[]]), z.number().int().min(0).max(6)]).optional(), miimon: u32.optional() })
+    .catchall(z.unknown());
+  const vrfSchema = z.object({ table }).strict();
 
-const SCHEMAS = { bridge: bridgeSchema, vxlan: vxlanSchema, macvlan: macvlanSchema, vlan: vlanSchema, bond: bondSchema, vrf: vrfSchema } as const;
+  return { bridge: bridgeSchema, vxlan: vxlanSchema, macvlan: macvlanSchema, vlan: vlanSchema, bond: bondSchema, vrf: vrfSchema };
+});
 
 /**
  * Check kind options before anything is sent or looked up: each given key's schema, and, when the
@@ -155,7 +159,7 @@ export function validateKindOptions(o: KindOptions, field: string, kind?: string
   if (given.length > 1) throw new ValidationError(field, `options for several kinds at once: ${given.join(', ')}`);
   for (const key of given) {
     if (kind !== undefined && !KEY_KINDS[key].includes(kind)) throw new ValidationError(`${field}.${key}`, `${key} options do not apply to a ${kind} link`, o[key]);
-    check(SCHEMAS[key], o[key], `${field}.${key}`);
+    check(S()[key], o[key], `${field}.${key}`);
   }
 }
 
@@ -172,14 +176,14 @@ export async function kindData(nl: Rtnl, kind: string, o: KindOptions, field: st
     const f = `${field}.${key}`;
     switch (key) {
       case 'bridge': {
-        const b = check(bridgeSchema, v, f);
+        const b = check(S().bridge, v, f);
         const out: Record<string, unknown> = { ...b };
         if (typeof b.vlanProtocol === 'string') out.vlanProtocol = VLAN_PROTOCOLS[b.vlanProtocol];
         data = out;
         break;
       }
       case 'vxlan': {
-        const { id, port: p, local, group, remote, dev, ttl, tos, learning, ...rest } = check(vxlanSchema, v, f);
+        const { id, port: p, local, group, remote, dev, ttl, tos, learning, ...rest } = check(S().vxlan, v, f);
         const out: Record<string, unknown> = { id };
         const peer = group ?? remote;
         if (peer) out[peer.includes(':') ? 'group6' : 'group'] = peer;
@@ -193,22 +197,22 @@ export async function kindData(nl: Rtnl, kind: string, o: KindOptions, field: st
         break;
       }
       case 'macvlan': {
-        const { mode, ...rest } = check(macvlanSchema, v, f);
+        const { mode, ...rest } = check(S().macvlan, v, f);
         data = { ...(mode ? { mode: MACVLAN_MODES[mode] } : {}), ...rest };
         break;
       }
       case 'vlan': {
-        const { id, protocol, ...rest } = check(vlanSchema, v, f);
+        const { id, protocol, ...rest } = check(S().vlan, v, f);
         data = { ...(protocol ? { protocol: VLAN_PROTOCOLS[protocol] } : {}), id, ...rest };
         break;
       }
       case 'bond': {
-        const { mode, ...rest } = check(bondSchema, v, f);
+        const { mode, ...rest } = check(S().bond, v, f);
         data = { ...(mode !== undefined ? { mode: typeof mode === 'number' ? mode : BOND_MODES[mode as keyof typeof BOND_MODES] } : {}), ...rest };
         break;
       }
       case 'vrf': {
-        data = { table: check(vrfSchema, v, f).table };
+        data = { table: check(S().vrf, v, f).table };
         break;
       }
     }

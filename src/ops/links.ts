@@ -1,5 +1,4 @@
 /** Links: list, get, add, delete, set, and move between namespaces. */
-import { z } from 'zod';
 import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { IfInfoMsg, LinkAttrs } from '../codec/rtnl/link/index.js';
@@ -9,7 +8,8 @@ import type { NetnsSpec } from '../ffi/netns.js';
 import type { Rtnl } from './client.js';
 import { defined, isCode, linkFlagNames, linkIndex, netnsFdFor, req, listOf, type ListResult } from './common.js';
 import { kindData, kindOptionKeys, validateKindOptions, type KindOptions } from './link-kinds.js';
-import { check, ifname, linkRef, mac, mtu, netnsSpec, u32 } from './validate.js';
+import { check, V } from './validate.js';
+import { schemas } from './zod.js';
 
 /** A link as rtnl reports it. `attrs` holds every decoded IFLA attribute. */
 export interface Link {
@@ -93,48 +93,52 @@ export function toLink(m: NetlinkMessage): Link {
   return link;
 }
 
-const kindName = z.string().regex(/^[a-z0-9_-]{1,15}$/, 'must be a link kind like veth, bridge, vxlan');
+const S = schemas((z) => {
+  const { ifname, linkRef, mac, mtu, netnsSpec, u32 } = V();
+  const kindName = z.string().regex(/^[a-z0-9_-]{1,15}$/, 'must be a link kind like veth, bridge, vxlan');
 
-const common = {
-  mtu: mtu.optional(),
-  address: mac.optional(),
-  broadcast: mac.optional(),
-  txqlen: u32.optional(),
-  alias: z.string().max(255).refine((s) => !s.includes('\0'), 'must not contain NUL').optional(),
-  up: z.boolean().optional(),
-  master: linkRef.optional(),
-  group: u32.optional(),
-};
+  const common = {
+    mtu: mtu.optional(),
+    address: mac.optional(),
+    broadcast: mac.optional(),
+    txqlen: u32.optional(),
+    alias: z.string().max(255).refine((s) => !s.includes('\0'), 'must not contain NUL').optional(),
+    up: z.boolean().optional(),
+    master: linkRef.optional(),
+    group: u32.optional(),
+  };
 
-const peerSchema = z
-  .object({ name: ifname, netns: netnsSpec.optional(), address: mac.optional(), mtu: mtu.optional(), txqlen: u32.optional() })
-  .strict();
+  const peerSchema = z
+    .object({ name: ifname, netns: netnsSpec.optional(), address: mac.optional(), mtu: mtu.optional(), txqlen: u32.optional() })
+    .strict();
 
-const addSchema = z
-  .object({
-    name: ifname,
-    kind: kindName,
-    ...common,
-    link: linkRef.optional(),
-    netns: netnsSpec.optional(),
-    peer: peerSchema.optional(),
-    exist: z.enum(['error', 'ok']).optional(),
-    ...Object.fromEntries(kindOptionKeys.map((k) => [k, z.record(z.string(), z.unknown()).optional()])),
-  })
-  .strict();
+  const addSchema = z
+    .object({
+      name: ifname,
+      kind: kindName,
+      ...common,
+      link: linkRef.optional(),
+      netns: netnsSpec.optional(),
+      peer: peerSchema.optional(),
+      exist: z.enum(['error', 'ok']).optional(),
+      ...Object.fromEntries(kindOptionKeys.map((k) => [k, z.record(z.string(), z.unknown()).optional()])),
+    })
+    .strict();
 
-const setSchema = z
-  .object({
-    ...common,
-    name: ifname.optional(),
-    master: z.union([linkRef, z.null()]).optional(),
-    netns: netnsSpec.optional(),
-    ...Object.fromEntries(kindOptionKeys.map((k) => [k, z.record(z.string(), z.unknown()).optional()])),
-  })
-  .strict();
+  const setSchema = z
+    .object({
+      ...common,
+      name: ifname.optional(),
+      master: z.union([linkRef, z.null()]).optional(),
+      netns: netnsSpec.optional(),
+      ...Object.fromEntries(kindOptionKeys.map((k) => [k, z.record(z.string(), z.unknown()).optional()])),
+    })
+    .strict();
 
-const listSchema = z.object({ kind: kindName.optional(), master: linkRef.optional() }).strict();
-const deleteSchema = z.object({ ifExists: z.boolean().optional() }).strict();
+  const listSchema = z.object({ kind: kindName.optional(), master: linkRef.optional() }).strict();
+  const deleteSchema = z.object({ ifExists: z.boolean().optional() }).strict();
+  return { addSchema, setSchema, listSchema, deleteSchema };
+});
 
 /** Options for links.add(). Kind-specific options go under the kind's own key. */
 export interface LinkAddOptions extends KindOptions {
@@ -187,11 +191,13 @@ export class Links {
    *
    * Equivalent to: ip -d link show [type KIND] [master DEV]
    */
-  async list(filter: { kind?: string; master?: string | number } = {}): Promise<ListResult<Link>> {
-    check(listSchema, filter, 'filter');
+  async list(filter?: { kind?: string; master?: string | number }): Promise<ListResult<Link>> {
+    // No filter: nothing to validate, so zod is not loaded (see zod.ts).
+    if (filter === undefined) filter = {};
+    else check(S().listSchema, filter, 'filter');
     const attrs: LinkAttrs = { extMask: C.RTEXT_FILTER_VF };
     if (filter.kind !== undefined) attrs.linkinfo = { kind: filter.kind };
-    if (filter.master !== undefined) attrs.master = await linkIndex(this.nl, check(linkRef, filter.master, 'master'));
+    if (filter.master !== undefined) attrs.master = await linkIndex(this.nl, check(V().linkRef, filter.master, 'master'));
     const msgs = await this.nl.engine.dump(req('RTM_GETLINK', { family: C.AF_UNSPEC }, attrs), { onInterrupted: this.nl.options.onInterrupted });
     return listOf(msgs, (m) => m.type === 'RTM_NEWLINK', toLink);
   }
@@ -202,7 +208,7 @@ export class Links {
    * Equivalent to: ip -d link show dev NAME
    */
   async get(ref: string | number): Promise<Link> {
-    const r = check(linkRef, ref, 'link');
+    const r = check(V().linkRef, ref, 'link');
     const body = { family: C.AF_UNSPEC, index: typeof r === 'number' ? r : 0 };
     const attrs: LinkAttrs = { extMask: C.RTEXT_FILTER_VF };
     if (typeof r === 'string') attrs.ifname = r;
@@ -229,7 +235,7 @@ export class Links {
    * Equivalent to: ip link add NAME [mtu N] [address MAC] type KIND [options] [peer name P netns NS]
    */
   async add(options: LinkAddOptions): Promise<Link> {
-    const o = check(addSchema, options, 'link') as LinkAddOptions;
+    const o = check(S().addSchema, options, 'link') as LinkAddOptions;
     validateKindOptions(o, 'link', o.kind);
     if (o.peer && o.kind !== 'veth') throw new ValidationError('link.peer', `only veth links have a peer, not ${o.kind}`, o.peer);
     const release: Array<() => void> = [];
@@ -285,8 +291,8 @@ export class Links {
    * Equivalent to: ip link del dev NAME
    */
   async delete(ref: string | number, opts: { ifExists?: boolean } = {}): Promise<boolean> {
-    const r = check(linkRef, ref, 'link');
-    check(deleteSchema, opts, 'options');
+    const r = check(V().linkRef, ref, 'link');
+    check(S().deleteSchema, opts, 'options');
     const body = { family: C.AF_UNSPEC, index: typeof r === 'number' ? r : 0 };
     const attrs: LinkAttrs = typeof r === 'string' ? { ifname: r } : {};
     try {
@@ -306,8 +312,8 @@ export class Links {
    *   [txqlen N] [master DEV|nomaster] [netns NS]; ip link set dev BR type bridge stp_state 1
    */
   async set(ref: string | number, options: LinkSetOptions): Promise<void> {
-    const r = check(linkRef, ref, 'link');
-    const o = check(setSchema, options, 'set') as LinkSetOptions;
+    const r = check(V().linkRef, ref, 'link');
+    const o = check(S().setSchema, options, 'set') as LinkSetOptions;
     validateKindOptions(o, 'set');
     const index = await linkIndex(this.nl, r);
     const release: Array<() => void> = [];

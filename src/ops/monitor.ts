@@ -17,9 +17,9 @@
 import * as C from '../codec/constants/index.js';
 import { messages } from '../codec/messages.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
-import { z } from 'zod';
 import { SysError } from '../errors.js';
 import { check } from './validate.js';
+import { schemas } from './zod.js';
 import type { NetnsSpec } from '../ffi/netns.js';
 import type { NetlinkSocket } from '../ffi/socket.js';
 import { WaitCancelledError } from '../ffi/poller.js';
@@ -55,16 +55,20 @@ const GROUP_FAMILY: Partial<Record<MonitorGroup, number>> = {
   address4: C.AF_INET, address6: C.AF_INET6, route4: C.AF_INET, route6: C.AF_INET6, rule4: C.AF_INET, rule6: C.AF_INET6,
 };
 
-export const monitorGroupsSchema = z.array(z.enum(Object.keys(GROUPS) as [MonitorGroup, ...MonitorGroup[]])).min(1, 'give at least one group');
-export const monitorOptionsSchema = z
-  .object({
-    signal: z.instanceof(AbortSignal).optional(),
-    initial: z.boolean().optional(),
-    allNsid: z.boolean().optional(),
-    rcvbuf: z.number().int().min(4096).max(1 << 30).optional(),
-    track: z.boolean().optional(),
-  })
-  .strict();
+/** The schemas of monitor()'s groups and options, built on first use (see zod.ts). */
+export const monitorSchemas = schemas((z) => {
+  const monitorGroupsSchema = z.array(z.enum(Object.keys(GROUPS) as [MonitorGroup, ...MonitorGroup[]])).min(1, 'give at least one group');
+  const monitorOptionsSchema = z
+    .object({
+      signal: z.instanceof(AbortSignal).optional(),
+      initial: z.boolean().optional(),
+      allNsid: z.boolean().optional(),
+      rcvbuf: z.number().int().min(4096).max(1 << 30).optional(),
+      track: z.boolean().optional(),
+    })
+    .strict();
+  return { monitorGroupsSchema, monitorOptionsSchema };
+});
 
 /** Options of nl.monitor(). */
 export interface MonitorOptions {
@@ -132,8 +136,8 @@ interface Entry {
 }
 
 export async function* monitor(nl: Rtnl, groups: MonitorGroup[], opts: MonitorOptions): AsyncGenerator<MonitorEvent, void, undefined> {
-  check(monitorGroupsSchema, groups, 'groups');
-  check(monitorOptionsSchema, opts, 'options');
+  check(monitorSchemas().monitorGroupsSchema, groups, 'groups');
+  check(monitorSchemas().monitorOptionsSchema, opts, 'options');
   if (opts.signal?.aborted) return;
   const { OBJECT_KINDS } = await import('./objects.js');
   const ids = [...new Set(groups.flatMap((g) => GROUPS[g]))];

@@ -1,5 +1,4 @@
 /** Neighbours (ARP and NDP entries) and bridge FDB entries: list, add, replace, delete. */
-import { z } from 'zod';
 import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { NdMsg, NeighbourAttrs } from '../codec/rtnl/neighbour.js';
@@ -7,7 +6,8 @@ import { ValidationError } from '../errors.js';
 import type { Rtnl } from './client.js';
 import { defined, isCode, linkIndex, req, listOf, type ListResult } from './common.js';
 import { NUD_NAMES, neighbourFlagNames, nudStateNames } from './names.js';
-import { check, family, ip, linkRef, lladdr, port, u16, vxlanId } from './validate.js';
+import { check, V } from './validate.js';
+import { schemas } from './zod.js';
 
 /** A neighbour or FDB entry as rtnl reports it. `attrs` holds every decoded NDA attribute. */
 export interface Neighbour {
@@ -86,38 +86,42 @@ export interface NeighbourListFilter {
 
 const nudNames = Object.values(NUD_NAMES).map((n) => n.toLowerCase()) as [string, ...string[]];
 
-const ipSchema = z
-  .object({
-    family: family.optional(),
-    dev: linkRef,
-    address: ip,
-    lladdr: lladdr.optional(),
-    state: z.union([z.enum(nudNames), u16]).optional(),
-    router: z.boolean().optional(),
-    proxy: z.boolean().optional(),
-  })
-  .strict();
+const S = schemas((z) => {
+  const { family, ip, linkRef, lladdr, port, u16, vxlanId } = V();
+  const ipSchema = z
+    .object({
+      family: family.optional(),
+      dev: linkRef,
+      address: ip,
+      lladdr: lladdr.optional(),
+      state: z.union([z.enum(nudNames), u16]).optional(),
+      router: z.boolean().optional(),
+      proxy: z.boolean().optional(),
+    })
+    .strict();
 
-const fdbSchema = z
-  .object({
-    family: z.literal('bridge'),
-    dev: linkRef,
-    lladdr: lladdr,
-    master: z.boolean().optional(),
-    self: z.boolean().optional(),
-    state: z.enum(['permanent', 'static', 'dynamic']).optional(),
-    vlan: z.number().int().min(1).max(4094).optional(),
-    dst: ip.optional(),
-    vni: vxlanId.optional(),
-    port: port.optional(),
-    sticky: z.boolean().optional(),
-  })
-  .strict();
+  const fdbSchema = z
+    .object({
+      family: z.literal('bridge'),
+      dev: linkRef,
+      lladdr: lladdr,
+      master: z.boolean().optional(),
+      self: z.boolean().optional(),
+      state: z.enum(['permanent', 'static', 'dynamic']).optional(),
+      vlan: z.number().int().min(1).max(4094).optional(),
+      dst: ip.optional(),
+      vni: vxlanId.optional(),
+      port: port.optional(),
+      sticky: z.boolean().optional(),
+    })
+    .strict();
 
-const listSchema = z
-  .object({ link: linkRef.optional(), master: linkRef.optional(), family: z.union([family, z.literal('bridge')]).optional(), proxy: z.boolean().optional() })
-  .strict();
-const deleteOptsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
+  const listSchema = z
+    .object({ link: linkRef.optional(), master: linkRef.optional(), family: z.union([family, z.literal('bridge')]).optional(), proxy: z.boolean().optional() })
+    .strict();
+  const deleteOptsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
+  return { ipSchema, fdbSchema, listSchema, deleteOptsSchema };
+});
 
 export function toNeighbour(m: NetlinkMessage): Neighbour {
   const h = m.body as NdMsg;
@@ -149,13 +153,14 @@ export class Neighbours {
    *
    * Equivalent to: ip [-4|-6] neigh show [proxy] [dev DEV] [master DEV]; bridge fdb show [brport DEV] [br DEV]
    */
-  async list(filter: NeighbourListFilter = {}): Promise<ListResult<Neighbour>> {
-    const f = check(listSchema, filter, 'filter');
+  async list(filter?: NeighbourListFilter): Promise<ListResult<Neighbour>> {
+    // No filter: nothing to validate, so zod is not loaded (see zod.ts).
+    const f = filter === undefined ? {} : check(S().listSchema, filter, 'filter');
     const fam = f.family === undefined ? C.AF_UNSPEC : f.family === 'bridge' ? C.AF_BRIDGE : f.family === 4 ? C.AF_INET : C.AF_INET6;
     const attrs: NeighbourAttrs = {};
     if (f.link !== undefined) attrs.ifindex = await linkIndex(this.nl, f.link);
     if (f.master !== undefined) attrs.master = await linkIndex(this.nl, f.master);
-    if (f.proxy && fam === C.AF_BRIDGE) throw new ValidationError('filter.proxy', 'the FDB has no proxy entries', filter.proxy);
+    if (f.proxy && fam === C.AF_BRIDGE) throw new ValidationError('filter.proxy', 'the FDB has no proxy entries', filter!.proxy);
     const body = { family: fam, flags: f.proxy ? C.NTF_PROXY : 0 };
     const msgs = await this.nl.engine.dump(req('RTM_GETNEIGH', body, attrs), { onInterrupted: this.nl.options.onInterrupted });
     return listOf(msgs, (m) => m.type === 'RTM_NEWNEIGH', toNeighbour);
@@ -197,7 +202,7 @@ export class Neighbours {
    * Equivalent to: ip neigh del ADDR dev DEV; bridge fdb del MAC dev DEV [master|self] [vlan N]
    */
   async delete(neighbour: NeighbourSpec, opts: { ifExists?: boolean } = {}): Promise<boolean> {
-    const o = check(deleteOptsSchema, opts, 'options');
+    const o = check(S().deleteOptsSchema, opts, 'options');
     try {
       const msg = await this.build(neighbour, true); // resolves `dev`: a gone device has no entries
       await this.nl.engine.request(msg);
@@ -211,7 +216,7 @@ export class Neighbours {
   private async build(spec: NeighbourSpec, del: boolean): Promise<NetlinkMessage> {
     const type = del ? 'RTM_DELNEIGH' : 'RTM_NEWNEIGH';
     if (spec !== null && typeof spec === 'object' && spec.family === 'bridge') {
-      const s = check(fdbSchema, spec, 'neighbour');
+      const s = check(S().fdbSchema, spec, 'neighbour');
       let flags = (s.master ? C.NTF_MASTER : 0) | (s.self ? C.NTF_SELF : 0);
       if (flags === 0) flags = C.NTF_SELF;
       if (s.sticky) flags |= C.NTF_STICKY;
@@ -222,7 +227,7 @@ export class Neighbours {
       const attrs: NeighbourAttrs = defined({ lladdr: s.lladdr, vlan: s.vlan, dst: s.dst, vni: s.vni, port: s.port });
       return req(type, body, attrs);
     }
-    const s = check(ipSchema, spec, 'neighbour');
+    const s = check(S().ipSchema, spec, 'neighbour');
     const fam = s.address.includes(':') ? 6 : 4;
     if (s.family !== undefined && s.family !== fam) {
       throw new ValidationError('neighbour.address', `is an IPv${fam} address but neighbour.family is ${s.family}`, (spec as IpNeighbourSpec).address);

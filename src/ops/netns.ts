@@ -4,8 +4,10 @@
  */
 import { createNamedNetns, deleteNamedNetns, listNamedNetns, netnsPath, runInNetnsSync, type NetnsSpec } from '../ffi/netns.js';
 import { existsSync } from 'node:fs';
-import { z } from 'zod';
-import { check, netnsName, netnsSpec } from './validate.js';
+import { check, V } from './validate.js';
+import { schemas } from './zod.js';
+
+const S = schemas((z) => ({ deleteOptsSchema: z.object({ ifExists: z.boolean().optional() }).strict() }));
 
 /** Named network namespaces, as `ip netns` manages them: create, delete, list, exists, runSync. */
 export const netns = {
@@ -15,7 +17,7 @@ export const netns = {
    * Equivalent to: ip netns add NAME
    */
   async create(name: string): Promise<void> {
-    createNamedNetns(check(netnsName, name, 'name'));
+    createNamedNetns(check(V().netnsName, name, 'name'));
   },
 
   /**
@@ -24,8 +26,8 @@ export const netns = {
    * Equivalent to: ip netns delete NAME
    */
   async delete(name: string, opts: { ifExists?: boolean } = {}): Promise<boolean> {
-    const n = check(netnsName, name, 'name');
-    check(z.object({ ifExists: z.boolean().optional() }).strict(), opts, 'options');
+    const n = check(V().netnsName, name, 'name');
+    check(S().deleteOptsSchema, opts, 'options');
     if (opts.ifExists && !existsSync(netnsPath(n)!)) return false;
     deleteNamedNetns(n);
     return true;
@@ -42,7 +44,7 @@ export const netns = {
 
   /** Whether a named namespace exists. */
   async exists(name: string): Promise<boolean> {
-    return existsSync(netnsPath(check(netnsName, name, 'name'))!);
+    return existsSync(netnsPath(check(V().netnsName, name, 'name'))!);
   },
 
   /**
@@ -53,6 +55,6 @@ export const netns = {
    * Equivalent to: ip netns exec NAME ... (for in-process work)
    */
   runSync<T>(spec: NetnsSpec, fn: () => T): T {
-    return runInNetnsSync(check(netnsSpec, spec, 'netns') as NetnsSpec, fn);
+    return runInNetnsSync(check(V().netnsSpec, spec, 'netns') as NetnsSpec, fn);
   },
 };

@@ -1,5 +1,5 @@
 /** Routes: list, get (the kernel's lookup), add, replace and delete IPv4 and IPv6 routes. */
-import { z } from 'zod';
+import type { z } from 'zod';
 import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { RtNexthop } from '../codec/rtnl/multipath.js';
@@ -11,7 +11,8 @@ import {
   nameOf, nexthopFlagNames, numberOf, PROTOCOL_NAMES, ROUTE_TYPE_NAMES, ROUTER_PREF, ROUTER_PREF_NAMES, routeFlagNames,
   SCOPE_ALIASES, SCOPE_NAMES,
 } from './names.js';
-import { check, family, ip, linkRef, parsePrefix, protocol, routeType, scope, table, u32 } from './validate.js';
+import { check, parsePrefix, V } from './validate.js';
+import { schemas } from './zod.js';
 
 /** One nexthop of a multipath route, as reported. */
 export interface RouteNexthop {
@@ -145,57 +146,63 @@ export interface RouteGetOptions {
   fibMatch?: boolean;
 }
 
-const weight = z.number().int().min(1).max(256);
+const S = schemas((z) => {
+  const { family, ip, linkRef, protocol, routeType, scope, table, u32 } = V();
+  const weight = z.number().int().min(1).max(256);
 
-const nexthopSchema = z
-  .object({ gateway: ip.optional(), dev: linkRef.optional(), weight: weight.optional(), onlink: z.boolean().optional() })
-  .strict()
-  .refine((n) => n.gateway !== undefined || n.dev !== undefined, 'a nexthop needs a gateway or a dev');
+  const nexthopSchema = z
+    .object({ gateway: ip.optional(), dev: linkRef.optional(), weight: weight.optional(), onlink: z.boolean().optional() })
+    .strict()
+    .refine((n) => n.gateway !== undefined || n.dev !== undefined, 'a nexthop needs a gateway or a dev');
 
-const metricsSchema = z
-  .object({
-    mtu: u32.optional(), advmss: u32.optional(), window: u32.optional(), rtt: u32.optional(), rttvar: u32.optional(),
-    ssthresh: u32.optional(), cwnd: u32.optional(), reordering: u32.optional(), hoplimit: u32.optional(),
-    initcwnd: u32.optional(), initrwnd: u32.optional(), features: u32.optional(), rtoMin: u32.optional(),
-    quickack: u32.optional(), fastopenNoCookie: u32.optional(), lock: u32.optional(),
-    ccAlgo: z.string().min(1).max(15).refine((s) => !s.includes('\0'), 'must not contain NUL').optional(),
-  })
-  .strict();
+  const metricsSchema = z
+    .object({
+      mtu: u32.optional(), advmss: u32.optional(), window: u32.optional(), rtt: u32.optional(), rttvar: u32.optional(),
+      ssthresh: u32.optional(), cwnd: u32.optional(), reordering: u32.optional(), hoplimit: u32.optional(),
+      initcwnd: u32.optional(), initrwnd: u32.optional(), features: u32.optional(), rtoMin: u32.optional(),
+      quickack: u32.optional(), fastopenNoCookie: u32.optional(), lock: u32.optional(),
+      ccAlgo: z.string().min(1).max(15).refine((s) => !s.includes('\0'), 'must not contain NUL').optional(),
+    })
+    .strict();
 
-const dstSchema = z.union([
-  z.literal('default'),
-  z.string().refine((s) => parsePrefix(s) !== undefined, 'must be default, ADDR or ADDR/LEN'),
-]);
+  const dstSchema = z.union([
+    z.literal('default'),
+    z.string().refine((s) => parsePrefix(s) !== undefined, 'must be default, ADDR or ADDR/LEN'),
+  ]);
 
-const specSchema = z
-  .object({
-    dst: dstSchema,
-    family: family.optional(),
-    gateway: ip.optional(),
-    dev: linkRef.optional(),
-    src: ip.optional(),
-    metric: u32.optional(),
-    table: table.optional(),
-    protocol: protocol.optional(),
-    scope: scope.optional(),
-    type: routeType.optional(),
-    multipath: z.array(nexthopSchema).min(1).optional(),
-    metrics: metricsSchema.optional(),
-    pref: z.enum(['low', 'medium', 'high']).optional(),
-    onlink: z.boolean().optional(),
-  })
-  .strict();
-type Spec = z.output<typeof specSchema>;
+  const specSchema = z
+    .object({
+      dst: dstSchema,
+      family: family.optional(),
+      gateway: ip.optional(),
+      dev: linkRef.optional(),
+      src: ip.optional(),
+      metric: u32.optional(),
+      table: table.optional(),
+      protocol: protocol.optional(),
+      scope: scope.optional(),
+      type: routeType.optional(),
+      multipath: z.array(nexthopSchema).min(1).optional(),
+      metrics: metricsSchema.optional(),
+      pref: z.enum(['low', 'medium', 'high']).optional(),
+      onlink: z.boolean().optional(),
+    })
+    .strict();
 
-const listSchema = z
-  .object({ table: table.optional(), family: family.optional(), oif: linkRef.optional(), protocol: protocol.optional(), type: routeType.optional() })
-  .strict();
+  const listSchema = z
+    .object({ table: table.optional(), family: family.optional(), oif: linkRef.optional(), protocol: protocol.optional(), type: routeType.optional() })
+    .strict();
 
-const getSchema = z
-  .object({ from: ip.optional(), oif: linkRef.optional(), iif: linkRef.optional(), mark: u32.optional(), fibMatch: z.boolean().optional() })
-  .strict();
+  const getSchema = z
+    .object({ from: ip.optional(), oif: linkRef.optional(), iif: linkRef.optional(), mark: u32.optional(), fibMatch: z.boolean().optional() })
+    .strict();
 
-const deleteOptsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
+  const deleteOptsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
+
+  const dstText = z.string();
+  return { specSchema, listSchema, getSchema, deleteOptsSchema, dstText };
+});
+type Spec = z.output<ReturnType<typeof S>['specSchema']>;
 
 const af = (f: 4 | 6) => (f === 4 ? C.AF_INET : C.AF_INET6);
 const familyOf = (addr: string): 4 | 6 => (addr.includes(':') ? 6 : 4);
@@ -279,7 +286,7 @@ export class Routes {
    *
    * Equivalent to: ip [-4|-6] route show table all|ID [dev DEV] [proto P] [type T]
    */
-  async list(filter: RouteListFilter = {}): Promise<ListResult<Route>> {
+  async list(filter?: RouteListFilter): Promise<ListResult<Route>> {
     const { msg, f } = await this.dumpRequest(filter);
     let msgs: NetlinkMessage[];
     try {
@@ -300,7 +307,7 @@ export class Routes {
    *
    * Equivalent to: ip route show [table ID] [dev DEV] (streamed)
    */
-  async *stream(filter: RouteListFilter = {}, opts: { signal?: AbortSignal } = {}): AsyncGenerator<Route, void, undefined> {
+  async *stream(filter?: RouteListFilter, opts: { signal?: AbortSignal } = {}): AsyncGenerator<Route, void, undefined> {
     const { msg } = await this.dumpRequest(filter);
     const onInterrupted = this.nl.options.onInterrupted === 'partial' ? 'partial' : 'throw';
     for await (const batch of this.nl.engine.dumpBatches(msg, { signal: opts.signal, onInterrupted })) {
@@ -308,8 +315,9 @@ export class Routes {
     }
   }
 
-  private async dumpRequest(filter: RouteListFilter) {
-    const f = check(listSchema, filter, 'filter');
+  private async dumpRequest(filter: RouteListFilter | undefined) {
+    // No filter: nothing to validate, so zod is not loaded (see zod.ts).
+    const f = filter === undefined ? {} : check(S().listSchema, filter, 'filter');
     const body = {
       family: f.family === undefined ? C.AF_UNSPEC : af(f.family),
       table: f.table === undefined ? 0 : f.table < 256 ? f.table : C.RT_TABLE_UNSPEC,
@@ -330,8 +338,8 @@ export class Routes {
    * Equivalent to: ip route get ADDR [from ADDR] [oif DEV] [iif DEV] [mark N] [fibmatch]
    */
   async get(dst: string, options: RouteGetOptions = {}): Promise<Route> {
-    const d = check(ip, check(z.string(), dst, 'dst').replace(/\/(32|128)$/, ''), 'dst');
-    const o = check(getSchema, options, 'options');
+    const d = check(V().ip, check(S().dstText, dst, 'dst').replace(/\/(32|128)$/, ''), 'dst');
+    const o = check(S().getSchema, options, 'options');
     const fam = familyOf(d);
     if (o.from !== undefined && familyOf(o.from) !== fam) {
       throw new ValidationError('options.from', `is an IPv${familyOf(o.from)} address but dst is IPv${fam}`, options.from);
@@ -378,7 +386,7 @@ export class Routes {
    * Equivalent to: ip route del DST [via GW] [dev DEV] [metric N] [table ID] [proto P] [TYPE]
    */
   async delete(route: RouteSpec, opts: { ifExists?: boolean } = {}): Promise<boolean> {
-    const o = check(deleteOptsSchema, opts, 'options');
+    const o = check(S().deleteOptsSchema, opts, 'options');
     try {
       // Building resolves `dev` by name: a device that is gone cannot have the route either.
       const msg = await this.build(route, 'delete');
@@ -391,7 +399,7 @@ export class Routes {
   }
 
   private async build(route: RouteSpec, op: 'add' | 'replace' | 'delete'): Promise<NetlinkMessage> {
-    const s = check(specSchema, route, 'route');
+    const s = check(S().specSchema, route, 'route');
     const fam = routeFamily(s, route);
     if (s.pref !== undefined && fam !== 6) throw new ValidationError('route.pref', 'only IPv6 routes have a router preference', route.pref);
     if (s.multipath && s.gateway !== undefined) throw new ValidationError('route.gateway', 'give the gateways in multipath, not both', route.gateway);

@@ -1,5 +1,5 @@
 /** Policy routing rules: list, add, delete. */
-import { z } from 'zod';
+import type { z } from 'zod';
 import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { FibRuleHdr, RuleAttrs } from '../codec/rtnl/rule.js';
@@ -7,7 +7,8 @@ import { ValidationError } from '../errors.js';
 import type { Rtnl } from './client.js';
 import { defined, isCode, req, listOf, type ListResult } from './common.js';
 import { nameOf, numberOf, PROTOCOL_NAMES, RULE_ACTION_NAMES, ruleFlagNames } from './names.js';
-import { check, family, ifname, prefix, protocol, table, u32, u8 } from './validate.js';
+import { check, V } from './validate.js';
+import { schemas } from './zod.js';
 
 /** A rule as rtnl reports it. `attrs` holds every decoded FRA attribute. */
 export interface Rule {
@@ -67,29 +68,33 @@ export interface RuleSpec {
   tos?: number;
 }
 
-const specSchema = z
-  .object({
-    family: family.optional(),
-    priority: u32.optional(),
-    from: prefix.optional(),
-    to: prefix.optional(),
-    table: table.optional(),
-    fwmark: u32.optional(),
-    fwmask: u32.optional(),
-    iif: ifname.optional(),
-    oif: ifname.optional(),
-    action: z.enum(['to_tbl', 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit']).optional(),
-    goto: u32.optional(),
-    suppressPrefixlen: z.number().int().min(0).max(128).optional(),
-    protocol: protocol.optional(),
-    not: z.boolean().optional(),
-    tos: u8.optional(),
-  })
-  .strict();
-type Spec = z.output<typeof specSchema>;
+const S = schemas((z) => {
+  const { family, ifname, prefix, protocol, table, u32, u8 } = V();
+  const specSchema = z
+    .object({
+      family: family.optional(),
+      priority: u32.optional(),
+      from: prefix.optional(),
+      to: prefix.optional(),
+      table: table.optional(),
+      fwmark: u32.optional(),
+      fwmask: u32.optional(),
+      iif: ifname.optional(),
+      oif: ifname.optional(),
+      action: z.enum(['to_tbl', 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit']).optional(),
+      goto: u32.optional(),
+      suppressPrefixlen: z.number().int().min(0).max(128).optional(),
+      protocol: protocol.optional(),
+      not: z.boolean().optional(),
+      tos: u8.optional(),
+    })
+    .strict();
 
-const listSchema = z.object({ family: family.optional() }).strict();
-const deleteOptsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
+  const listSchema = z.object({ family: family.optional() }).strict();
+  const deleteOptsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
+  return { specSchema, listSchema, deleteOptsSchema };
+});
+type Spec = z.output<ReturnType<typeof S>['specSchema']>;
 
 const af = (f: 4 | 6) => (f === 4 ? C.AF_INET : C.AF_INET6);
 
@@ -144,8 +149,9 @@ export class Rules {
    *
    * Equivalent to: ip [-4|-6] rule show
    */
-  async list(filter: { family?: 4 | 6 | 'inet' | 'inet6' } = {}): Promise<ListResult<Rule>> {
-    const f = check(listSchema, filter, 'filter');
+  async list(filter?: { family?: 4 | 6 | 'inet' | 'inet6' }): Promise<ListResult<Rule>> {
+    // No filter: nothing to validate, so zod is not loaded (see zod.ts).
+    const f = filter === undefined ? {} : check(S().listSchema, filter, 'filter');
     const body = { family: f.family === undefined ? C.AF_UNSPEC : af(f.family) };
     const msgs = await this.nl.engine.dump(req('RTM_GETRULE', body), { onInterrupted: this.nl.options.onInterrupted });
     return listOf(msgs, (m) => m.type === 'RTM_NEWRULE' && (m.body.family === C.AF_INET || m.body.family === C.AF_INET6), toRule);
@@ -170,7 +176,7 @@ export class Rules {
    * Equivalent to: ip rule del [selectors] [priority N] [table ID]
    */
   async delete(rule: RuleSpec, opts: { ifExists?: boolean } = {}): Promise<boolean> {
-    const o = check(deleteOptsSchema, opts, 'options');
+    const o = check(S().deleteOptsSchema, opts, 'options');
     const msg = this.build(rule, true);
     try {
       await this.nl.engine.request(msg);
@@ -182,7 +188,7 @@ export class Rules {
   }
 
   private build(rule: RuleSpec, del: boolean): NetlinkMessage {
-    const s = check(specSchema, rule, 'rule');
+    const s = check(S().specSchema, rule, 'rule');
     const fam = ruleFamily(s, rule);
     if (del && Object.keys(s).every((k) => k === 'family')) {
       throw new ValidationError('rule', 'give at least one selector, priority or table to delete a rule', rule);

@@ -1,38 +1,16 @@
 /**
  * Input validation (zod). Every op checks its input here before anything is encoded or sent,
  * and a rejection is a ValidationError naming the field and the value.
+ *
+ * The schemas are built on first use (see zod.ts): `check(V().linkRef, ref, 'link')`.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { parseIPv4, parseIPv6 } from '../codec/ip.js';
 import { ValidationError } from '../errors.js';
 import { namesOf, PROTOCOL_NAMES, ROUTE_TYPE_NAMES, SCOPE_ALIASES, SCOPE_NAMES } from './names.js';
+import { schemas } from './zod.js';
 
 const utf8Length = (s: string) => Buffer.byteLength(s, 'utf8');
-
-/** An interface name as the kernel accepts it: 1-15 bytes, not '.' or '..', no '/', ':', NUL or whitespace. */
-export const ifname = z
-  .string()
-  .refine((s) => utf8Length(s) >= 1 && utf8Length(s) <= 15, 'must be 1 to 15 bytes')
-  .refine((s) => s !== '.' && s !== '..', "must not be '.' or '..'")
-  .refine((s) => !/[/:\s\0]/.test(s), "must not contain '/', ':', NUL or whitespace");
-
-/** An interface by name or by index. */
-export const linkRef = z.union([ifname, z.number().int().positive().max(0x7fffffff)]);
-
-export const u32 = z.number().int().min(0).max(0xffffffff);
-export const u16 = z.number().int().min(0).max(0xffff);
-export const u8 = z.number().int().min(0).max(0xff);
-
-export const mtu = z.number().int().min(1).max(65536);
-
-export const mac = z
-  .string()
-  .regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/, 'must be a MAC address like 02:00:00:00:00:01')
-  .transform((s) => s.toLowerCase());
-
-export const ipv4 = z.string().refine((s) => parseIPv4(s) !== undefined, 'must be an IPv4 address');
-export const ipv6 = z.string().refine((s) => parseIPv6(s) !== undefined, 'must be an IPv6 address');
-export const ip = z.string().refine((s) => (s.includes(':') ? parseIPv6(s) : parseIPv4(s)) !== undefined, 'must be an IPv4 or IPv6 address');
 
 export interface Prefix {
   family: 4 | 6;
@@ -57,38 +35,6 @@ export function parsePrefix(s: string): Prefix | undefined {
   }
   return { family, address: addr, prefixLen };
 }
-
-export const prefix = z.string().transform((s, ctx) => {
-  const p = parsePrefix(s);
-  if (!p) {
-    ctx.addIssue({ code: 'custom', message: 'must be an address with an optional /prefix-length (IPv4 up to /32, IPv6 up to /128)' });
-    return z.NEVER;
-  }
-  return p;
-});
-
-/** A routing table: a number 1..2^32-1, or 'main', 'local', 'default'. */
-export const table = z.union([
-  z.number().int().min(1).max(0xffffffff),
-  z.enum(['main', 'local', 'default']).transform((n) => ({ main: 254, local: 255, default: 253 })[n]),
-]);
-
-export const vxlanId = z.number().int().min(0).max(0xffffff);
-export const port = z.number().int().min(1).max(65535);
-
-/** A namespace name, as `ip netns` stores it: one path component. */
-export const netnsName = z
-  .string()
-  .regex(/^[A-Za-z0-9_.-]{1,255}$/, "must be letters, digits, '.', '_' or '-'")
-  .refine((s) => s !== '.' && s !== '..', "must not be '.' or '..'");
-
-export const netnsSpec = z.union([
-  netnsName,
-  z.object({ name: netnsName }).strict(),
-  z.object({ path: z.string().min(1).refine((p) => !p.includes('\0'), 'must not contain NUL') }).strict(),
-  z.object({ pid: z.number().int().positive() }).strict(),
-  z.object({ fd: z.number().int().min(0) }).strict(),
-]);
 
 const POLLUTING = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -127,29 +73,91 @@ function describe(v: unknown): string {
   return typeof v;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Addresses, routes, neighbours, rules
+/** The shared schemas, built on first use (see zod.ts). Modules call V() inside their own builders. */
+export const V = schemas((z) => {
+  /** An interface name as the kernel accepts it: 1-15 bytes, not '.' or '..', no '/', ':', NUL or whitespace. */
+  const ifname = z
+    .string()
+    .refine((s) => utf8Length(s) >= 1 && utf8Length(s) <= 15, 'must be 1 to 15 bytes')
+    .refine((s) => s !== '.' && s !== '..', "must not be '.' or '..'")
+    .refine((s) => !/[/:\s\0]/.test(s), "must not contain '/', ':', NUL or whitespace");
 
-/** An address family: 4 or 6 (or 'inet', 'inet6'), normalised to 4 | 6. */
-export const family = z
-  .union([z.literal(4), z.literal(6), z.literal('inet'), z.literal('inet6')])
-  .transform((f): 4 | 6 => (f === 4 || f === 'inet' ? 4 : 6));
+  /** An interface by name or by index. */
+  const linkRef = z.union([ifname, z.number().int().positive().max(0x7fffffff)]);
 
-/** A lifetime in seconds, or 'forever' (0xffffffff, INFINITY_LIFE_TIME). */
-export const lifetime = z.union([u32, z.literal('forever')]).transform((v) => (v === 'forever' ? 0xffffffff : v));
+  const u32 = z.number().int().min(0).max(0xffffffff);
+  const u16 = z.number().int().min(0).max(0xffff);
+  const u8 = z.number().int().min(0).max(0xff);
 
-/** A link-layer address of any length: colon-separated hex bytes (02:00:00:00:00:01, or 4 bytes for IP tunnels). */
-export const lladdr = z
-  .string()
-  .regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){0,31}$/, 'must be a link-layer address like 02:00:00:00:00:01')
-  .transform((s) => s.toLowerCase());
+  const mtu = z.number().int().min(1).max(65536);
 
-/** A name from `table` or a number 0..255 (scopes, protocols, route types). */
-export function namedU8(table: Readonly<Record<number, string>>, extra: readonly string[] = []) {
-  const names = namesOf(table, extra);
-  return z.union([z.enum(names), u8], { error: `must be one of ${names.join(', ')}, or a number 0 to 255` });
-}
+  const mac = z
+    .string()
+    .regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/, 'must be a MAC address like 02:00:00:00:00:01')
+    .transform((s) => s.toLowerCase());
 
-export const scope = namedU8(SCOPE_NAMES, Object.keys(SCOPE_ALIASES));
-export const protocol = namedU8(PROTOCOL_NAMES);
-export const routeType = z.enum(namesOf(ROUTE_TYPE_NAMES), { error: `must be one of ${namesOf(ROUTE_TYPE_NAMES).join(', ')}` });
+  const ipv4 = z.string().refine((s) => parseIPv4(s) !== undefined, 'must be an IPv4 address');
+  const ipv6 = z.string().refine((s) => parseIPv6(s) !== undefined, 'must be an IPv6 address');
+  const ip = z.string().refine((s) => (s.includes(':') ? parseIPv6(s) : parseIPv4(s)) !== undefined, 'must be an IPv4 or IPv6 address');
+
+  const prefix = z.string().transform((s, ctx) => {
+    const p = parsePrefix(s);
+    if (!p) {
+      ctx.addIssue({ code: 'custom', message: 'must be an address with an optional /prefix-length (IPv4 up to /32, IPv6 up to /128)' });
+      return z.NEVER;
+    }
+    return p;
+  });
+
+  /** A routing table: a number 1..2^32-1, or 'main', 'local', 'default'. */
+  const table = z.union([
+    z.number().int().min(1).max(0xffffffff),
+    z.enum(['main', 'local', 'default']).transform((n) => ({ main: 254, local: 255, default: 253 })[n]),
+  ]);
+
+  const vxlanId = z.number().int().min(0).max(0xffffff);
+  const port = z.number().int().min(1).max(65535);
+
+  /** A namespace name, as `ip netns` stores it: one path component. */
+  const netnsName = z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,255}$/, "must be letters, digits, '.', '_' or '-'")
+    .refine((s) => s !== '.' && s !== '..', "must not be '.' or '..'");
+
+  const netnsSpec = z.union([
+    netnsName,
+    z.object({ name: netnsName }).strict(),
+    z.object({ path: z.string().min(1).refine((p) => !p.includes('\0'), 'must not contain NUL') }).strict(),
+    z.object({ pid: z.number().int().positive() }).strict(),
+    z.object({ fd: z.number().int().min(0) }).strict(),
+  ]);
+
+  // -------------------------------------------------------------------------------------------
+  // Addresses, routes, neighbours, rules
+
+  /** An address family: 4 or 6 (or 'inet', 'inet6'), normalised to 4 | 6. */
+  const family = z
+    .union([z.literal(4), z.literal(6), z.literal('inet'), z.literal('inet6')])
+    .transform((f): 4 | 6 => (f === 4 || f === 'inet' ? 4 : 6));
+
+  /** A lifetime in seconds, or 'forever' (0xffffffff, INFINITY_LIFE_TIME). */
+  const lifetime = z.union([u32, z.literal('forever')]).transform((v) => (v === 'forever' ? 0xffffffff : v));
+
+  /** A link-layer address of any length: colon-separated hex bytes (02:00:00:00:00:01, or 4 bytes for IP tunnels). */
+  const lladdr = z
+    .string()
+    .regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){0,31}$/, 'must be a link-layer address like 02:00:00:00:00:01')
+    .transform((s) => s.toLowerCase());
+
+  /** A name from `table` or a number 0..255 (scopes, protocols, route types). */
+  const namedU8 = (table: Readonly<Record<number, string>>, extra: readonly string[] = []) => {
+    const names = namesOf(table, extra);
+    return z.union([z.enum(names), u8], { error: `must be one of ${names.join(', ')}, or a number 0 to 255` });
+  };
+
+  const scope = namedU8(SCOPE_NAMES, Object.keys(SCOPE_ALIASES));
+  const protocol = namedU8(PROTOCOL_NAMES);
+  const routeType = z.enum(namesOf(ROUTE_TYPE_NAMES), { error: `must be one of ${namesOf(ROUTE_TYPE_NAMES).join(', ')}` });
+
+  return { ifname, linkRef, u32, u16, u8, mtu, mac, ipv4, ipv6, ip, prefix, table, vxlanId, port, netnsName, netnsSpec, family, lifetime, lladdr, scope, protocol, routeType };
+});
