@@ -5,11 +5,7 @@
  * Each prefix's table is built once, on first use, and cached: flag names are looked up for every
  * route, neighbour and rule of a dump, so this is on the hot path.
  */
-import * as C from './constants/index.js';
-
-const all = C as unknown as Record<string, number>;
-let entries: Array<[string, number]> | undefined;
-const constants = () => (entries ??= Object.entries(all).filter((e): e is [string, number] => typeof e[1] === 'number'));
+import { TABLE } from './constants/table.js';
 
 const enumCache = new Map<string, Readonly<Record<number, string>>>();
 
@@ -19,7 +15,7 @@ export function enumOf(prefix: string, exclude: readonly string[] = []): Readonl
   const hit = enumCache.get(key);
   if (hit) return hit;
   const out: Record<number, string> = {};
-  for (const [name, value] of constants()) {
+  for (const [name, value] of TABLE) {
     if (!name.startsWith(prefix)) continue;
     const short = name.slice(prefix.length);
     if (exclude.includes(short) || short.startsWith('_') || /^(MAX|UNSPEC)$/.test(short)) continue;
@@ -31,13 +27,13 @@ export function enumOf(prefix: string, exclude: readonly string[] = []): Readonl
 
 const bitCache = new Map<string, Array<[number, string]>>();
 
-/** The single-bit constants of a prefix, in declaration order: [bit, name without the prefix]. */
+/** The single-bit constants of a prefix, in name order: [bit, name without the prefix]. */
 function bitsOf(prefix: string, exclude: readonly string[]): Array<[number, string]> {
   const key = `${prefix}\0${exclude.join(',')}`;
   let bits = bitCache.get(key);
   if (!bits) {
     bits = [];
-    for (const [name, bit] of constants()) {
+    for (const [name, bit] of TABLE) {
       if (!name.startsWith(prefix) || bit === 0 || (bit & (bit - 1)) !== 0) continue;
       const short = name.slice(prefix.length);
       if (!exclude.includes(short)) bits.push([bit, short]);

@@ -2,6 +2,7 @@
 // irregular attributes, and (when captured) the kernel's own fixtures against `ip -j`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { TABLE } from '../../src/codec/constants/table.js';
 import { constants as C, decode, encode, keyOf, type NetlinkMessage } from '../../src/codec/index.js';
 import { addressAttrs } from '../../src/codec/rtnl/address.js';
 import { fdbExtAttrs, neighbourAttrs } from '../../src/codec/rtnl/neighbour.js';
@@ -378,3 +379,8 @@ function normDst(dst: string, family: number): string {
   if (dst.includes('/')) return dst;
   return `${dst}/${family === C.AF_INET6 ? 128 : 32}`;
 }
+
+test('the generated name table lists exactly the exported constants, in namespace order', () => {
+  const fromNamespace = Object.entries(C).filter((e) => typeof e[1] === 'number');
+  assert.deepEqual(TABLE.map(([n, v]) => [n, v]), fromNamespace);
+});
