@@ -130,30 +130,32 @@ function compileKind(kind: Kind, opts: { max?: number; enum?: Readonly<Record<nu
       );
     }
     case 'nest': {
-      const set = compileSet(kind.set);
+      // Compiled on first use: a family declares far more nested sets (every link kind's) than
+      // one process meets, and generating their decoders was most of the first dump's cost.
+      let set: CompiledSet | undefined;
       return {
-        decode: (buf, view, at, len, path) => set.decode(buf, view, at, at + len, path),
-        encode: (w, v, path) => set.encode(w, v, path),
+        decode: (buf, view, at, len, path) => (set ??= compileSet(kind.set)).decode(buf, view, at, at + len, path),
+        encode: (w, v, path) => (set ??= compileSet(kind.set)).encode(w, v, path),
         nested: opts.nestedFlag ?? false,
         isString: false,
       };
     }
     case 'headered': {
       const h = compileStruct(kind.header);
-      const set = compileSet(kind.set);
+      let set: CompiledSet | undefined; // compiled on first use, as for 'nest'
       const hlen = align4(h.size);
       return {
         decode: (buf, view, at, len, path) => {
           if (len < h.size) return BAD;
           const header = h.decode(buf, view, at, h.size, path);
-          return { header, attrs: set.decode(buf, view, at + hlen, at + len, path) };
+          return { header, attrs: (set ??= compileSet(kind.set)).decode(buf, view, at + hlen, at + len, path) };
         },
         encode: (w, v, path) => {
           if (v === null || typeof v !== 'object') throw new EncodeError('expected { header, attrs }', path);
           for (const k of Object.keys(v)) if (k !== 'header' && k !== 'attrs') throw new EncodeError(`unknown key '${k}'`, join(path, k));
           h.encode(w, v.header ?? {}, join(path, 'header'));
           w.pad();
-          set.encode(w, v.attrs ?? {}, path);
+          (set ??= compileSet(kind.set)).encode(w, v.attrs ?? {}, path);
         },
         nested: opts.nestedFlag ?? false,
         isString: false,

@@ -7,6 +7,21 @@
  */
 import { TABLE } from './constants/table.js';
 
+/**
+ * The entries of TABLE whose names start with `prefix`: TABLE is sorted by name, so they are one
+ * run, found by binary search rather than a scan of all 1,700 names.
+ */
+function* withPrefix(prefix: string): Generator<readonly [string, number]> {
+  let lo = 0;
+  let hi = TABLE.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (TABLE[mid]![0] < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < TABLE.length && TABLE[i]![0].startsWith(prefix); i++) yield TABLE[i]!;
+}
+
 const enumCache = new Map<string, Readonly<Record<number, string>>>();
 
 /** Values of every constant starting with `prefix`, named without it. The first name of a value wins. */
@@ -15,8 +30,7 @@ export function enumOf(prefix: string, exclude: readonly string[] = []): Readonl
   const hit = enumCache.get(key);
   if (hit) return hit;
   const out: Record<number, string> = {};
-  for (const [name, value] of TABLE) {
-    if (!name.startsWith(prefix)) continue;
+  for (const [name, value] of withPrefix(prefix)) {
     const short = name.slice(prefix.length);
     if (exclude.includes(short) || short.startsWith('_') || /^(MAX|UNSPEC)$/.test(short)) continue;
     if (!(value in out)) out[value] = short;
@@ -33,8 +47,8 @@ function bitsOf(prefix: string, exclude: readonly string[]): Array<[number, stri
   let bits = bitCache.get(key);
   if (!bits) {
     bits = [];
-    for (const [name, bit] of TABLE) {
-      if (!name.startsWith(prefix) || bit === 0 || (bit & (bit - 1)) !== 0) continue;
+    for (const [name, bit] of withPrefix(prefix)) {
+      if (bit === 0 || (bit & (bit - 1)) !== 0) continue;
       const short = name.slice(prefix.length);
       if (!exclude.includes(short)) bits.push([bit, short]);
     }

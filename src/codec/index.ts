@@ -7,6 +7,8 @@
  * encode(msg);                            // the same bytes
  * ```
  */
+import type * as C from './constants/index.js';
+import { TABLE } from './constants/table.js';
 import { messages } from './messages.js';
 import type { NetlinkMessage } from './nlmsg.js';
 
@@ -26,7 +28,12 @@ export type { NetlinkMessage, NlMsgHeader, ErrorMessage, ErrorBody, DoneMessage,
 export { Writer, attrPathAt, type AttrMarks } from './writer.js';
 export { LAYOUT, NLA_F_NESTED, NLA_F_NET_BYTEORDER } from './compile.js';
 export * from './schema.js';
-export * as constants from './constants/index.js';
+/**
+ * Every kernel constant the codec knows, by its uapi name: `constants.IFLA_IFNAME`. A plain frozen
+ * object built from the generated table (a namespace re-export would cost every importer of rtnl,
+ * not only of rtnl/codec, about 3 ms of start-up in the bundled build).
+ */
+export const constants: typeof C = Object.freeze(Object.fromEntries(TABLE)) as unknown as typeof C;
 export { enumOf, flagNames, keyOf } from './enums.js';
 export { formatIPv4, formatIPv6, parseIP, parseIPv4, parseIPv6, formatLladdr, parseLladdr, toHex } from './ip.js';
 export { DecodeError, EncodeError } from '../errors.js';

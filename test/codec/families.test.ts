@@ -2,6 +2,7 @@
 // irregular attributes, and (when captured) the kernel's own fixtures against `ip -j`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import * as namespace from '../../src/codec/constants/index.js';
 import { TABLE } from '../../src/codec/constants/table.js';
 import { constants as C, decode, encode, keyOf, type NetlinkMessage } from '../../src/codec/index.js';
 import { addressAttrs } from '../../src/codec/rtnl/address.js';
@@ -381,6 +382,8 @@ function normDst(dst: string, family: number): string {
 }
 
 test('the generated name table lists exactly the exported constants, in namespace order', () => {
-  const fromNamespace = Object.entries(C).filter((e) => typeof e[1] === 'number');
+  const fromNamespace = Object.entries(namespace).filter((e) => typeof e[1] === 'number');
   assert.deepEqual(TABLE.map(([n, v]) => [n, v]), fromNamespace);
+  // rtnl/codec's `constants` is built from the table: the same names and values.
+  assert.deepEqual({ ...C }, Object.fromEntries(fromNamespace));
 });
