@@ -10,7 +10,8 @@
  * threadpool is never touched. The worker is started on first use, is unref'd while nobody
  * waits, and is told to quit on process exit (a thread blocked in poll would otherwise stall it).
  */
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { RtnlError } from '../errors.js';
 import { EFD_CLOEXEC, EFD_NONBLOCK, POLLIN } from './constants.js';
 import { koffiEntry, libc } from './libc.js';
@@ -106,9 +107,12 @@ class Poller {
   private start(): void {
     if (this.worker) return;
     this.efd = libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    const { port1, port2 } = new MessageChannel();
+    // Loaded here, not at import: node:worker_threads costs about 1.3 ms of start-up, and only
+    // programs that wait on a socket (monitors, slow replies) start the poller.
+    const threads = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+    const { port1, port2 } = new threads.MessageChannel();
     this.port = port1;
-    const worker = new Worker(WORKER_SOURCE, {
+    const worker = new threads.Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { koffi: koffiEntry(), efd: this.efd, flag: this.flag, port: port2 },
       transferList: [port2],
