@@ -26,14 +26,20 @@ test('npm pack installs offline into an empty project; import, require and the C
     execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, filename)], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
 
     const esm = execFileSync(process.execPath, ['--input-type=module', '-e', `
-      import { Rtnl, NetlinkError } from 'rtnl';
-      import { decode, encode } from 'rtnl/codec';
+      import { Rtnl, NetlinkError, DecodeError, ValidationError } from 'rtnl';
+      import { decode, encode, DecodeError as CodecDecodeError } from 'rtnl/codec';
       const nl = await Rtnl.open();
       const links = await nl.links.list();
+      // The first validation loads zod from the installed package.
+      const invalid = await nl.links.get('a/b').then(() => 'accepted', (e) => e instanceof ValidationError ? e.field : String(e));
       await nl.close();
-      console.log(JSON.stringify({ lo: links.some((l) => l.name === 'lo'), err: typeof NetlinkError, codec: typeof decode + typeof encode }));
+      console.log(JSON.stringify({
+        lo: links.some((l) => l.name === 'lo'), err: typeof NetlinkError, codec: typeof decode + typeof encode, invalid,
+        // Both entry points share one copy of the code (bundle chunks), so classes are the same.
+        sameClasses: DecodeError === CodecDecodeError,
+      }));
     `], { cwd: app, encoding: 'utf8' });
-    assert.deepEqual(JSON.parse(esm), { lo: true, err: 'function', codec: 'functionfunction' });
+    assert.deepEqual(JSON.parse(esm), { lo: true, err: 'function', codec: 'functionfunction', invalid: 'link', sameClasses: true });
 
     if (major > 20 || (major === 20 && minor >= 19)) {
       const cjs = execFileSync(process.execPath, ['-e', `
