@@ -109,6 +109,16 @@ export async function buildRtnl(): Promise<string> {
   return out;
 }
 
+/**
+ * Build the package as it ships (`npm run build`: the bundled dist/ that `import 'rtnl'` loads)
+ * and return the path of its main entry. W0 measures this, since start-up is what the package's
+ * own layout costs.
+ */
+export function buildPackage(): string {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  return join(ROOT, 'dist/index.js');
+}
+
 export function buildFloor(): string {
   const bin = join(tmpDir(), 'floor');
   execFileSync('gcc', ['-O2', '-Wall', '-o', bin, join(ROOT, 'bench/floor.c')], { stdio: 'inherit' });

