@@ -6,8 +6,25 @@
 const HEX: string[] = [];
 for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
 
+// Recently formatted IPv4 addresses, direct-mapped by value. A dump repeats addresses (IFA_LOCAL
+// equals IFA_ADDRESS, every route has the same gateway), and a shared string is one object fewer
+// to allocate and keep.
+const V4_SLOTS = 256;
+const v4Keys = new Int32Array(V4_SLOTS);
+const v4Text: Array<string | undefined> = new Array(V4_SLOTS).fill(undefined);
+
 export function formatIPv4(b: Uint8Array, at = 0): string {
-  return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+  const b0 = b[at]!, b1 = b[at + 1]!, b2 = b[at + 2]!, b3 = b[at + 3]!;
+  const v = (b0 << 24) | (b1 << 16) | (b2 << 8) | b3;
+  const slot = (b3 ^ b2 ^ (b1 << 3)) & (V4_SLOTS - 1);
+  if (v4Keys[slot] === v) {
+    const hit = v4Text[slot];
+    if (hit !== undefined) return hit;
+  }
+  const s = `${b0}.${b1}.${b2}.${b3}`;
+  v4Keys[slot] = v;
+  v4Text[slot] = s;
+  return s;
 }
 
 export function formatIPv6(b: Uint8Array, at = 0): string {

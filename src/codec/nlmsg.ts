@@ -93,7 +93,10 @@ export class MessageTable {
     return out;
   }
 
-  /** Decode messages one at a time, without collecting them. */
+  /**
+   * Decode messages one at a time, without collecting them. Bytes the messages keep share one copy
+   * of `bytes`, taken at the first kept attribute: `fn` must not modify `bytes`.
+   */
   each(bytes: Uint8Array, fn: (msg: NetlinkMessage, at: number) => void): void {
     if (!(bytes instanceof Uint8Array)) throw new DecodeError('expected a Uint8Array', 0);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -110,13 +113,17 @@ export class MessageTable {
         throw new DecodeError(`nlmsg_len ${len} is below the header size`, pos);
       }
       if (len > left) throw new DecodeError(`nlmsg_len ${len} runs past the buffer (${left} bytes left)`, pos);
-      fn(this.decodeOne(bytes, view, pos, len), pos);
+      fn(this.decodeOne(bytes, view, pos, len, pos === 0, 0, bytes.length), pos);
       pos += align4(len);
     }
   }
 
-  /** Decode the one message at `at` whose nlmsg_len is `len` (already bounds-checked). */
-  decodeOne(buf: Uint8Array, view: DataView, at: number, len: number): NetlinkMessage {
+  /**
+   * Decode the one message at `at` whose nlmsg_len is `len` (already bounds-checked). Its kept
+   * bytes share a copy of [regionStart, regionEnd) with the other messages of that region, unless
+   * `fresh` starts a new one (see beginMessage).
+   */
+  decodeOne(buf: Uint8Array, view: DataView, at: number, len: number, fresh = true, regionStart = at, regionEnd = at + len): NetlinkMessage {
     const header: NlMsgHeader = {
       len,
       type: view.getUint16(at + 4, true),
@@ -126,7 +133,7 @@ export class MessageTable {
     };
     const body = at + NLMSG_HDRLEN;
     const end = at + len;
-    beginMessage(buf, at, end);
+    beginMessage(buf, at, end, fresh, regionStart, regionEnd);
     const c = this.byType[header.type];
     if (c !== undefined) {
       if (c.set === undefined) compileFamily(c);

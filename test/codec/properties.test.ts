@@ -3,11 +3,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { decode, encode, keyOf, type AttrSetDef } from '../../src/codec/index.js';
+import { decode, encode, formatIPv4, keyOf, type AttrSetDef } from '../../src/codec/index.js';
 import * as C from '../../src/codec/constants/index.js';
 import { FAMILIES } from '../../src/codec/messages.js';
+import { decodeString } from '../../src/codec/primitives.js';
 import { DecodeError } from '../../src/errors.js';
-import { allFixtures } from '../helpers/fixtures.js';
+import { allFixtures, loadHex } from '../helpers/fixtures.js';
 import { deepVethChain } from '../helpers/fuzz.js';
 
 const SEED = 20261125;
@@ -152,4 +153,55 @@ test('every attribute key is the camelCase of its kernel name, and the numbers m
   };
   for (const f of FAMILIES) walk(f.attrs);
   assert.ok(seen.size >= 20, `only ${seen.size} attribute sets reached`);
+});
+
+test('formatIPv4 gives the dotted quad whatever its cache holds (hits, misses, slot collisions)', () => {
+  // A small pool of values makes repeats (cache hits) and shared slots (collisions) common.
+  const pool = fc.array(fc.uint8Array({ minLength: 4, maxLength: 4 }), { minLength: 1, maxLength: 600 });
+  fc.assert(
+    fc.property(pool, fc.array(fc.nat(), { maxLength: 2000 }), (values, picks) => {
+      for (const p of picks) {
+        const b = values[p % values.length]!;
+        assert.equal(formatIPv4(b), `${b[0]}.${b[1]}.${b[2]}.${b[3]}`);
+      }
+    }),
+    { seed: SEED, numRuns: 50 },
+  );
+});
+
+test('short strings decode to their text whatever the string cache holds', () => {
+  const text = fc.stringMatching(/^[ -~]{0,16}$/);
+  fc.assert(
+    fc.property(fc.array(text, { minLength: 1, maxLength: 1500 }), fc.array(fc.nat(), { maxLength: 3000 }), (values, picks) => {
+      for (const p of picks) {
+        const s = values[p % values.length]!;
+        const bytes = Buffer.from(s + '\0', 'latin1');
+        assert.equal(decodeString(bytes, 0, bytes.length), s);
+      }
+    }),
+    { seed: SEED, numRuns: 50 },
+  );
+});
+
+test('kept bytes are a private copy shared by the messages of one buffer, never a view of it', () => {
+  // Two captured kernel replies back to back, as one datagram carries several messages.
+  const a = loadHex('link/lo-reply.hex');
+  const b = loadHex('link/ifb-reply.hex');
+  const datagram = new Uint8Array(a.length + b.length);
+  datagram.set(a, 0);
+  datagram.set(b, a.length);
+  const msgs = decode(datagram);
+  assert.equal(msgs.length, 2);
+  const kept = msgs.map((m) => (m.attrs as { $unknown?: Array<{ bytes: Uint8Array }> }).$unknown?.[0]?.bytes);
+  assert.ok(kept[0] && kept[1], 'both replies carry attributes newer than the headers, kept as bytes');
+  assert.notEqual(kept[0]!.buffer, datagram.buffer);
+  assert.equal(kept[0]!.buffer, kept[1]!.buffer, 'one copy for the whole buffer');
+  const before = kept.map((k) => [...k!]);
+  datagram.fill(0xee);
+  assert.deepEqual(kept.map((k) => [...k!]), before, 'changing the input afterwards changes nothing kept');
+  // A second decode of the same (now changed) buffer takes a fresh copy.
+  datagram.set(a, 0);
+  datagram.set(b, a.length);
+  const again = decode(datagram).map((m) => (m.attrs as { $unknown?: Array<{ bytes: Uint8Array }> }).$unknown?.[0]?.bytes);
+  assert.notEqual(again[0]!.buffer, kept[0]!.buffer);
 });
