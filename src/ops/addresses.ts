@@ -129,6 +129,9 @@ function computedBroadcast(p: Prefix, how: '+' | '-'): string | undefined {
   return formatIPv4(new Uint8Array([v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]));
 }
 
+/** The messages list() keeps (a module-level function: one call target for V8, not a closure per call). */
+const isAddress = (m: NetlinkMessage): boolean => m.type === 'RTM_NEWADDR';
+
 export class Addresses {
   constructor(private readonly nl: Rtnl) {}
 
@@ -143,7 +146,7 @@ export class Addresses {
     const index = f.link === undefined ? 0 : await linkIndex(this.nl, f.link);
     const body = { family: f.family === undefined ? C.AF_UNSPEC : af(f.family), index };
     const msgs = await this.nl.engine.dump(req('RTM_GETADDR', body), { onInterrupted: this.nl.options.onInterrupted });
-    return listOf(msgs, (m) => m.type === 'RTM_NEWADDR', toAddress);
+    return listOf(msgs, isAddress, toAddress);
   }
 
   /**

@@ -183,6 +183,9 @@ export interface LinkSetOptions extends KindOptions {
   netns?: NetnsSpec;
 }
 
+/** The messages list() keeps (a module-level function: one call target for V8, not a closure per call). */
+const isLink = (m: NetlinkMessage): boolean => m.type === 'RTM_NEWLINK';
+
 export class Links {
   constructor(private readonly nl: Rtnl) {}
 
@@ -199,7 +202,7 @@ export class Links {
     if (filter.kind !== undefined) attrs.linkinfo = { kind: filter.kind };
     if (filter.master !== undefined) attrs.master = await linkIndex(this.nl, check(V().linkRef, filter.master, 'master'));
     const msgs = await this.nl.engine.dump(req('RTM_GETLINK', { family: C.AF_UNSPEC }, attrs), { onInterrupted: this.nl.options.onInterrupted });
-    return listOf(msgs, (m) => m.type === 'RTM_NEWLINK', toLink);
+    return listOf(msgs, isLink, toLink);
   }
 
   /**

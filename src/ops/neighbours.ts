@@ -145,6 +145,9 @@ export function toNeighbour(m: NetlinkMessage): Neighbour {
   return n;
 }
 
+/** The messages list() keeps (a module-level function: one call target for V8, not a closure per call). */
+const isNeighbour = (m: NetlinkMessage): boolean => m.type === 'RTM_NEWNEIGH';
+
 export class Neighbours {
   constructor(private readonly nl: Rtnl) {}
 
@@ -163,7 +166,7 @@ export class Neighbours {
     if (f.proxy && fam === C.AF_BRIDGE) throw new ValidationError('filter.proxy', 'the FDB has no proxy entries', filter!.proxy);
     const body = { family: fam, flags: f.proxy ? C.NTF_PROXY : 0 };
     const msgs = await this.nl.engine.dump(req('RTM_GETNEIGH', body, attrs), { onInterrupted: this.nl.options.onInterrupted });
-    return listOf(msgs, (m) => m.type === 'RTM_NEWNEIGH', toNeighbour);
+    return listOf(msgs, isNeighbour, toNeighbour);
   }
 
   /**

@@ -140,6 +140,9 @@ function ruleFamily(s: Spec, raw: RuleSpec): 4 | 6 {
   return fam ?? 4;
 }
 
+/** The messages list() keeps (a module-level function: one call target for V8, not a closure per call). */
+const isIpRule = (m: NetlinkMessage): boolean => m.type === 'RTM_NEWRULE' && (m.body.family === C.AF_INET || m.body.family === C.AF_INET6);
+
 export class Rules {
   constructor(private readonly nl: Rtnl) {}
 
@@ -154,7 +157,7 @@ export class Rules {
     const f = filter === undefined ? {} : check(S().listSchema, filter, 'filter');
     const body = { family: f.family === undefined ? C.AF_UNSPEC : af(f.family) };
     const msgs = await this.nl.engine.dump(req('RTM_GETRULE', body), { onInterrupted: this.nl.options.onInterrupted });
-    return listOf(msgs, (m) => m.type === 'RTM_NEWRULE' && (m.body.family === C.AF_INET || m.body.family === C.AF_INET6), toRule);
+    return listOf(msgs, isIpRule, toRule);
   }
 
   /**
