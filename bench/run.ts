@@ -49,8 +49,29 @@ async function peer(sec: Section, key: string, name: string, fn: () => Promise<P
   return r;
 }
 
+/** The cold passes of the last rtnl peer run: its first pass and the passes right after it. */
+let lastCold: { first?: number; early: Array<number | { add: number; del: number }> } | undefined;
+
 function rtnl(a: Omit<RtnlArgs, 'runs' | 'budget'> & Partial<RtnlArgs>): PeerOutput {
-  return rtnlPeer(BUILD, { runs: RUNS, budget: BUDGET, ...a } as RtnlArgs);
+  const o = rtnlPeer(BUILD, { runs: RUNS, budget: BUDGET, ...a } as RtnlArgs);
+  lastCold = o.cold as typeof lastCold;
+  return o;
+}
+
+/**
+ * A note on what rtnl cost before it was warm: its first pass, and the median of the passes right
+ * after it (what a single warm-up pass, the bench's earlier rule, would have timed), against the
+ * floor's warm median.
+ */
+function coldNote(sec: Section, rtnlKey: string, floorKey: string): void {
+  const floor = row(sec, floorKey)?.s?.ms;
+  if (!lastCold || lastCold.first === undefined || lastCold.early.length === 0 || !floor) return;
+  const early = summarize(lastCold.early).ms;
+  sec.notes.push(
+    `Cold rtnl (${rtnlKey}): the first pass in a fresh process took ${fmtMs(lastCold.first)} ms (${fmtX(lastCold.first / floor)} the floor); ` +
+      `the ${lastCold.early.length} passes after it, what one warm-up pass would have left to time, ${fmtMs(early)} ms median (${fmtX(early / floor)}). ` +
+      'The table times rtnl warm, as every in-process peer: after warm-up passes filling 500 ms.',
+  );
 }
 
 /**
@@ -186,6 +207,7 @@ async function w1(): Promise<void> {
       const warm = (key: string) => !prev || (row(prev, key)?.s?.ms ?? 0) * (size / SIZES.routes[0]!) < 3000;
       await peer(sec, 'floor', 'C floor', () => floorPeer(FLOOR, ns, ['dump-route', table, RUNS, BUDGET]).runs);
       await peer(sec, 'rtnl', 'rtnl `routes.list()`', () => rtnl({ w: 'routes', ns, table, warm: warm('rtnl') }).runs);
+      coldNote(sec, 'routes.list()', 'floor');
       await peer(sec, 'py', 'pyroute2 `get_routes()`', () => pyPeer(ns, 'routes.py', { table, runs: RUNS, budget: BUDGET, warm: warm('py') }).runs);
       await ipDumpPeers(sec, ns, ['route', 'show', 'table', String(table)], `route show table ${table}`);
       if (size === SIZES.routes[SIZES.routes.length - 1]) {
@@ -270,6 +292,7 @@ async function w2(): Promise<void> {
     log(`  (setup: ${pairs} veth pairs, ${((performance.now() - t) / 1000).toFixed(1)} s)`);
     await peer(sec, 'floor', 'C floor', () => floorPeer(FLOOR, ns, ['dump-link', RUNS, BUDGET]).runs);
     await peer(sec, 'rtnl', 'rtnl `links.list()`', () => rtnl({ w: 'links', ns }).runs);
+    coldNote(sec, 'links.list()', 'floor');
     await peer(sec, 'py', 'pyroute2 `get_links()`', () => pyPeer(ns, 'links.py', { runs: RUNS, budget: BUDGET }).runs);
     await ipDumpPeers(sec, ns, ['-d', 'link', 'show'], '-d link show');
     sec.goals.push(atMost(sec, 'link dump: at most 3× the C floor', 'rtnl', 'floor', 3));
@@ -286,6 +309,7 @@ async function w4(): Promise<void> {
     ipBatch(ns, Array.from({ length: n }, (_, k) => `addr add 10.1.${(k + 1) >> 8}.${(k + 1) & 255}/32 dev v0`), 'addrs');
     await peer(sec, 'floor', 'C floor', () => floorPeer(FLOOR, ns, ['dump-addr', idx, RUNS, BUDGET]).runs);
     await peer(sec, 'rtnl', "rtnl `addresses.list({ link: 'v0' })`", () => rtnl({ w: 'addrs', ns, dev: 'v0' }).runs);
+    coldNote(sec, 'addresses.list()', 'floor');
     await peer(sec, 'py', 'pyroute2 `get_addr()`', () => pyPeer(ns, 'addrs.py', { dev: 'v0', runs: RUNS, budget: BUDGET }).runs);
     await ipDumpPeers(sec, ns, ['-4', 'addr', 'show', 'dev', 'v0'], '-4 addr show dev v0');
     sec.goals.push(atMost(sec, 'address dump: at most 3× the C floor', 'rtnl', 'floor', 3));
@@ -355,6 +379,7 @@ async function w5(): Promise<void> {
     await peer(sec, 'floorBatch', 'C floor, 128 per sendto()', () => floorPeer(FLOOR, ns, ['addr', idx, n, 'batch', RUNS, BUDGET]).runs);
     flush();
     await peer(sec, 'rtnlSeq', 'rtnl, one at a time (`await` each)', () => rtnl({ w: 'addr-ops', ns, ifindex: idx, count: n, mode: 'seq' }).runs);
+    coldNote(sec, 'one at a time', 'floorSeq');
     flush();
     await peer(sec, 'rtnlPipe', 'rtnl, pipelined (`Promise.all`)', () => rtnl({ w: 'addr-ops', ns, ifindex: idx, count: n, mode: 'pipe' }).runs, { floor: 'floorBatch' });
     flush();

@@ -1,7 +1,7 @@
 """W5: add COUNT /32 addresses one request each, then delete them (IPRoute().addr)."""
 import time
 
-from common import args, client, emit
+from common import args, client, emit, warm_up
 
 a = args()
 idx, count = a["ifindex"], a["count"]
@@ -18,7 +18,7 @@ with client() as ipr:
         return {"add": (t1 - t0) * 1000, "del": (time.perf_counter() - t1) * 1000}
 
     if a.get("warm", True):
-        one_pass()
+        warm_up(one_pass)
     start = time.perf_counter()
     for _ in range(a["runs"]):
         runs.append(one_pass())
