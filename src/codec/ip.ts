@@ -62,17 +62,27 @@ export function formatIP(b: Uint8Array, at: number, len: number): string {
 
 /** Parse a dotted quad; undefined when it is not one. */
 export function parseIPv4(s: string): Uint8Array | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
+  // Four decimal octets 0-255 without leading zeros, by hand: every address op parses a few.
+  if (s.length < 7 || s.length > 15) return undefined;
   const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i]!;
-    if (!/^(0|[1-9]\d{0,2})$/.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    out[i] = n;
+  let part = 0;
+  let n = -1;
+  let digits = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46; // a '.' closes the last octet
+    if (c === 46) {
+      if (digits === 0 || part > 3) return undefined;
+      out[part++] = n;
+      n = -1;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (n === 0) return undefined; // a leading zero
+      n = n < 0 ? c - 48 : n * 10 + (c - 48);
+      if (n > 255) return undefined;
+      digits++;
+    } else return undefined;
   }
-  return out;
+  return part === 4 ? out : undefined;
 }
 
 /** Parse an IPv6 address (with '::' and an embedded IPv4 tail); undefined when it is not one. */

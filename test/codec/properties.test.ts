@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { decode, encode, formatIPv4, keyOf, type AttrSetDef } from '../../src/codec/index.js';
+import { decode, encode, formatIPv4, keyOf, parseIPv4, type AttrSetDef } from '../../src/codec/index.js';
 import * as C from '../../src/codec/constants/index.js';
 import { FAMILIES } from '../../src/codec/messages.js';
 import { decodeString } from '../../src/codec/primitives.js';
@@ -204,4 +204,20 @@ test('kept bytes are a private copy shared by the messages of one buffer, never 
   datagram.set(b, a.length);
   const again = decode(datagram).map((m) => (m.attrs as { $unknown?: Array<{ bytes: Uint8Array }> }).$unknown?.[0]?.bytes);
   assert.notEqual(again[0]!.buffer, kept[0]!.buffer);
+});
+
+test('parseIPv4 accepts exactly four decimal octets 0-255 without leading zeros', () => {
+  const reference = (s: string) => {
+    const parts = s.split('.');
+    if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255)) return undefined;
+    return parts.map(Number);
+  };
+  const text = fc.array(fc.constantFrom(...'0123456789.. x'), { maxLength: 18 }).map((cs) => cs.join(''));
+  fc.assert(
+    fc.property(fc.oneof(text, ipv4), (s) => {
+      const got = parseIPv4(s);
+      assert.deepEqual(got && [...got], reference(s), JSON.stringify(s));
+    }),
+    { seed: SEED, numRuns: 20000 },
+  );
 });
