@@ -188,8 +188,8 @@ export function readScalar(view: DataView, at: number, kind: string): number | b
     case 'u32': return view.getUint32(at, true);
     case 's32': return view.getInt32(at, true);
     case 'be32': return view.getUint32(at, false);
-    case 'u64': return view.getBigUint64(at, true);
-    case 's64': return view.getBigInt64(at, true);
+    case 'u64': return (view.getUint32(at, true) | view.getUint32(at + 4, true)) === 0 ? 0n : view.getBigUint64(at, true);
+    case 's64': return (view.getUint32(at, true) | view.getUint32(at + 4, true)) === 0 ? 0n : view.getBigInt64(at, true);
     default: return view.getBigUint64(at, false);
   }
 }

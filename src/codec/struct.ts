@@ -98,7 +98,11 @@ function generateStructDecoder(
     u8: (o) => `view.getUint8(at + ${o})`, s8: (o) => `view.getInt8(at + ${o})`,
     u16: (o) => `view.getUint16(at + ${o}, true)`, s16: (o) => `view.getInt16(at + ${o}, true)`, be16: (o) => `view.getUint16(at + ${o}, false)`,
     u32: (o) => `view.getUint32(at + ${o}, true)`, s32: (o) => `view.getInt32(at + ${o}, true)`, be32: (o) => `view.getUint32(at + ${o}, false)`,
-    u64: (o) => `view.getBigUint64(at + ${o}, true)`, s64: (o) => `view.getBigInt64(at + ${o}, true)`, be64: (o) => `view.getBigUint64(at + ${o}, false)`,
+    // A zero u64 is the shared 0n, not a new BigInt: most of a link's 25 stats64 counters are
+    // zero (errors, drops), and each BigInt is a heap allocation.
+    u64: (o) => `((view.getUint32(at + ${o}, true) | view.getUint32(at + ${o + 4}, true)) === 0 ? 0n : view.getBigUint64(at + ${o}, true))`,
+    s64: (o) => `((view.getUint32(at + ${o}, true) | view.getUint32(at + ${o + 4}, true)) === 0 ? 0n : view.getBigInt64(at + ${o}, true))`,
+    be64: (o) => `view.getBigUint64(at + ${o}, false)`,
     ipv4: (o) => `h.ipv4(buf, at + ${o})`, ipv6: (o) => `h.ipv6(buf, at + ${o})`, mac: (o) => `h.mac(buf, at + ${o}, 6)`,
   };
   const props = fields.map((f) => {

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { decode, encode, formatIPv4, keyOf, parseIPv4, type AttrSetDef } from '../../src/codec/index.js';
+import { decode, encode, formatIPv4, keyOf, parseIPv4, struct, type AttrSetDef } from '../../src/codec/index.js';
+import { compileStruct } from '../../src/codec/compile.js';
 import * as C from '../../src/codec/constants/index.js';
 import { FAMILIES } from '../../src/codec/messages.js';
 import { decodeString } from '../../src/codec/primitives.js';
@@ -220,4 +221,16 @@ test('parseIPv4 accepts exactly four decimal octets 0-255 without leading zeros'
     }),
     { seed: SEED, numRuns: 20000 },
   );
+});
+
+test('64-bit struct fields decode exactly, zero included (zero is a shared 0n)', () => {
+  const s = compileStruct(struct('test_u64', [['a', 'u64'], ['b', 's64']] as const));
+  const values: Array<[bigint, bigint]> = [[0n, 0n], [1n, -1n], [1n << 32n, -(1n << 32n)], [(1n << 64n) - 1n, -(1n << 63n)], [1n << 63n, (1n << 63n) - 1n]];
+  for (const [a, b] of values) {
+    const bytes = new Uint8Array(16);
+    const view = new DataView(bytes.buffer);
+    view.setBigUint64(0, a, true);
+    view.setBigInt64(8, b, true);
+    assert.deepEqual(s.decode(bytes, view, 0, 16, 'x'), { a, b });
+  }
 });
