@@ -1,7 +1,7 @@
 // The published package: `npm pack`, installed offline into an empty project, imported both
 // ways (import and, on Node 20.19+, require of ESM), and its CLI run.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -49,6 +49,16 @@ test('npm pack installs offline into an empty project; import, require and the C
       `], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       assert.equal(cjs.trim(), 'function function');
     }
+
+    // An uncaught error shows Node's source excerpt of the line that threw: the bundle keeps its
+    // lines (no whitespace minification), so that excerpt is one line, not a whole chunk.
+    const crash = spawnSync(process.execPath, ['--input-type=module', '-e', `
+      import { decode } from 'rtnl/codec';
+      decode(new Uint8Array([200, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+    `], { cwd: app, encoding: 'utf8' });
+    assert.notEqual(crash.status, 0);
+    assert.match(crash.stderr, /DecodeError: nlmsg_len 200 runs past the buffer/);
+    assert.ok(crash.stderr.length < 3000, `uncaught error output is ${crash.stderr.length} chars`);
 
     const cli = execFileSync(join(app, 'node_modules/.bin/rtnl'), ['-j', 'link', 'show', 'lo'], { cwd: app, encoding: 'utf8' });
     assert.equal(JSON.parse(cli)[0].ifname, 'lo');
