@@ -155,7 +155,7 @@ export class Addresses {
    * Equivalent to: ip address add ADDR/LEN [peer P] [broadcast B|+] [label L] [scope S]
    *   [valid_lft N] [preferred_lft N] [metric N] [nodad] [noprefixroute] ... dev DEV
    */
-  async add(link: string | number, address: string, options: AddressOptions = {}): Promise<void> {
+  async add(link: string | number, address: string, options?: AddressOptions): Promise<void> {
     const msg = await this.build(link, address, options);
     await this.nl.engine.request(msg, C.NLM_F_CREATE | C.NLM_F_EXCL);
   }
@@ -165,7 +165,7 @@ export class Addresses {
    *
    * Equivalent to: ip address replace ADDR/LEN [options] dev DEV
    */
-  async replace(link: string | number, address: string, options: AddressOptions = {}): Promise<void> {
+  async replace(link: string | number, address: string, options?: AddressOptions): Promise<void> {
     const msg = await this.build(link, address, options);
     await this.nl.engine.request(msg, C.NLM_F_CREATE | C.NLM_F_REPLACE);
   }
@@ -175,13 +175,13 @@ export class Addresses {
    *
    * Equivalent to: ip address del ADDR/LEN dev DEV
    */
-  async delete(link: string | number, address: string, opts: { ifExists?: boolean } = {}): Promise<boolean> {
+  async delete(link: string | number, address: string, opts?: { ifExists?: boolean }): Promise<boolean> {
     const ref = check(V().linkRef, link, 'link');
     const p = check(V().prefix, address, 'address');
-    const o = check(S().deleteOptsSchema, opts, 'options');
+    const o = opts === undefined ? {} : check(S().deleteOptsSchema, opts, 'options');
     try {
       // A link that is gone cannot have the address either.
-      const index = await linkIndex(this.nl, ref);
+      const index = typeof ref === 'number' ? ref : await linkIndex(this.nl, ref);
       const body = { family: af(p.family), prefixLen: p.prefixLen, index };
       await this.nl.engine.request(req('RTM_DELADDR', body, { local: p.address, address: p.address }));
       return true;
@@ -219,27 +219,29 @@ export class Addresses {
     return n;
   }
 
-  private async build(link: string | number, address: string, options: AddressOptions): Promise<NetlinkMessage> {
+  private async build(link: string | number, address: string, options: AddressOptions | undefined): Promise<NetlinkMessage> {
     const ref = check(V().linkRef, link, 'link');
     const p = check(V().prefix, address, 'address');
-    const o = check(S().optionsSchema, options, 'options');
+    // No options: nothing to validate (and zod stays unloaded for a plain add).
+    const o = options === undefined ? {} : check(S().optionsSchema, options, 'options');
+    const given: AddressOptions = options ?? {};
     const fam = af(p.family);
     const ip4 = p.family === 4;
     if (o.peer && o.peer.family !== p.family) {
-      throw new ValidationError('options.peer', `is IPv${o.peer.family} but the address is IPv${p.family}`, options.peer);
+      throw new ValidationError('options.peer', `is IPv${o.peer.family} but the address is IPv${p.family}`, given.peer);
     }
-    if (!ip4 && o.broadcast !== undefined) throw new ValidationError('options.broadcast', 'only IPv4 addresses have a broadcast address', options.broadcast);
-    if (!ip4 && o.label !== undefined) throw new ValidationError('options.label', 'only IPv4 addresses have a label', options.label);
+    if (!ip4 && o.broadcast !== undefined) throw new ValidationError('options.broadcast', 'only IPv4 addresses have a broadcast address', given.broadcast);
+    if (!ip4 && o.label !== undefined) throw new ValidationError('options.label', 'only IPv4 addresses have a label', given.label);
     // ip: a peer given with a length sets the prefix length when the address has none.
-    const prefixLen = o.peer && !address.includes('/') && options.peer!.includes('/') ? o.peer.prefixLen : p.prefixLen;
+    const prefixLen = o.peer && !address.includes('/') && given.peer!.includes('/') ? o.peer.prefixLen : p.prefixLen;
     const valid = o.validLft ?? FOREVER;
     const preferred = o.preferredLft ?? valid;
-    if (valid === 0) throw new ValidationError('options.validLft', 'must be more than 0', options.validLft);
-    if (preferred > valid) throw new ValidationError('options.preferredLft', 'must not be more than validLft', options.preferredLft);
+    if (valid === 0) throw new ValidationError('options.validLft', 'must be more than 0', given.validLft);
+    if (preferred > valid) throw new ValidationError('options.preferredLft', 'must not be more than validLft', given.preferredLft);
     let flags = 0;
     for (const f of o.flags ?? []) flags = (flags | (typeof f === 'number' ? f : SETTABLE_ADDRESS_FLAGS[f]!)) >>> 0;
 
-    const index = await linkIndex(this.nl, ref);
+    const index = typeof ref === 'number' ? ref : await linkIndex(this.nl, ref);
     // As ip does: IFA_LOCAL is our address, IFA_ADDRESS the peer (or our address again).
     const attrs: AddressAttrs = defined({
       local: p.address,
