@@ -5,21 +5,29 @@
  * Each prefix's table is built once, on first use, and cached: flag names are looked up for every
  * route, neighbour and rule of a dump, so this is on the hot path.
  */
-import { TABLE } from './constants/table.js';
+import { TABLE_TEXT } from './constants/table.js';
+
+// ' NAME=value NAME=value ... ': a space before every entry and after the last.
+const TEXT = ` ${TABLE_TEXT} `;
 
 /**
- * The entries of TABLE whose names start with `prefix`: TABLE is sorted by name, so they are one
- * run, found by binary search rather than a scan of all 1,700 names.
+ * The constants whose names start with `prefix`, as [name, value]. The table is sorted by name, so
+ * they are one run, found with one indexOf; nothing else of the table is parsed.
  */
 function* withPrefix(prefix: string): Generator<readonly [string, number]> {
-  let lo = 0;
-  let hi = TABLE.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (TABLE[mid]![0] < prefix) lo = mid + 1;
-    else hi = mid;
+  for (let at = TEXT.indexOf(' ' + prefix); at >= 0 && at < TEXT.length - 1; ) {
+    const eq = TEXT.indexOf('=', at);
+    const end = TEXT.indexOf(' ', eq);
+    const name = TEXT.slice(at + 1, eq);
+    if (!name.startsWith(prefix)) return;
+    yield [name, Number(TEXT.slice(eq + 1, end))];
+    at = end;
   }
-  for (let i = lo; i < TABLE.length && TABLE[i]![0].startsWith(prefix); i++) yield TABLE[i]!;
+}
+
+/** Every codec constant as [name, value], in name order (what `rtnl/codec`'s `constants` is built from). */
+export function constantEntries(): Array<readonly [string, number]> {
+  return [...withPrefix('')];
 }
 
 const enumCache = new Map<string, Readonly<Record<number, string>>>();

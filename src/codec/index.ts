@@ -8,7 +8,7 @@
  * ```
  */
 import type * as C from './constants/index.js';
-import { TABLE } from './constants/table.js';
+import { constantEntries } from './enums.js';
 import { messages } from './messages.js';
 import type { NetlinkMessage } from './nlmsg.js';
 
@@ -33,7 +33,7 @@ export * from './schema.js';
  * object built from the generated table (a namespace re-export would cost every importer of rtnl,
  * not only of rtnl/codec, about 3 ms of start-up in the bundled build).
  */
-export const constants: typeof C = Object.freeze(Object.fromEntries(TABLE)) as unknown as typeof C;
+export const constants: typeof C = Object.freeze(Object.fromEntries(constantEntries())) as unknown as typeof C;
 export { enumOf, flagNames, keyOf } from './enums.js';
 export { formatIPv4, formatIPv6, parseIP, parseIPv4, parseIPv6, formatLladdr, parseLladdr, toHex } from './ip.js';
 export { DecodeError, EncodeError } from '../errors.js';

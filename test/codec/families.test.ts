@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as namespace from '../../src/codec/constants/index.js';
-import { TABLE } from '../../src/codec/constants/table.js';
+import { constantEntries, enumOf } from '../../src/codec/enums.js';
 import { constants as C, decode, encode, keyOf, type NetlinkMessage } from '../../src/codec/index.js';
 import { addressAttrs } from '../../src/codec/rtnl/address.js';
 import { fdbExtAttrs, neighbourAttrs } from '../../src/codec/rtnl/neighbour.js';
@@ -383,7 +383,23 @@ function normDst(dst: string, family: number): string {
 
 test('the generated name table lists exactly the exported constants, in namespace order', () => {
   const fromNamespace = Object.entries(namespace).filter((e) => typeof e[1] === 'number');
-  assert.deepEqual(TABLE.map(([n, v]) => [n, v]), fromNamespace);
+  assert.deepEqual(constantEntries().map(([n, v]) => [n, v]), fromNamespace);
   // rtnl/codec's `constants` is built from the table: the same names and values.
   assert.deepEqual({ ...C }, Object.fromEntries(fromNamespace));
+});
+
+test('enumOf finds every prefix\'s constants in the generated table, as a scan of the namespace would', () => {
+  const all = Object.entries(namespace).filter((e): e is [string, number] => typeof e[1] === 'number');
+  const prefixes = new Set<string>();
+  for (const [name] of all) for (let i = name.indexOf('_'); i > 0; i = name.indexOf('_', i + 1)) prefixes.add(name.slice(0, i + 1));
+  assert.ok(prefixes.size > 300);
+  for (const prefix of prefixes) {
+    const expected: Record<number, string> = {};
+    for (const [name, value] of all) {
+      const short = name.slice(prefix.length);
+      if (!name.startsWith(prefix) || short.startsWith('_') || /^(MAX|UNSPEC)$/.test(short)) continue;
+      if (!(value in expected)) expected[value] = short;
+    }
+    assert.deepEqual({ ...enumOf(prefix) }, expected, prefix);
+  }
 });
