@@ -58,7 +58,11 @@ interface Compiled {
 export class MessageTable {
   private readonly byType: (Compiled | undefined)[] = [];
   private readonly byName = new Map<string, number>();
-  private readonly extack = compileSet(extackAttrs);
+  private extackSet: CompiledSet | undefined;
+  /** The extended-ACK attribute set, compiled on first use (most replies carry none). */
+  private get extack(): CompiledSet {
+    return (this.extackSet ??= compileSet(extackAttrs));
+  }
   private readonly writer = new Writer();
 
   constructor(defs: MessageDef[]) {
