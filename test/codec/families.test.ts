@@ -389,7 +389,7 @@ test('the generated name table lists exactly the exported constants, in namespac
 });
 
 test('enumOf finds every prefix\'s constants in the generated table, as a scan of the namespace would', () => {
-  const all = Object.entries(namespace).filter((e): e is [string, number] => typeof e[1] === 'number');
+  const all = Object.entries(namespace as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number');
   const prefixes = new Set<string>();
   for (const [name] of all) for (let i = name.indexOf('_'); i > 0; i = name.indexOf('_', i + 1)) prefixes.add(name.slice(0, i + 1));
   assert.ok(prefixes.size > 300);
