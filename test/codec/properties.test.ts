@@ -214,8 +214,11 @@ test('parseIPv4 accepts exactly four decimal octets 0-255 without leading zeros'
     return parts.map(Number);
   };
   const text = fc.array(fc.constantFrom(...'0123456789.. x'), { maxLength: 18 }).map((cs) => cs.join(''));
+  // Near misses: 3 to 5 parts of 0 to 4 digits (leading zeros, empty parts, values over 255).
+  const part = fc.array(fc.constantFrom(...'0123456789'), { maxLength: 4 }).map((cs) => cs.join(''));
+  const quads = fc.array(part, { minLength: 3, maxLength: 5 }).map((ps) => ps.join('.'));
   fc.assert(
-    fc.property(fc.oneof(text, ipv4), (s) => {
+    fc.property(fc.oneof(text, quads, ipv4), (s) => {
       const got = parseIPv4(s);
       assert.deepEqual(got && [...got], reference(s), JSON.stringify(s));
     }),
