@@ -5,29 +5,38 @@
  * Each prefix's table is built once, on first use, and cached: flag names are looked up for every
  * route, neighbour and rule of a dump, so this is on the hot path.
  */
-import { TABLE_TEXT } from './constants/table.js';
+import { NAME_TABLES } from './constants/names/index.js';
 
-// ' NAME=value NAME=value ... ': a space before every entry and after the last.
-const TEXT = ` ${TABLE_TEXT} `;
+// One ' NAME=value NAME=value ... ' string per constants module (a space before every entry and
+// after the last), each sorted by name.
+const TEXTS = NAME_TABLES.map((t) => ` ${t} `);
 
-/**
- * The constants whose names start with `prefix`, as [name, value]. The table is sorted by name, so
- * they are one run, found with one indexOf; nothing else of the table is parsed.
- */
-function* withPrefix(prefix: string): Generator<readonly [string, number]> {
-  for (let at = TEXT.indexOf(' ' + prefix); at >= 0 && at < TEXT.length - 1; ) {
-    const eq = TEXT.indexOf('=', at);
-    const end = TEXT.indexOf(' ', eq);
-    const name = TEXT.slice(at + 1, eq);
+/** The entries of one table whose names start with `prefix`: one run, found with one indexOf. */
+function runOf(text: string, prefix: string, out: Array<readonly [string, number]>): void {
+  for (let at = text.indexOf(' ' + prefix); at >= 0 && at < text.length - 1; ) {
+    const eq = text.indexOf('=', at);
+    const end = text.indexOf(' ', eq);
+    const name = text.slice(at + 1, eq);
     if (!name.startsWith(prefix)) return;
-    yield [name, Number(TEXT.slice(eq + 1, end))];
+    out.push([name, Number(text.slice(eq + 1, end))]);
     at = end;
   }
 }
 
+/**
+ * The constants whose names start with `prefix`, as [name, value], in name order (the order of
+ * the constants' module namespace, so the first name of a value is the same). Only those runs of
+ * the tables are parsed.
+ */
+function withPrefix(prefix: string): Array<readonly [string, number]> {
+  const out: Array<readonly [string, number]> = [];
+  for (const text of TEXTS) runOf(text, prefix, out);
+  return out.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+}
+
 /** Every codec constant as [name, value], in name order (what `rtnl/codec`'s `constants` is built from). */
 export function constantEntries(): Array<readonly [string, number]> {
-  return [...withPrefix('')];
+  return withPrefix('');
 }
 
 const enumCache = new Map<string, Readonly<Record<number, string>>>();
