@@ -15,7 +15,10 @@ const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length
 
 async function fsDns(): Promise<number> {
   const t0 = performance.now();
-  await Promise.all([...Array.from({ length: 32 }, () => readFile('/proc/self/status')), ...Array.from({ length: 8 }, () => lookup('localhost'))]);
+  await Promise.all([
+    ...Array.from({ length: 32 }, () => readFile('/proc/self/status')),
+    ...Array.from({ length: 8 }, () => lookup('localhost')),
+  ]);
   return performance.now() - t0;
 }
 
@@ -42,7 +45,9 @@ try {
   // 16 idle monitors.
   const ac = new AbortController();
   setMaxListeners(1000, ac.signal);
-  const its = Array.from({ length: 16 }, () => nl.monitor('link', { signal: ac.signal, track: false })[Symbol.asyncIterator]());
+  const its = Array.from({ length: 16 }, () =>
+    nl.monitor('link', { signal: ac.signal, track: false })[Symbol.asyncIterator](),
+  );
   const pend = its.map((it) => it.next());
   await new Promise((r) => setTimeout(r, 300));
   out.threadsWith16IdleMonitors = threads();
@@ -51,7 +56,9 @@ try {
   out.fsDnsMsWith16IdleMonitors = +median(samples).toFixed(2);
 
   // 256 more idle monitors: still the same thread count.
-  const more = Array.from({ length: 256 }, () => nl.monitor('link', { signal: ac.signal, track: false })[Symbol.asyncIterator]());
+  const more = Array.from({ length: 256 }, () =>
+    nl.monitor('link', { signal: ac.signal, track: false })[Symbol.asyncIterator](),
+  );
   const pendMore = more.map((it) => it.next());
   await new Promise((r) => setTimeout(r, 300));
   out.threadsWith272IdleMonitors = threads();

@@ -85,7 +85,13 @@ export function ifindex(ns: string, dev: string): number {
 
 /** The standard link pair of a workload namespace: v0 (up) and its veth peer v1 (up). */
 export function basicLinks(ns: string): number {
-  ipBatch(ns, ['link set lo up', 'link add v0 type veth peer name v1', 'link set v0 up', 'link set v1 up', 'addr add 10.0.0.1/16 dev v0']);
+  ipBatch(ns, [
+    'link set lo up',
+    'link add v0 type veth peer name v1',
+    'link set v0 up',
+    'link set v1 up',
+    'addr add 10.0.0.1/16 dev v0',
+  ]);
   return ifindex(ns, 'v0');
 }
 
@@ -103,7 +109,16 @@ export async function buildRtnl(): Promise<string> {
   };
   walk(join(ROOT, 'src'));
   entries.push(join(ROOT, 'bench/rtnl-peer.ts'), join(ROOT, 'bench/startup.ts'));
-  await build({ entryPoints: entries, outdir: out, outbase: ROOT, format: 'esm', platform: 'node', target: 'node20', bundle: false, logLevel: 'error' });
+  await build({
+    entryPoints: entries,
+    outdir: out,
+    outbase: ROOT,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    bundle: false,
+    logLevel: 'error',
+  });
   writeFileSync(join(out, 'package.json'), '{"type":"module"}\n');
   symlinkSync(join(ROOT, 'node_modules'), join(out, 'node_modules'));
   return out;
@@ -127,7 +142,8 @@ export function buildFloor(): string {
 
 /** pyroute2 is never a dependency: install the Debian package only if it is missing. */
 export function ensurePyroute2(): string | undefined {
-  const probe = () => spawnSync(PY, ['-c', 'import importlib.metadata as m; print(m.version("pyroute2"))'], { encoding: 'utf8' });
+  const probe = () =>
+    spawnSync(PY, ['-c', 'import importlib.metadata as m; print(m.version("pyroute2"))'], { encoding: 'utf8' });
   let r = probe();
   if (r.status !== 0) {
     process.stderr.write('pyroute2 missing: apt-get install -y python3-pyroute2\n');
@@ -157,7 +173,10 @@ export interface PeerOutput {
 
 function runJson(cmd: string, args: string[], opts: SpawnSyncOptions = {}): PeerOutput {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, ...opts });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 4).join(' ')} failed (${r.status ?? r.signal}): ${String(r.stderr).trim().split('\n').slice(-3).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(
+      `${cmd} ${args.slice(0, 4).join(' ')} failed (${r.status ?? r.signal}): ${String(r.stderr).trim().split('\n').slice(-3).join(' | ')}`,
+    );
   const line = String(r.stdout).trim().split('\n').pop()!;
   return JSON.parse(line) as PeerOutput;
 }
@@ -188,12 +207,23 @@ export function timeProcess(cmd: string, args: string[], opts: SpawnSyncOptions 
   const t = performance.now();
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, ...opts });
   const ms = performance.now() - t;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 6).join(' ')} failed: ${String(r.stderr ?? '').trim().split('\n').slice(-2).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(
+      `${cmd} ${args.slice(0, 6).join(' ')} failed: ${String(r.stderr ?? '')
+        .trim()
+        .split('\n')
+        .slice(-2)
+        .join(' | ')}`,
+    );
   return { ms, stdout: String(r.stdout ?? '') };
 }
 
 /** Repeat a timed thing up to `runs` times within `budget` ms (at least once). */
-export async function repeat<T extends number | { add: number; del: number }>(runs: number, budget: number, fn: () => Promise<T> | T): Promise<T[]> {
+export async function repeat<T extends number | { add: number; del: number }>(
+  runs: number,
+  budget: number,
+  fn: () => Promise<T> | T,
+): Promise<T[]> {
   const out: T[] = [];
   const start = performance.now();
   for (let i = 0; i < runs; i++) {
@@ -222,7 +252,12 @@ export interface Summary {
 export function summarize(runs: PeerOutput['runs']): Summary {
   if (runs.length > 0 && typeof runs[0] === 'object') {
     const r = runs as Array<{ add: number; del: number }>;
-    return { ms: median(r.map((x) => x.add + x.del)), add: median(r.map((x) => x.add)), del: median(r.map((x) => x.del)), n: r.length };
+    return {
+      ms: median(r.map((x) => x.add + x.del)),
+      add: median(r.map((x) => x.add)),
+      del: median(r.map((x) => x.del)),
+      n: r.length,
+    };
   }
   return { ms: median(runs as number[]), n: runs.length };
 }
@@ -252,13 +287,24 @@ function fileOf(url: string, build: string): string {
   const p = url.startsWith('file://') ? fileURLToPath(url) : url;
   if (p.startsWith(build)) return relative(build, p).replace(/\.js$/, '.ts');
   const nm = p.indexOf('node_modules/');
-  if (nm >= 0) return p.slice(nm + 'node_modules/'.length).split('/').slice(0, 1).join('/') + ' (dependency)';
+  if (nm >= 0)
+    return (
+      p
+        .slice(nm + 'node_modules/'.length)
+        .split('/')
+        .slice(0, 1)
+        .join('/') + ' (dependency)'
+    );
   return p.startsWith('node:') ? p : p.replace(/^.*\//, '');
 }
 
 /** Summarise a .cpuprofile file, or the first one in a directory (as `node --cpu-prof-dir` writes). */
 export function summarizeProfile(path: string, build: string, top = 12): ProfileSummary {
-  const file = path.endsWith('.cpuprofile') ? path : readdirSync(path).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(path, f))[0];
+  const file = path.endsWith('.cpuprofile')
+    ? path
+    : readdirSync(path)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .map((f) => join(path, f))[0];
   if (!file) throw new Error('no .cpuprofile written');
   const prof = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
@@ -271,7 +317,8 @@ export function summarizeProfile(path: string, build: string, top = 12): Profile
   });
   const parent = new Map<number, number>();
   for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const label = (cf: ProfNode['callFrame']) => `${cf.functionName || '(anonymous)'}${cf.url ? ` (${fileOf(cf.url, build)})` : ''}`;
+  const label = (cf: ProfNode['callFrame']) =>
+    `${cf.functionName || '(anonymous)'}${cf.url ? ` (${fileOf(cf.url, build)})` : ''}`;
   const fn = new Map<string, number>();
   const files = new Map<string, number>();
   for (const [id, ms] of self) {
@@ -293,7 +340,10 @@ export function summarizeProfile(path: string, build: string, top = 12): Profile
     files.set(fk, (files.get(fk) ?? 0) + ms);
   }
   const rank = (m: Map<string, number>) =>
-    [...m].sort((x, y) => y[1] - x[1]).slice(0, top).map(([name, ms]) => ({ name, ms, pct: (100 * ms) / total }));
+    [...m]
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, top)
+      .map(([name, ms]) => ({ name, ms, pct: (100 * ms) / total }));
   return { totalMs: total, functions: rank(fn), files: rank(files) };
 }
 

@@ -103,7 +103,9 @@ async function timed<T>(fn: () => Promise<T>, warm = a.warm !== false): Promise<
 }
 
 /** timed() for passes that report their add and delete halves. */
-async function timedOps(pass: () => Promise<{ add: number; del: number }>): Promise<{ runs: Array<{ add: number; del: number }> }> {
+async function timedOps(
+  pass: () => Promise<{ add: number; del: number }>,
+): Promise<{ runs: Array<{ add: number; del: number }> }> {
   const halves: Array<{ add: number; del: number }> = [];
   await timed(async () => {
     const r = await pass();
@@ -128,7 +130,11 @@ async function main(): Promise<void> {
       case 'routes-stream': {
         // Count a dump without collecting it: the engine's streaming iterator, one datagram decoded at a time.
         const baseKb = rssKb();
-        const msg = req('RTM_GETROUTE', { family: C.AF_INET, table: a.table! < 256 ? a.table! : 0 }, { table: a.table! });
+        const msg = req(
+          'RTM_GETROUTE',
+          { family: C.AF_INET, table: a.table! < 256 ? a.table! : 0 },
+          { table: a.table! },
+        );
         const { runs, last } = await timed(async () => {
           let n = 0;
           for await (const m of nl.engine.dumpStream(msg)) if (m.type === 'RTM_NEWROUTE') n++;
@@ -167,8 +173,14 @@ async function main(): Promise<void> {
         const n = a.count!;
         const { runs } = await timedOps(async () => {
           const t0 = performance.now();
-          if (a.mode === 'pipe') await Promise.all(Array.from({ length: n }, (_, k) => nl.links.add({ name: `ra${k}`, kind: 'veth', peer: { name: `rb${k}` } })));
-          else for (let k = 0; k < n; k++) await nl.links.add({ name: `ra${k}`, kind: 'veth', peer: { name: `rb${k}` } });
+          if (a.mode === 'pipe')
+            await Promise.all(
+              Array.from({ length: n }, (_, k) =>
+                nl.links.add({ name: `ra${k}`, kind: 'veth', peer: { name: `rb${k}` } }),
+              ),
+            );
+          else
+            for (let k = 0; k < n; k++) await nl.links.add({ name: `ra${k}`, kind: 'veth', peer: { name: `rb${k}` } });
           const t1 = performance.now();
           if (a.mode === 'pipe') await Promise.all(Array.from({ length: n }, (_, k) => nl.links.delete(`ra${k}`)));
           else for (let k = 0; k < n; k++) await nl.links.delete(`ra${k}`);
@@ -224,7 +236,9 @@ function capture(msg: NetlinkMessage): Uint8Array {
 
 /** Codec micro-benchmarks: decode messages/s over a captured route dump, encode requests/s. */
 async function codec(): Promise<void> {
-  const buf = capture(req('RTM_GETROUTE', { family: C.AF_INET, table: a.table! < 256 ? a.table! : 0 }, { table: a.table! }));
+  const buf = capture(
+    req('RTM_GETROUTE', { family: C.AF_INET, table: a.table! < 256 ? a.table! : 0 }, { table: a.table! }),
+  );
   let count = 0;
   messages.each(buf, () => count++);
   const rate = (fn: () => number, minMs = 1500) => {
@@ -249,7 +263,10 @@ async function codec(): Promise<void> {
     type: 'RTM_NEWLINK',
     header: { flags: C.NLM_F_REQUEST | C.NLM_F_ACK | C.NLM_F_CREATE | C.NLM_F_EXCL, seq: 1, pid: 0 } as any,
     body: { family: C.AF_UNSPEC, index: 0, flags: 0, change: 0 },
-    attrs: { ifname: 'va0', linkinfo: { kind: 'veth', data: { peer: { header: { family: C.AF_UNSPEC }, attrs: { ifname: 'vb0' } } } } },
+    attrs: {
+      ifname: 'va0',
+      linkinfo: { kind: 'veth', data: { peer: { header: { family: C.AF_UNSPEC }, attrs: { ifname: 'vb0' } } } },
+    },
   };
   const getLink: NetlinkMessage = {
     type: 'RTM_GETLINK',

@@ -11,8 +11,29 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
-  basicLinks, buildFloor, buildPackage, buildRtnl, cleanupAll, ensurePyroute2, execFileP, floorPeer, ifindex, ipBatch, machine, median,
-  profileDir, pyPeer, repeat, rtnlPeer, summarize, summarizeProfile, timeProcess, tmpDir, withNs, type PeerOutput, type RtnlArgs,
+  basicLinks,
+  buildFloor,
+  buildPackage,
+  buildRtnl,
+  cleanupAll,
+  ensurePyroute2,
+  execFileP,
+  floorPeer,
+  ifindex,
+  ipBatch,
+  machine,
+  median,
+  profileDir,
+  pyPeer,
+  repeat,
+  rtnlPeer,
+  summarize,
+  summarizeProfile,
+  timeProcess,
+  tmpDir,
+  withNs,
+  type PeerOutput,
+  type RtnlArgs,
 } from './lib.js';
 import { atMost, fmtMs, fmtX, goal, ratio, renderSection, row, writeDoc, type Row, type Section } from './report.js';
 
@@ -26,7 +47,14 @@ const ONLY = opt('only')?.split(',');
 const BUDGET = Number(opt('budget') ?? 15000);
 const scale = (n: number) => (QUICK ? Math.max(1, Math.round(n / 10)) : n);
 
-const SIZES = { routes: [scale(10_000), scale(100_000)], stream: scale(1_000_000), pairs: scale(2000), addrs: scale(10_000), ops: scale(2000), veths: scale(1000) };
+const SIZES = {
+  routes: [scale(10_000), scale(100_000)],
+  stream: scale(1_000_000),
+  pairs: scale(2000),
+  addrs: scale(10_000),
+  ops: scale(2000),
+  veths: scale(1000),
+};
 
 let BUILD = '';
 let FLOOR = '';
@@ -35,7 +63,13 @@ const sections: Section[] = [];
 const log = (s: string) => process.stderr.write(s + '\n');
 
 /** Measure one peer; a failure is recorded in its row instead of ending the run. */
-async function peer(sec: Section, key: string, name: string, fn: () => Promise<PeerOutput['runs']> | PeerOutput['runs'], extra: Partial<Row> = {}): Promise<Row> {
+async function peer(
+  sec: Section,
+  key: string,
+  name: string,
+  fn: () => Promise<PeerOutput['runs']> | PeerOutput['runs'],
+  extra: Partial<Row> = {},
+): Promise<Row> {
   const r: Row = { key, peer: name, ...extra };
   sec.rows.push(r);
   const t = performance.now();
@@ -113,13 +147,20 @@ async function ipDumpPeers(sec: Section, ns: string, args: string[], label: stri
       return performance.now() - t;
     }),
   );
-  await peer(sec, 'ip', `\`ip ${label}\` > /dev/null`, () => repeat(RUNS, BUDGET, () => timeProcess('ip', ['-n', ns, ...args], { stdio: ['ignore', 'ignore', 'pipe'] }).ms));
+  await peer(sec, 'ip', `\`ip ${label}\` > /dev/null`, () =>
+    repeat(RUNS, BUDGET, () => timeProcess('ip', ['-n', ns, ...args], { stdio: ['ignore', 'ignore', 'pipe'] }).ms),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 
 async function w0(): Promise<void> {
-  const sec = newSection('W0', 'W0 start-up: import rtnl, open a client, list links', "A fresh `node` process per run, started inside the workload namespace with `nsenter --net=` and timed from spawn to exit; the baseline is an empty node process running an empty module file (`node empty.mjs`), started the same way, since a program that imports rtnl is itself a module (`node -e ''`, which loads no file, is shown too). rtnl is the package as it ships: `npm run build`, whose dist/ is bundled by esbuild into a few ES module files, and `import(dist/index.js)`, `Rtnl.open()`, `links.list()`, `close()`. The processes of one round run back to back; the first round is discarded (page cache). The dependency-only rows show what part of the import each piece costs.", { floor: 'empty', floorLabel: 'empty node' });
+  const sec = newSection(
+    'W0',
+    'W0 start-up: import rtnl, open a client, list links',
+    "A fresh `node` process per run, started inside the workload namespace with `nsenter --net=` and timed from spawn to exit; the baseline is an empty node process running an empty module file (`node empty.mjs`), started the same way, since a program that imports rtnl is itself a module (`node -e ''`, which loads no file, is shown too). rtnl is the package as it ships: `npm run build`, whose dist/ is bundled by esbuild into a few ES module files, and `import(dist/index.js)`, `Rtnl.open()`, `links.list()`, `close()`. The processes of one round run back to back; the first round is discarded (page cache). The dependency-only rows show what part of the import each piece costs.",
+    { floor: 'empty', floorLabel: 'empty node' },
+  );
   const entry = buildPackage();
   const codecEntry = join(dirname(entry), 'codec/index.js');
   await withNs(async (ns) => {
@@ -161,21 +202,50 @@ async function w0(): Promise<void> {
     }
     sec.rows.push({ key: 'empty', peer: 'node: an empty module (`node empty.mjs`)', s: { ms: median(empty), n } });
     sec.rows.push({ key: 'empty-eval', peer: "(for comparison) `node -e ''`", s: { ms: median(emptyEval), n } });
-    sec.rows.push({ key: 'rtnl', peer: 'node: import rtnl + Rtnl.open() + links.list() + close', s: { ms: median(full), n } });
-    sec.rows.push({ key: 'rtnl-netns', peer: '(for comparison) the same with `Rtnl.open({ netns })`: the option is validated, which loads zod', s: { ms: median(withOption), n } });
+    sec.rows.push({
+      key: 'rtnl',
+      peer: 'node: import rtnl + Rtnl.open() + links.list() + close',
+      s: { ms: median(full), n },
+    });
+    sec.rows.push({
+      key: 'rtnl-netns',
+      peer: '(for comparison) the same with `Rtnl.open({ netns })`: the option is validated, which loads zod',
+      s: { ms: median(withOption), n },
+    });
     sec.rows.push({ key: 'zod', peer: "(for comparison) node: `import('zod')` only", s: { ms: median(zod), n } });
     sec.rows.push({ key: 'koffi', peer: "(for comparison) node: `import('koffi')` only", s: { ms: median(koffi), n } });
-    sec.rows.push({ key: 'codec', peer: "(for comparison) node: `import('rtnl/codec')` only", s: { ms: median(codecOnly), n } });
+    sec.rows.push({
+      key: 'codec',
+      peer: "(for comparison) node: `import('rtnl/codec')` only",
+      s: { ms: median(codecOnly), n },
+    });
     const delta = median(full) - median(empty);
-    sec.goals.push(goal('import plus first dump costs at most 30 ms more than an empty node process', delta <= 30, delta <= 30 ? `+${fmtMs(delta)} ms` : `+${fmtMs(delta)} ms: missed by ${fmtMs(delta - 30)} ms`));
+    sec.goals.push(
+      goal(
+        'import plus first dump costs at most 30 ms more than an empty node process',
+        delta <= 30,
+        delta <= 30 ? `+${fmtMs(delta)} ms` : `+${fmtMs(delta)} ms: missed by ${fmtMs(delta - 30)} ms`,
+      ),
+    );
     const m = (k: 'import' | 'open' | 'list' | 'boot') => fmtMs(median(splits.map((s) => s[k])));
-    sec.notes.push(`Inside the rtnl process (medians): node boot to first line ${m('boot')} ms, \`import('rtnl')\` ${m('import')} ms, \`Rtnl.open()\` ${m('open')} ms, first \`links.list()\` ${m('list')} ms.`);
+    sec.notes.push(
+      `Inside the rtnl process (medians): node boot to first line ${m('boot')} ms, \`import('rtnl')\` ${m('import')} ms, \`Rtnl.open()\` ${m('open')} ms, first \`links.list()\` ${m('list')} ms.`,
+    );
     if (delta > 30) {
       // Start-up is the subject here, so the whole process is profiled, as `node --cpu-prof` does.
       const dir = profileDir('w0');
       try {
-        timeNode(['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100', join(BUILD, 'bench/startup.js'), entry]);
-        sec.profile = { what: 'one start-up process (`node --cpu-prof --cpu-prof-interval=100 startup.js`)', summary: summarizeProfile(dir, BUILD) };
+        timeNode([
+          '--cpu-prof',
+          `--cpu-prof-dir=${dir}`,
+          '--cpu-prof-interval=100',
+          join(BUILD, 'bench/startup.js'),
+          entry,
+        ]);
+        sec.profile = {
+          what: 'one start-up process (`node --cpu-prof --cpu-prof-interval=100 startup.js`)',
+          summary: summarizeProfile(dir, BUILD),
+        };
       } catch (err) {
         sec.notes.push(`(profiling failed: ${(err as Error).message})`);
       } finally {
@@ -188,7 +258,8 @@ async function w0(): Promise<void> {
 
 async function w1(): Promise<void> {
   const table = 100;
-  const route = (i: number) => `route add 10.${16 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32 via 10.0.0.2 dev v0 table ${table}`;
+  const route = (i: number) =>
+    `route add 10.${16 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32 via 10.0.0.2 dev v0 table ${table}`;
   await withNs(async (ns) => {
     basicLinks(ns);
     let have = 0;
@@ -202,21 +273,38 @@ async function w1(): Promise<void> {
     let prev: Section | undefined;
     for (const size of SIZES.routes) {
       fill(size);
-      const sec = newSection(`W1-${size}`, `W1 route dump: ${size.toLocaleString('en')} IPv4 routes, decoded`, `Table ${table} holds ${size.toLocaleString('en')} /32 routes via 10.0.0.2 dev v0. rtnl: \`nl.routes.list({ table: ${table} })\` (typed Route objects). pyroute2: \`IPRoute().get_routes(table=${table})\`. Floor: the same RTM_GETROUTE dump, replies counted, not decoded.`, { floor: 'floor', ip: 'ipj', ipLabel: 'ip -j' });
+      const sec = newSection(
+        `W1-${size}`,
+        `W1 route dump: ${size.toLocaleString('en')} IPv4 routes, decoded`,
+        `Table ${table} holds ${size.toLocaleString('en')} /32 routes via 10.0.0.2 dev v0. rtnl: \`nl.routes.list({ table: ${table} })\` (typed Route objects). pyroute2: \`IPRoute().get_routes(table=${table})\`. Floor: the same RTM_GETROUTE dump, replies counted, not decoded.`,
+        { floor: 'floor', ip: 'ipj', ipLabel: 'ip -j' },
+      );
       // A slow peer skips its warm-up at the larger size (estimated from the smaller one).
       const warm = (key: string) => !prev || (row(prev, key)?.s?.ms ?? 0) * (size / SIZES.routes[0]!) < 3000;
       await peer(sec, 'floor', 'C floor', () => floorPeer(FLOOR, ns, ['dump-route', table, RUNS, BUDGET]).runs);
       await peer(sec, 'rtnl', 'rtnl `routes.list()`', () => rtnl({ w: 'routes', ns, table, warm: warm('rtnl') }).runs);
       coldNote(sec, 'routes.list()', 'floor');
-      await peer(sec, 'py', 'pyroute2 `get_routes()`', () => pyPeer(ns, 'routes.py', { table, runs: RUNS, budget: BUDGET, warm: warm('py') }).runs);
+      await peer(
+        sec,
+        'py',
+        'pyroute2 `get_routes()`',
+        () => pyPeer(ns, 'routes.py', { table, runs: RUNS, budget: BUDGET, warm: warm('py') }).runs,
+      );
       await ipDumpPeers(sec, ns, ['route', 'show', 'table', String(table)], `route show table ${table}`);
       if (size === SIZES.routes[SIZES.routes.length - 1]) {
-        sec.goals.push(atMost(sec, `${size.toLocaleString('en')} routes decoded: at most 3× the C floor`, 'rtnl', 'floor', 3));
+        sec.goals.push(
+          atMost(sec, `${size.toLocaleString('en')} routes decoded: at most 3× the C floor`, 'rtnl', 'floor', 3),
+        );
         if (sec.goals[0]!.met === false) {
           // Profile the 100k dump itself when it is affordable, else the smaller size (same code path).
           const slow = (row(sec, 'rtnl')?.s?.ms ?? 0) > 10_000;
           log('  (profiling the rtnl side)');
-          profile(sec, `\`routes.list()\` of ${size.toLocaleString('en')} routes${slow ? ' (one run, no warm-up)' : ' (after a warm-up)'}`, { w: 'routes', ns, table, runs: 1, budget: BUDGET, warm: !slow }, slow ? 0 : 2000);
+          profile(
+            sec,
+            `\`routes.list()\` of ${size.toLocaleString('en')} routes${slow ? ' (one run, no warm-up)' : ' (after a warm-up)'}`,
+            { w: 'routes', ns, table, runs: 1, budget: BUDGET, warm: !slow },
+            slow ? 0 : 2000,
+          );
         }
       }
       done(sec);
@@ -232,7 +320,12 @@ async function codec(ns: string, table: number, n: number): Promise<void> {
   log(`\n== codec micro-benchmarks over the captured ${n}-route dump`);
   try {
     const r = rtnlPeer(BUILD, { w: 'codec', ns, table, runs: RUNS, budget: BUDGET }) as unknown as {
-      count: number; bytes: number; decodeEach: number[]; decodeAll: number[]; encodeVeth: number[]; encodeGet: number[];
+      count: number;
+      bytes: number;
+      decodeEach: number[];
+      decodeAll: number[];
+      encodeVeth: number[];
+      encodeGet: number[];
     };
     const f = (xs: number[]) => `${(median(xs) / 1e6).toFixed(2)} M/s`;
     const text = [
@@ -258,7 +351,12 @@ let codecText = '';
 
 async function stream(ns: string, table: number): Promise<void> {
   const n = SIZES.stream;
-  const sec = newSection('W1-stream', `W1 streaming pass: ${n.toLocaleString('en')} routes counted, not collected`, `The same table grown to ${n.toLocaleString('en')} routes. rtnl: \`for await (const m of nl.engine.dumpStream(RTM_GETROUTE))\` counting RTM_NEWROUTE (each message decoded, none kept), in its own process; peak RSS is that process's VmHWM. Floor: the same dump, counted.`, { floor: 'floor', ip: 'ip', ipLabel: 'ip' });
+  const sec = newSection(
+    'W1-stream',
+    `W1 streaming pass: ${n.toLocaleString('en')} routes counted, not collected`,
+    `The same table grown to ${n.toLocaleString('en')} routes. rtnl: \`for await (const m of nl.engine.dumpStream(RTM_GETROUTE))\` counting RTM_NEWROUTE (each message decoded, none kept), in its own process; peak RSS is that process's VmHWM. Floor: the same dump, counted.`,
+    { floor: 'floor', ip: 'ip', ipLabel: 'ip' },
+  );
   const runs = Math.min(RUNS, 3);
   let floorHwm = 0;
   let rtnlHwm = 0;
@@ -275,20 +373,51 @@ async function stream(ns: string, table: number): Promise<void> {
     if (o.count !== n) throw new Error(`counted ${o.count} routes, expected ${n}`);
     return o.runs;
   });
-  await peer(sec, 'ip', `\`ip route show table ${table}\` > /dev/null`, () => repeat(runs, BUDGET, () => timeProcess('ip', ['-n', ns, 'route', 'show', 'table', String(table)], { stdio: ['ignore', 'ignore', 'pipe'] }).ms));
+  await peer(sec, 'ip', `\`ip route show table ${table}\` > /dev/null`, () =>
+    repeat(
+      runs,
+      BUDGET,
+      () =>
+        timeProcess('ip', ['-n', ns, 'route', 'show', 'table', String(table)], { stdio: ['ignore', 'ignore', 'pipe'] })
+          .ms,
+    ),
+  );
   const mb = rtnlHwm / 1024;
-  sec.goals.push(goal(`the ${n.toLocaleString('en')}-route streaming pass keeps peak RSS under 120 MB`, rtnlHwm > 0 ? mb < 120 : undefined, rtnlHwm > 0 ? `${mb.toFixed(1)} MB${mb < 120 ? '' : `: missed by ${(mb - 120).toFixed(1)} MB`}` : 'not measured'));
-  sec.notes.push(`Peak RSS (VmHWM): rtnl process ${(rtnlHwm / 1024).toFixed(1)} MB (${(rtnlBase / 1024).toFixed(1)} MB after opening the client, before the dump); C floor ${(floorHwm / 1024).toFixed(1)} MB.`);
-  if (sec.goals[0]!.met === false) profile(sec, `the ${n.toLocaleString('en')}-route stream`, { w: 'routes-stream', ns, table, runs: 1, budget: BUDGET, warm: false }, 0);
+  sec.goals.push(
+    goal(
+      `the ${n.toLocaleString('en')}-route streaming pass keeps peak RSS under 120 MB`,
+      rtnlHwm > 0 ? mb < 120 : undefined,
+      rtnlHwm > 0 ? `${mb.toFixed(1)} MB${mb < 120 ? '' : `: missed by ${(mb - 120).toFixed(1)} MB`}` : 'not measured',
+    ),
+  );
+  sec.notes.push(
+    `Peak RSS (VmHWM): rtnl process ${(rtnlHwm / 1024).toFixed(1)} MB (${(rtnlBase / 1024).toFixed(1)} MB after opening the client, before the dump); C floor ${(floorHwm / 1024).toFixed(1)} MB.`,
+  );
+  if (sec.goals[0]!.met === false)
+    profile(
+      sec,
+      `the ${n.toLocaleString('en')}-route stream`,
+      { w: 'routes-stream', ns, table, runs: 1, budget: BUDGET, warm: false },
+      0,
+    );
   done(sec);
 }
 
 async function w2(): Promise<void> {
   const pairs = SIZES.pairs;
-  const sec = newSection('W2', `W2 link dump: ${pairs.toLocaleString('en')} veth pairs (${(2 * pairs).toLocaleString('en')} links)`, `rtnl: \`nl.links.list()\` (every IFLA attribute decoded, IFLA_EXT_MASK RTEXT_FILTER_VF as ip sends). pyroute2: \`IPRoute().get_links()\`. Floor: the same RTM_GETLINK dump, counted.`, { floor: 'floor', ip: 'ipj', ipLabel: 'ip -j' });
+  const sec = newSection(
+    'W2',
+    `W2 link dump: ${pairs.toLocaleString('en')} veth pairs (${(2 * pairs).toLocaleString('en')} links)`,
+    `rtnl: \`nl.links.list()\` (every IFLA attribute decoded, IFLA_EXT_MASK RTEXT_FILTER_VF as ip sends). pyroute2: \`IPRoute().get_links()\`. Floor: the same RTM_GETLINK dump, counted.`,
+    { floor: 'floor', ip: 'ipj', ipLabel: 'ip -j' },
+  );
   await withNs(async (ns) => {
     const t = performance.now();
-    ipBatch(ns, Array.from({ length: pairs }, (_, i) => `link add va${i} type veth peer name vb${i}`), 'veths');
+    ipBatch(
+      ns,
+      Array.from({ length: pairs }, (_, i) => `link add va${i} type veth peer name vb${i}`),
+      'veths',
+    );
     log(`  (setup: ${pairs} veth pairs, ${((performance.now() - t) / 1000).toFixed(1)} s)`);
     await peer(sec, 'floor', 'C floor', () => floorPeer(FLOOR, ns, ['dump-link', RUNS, BUDGET]).runs);
     await peer(sec, 'rtnl', 'rtnl `links.list()`', () => rtnl({ w: 'links', ns }).runs);
@@ -296,24 +425,51 @@ async function w2(): Promise<void> {
     await peer(sec, 'py', 'pyroute2 `get_links()`', () => pyPeer(ns, 'links.py', { runs: RUNS, budget: BUDGET }).runs);
     await ipDumpPeers(sec, ns, ['-d', 'link', 'show'], '-d link show');
     sec.goals.push(atMost(sec, 'link dump: at most 3× the C floor', 'rtnl', 'floor', 3));
-    if (sec.goals[0]!.met === false) profile(sec, `\`links.list()\` of ${2 * pairs} links (repeated after a warm-up)`, { w: 'links', ns, runs: 1, budget: BUDGET });
+    if (sec.goals[0]!.met === false)
+      profile(sec, `\`links.list()\` of ${2 * pairs} links (repeated after a warm-up)`, {
+        w: 'links',
+        ns,
+        runs: 1,
+        budget: BUDGET,
+      });
   });
   done(sec);
 }
 
 async function w4(): Promise<void> {
   const n = SIZES.addrs;
-  const sec = newSection('W4', `W4 address dump: ${n.toLocaleString('en')} IPv4 addresses on one link`, `v0 carries 10.0.0.1/16 plus ${n.toLocaleString('en')} /32 addresses. rtnl: \`nl.addresses.list({ link: 'v0', family: 4 })\` (the name costs one RTM_GETLINK). pyroute2: \`link_lookup\` then \`get_addr(index=, family=AF_INET)\`. Floor: the RTM_GETADDR dump filtered by index, counted.`, { floor: 'floor', ip: 'ipj', ipLabel: 'ip -j' });
+  const sec = newSection(
+    'W4',
+    `W4 address dump: ${n.toLocaleString('en')} IPv4 addresses on one link`,
+    `v0 carries 10.0.0.1/16 plus ${n.toLocaleString('en')} /32 addresses. rtnl: \`nl.addresses.list({ link: 'v0', family: 4 })\` (the name costs one RTM_GETLINK). pyroute2: \`link_lookup\` then \`get_addr(index=, family=AF_INET)\`. Floor: the RTM_GETADDR dump filtered by index, counted.`,
+    { floor: 'floor', ip: 'ipj', ipLabel: 'ip -j' },
+  );
   await withNs(async (ns) => {
     const idx = basicLinks(ns);
-    ipBatch(ns, Array.from({ length: n }, (_, k) => `addr add 10.1.${(k + 1) >> 8}.${(k + 1) & 255}/32 dev v0`), 'addrs');
+    ipBatch(
+      ns,
+      Array.from({ length: n }, (_, k) => `addr add 10.1.${(k + 1) >> 8}.${(k + 1) & 255}/32 dev v0`),
+      'addrs',
+    );
     await peer(sec, 'floor', 'C floor', () => floorPeer(FLOOR, ns, ['dump-addr', idx, RUNS, BUDGET]).runs);
     await peer(sec, 'rtnl', "rtnl `addresses.list({ link: 'v0' })`", () => rtnl({ w: 'addrs', ns, dev: 'v0' }).runs);
     coldNote(sec, 'addresses.list()', 'floor');
-    await peer(sec, 'py', 'pyroute2 `get_addr()`', () => pyPeer(ns, 'addrs.py', { dev: 'v0', runs: RUNS, budget: BUDGET }).runs);
+    await peer(
+      sec,
+      'py',
+      'pyroute2 `get_addr()`',
+      () => pyPeer(ns, 'addrs.py', { dev: 'v0', runs: RUNS, budget: BUDGET }).runs,
+    );
     await ipDumpPeers(sec, ns, ['-4', 'addr', 'show', 'dev', 'v0'], '-4 addr show dev v0');
     sec.goals.push(atMost(sec, 'address dump: at most 3× the C floor', 'rtnl', 'floor', 3));
-    if (sec.goals[0]!.met === false) profile(sec, `\`addresses.list()\` of ${n} addresses (repeated after a warm-up)`, { w: 'addrs', ns, dev: 'v0', runs: 1, budget: BUDGET });
+    if (sec.goals[0]!.met === false)
+      profile(sec, `\`addresses.list()\` of ${n} addresses (repeated after a warm-up)`, {
+        w: 'addrs',
+        ns,
+        dev: 'v0',
+        runs: 1,
+        budget: BUDGET,
+      });
   });
   done(sec);
 }
@@ -354,7 +510,12 @@ function ipBatchPeer(sec: Section, o: IpOps): Promise<Row> {
 }
 
 async function ipSpawnPeers(sec: Section, o: IpOps): Promise<void> {
-  await peer(sec, 'shell', 'one `ip` per op, shell loop', () => repeat(o.runs, o.budget, () => ({ add: shellLoop(o.ns, o.shellAdd, o.items), del: shellLoop(o.ns, o.shellDel, o.items) })));
+  await peer(sec, 'shell', 'one `ip` per op, shell loop', () =>
+    repeat(o.runs, o.budget, () => ({
+      add: shellLoop(o.ns, o.shellAdd, o.items),
+      del: shellLoop(o.ns, o.shellDel, o.items),
+    })),
+  );
   await peer(sec, 'node', 'one `ip` per op, Node `await execFile()`', () =>
     repeat(o.runs, o.budget, async () => {
       const t0 = performance.now();
@@ -368,39 +529,97 @@ async function ipSpawnPeers(sec: Section, o: IpOps): Promise<void> {
 
 async function w5(): Promise<void> {
   const n = SIZES.ops;
-  const sec = newSection('W5', `W5 address ops: ${n.toLocaleString('en')} addresses added, then deleted, one request each`, `/32 addresses 10.2.x.y on v0, each added then deleted with its own request (median ms is add + delete). rtnl gets the link by index; "pipelined" is \`Promise.all\` over \`addresses.add()\` (the engine packs requests of one tick into shared sendto() calls, up to 128), "one at a time" awaits each. The floor rows do the same in C: one request per sendto() waiting for its ACK, or 128 per sendto(). "× floor" compares pipelined rows with the batched floor and the rest with the one-at-a-time floor.`, { floor: 'floorSeq', ip: 'node', ipLabel: 'ip per op (Node)' });
+  const sec = newSection(
+    'W5',
+    `W5 address ops: ${n.toLocaleString('en')} addresses added, then deleted, one request each`,
+    `/32 addresses 10.2.x.y on v0, each added then deleted with its own request (median ms is add + delete). rtnl gets the link by index; "pipelined" is \`Promise.all\` over \`addresses.add()\` (the engine packs requests of one tick into shared sendto() calls, up to 128), "one at a time" awaits each. The floor rows do the same in C: one request per sendto() waiting for its ACK, or 128 per sendto(). "× floor" compares pipelined rows with the batched floor and the rest with the one-at-a-time floor.`,
+    { floor: 'floorSeq', ip: 'node', ipLabel: 'ip per op (Node)' },
+  );
   await withNs(async (ns) => {
     const idx = basicLinks(ns);
     const items = Array.from({ length: n }, (_, i) => `10.2.${(i + 1) >> 8}.${(i + 1) & 255}/32`);
     const flush = () => timeProcess('ip', ['-n', ns, 'addr', 'flush', 'dev', 'v0', 'to', '10.2.0.0/16']);
     const spawnRuns = Math.min(RUNS, 3);
-    await peer(sec, 'floorSeq', 'C floor, one at a time', () => floorPeer(FLOOR, ns, ['addr', idx, n, 'seq', RUNS, BUDGET]).runs);
+    await peer(
+      sec,
+      'floorSeq',
+      'C floor, one at a time',
+      () => floorPeer(FLOOR, ns, ['addr', idx, n, 'seq', RUNS, BUDGET]).runs,
+    );
     flush();
-    await peer(sec, 'floorBatch', 'C floor, 128 per sendto()', () => floorPeer(FLOOR, ns, ['addr', idx, n, 'batch', RUNS, BUDGET]).runs);
+    await peer(
+      sec,
+      'floorBatch',
+      'C floor, 128 per sendto()',
+      () => floorPeer(FLOOR, ns, ['addr', idx, n, 'batch', RUNS, BUDGET]).runs,
+    );
     flush();
-    await peer(sec, 'rtnlSeq', 'rtnl, one at a time (`await` each)', () => rtnl({ w: 'addr-ops', ns, ifindex: idx, count: n, mode: 'seq' }).runs);
+    await peer(
+      sec,
+      'rtnlSeq',
+      'rtnl, one at a time (`await` each)',
+      () => rtnl({ w: 'addr-ops', ns, ifindex: idx, count: n, mode: 'seq' }).runs,
+    );
     coldNote(sec, 'one at a time', 'floorSeq');
     flush();
-    await peer(sec, 'rtnlPipe', 'rtnl, pipelined (`Promise.all`)', () => rtnl({ w: 'addr-ops', ns, ifindex: idx, count: n, mode: 'pipe' }).runs, { floor: 'floorBatch' });
+    await peer(
+      sec,
+      'rtnlPipe',
+      'rtnl, pipelined (`Promise.all`)',
+      () => rtnl({ w: 'addr-ops', ns, ifindex: idx, count: n, mode: 'pipe' }).runs,
+      { floor: 'floorBatch' },
+    );
     flush();
-    await peer(sec, 'py', 'pyroute2 `addr()`, one at a time', () => pyPeer(ns, 'addr_ops.py', { ifindex: idx, count: n, runs: RUNS, budget: BUDGET }).runs);
+    await peer(
+      sec,
+      'py',
+      'pyroute2 `addr()`, one at a time',
+      () => pyPeer(ns, 'addr_ops.py', { ifindex: idx, count: n, runs: RUNS, budget: BUDGET }).runs,
+    );
     flush();
-    const o: IpOps = { ns, items, add: (x) => ['addr', 'add', x, 'dev', 'v0'], del: (x) => ['addr', 'del', x, 'dev', 'v0'], shellAdd: 'addr add "$x" dev v0', shellDel: 'addr del "$x" dev v0', runs: RUNS, budget: BUDGET };
+    const o: IpOps = {
+      ns,
+      items,
+      add: (x) => ['addr', 'add', x, 'dev', 'v0'],
+      del: (x) => ['addr', 'del', x, 'dev', 'v0'],
+      shellAdd: 'addr add "$x" dev v0',
+      shellDel: 'addr del "$x" dev v0',
+      runs: RUNS,
+      budget: BUDGET,
+    };
     await ipBatchPeer(sec, o);
     flush();
     await ipSpawnPeers(sec, { ...o, runs: spawnRuns, budget: 30_000 });
     flush();
-    sec.goals.push(atMost(sec, 'one-at-a-time requests: at most 1.5× the C floor (one at a time)', 'rtnlSeq', 'floorSeq', 1.5));
+    sec.goals.push(
+      atMost(sec, 'one-at-a-time requests: at most 1.5× the C floor (one at a time)', 'rtnlSeq', 'floorSeq', 1.5),
+    );
     const sp = (k: string) => {
       const x = ratio(sec, 'node', k);
       return x === undefined ? undefined : x;
     };
     const pipe = sp('rtnlPipe');
     const seq = sp('rtnlSeq');
-    sec.goals.push(goal('at least 50× faster than one `ip` process per op spawned from Node', pipe === undefined ? undefined : pipe >= 50, pipe === undefined ? 'not measured' : `pipelined ${fmtX(pipe)} faster${pipe >= 50 ? '' : ` (missed by ${fmtX(50 / pipe)})`}; one at a time ${fmtX(seq)} faster`));
+    sec.goals.push(
+      goal(
+        'at least 50× faster than one `ip` process per op spawned from Node',
+        pipe === undefined ? undefined : pipe >= 50,
+        pipe === undefined
+          ? 'not measured'
+          : `pipelined ${fmtX(pipe)} faster${pipe >= 50 ? '' : ` (missed by ${fmtX(50 / pipe)})`}; one at a time ${fmtX(seq)} faster`,
+      ),
+    );
     if (sec.goals.some((g) => g.met === false)) {
       log('  (profiling the rtnl side)');
-      profile(sec, `rtnl one at a time, ${n} adds + ${n} deletes (repeated after a warm-up)`, { w: 'addr-ops', ns, ifindex: idx, count: n, mode: 'seq', runs: 1, budget: BUDGET });
+      profile(sec, `rtnl one at a time, ${n} adds + ${n} deletes (repeated after a warm-up)`, {
+        w: 'addr-ops',
+        ns,
+        ifindex: idx,
+        count: n,
+        mode: 'seq',
+        runs: 1,
+        budget: BUDGET,
+      });
       flush();
     }
   });
@@ -410,25 +629,59 @@ async function w5(): Promise<void> {
 async function w3(): Promise<void> {
   const n = SIZES.veths;
   const runs = Number(opt('w3-runs') ?? 1);
-  const sec = newSection('W3', `W3 link ops: ${n.toLocaleString('en')} veth pairs created, then deleted`, `Each pair is created with one RTM_NEWLINK (kind veth, peer inside) and deleted with one RTM_DELLINK by name. rtnl: \`links.add({ name, kind: 'veth', peer: { name } })\` (which also reads the new link back, as its API returns it) and \`links.delete(name)\`. The kernel dominates: each veth deletion waits for RCU grace periods inside sendmsg. ${runs} run${runs > 1 ? 's' : ''} per peer (\`--w3-runs=N\`), since one run of one peer takes tens of seconds.`, { floor: 'floor', ip: 'batch', ipLabel: 'ip -batch' });
+  const sec = newSection(
+    'W3',
+    `W3 link ops: ${n.toLocaleString('en')} veth pairs created, then deleted`,
+    `Each pair is created with one RTM_NEWLINK (kind veth, peer inside) and deleted with one RTM_DELLINK by name. rtnl: \`links.add({ name, kind: 'veth', peer: { name } })\` (which also reads the new link back, as its API returns it) and \`links.delete(name)\`. The kernel dominates: each veth deletion waits for RCU grace periods inside sendmsg. ${runs} run${runs > 1 ? 's' : ''} per peer (\`--w3-runs=N\`), since one run of one peer takes tens of seconds.`,
+    { floor: 'floor', ip: 'batch', ipLabel: 'ip -batch' },
+  );
   await withNs(async (ns) => {
     ipBatch(ns, ['link set lo up']);
     const items = Array.from({ length: n }, (_, i) => String(i));
     const once = 1e9; // exactly `runs` runs
-    const o: IpOps = { ns, items, add: (i) => ['link', 'add', `ia${i}`, 'type', 'veth', 'peer', 'name', `ib${i}`], del: (i) => ['link', 'del', `ia${i}`], shellAdd: 'link add "ia$x" type veth peer name "ib$x"', shellDel: 'link del "ia$x"', runs, budget: once };
+    const o: IpOps = {
+      ns,
+      items,
+      add: (i) => ['link', 'add', `ia${i}`, 'type', 'veth', 'peer', 'name', `ib${i}`],
+      del: (i) => ['link', 'del', `ia${i}`],
+      shellAdd: 'link add "ia$x" type veth peer name "ib$x"',
+      shellDel: 'link del "ia$x"',
+      runs,
+      budget: once,
+    };
     await peer(sec, 'floor', 'C floor, one at a time', () => floorPeer(FLOOR, ns, ['veth', n, 'seq', runs, once]).runs);
     // ip -batch and rtnl back to back: the goal compares the two.
     await ipBatchPeer(sec, o);
-    await peer(sec, 'rtnlSeq', 'rtnl, one at a time', () => rtnl({ w: 'veth-ops', ns, count: n, mode: 'seq', runs, budget: once, warm: false }).runs);
-    await peer(sec, 'rtnlPipe', 'rtnl, pipelined (`Promise.all`)', () => rtnl({ w: 'veth-ops', ns, count: n, mode: 'pipe', runs, budget: once, warm: false }).runs);
-    await peer(sec, 'py', 'pyroute2 `link()`, one at a time', () => pyPeer(ns, 'veth_ops.py', { count: n, runs, budget: once }).runs);
+    await peer(
+      sec,
+      'rtnlSeq',
+      'rtnl, one at a time',
+      () => rtnl({ w: 'veth-ops', ns, count: n, mode: 'seq', runs, budget: once, warm: false }).runs,
+    );
+    await peer(
+      sec,
+      'rtnlPipe',
+      'rtnl, pipelined (`Promise.all`)',
+      () => rtnl({ w: 'veth-ops', ns, count: n, mode: 'pipe', runs, budget: once, warm: false }).runs,
+    );
+    await peer(
+      sec,
+      'py',
+      'pyroute2 `link()`, one at a time',
+      () => pyPeer(ns, 'veth_ops.py', { count: n, runs, budget: once }).runs,
+    );
     await ipSpawnPeers(sec, o);
     sec.goals.push(atMost(sec, 'within 1.05× of `ip -batch` (rtnl one at a time)', 'rtnlSeq', 'batch', 1.05));
     const pipe = ratio(sec, 'rtnlPipe', 'batch');
     sec.notes.push(`rtnl pipelined: ${fmtX(pipe)} of \`ip -batch\`.`);
     if (sec.goals[0]!.met === false) {
       log('  (profiling the rtnl side)');
-      profile(sec, `rtnl one at a time, ${n} veth pairs created and deleted`, { w: 'veth-ops', ns, count: n, mode: 'seq', runs: 1, budget: once, warm: false }, 0);
+      profile(
+        sec,
+        `rtnl one at a time, ${n} veth pairs created and deleted`,
+        { w: 'veth-ops', ns, count: n, mode: 'seq', runs: 1, budget: once, warm: false },
+        0,
+      );
     }
   });
   done(sec);
@@ -445,11 +698,22 @@ async function main(): Promise<void> {
   PYROUTE2 = ensurePyroute2();
   const line = machine(PYROUTE2);
   log(line);
-  const all: Array<[string, () => Promise<void>]> = [['W0', w0], ['W1', w1], ['W2', w2], ['W4', w4], ['W5', w5], ['W3', w3]];
+  const all: Array<[string, () => Promise<void>]> = [
+    ['W0', w0],
+    ['W1', w1],
+    ['W2', w2],
+    ['W4', w4],
+    ['W5', w5],
+    ['W3', w3],
+  ];
   for (const [id, fn] of all) if (!ONLY || ONLY.includes(id)) await fn();
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
 
-  const goals = sections.flatMap((s) => s.goals.map((g) => `| ${s.id} | ${g.text} | ${g.met === undefined ? 'n/a' : g.met ? 'met' : '**missed**'} | ${g.detail} |`));
+  const goals = sections.flatMap((s) =>
+    s.goals.map(
+      (g) => `| ${s.id} | ${g.text} | ${g.met === undefined ? 'n/a' : g.met ? 'met' : '**missed**'} | ${g.detail} |`,
+    ),
+  );
   const order = ['W0', 'W1', 'W2', 'W4', 'W5', 'W3'];
   const sorted = [...sections].sort((x, y) => order.indexOf(x.id.slice(0, 2)) - order.indexOf(y.id.slice(0, 2)));
   const out = [

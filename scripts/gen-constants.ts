@@ -14,8 +14,37 @@ const outDir = join(root, 'src/codec/constants');
 
 /** header (relative to /usr/include) -> output module; prefixes we keep from it (all when empty). */
 const HEADERS: Array<[string, string, string[]]> = [
-  ['linux/netlink.h', 'netlink', ['NETLINK_', 'NLMSG_', 'NLM_F_', 'NLMSGERR_', 'NLA_', 'NL_ATTR_', 'NL_POLICY_', 'NLMSG_MIN_']],
-  ['linux/rtnetlink.h', 'rtnetlink', ['RTM_', 'RTN_', 'RTPROT_', 'RT_SCOPE_', 'RTM_F_', 'RT_TABLE_', 'RTA_', 'RTNH_', 'RTAX_', 'RTNLGRP_', 'RTMGRP_', 'TCA_', 'PREFIX_', 'RTEXT_', 'NDUSEROPT_', 'RTNETLINK_', 'RTAX_FEATURE_', 'RTNH_F_', 'IFLA_COST', 'TCM_']],
+  [
+    'linux/netlink.h',
+    'netlink',
+    ['NETLINK_', 'NLMSG_', 'NLM_F_', 'NLMSGERR_', 'NLA_', 'NL_ATTR_', 'NL_POLICY_', 'NLMSG_MIN_'],
+  ],
+  [
+    'linux/rtnetlink.h',
+    'rtnetlink',
+    [
+      'RTM_',
+      'RTN_',
+      'RTPROT_',
+      'RT_SCOPE_',
+      'RTM_F_',
+      'RT_TABLE_',
+      'RTA_',
+      'RTNH_',
+      'RTAX_',
+      'RTNLGRP_',
+      'RTMGRP_',
+      'TCA_',
+      'PREFIX_',
+      'RTEXT_',
+      'NDUSEROPT_',
+      'RTNETLINK_',
+      'RTAX_FEATURE_',
+      'RTNH_F_',
+      'IFLA_COST',
+      'TCM_',
+    ],
+  ],
   ['linux/if_link.h', 'if_link', []],
   ['linux/if_addr.h', 'if_addr', []],
   ['linux/neighbour.h', 'neighbour', []],
@@ -30,15 +59,38 @@ const HEADERS: Array<[string, string, string[]]> = [
   ['linux/if_ether.h', 'if_ether', ['ETH_P_8021Q', 'ETH_P_8021AD', 'ETH_P_IP', 'ETH_P_IPV6', 'ETH_P_ALL', 'ETH_ALEN']],
   ['linux/if_bonding.h', 'if_bonding', ['BOND_MODE_', 'BOND_LINK_', 'BOND_STATE_', 'BOND_XMIT_POLICY_', 'LACP_STATE_']],
   ['linux/icmpv6.h', 'icmpv6', ['ICMPV6_ROUTER_PREF_']],
-  ['linux/if_tun.h', 'if_tun', ['IFF_TUN', 'IFF_TAP', 'IFF_NO_PI', 'IFF_ONE_QUEUE', 'IFF_VNET_HDR', 'IFF_MULTI_QUEUE', 'IFF_PERSIST', 'IFF_NAPI', 'IFF_NAPI_FRAGS', 'IFF_TUN_EXCL']],
+  [
+    'linux/if_tun.h',
+    'if_tun',
+    [
+      'IFF_TUN',
+      'IFF_TAP',
+      'IFF_NO_PI',
+      'IFF_ONE_QUEUE',
+      'IFF_VNET_HDR',
+      'IFF_MULTI_QUEUE',
+      'IFF_PERSIST',
+      'IFF_NAPI',
+      'IFF_NAPI_FRAGS',
+      'IFF_TUN_EXCL',
+    ],
+  ],
   ['x86_64-linux-gnu/bits/socket.h', 'socket', ['AF_', 'PF_']],
   // For src/ffi (libc calls): written to src/ffi/constants.ts, not the codec.
   ['asm-generic/socket.h', 'ffi', ['SOL_SOCKET', 'SO_RCVBUF', 'SO_SNDBUF', 'SO_RCVBUFFORCE', 'SO_SNDBUFFORCE']],
   ['x86_64-linux-gnu/bits/socket_type.h', 'ffi', ['SOCK_RAW', 'SOCK_CLOEXEC', 'SOCK_NONBLOCK', 'SOCK_DGRAM']],
-  ['x86_64-linux-gnu/bits/socket.h', 'ffi', ['MSG_PEEK', 'MSG_TRUNC', 'MSG_DONTWAIT', 'SOL_NETLINK', 'SOL_SOCKET', 'AF_NETLINK']],
+  [
+    'x86_64-linux-gnu/bits/socket.h',
+    'ffi',
+    ['MSG_PEEK', 'MSG_TRUNC', 'MSG_DONTWAIT', 'SOL_NETLINK', 'SOL_SOCKET', 'AF_NETLINK'],
+  ],
   ['linux/sched.h', 'ffi', ['CLONE_NEWNET']],
   ['asm-generic/poll.h', 'ffi', ['POLLIN', 'POLLOUT', 'POLLERR', 'POLLHUP', 'POLLNVAL']],
-  ['asm-generic/fcntl.h', 'ffi', ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_CREAT', 'O_EXCL', 'O_CLOEXEC', 'O_TRUNC', 'O_NONBLOCK']],
+  [
+    'asm-generic/fcntl.h',
+    'ffi',
+    ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_CREAT', 'O_EXCL', 'O_CLOEXEC', 'O_TRUNC', 'O_NONBLOCK'],
+  ],
   ['linux/mount.h', 'ffi', ['MS_BIND', 'MS_REC', 'MS_SHARED', 'MS_SLAVE', 'MS_PRIVATE', 'MS_RDONLY']],
   ['x86_64-linux-gnu/sys/mount.h', 'ffi', ['MNT_DETACH']],
   ['x86_64-linux-gnu/bits/eventfd.h', 'ffi', ['EFD_CLOEXEC', 'EFD_NONBLOCK']],
@@ -64,7 +116,8 @@ function evaluate(expr: string, known: Map<string, number | bigint>): number | b
       const v = known.get(t);
       if (v === undefined) return undefined;
       js += `(${v.toString()})`;
-    } else if (/^0[0-7]+$/.test(t)) js += String(parseInt(t, 8)); // C octal
+    } else if (/^0[0-7]+$/.test(t))
+      js += String(parseInt(t, 8)); // C octal
     else js += t;
   }
   try {
@@ -82,7 +135,10 @@ function parse(src: string, known: Map<string, number | bigint>): Entry[] {
   const out: Entry[] = [];
   const add = (name: string, value: number | bigint | undefined) => {
     const had = known.get(name);
-    if (had !== undefined) { out.push({ name, value: had }); return; }
+    if (had !== undefined) {
+      out.push({ name, value: had });
+      return;
+    }
     if (value === undefined) return;
     known.set(name, value);
     out.push({ name, value });
@@ -102,11 +158,17 @@ function parse(src: string, known: Map<string, number | bigint>): Entry[] {
       if (!item) continue;
       const eq = item.indexOf('=');
       const name = (eq >= 0 ? item.slice(0, eq) : item).trim();
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) { prev = undefined; continue; }
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        prev = undefined;
+        continue;
+      }
       let value: number | bigint | undefined;
       if (eq >= 0) value = evaluate(item.slice(eq + 1), known);
       else value = prev === undefined && next === 0 ? 0 : next;
-      if (value === undefined) { prev = undefined; continue; }
+      if (value === undefined) {
+        prev = undefined;
+        continue;
+      }
       add(name, value);
       next = Number(value) + 1;
       prev = name;

@@ -79,7 +79,10 @@ export class DumpInterruptedError extends RtnlError {
   /** The netlink messages that arrived before the policy gave up. */
   readonly partial: unknown[];
   constructor(request: string, partial: unknown[], attempts: number) {
-    super(`${request} dump was interrupted by concurrent changes (${attempts} attempt${attempts === 1 ? '' : 's'})`, 'EINTR');
+    super(
+      `${request} dump was interrupted by concurrent changes (${attempts} attempt${attempts === 1 ? '' : 's'})`,
+      'EINTR',
+    );
     this.partial = partial;
   }
 }

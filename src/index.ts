@@ -10,16 +10,57 @@
  */
 export { Rtnl, type OpenOptions } from './ops/client.js';
 export type { Link, Links, LinkAddOptions, LinkSetOptions } from './ops/links.js';
-export type { KindOptions, BridgeOptions, VxlanOptions, MacvlanOptions, VlanOptions, BondOptions, VrfOptions } from './ops/link-kinds.js';
+export type {
+  KindOptions,
+  BridgeOptions,
+  VxlanOptions,
+  MacvlanOptions,
+  VlanOptions,
+  BondOptions,
+  VrfOptions,
+} from './ops/link-kinds.js';
 export type { InterruptPolicy, RequestResult, DumpResult } from './ops/engine.js';
-export type { MonitorEvent, MonitorGroup, MonitorOptions, ChangeEvent, ResyncEvent, SyncedEvent } from './ops/monitor.js';
+export type {
+  MonitorEvent,
+  MonitorGroup,
+  MonitorOptions,
+  ChangeEvent,
+  ResyncEvent,
+  SyncedEvent,
+} from './ops/monitor.js';
 export type { ObjectKind, ObjectOf, RtnlObject, NsidEntry } from './ops/objects.js';
 export type { ListResult } from './ops/common.js';
 export type { NetnsSpec } from './ffi/netns.js';
-export { RtnlError, NetlinkError, DumpInterruptedError, DecodeError, EncodeError, ValidationError, SysError, type ExtAck } from './errors.js';
+export {
+  RtnlError,
+  NetlinkError,
+  DumpInterruptedError,
+  DecodeError,
+  EncodeError,
+  ValidationError,
+  SysError,
+  type ExtAck,
+} from './errors.js';
 export { netns } from './ops/netns.js';
 export { sysctl } from './ops/sysctl.js';
 export type { Address, Addresses, AddressOptions, AddressListFilter } from './ops/addresses.js';
-export type { Route, Routes, RouteSpec, RouteNexthop, RouteNexthopSpec, RouteMetrics, RouteListFilter, RouteGetOptions } from './ops/routes.js';
-export type { Neighbour, Neighbours, NudStateName, NeighbourSpec, IpNeighbourSpec, FdbSpec, NeighbourListFilter } from './ops/neighbours.js';
+export type {
+  Route,
+  Routes,
+  RouteSpec,
+  RouteNexthop,
+  RouteNexthopSpec,
+  RouteMetrics,
+  RouteListFilter,
+  RouteGetOptions,
+} from './ops/routes.js';
+export type {
+  Neighbour,
+  Neighbours,
+  NudStateName,
+  NeighbourSpec,
+  IpNeighbourSpec,
+  FdbSpec,
+  NeighbourListFilter,
+} from './ops/neighbours.js';
 export type { Rule, Rules, RuleSpec } from './ops/rules.js';

@@ -60,7 +60,8 @@ function parseModify(op: 'add' | 'replace' | 'delete', a: Args): Plan {
   if (local === 'default' || local === 'all' || local === 'any') throw invalid('local', local, 'not an address');
   if (dev === undefined) throw new UsageError('not enough information: "dev" argument is required');
   if (op === 'delete') {
-    if (Object.keys(o).length > 0) throw new UsageError(`"address del" takes only IFADDR and dev; got ${Object.keys(o).join(', ')}`);
+    if (Object.keys(o).length > 0)
+      throw new UsageError(`"address del" takes only IFADDR and dev; got ${Object.keys(o).join(', ')}`);
     return { op: 'addresses.delete', args: [dev, local] };
   }
   return { op: `addresses.${op}`, args: [dev, local, o] };
@@ -141,7 +142,11 @@ export const address: ObjectCommand = {
     const { links, all } = await selectLinks(ctx, { dev: f.dev, up: f.up });
     const addrs = await nl.addresses.list(f.family ? { family: f.family } : {});
     const names = namesFrom(all);
-    const objs = addrShowJson(links, addrs, names, { details: ctx.g.details, family: f.family, dev: f.dev !== undefined });
+    const objs = addrShowJson(links, addrs, names, {
+      details: ctx.g.details,
+      family: f.family,
+      dev: f.dev !== undefined,
+    });
     if (ctx.g.json) ctx.out(jsonText(objs, ctx.g.pretty));
     else for (const j of objs) ctx.out(addrShowText(j, ctx.g.details));
   },

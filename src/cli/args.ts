@@ -66,7 +66,8 @@ export class Args {
   /** Take the next word (it must exist). */
   shift(): string {
     const w = this.words[this.i];
-    if (w === undefined) throw new UsageError(`command line is not complete, try "rtnl ${this.context.split(' ')[0]} help"`);
+    if (w === undefined)
+      throw new UsageError(`command line is not complete, try "rtnl ${this.context.split(' ')[0]} help"`);
     this.i++;
     return w;
   }
@@ -74,7 +75,8 @@ export class Args {
   /** Take the value of `keyword` (which was just read). */
   value(keyword: string): string {
     const w = this.words[this.i];
-    if (w === undefined) throw new UsageError(`"${keyword}" needs a value, try "rtnl ${this.context.split(' ')[0]} help"`);
+    if (w === undefined)
+      throw new UsageError(`"${keyword}" needs a value, try "rtnl ${this.context.split(' ')[0]} help"`);
     this.i++;
     return w;
   }
@@ -144,7 +146,11 @@ export function addressArg(keyword: string, value: string): string {
 }
 
 /** A routing table: a name (main, local, default) or a number. 'all' only where allowed. */
-export function tableArg(keyword: string, value: string, allowAll = false): number | 'main' | 'local' | 'default' | 'all' {
+export function tableArg(
+  keyword: string,
+  value: string,
+  allowAll = false,
+): number | 'main' | 'local' | 'default' | 'all' {
   if (value === 'main' || value === 'local' || value === 'default') return value;
   if (value === 'all' && allowAll) return 'all';
   if (value === 'unspec') return 0 as never;

@@ -58,7 +58,9 @@ export const decodeCommand: ObjectCommand = {
     try {
       data = readFileSync(file === '-' ? 0 : file);
     } catch (err) {
-      throw new UsageError(`cannot read ${file === '-' ? 'stdin' : `"${file}"`}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw new UsageError(
+        `cannot read ${file === '-' ? 'stdin' : `"${file}"`}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      );
     }
     const msgs = decodeToJson(inputBytes(data));
     // Readable by default; -j without -p gives one line.

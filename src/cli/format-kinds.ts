@@ -59,8 +59,10 @@ function bridgeData(d: Record<string, any>): Json {
   const bo = d.multiBoolopt as { optval?: number; optmask?: number } | undefined;
   if (bo) {
     const bit = (n: number) => 1 << n;
-    if ((bo.optmask ?? 0) & bit(C.BR_BOOLOPT_NO_LL_LEARN)) j.no_linklocal_learn = (bo.optval ?? 0) & bit(C.BR_BOOLOPT_NO_LL_LEARN) ? 1 : 0;
-    if ((bo.optmask ?? 0) & bit(C.BR_BOOLOPT_MCAST_VLAN_SNOOPING)) j.mcast_vlan_snooping = (bo.optval ?? 0) & bit(C.BR_BOOLOPT_MCAST_VLAN_SNOOPING) ? 1 : 0;
+    if ((bo.optmask ?? 0) & bit(C.BR_BOOLOPT_NO_LL_LEARN))
+      j.no_linklocal_learn = (bo.optval ?? 0) & bit(C.BR_BOOLOPT_NO_LL_LEARN) ? 1 : 0;
+    if ((bo.optmask ?? 0) & bit(C.BR_BOOLOPT_MCAST_VLAN_SNOOPING))
+      j.mcast_vlan_snooping = (bo.optval ?? 0) & bit(C.BR_BOOLOPT_MCAST_VLAN_SNOOPING) ? 1 : 0;
   }
   put(j, 'mcast_router', d.mcastRouter);
   put(j, 'mcast_query_use_ifaddr', d.mcastQueryUseIfaddr);
@@ -148,7 +150,8 @@ function vxlanData(d: Record<string, any>, names: Names): Json {
   if (d.tos) j.tos = d.tos === 1 ? 'inherit' : d.tos;
   if (d.ttlInherit) j.ttl = 'inherit';
   else put(j, 'ttl', d.ttl);
-  if (d.df !== undefined) j.df = typeof d.df === 'string' ? d.df.toLowerCase() : (['unset', 'set', 'inherit'][d.df] ?? String(d.df));
+  if (d.df !== undefined)
+    j.df = typeof d.df === 'string' ? d.df.toLowerCase() : (['unset', 'set', 'inherit'][d.df] ?? String(d.df));
   if (d.label) j.label = hash0x(d.label);
   put(j, 'ageing', d.ageing);
   if (d.limit) j.limit = d.limit;
@@ -158,10 +161,17 @@ function vxlanData(d: Record<string, any>, names: Names): Json {
   return j;
 }
 
-const MACVLAN_MODES: Record<string, string> = { PRIVATE: 'private', VEPA: 'vepa', BRIDGE: 'bridge', PASSTHRU: 'passthru', SOURCE: 'source' };
+const MACVLAN_MODES: Record<string, string> = {
+  PRIVATE: 'private',
+  VEPA: 'vepa',
+  BRIDGE: 'bridge',
+  PASSTHRU: 'passthru',
+  SOURCE: 'source',
+};
 function macvlanData(d: Record<string, any>): Json {
   const j: Json = {};
-  if (d.mode !== undefined) j.mode = typeof d.mode === 'string' ? (MACVLAN_MODES[d.mode] ?? d.mode.toLowerCase()) : String(d.mode);
+  if (d.mode !== undefined)
+    j.mode = typeof d.mode === 'string' ? (MACVLAN_MODES[d.mode] ?? d.mode.toLowerCase()) : String(d.mode);
   if ((d.flags ?? 0) & C.MACVLAN_FLAG_NOPROMISC) j.nopromisc = true;
   put(j, 'bcqueuelen', d.bcQueueLen);
   put(j, 'usedbcqueuelen', d.bcQueueLenUsed);

@@ -48,18 +48,40 @@ const RTCF_FAST = 0x00200000;
 const RTCF_NOTIFY = 0x00010000;
 const RTCF_TPROXY = 0x00080000;
 const CACHE_FLAGS: Array<[number, string]> = [
-  [RTCF_LOCAL, 'local'], [RTCF_REJECT, 'reject'], [RTCF_MULTICAST, 'mc'], [RTCF_BROADCAST, 'brd'],
-  [RTCF_DNAT, 'dst-nat'], [RTCF_SNAT, 'src-nat'], [RTCF_MASQ, 'masq'], [RTCF_DIRECTDST, 'dst-direct'],
-  [RTCF_DIRECTSRC, 'src-direct'], [RTCF_REDIRECTED, 'redirected'], [RTCF_DOREDIRECT, 'redirect'],
-  [RTCF_FAST, 'fastroute'], [RTCF_NOTIFY, 'notify'], [RTCF_TPROXY, 'proxy'],
+  [RTCF_LOCAL, 'local'],
+  [RTCF_REJECT, 'reject'],
+  [RTCF_MULTICAST, 'mc'],
+  [RTCF_BROADCAST, 'brd'],
+  [RTCF_DNAT, 'dst-nat'],
+  [RTCF_SNAT, 'src-nat'],
+  [RTCF_MASQ, 'masq'],
+  [RTCF_DIRECTDST, 'dst-direct'],
+  [RTCF_DIRECTSRC, 'src-direct'],
+  [RTCF_REDIRECTED, 'redirected'],
+  [RTCF_DOREDIRECT, 'redirect'],
+  [RTCF_FAST, 'fastroute'],
+  [RTCF_NOTIFY, 'notify'],
+  [RTCF_TPROXY, 'proxy'],
 ];
 
 /** RTAX_* names as ip's mx_names. */
 const METRIC_NAMES: Array<[string, string]> = [
-  ['mtu', 'mtu'], ['window', 'window'], ['rtt', 'rtt'], ['rttvar', 'rttvar'], ['ssthresh', 'ssthresh'], ['cwnd', 'cwnd'],
-  ['advmss', 'advmss'], ['reordering', 'reordering'], ['hoplimit', 'hoplimit'], ['initcwnd', 'initcwnd'],
-  ['features', 'features'], ['rtoMin', 'rto_min'], ['initrwnd', 'initrwnd'], ['quickack', 'quickack'],
-  ['ccAlgo', 'congctl'], ['fastopenNoCookie', 'fastopen_no_cookie'],
+  ['mtu', 'mtu'],
+  ['window', 'window'],
+  ['rtt', 'rtt'],
+  ['rttvar', 'rttvar'],
+  ['ssthresh', 'ssthresh'],
+  ['cwnd', 'cwnd'],
+  ['advmss', 'advmss'],
+  ['reordering', 'reordering'],
+  ['hoplimit', 'hoplimit'],
+  ['initcwnd', 'initcwnd'],
+  ['features', 'features'],
+  ['rtoMin', 'rto_min'],
+  ['initrwnd', 'initrwnd'],
+  ['quickack', 'quickack'],
+  ['ccAlgo', 'congctl'],
+  ['fastopenNoCookie', 'fastopen_no_cookie'],
 ];
 
 /** print_rta_metrics(): one object inside a one-element array, as ip prints it. */
@@ -80,7 +102,11 @@ export function metricsJson(m: Record<string, any>): Json[] {
 
 function gatewayJson(j: Json, a: Record<string, any>): void {
   put(j, 'gateway', a.gateway);
-  if (a.via) j.via = { family: a.via.family === C.AF_INET6 ? 'inet6' : a.via.family === C.AF_INET ? 'inet' : String(a.via.family), host: a.via.addr };
+  if (a.via)
+    j.via = {
+      family: a.via.family === C.AF_INET6 ? 'inet6' : a.via.family === C.AF_INET ? 'inet' : String(a.via.family),
+      host: a.via.addr,
+    };
 }
 
 /** One route as `ip -j [-d] route show` prints it. */
@@ -110,7 +136,8 @@ export function routeJson(r: Route, names: Names, o: RouteJsonOptions = {}): Jso
   j.flags = ipRouteFlags(flags);
   if (a.mark) j.mark = a.mark;
   put(j, 'uid', a.uid);
-  if (r.family === 4 && flags & C.RTM_F_CLONED) j.cache = CACHE_FLAGS.filter(([bit]) => (flags >>> 0) & bit).map(([, w]) => w);
+  if (r.family === 4 && flags & C.RTM_F_CLONED)
+    j.cache = CACHE_FLAGS.filter(([bit]) => (flags >>> 0) & bit).map(([, w]) => w);
   if (a.cacheinfo) {
     if (a.cacheinfo.expires) j.expires = Math.trunc(a.cacheinfo.expires / 100);
     if (a.cacheinfo.error) j.error = a.cacheinfo.error;
@@ -130,4 +157,3 @@ export function routeJson(r: Route, names: Names, o: RouteJsonOptions = {}): Jso
   }
   return j;
 }
-

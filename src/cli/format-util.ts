@@ -11,7 +11,9 @@ export interface Names {
   isUp?(index: number): boolean | undefined;
 }
 
-export function namesFrom(links: Iterable<Pick<Link, 'index' | 'name'> & { up?: boolean }>): Names & { map: Map<number, string>; up: Map<number, boolean> } {
+export function namesFrom(
+  links: Iterable<Pick<Link, 'index' | 'name'> & { up?: boolean }>,
+): Names & { map: Map<number, string>; up: Map<number, boolean> } {
   const map = new Map<number, string>();
   const up = new Map<number, boolean>();
   for (const l of links) {
@@ -72,7 +74,8 @@ export function enumValue(v: unknown, table: Record<string, number>): number | u
   return undefined;
 }
 
-export const num = (v: unknown): number | undefined => (typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : undefined);
+export const num = (v: unknown): number | undefined =>
+  typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : undefined;
 /** A clock_t timer in centiseconds as ip prints it ("%.2f" seconds). */
 export const timer = (v: unknown): number | undefined => {
   const n = num(v);
@@ -86,11 +89,13 @@ export function bridgeId(v: unknown): string | undefined {
   const { prio, addr } = v as { prio?: Uint8Array; addr?: string };
   if (!prio || typeof addr !== 'string') return undefined;
   const p = [...prio].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${p}.${addr.split(':').map((h) => parseInt(h, 16).toString(16)).join(':')}`;
+  return `${p}.${addr
+    .split(':')
+    .map((h) => parseInt(h, 16).toString(16))
+    .join(':')}`;
 }
 
 /** Set `key` only when the value is defined (ip prints nothing for a missing attribute). */
 export function put(o: Json, key: string, v: unknown): void {
   if (v !== undefined) o[key] = v;
 }
-

@@ -194,7 +194,10 @@ export function addrInfoJson(ad: Address, o: AddrJsonOptions = {}): Json {
   const ci = a.cacheinfo;
   if (ci) {
     j.valid_life_time = ci.valid >>> 0;
-    j.preferred_life_time = ci.prefered === 0xffffffff || !((a.flags ?? h.flags ?? 0) & C.IFA_F_DEPRECATED) ? ci.prefered >>> 0 : ci.prefered | 0;
+    j.preferred_life_time =
+      ci.prefered === 0xffffffff || !((a.flags ?? h.flags ?? 0) & C.IFA_F_DEPRECATED)
+        ? ci.prefered >>> 0
+        : ci.prefered | 0;
   }
   return j;
 }
@@ -203,7 +206,12 @@ export function addrInfoJson(ad: Address, o: AddrJsonOptions = {}): Json {
  * `ip -j address show`: each link with its addr_info. With a family, links without an address of
  * that family are left out, as ip does.
  */
-export function addrShowJson(links: Link[], addrs: Address[], names: Names, o: LinkJsonOptions & { dev?: boolean } = {}): Json[] {
+export function addrShowJson(
+  links: Link[],
+  addrs: Address[],
+  names: Names,
+  o: LinkJsonOptions & { dev?: boolean } = {},
+): Json[] {
   const byIndex = new Map<number, Address[]>();
   for (const a of addrs) {
     if (o.family && a.family !== o.family) continue;
@@ -216,7 +224,10 @@ export function addrShowJson(links: Link[], addrs: Address[], names: Names, o: L
     const mine = byIndex.get(l.index) ?? [];
     if (o.family && mine.length === 0) continue;
     const inet6Dump = o.family === 6 && !o.dev;
-    out.push({ ...linkJson(l, names, { ...o, linkCommand: false, inet6Dump }), addr_info: mine.map((a) => addrInfoJson(a)) });
+    out.push({
+      ...linkJson(l, names, { ...o, linkCommand: false, inet6Dump }),
+      addr_info: mine.map((a) => addrInfoJson(a)),
+    });
   }
   return out;
 }
@@ -226,8 +237,14 @@ export function addrShowJson(links: Link[], addrs: Address[], names: Names, o: L
 
 /** NUD_* in print_neigh_state() order. */
 const NUD: Array<[number, string]> = [
-  [C.NUD_INCOMPLETE, 'INCOMPLETE'], [C.NUD_REACHABLE, 'REACHABLE'], [C.NUD_STALE, 'STALE'], [C.NUD_DELAY, 'DELAY'],
-  [C.NUD_PROBE, 'PROBE'], [C.NUD_FAILED, 'FAILED'], [C.NUD_NOARP, 'NOARP'], [C.NUD_PERMANENT, 'PERMANENT'],
+  [C.NUD_INCOMPLETE, 'INCOMPLETE'],
+  [C.NUD_REACHABLE, 'REACHABLE'],
+  [C.NUD_STALE, 'STALE'],
+  [C.NUD_DELAY, 'DELAY'],
+  [C.NUD_PROBE, 'PROBE'],
+  [C.NUD_FAILED, 'FAILED'],
+  [C.NUD_NOARP, 'NOARP'],
+  [C.NUD_PERMANENT, 'PERMANENT'],
 ];
 export function ipNudState(state: number): string[] {
   const out: string[] = [];
@@ -281,7 +298,19 @@ export function neighJson(n: Neighbour, names: Names, o: NeighJsonOptions = {}):
 // Rules
 
 /** A few IP protocol names (ip asks getprotobynumber); others print as the number. */
-const IP_PROTOS: Record<number, string> = { 1: 'icmp', 2: 'igmp', 6: 'tcp', 17: 'udp', 33: 'dccp', 47: 'gre', 50: 'esp', 51: 'ah', 58: 'ipv6-icmp', 132: 'sctp', 136: 'udplite' };
+const IP_PROTOS: Record<number, string> = {
+  1: 'icmp',
+  2: 'igmp',
+  6: 'tcp',
+  17: 'udp',
+  33: 'dccp',
+  47: 'gre',
+  50: 'esp',
+  51: 'ah',
+  58: 'ipv6-icmp',
+  132: 'sctp',
+  136: 'udplite',
+};
 
 export interface RuleJsonOptions {
   details?: number;
@@ -342,8 +371,10 @@ export function ruleJson(r: Rule, o: RuleJsonOptions = {}): Json {
   const table = a.table ?? h.table ?? 0;
   if (table) {
     j.table = tableName(table);
-    if (a.suppressPrefixlen !== undefined && a.suppressPrefixlen !== 0xffffffff) j.suppress_prefixlen = a.suppressPrefixlen | 0;
-    if (a.suppressIfgroup !== undefined && a.suppressIfgroup !== 0xffffffff) j.suppress_ifgroup = a.suppressIfgroup === 0 ? 'default' : String(a.suppressIfgroup);
+    if (a.suppressPrefixlen !== undefined && a.suppressPrefixlen !== 0xffffffff)
+      j.suppress_prefixlen = a.suppressPrefixlen | 0;
+    if (a.suppressIfgroup !== undefined && a.suppressIfgroup !== 0xffffffff)
+      j.suppress_ifgroup = a.suppressIfgroup === 0 ? 'default' : String(a.suppressIfgroup);
   }
   const action = h.action ?? 0;
   if (action === C.FR_ACT_GOTO) {
@@ -364,7 +395,12 @@ export function ruleJson(r: Rule, o: RuleJsonOptions = {}): Json {
 export function jsonText(value: unknown, pretty: boolean): string {
   return JSON.stringify(
     value,
-    (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex') : v),
+    (_k, v) =>
+      typeof v === 'bigint'
+        ? v.toString()
+        : v instanceof Uint8Array
+          ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')
+          : v,
     pretty ? 4 : undefined,
   );
 }

@@ -33,23 +33,57 @@ ARGS for vrf:    table TABLE`;
 
 /** Bridge options ip accepts, by ip's name: the ops key and how to read the value. */
 const BRIDGE_NUMERIC = [
-  'forward_delay', 'hello_time', 'max_age', 'ageing_time', 'stp_state', 'priority', 'vlan_filtering', 'vlan_default_pvid',
-  'vlan_stats_enabled', 'vlan_stats_per_port', 'mcast_snooping', 'mcast_router', 'mcast_query_use_ifaddr', 'mcast_querier',
-  'mcast_hash_elasticity', 'mcast_hash_max', 'mcast_last_member_count', 'mcast_startup_query_count',
-  'mcast_last_member_interval', 'mcast_membership_interval', 'mcast_querier_interval', 'mcast_query_interval',
-  'mcast_query_response_interval', 'mcast_startup_query_interval', 'mcast_stats_enabled', 'mcast_igmp_version',
-  'mcast_mld_version', 'nf_call_iptables', 'nf_call_ip6tables', 'nf_call_arptables', 'group_fwd_mask',
+  'forward_delay',
+  'hello_time',
+  'max_age',
+  'ageing_time',
+  'stp_state',
+  'priority',
+  'vlan_filtering',
+  'vlan_default_pvid',
+  'vlan_stats_enabled',
+  'vlan_stats_per_port',
+  'mcast_snooping',
+  'mcast_router',
+  'mcast_query_use_ifaddr',
+  'mcast_querier',
+  'mcast_hash_elasticity',
+  'mcast_hash_max',
+  'mcast_last_member_count',
+  'mcast_startup_query_count',
+  'mcast_last_member_interval',
+  'mcast_membership_interval',
+  'mcast_querier_interval',
+  'mcast_query_interval',
+  'mcast_query_response_interval',
+  'mcast_startup_query_interval',
+  'mcast_stats_enabled',
+  'mcast_igmp_version',
+  'mcast_mld_version',
+  'nf_call_iptables',
+  'nf_call_ip6tables',
+  'nf_call_arptables',
+  'group_fwd_mask',
 ];
 /** ip's spelling -> the codec's attribute key (IFLA_BR_MCAST_QUERY_INTVL is ip's mcast_query_interval). */
 const bridgeKey = (word: string): string => camel(word.replace(/_interval$/, '_intvl').replace(/_count$/, '_cnt'));
 
 /** The kind option key of links.add()/set() for a link kind. */
 const KIND_KEY: Record<string, keyof LinkSetOptions> = {
-  bridge: 'bridge', vxlan: 'vxlan', macvlan: 'macvlan', macvtap: 'macvlan', vlan: 'vlan', bond: 'bond', vrf: 'vrf',
+  bridge: 'bridge',
+  vxlan: 'vxlan',
+  macvlan: 'macvlan',
+  macvtap: 'macvlan',
+  vlan: 'vlan',
+  bond: 'bond',
+  vrf: 'vrf',
 };
 
 /** Parse `type KIND ARGS...` (everything after `type`) into kind options and, for veth, the peer. */
-export function parseKindArgs(kind: string, a: Args): { options?: Record<string, unknown>; peer?: LinkAddOptions['peer'] } {
+export function parseKindArgs(
+  kind: string,
+  a: Args,
+): { options?: Record<string, unknown>; peer?: LinkAddOptions['peer'] } {
   if (kind === 'veth') {
     if (a.done) return {};
     const w = a.shift();
@@ -233,7 +267,8 @@ function parseDelete(a: Args): Plan {
     if (k === 'dev') {
       once(dev, 'dev', a.peek() ?? '');
       dev = a.value(k);
-    } else if (k === 'type') a.value(k); // ip accepts and ignores it for delete
+    } else if (k === 'type')
+      a.value(k); // ip accepts and ignores it for delete
     else if (k === 'help') return help(LINK_USAGE);
     else {
       once(dev, 'dev', k);
@@ -303,7 +338,10 @@ export async function selectLinks(ctx: Context, f: LinkShowFilter): Promise<{ li
       throw err;
     }
   }
-  if (f.kind !== undefined) links = links.filter((l) => l.kind === f.kind || (f.kind!.endsWith('_slave') && l.slaveKind === f.kind!.slice(0, -6)));
+  if (f.kind !== undefined)
+    links = links.filter(
+      (l) => l.kind === f.kind || (f.kind!.endsWith('_slave') && l.slaveKind === f.kind!.slice(0, -6)),
+    );
   if (f.master !== undefined) {
     const m = all.find((l) => l.name === f.master);
     if (!m) throw new UsageError(`Device "${f.master}" does not exist.`);

@@ -33,7 +33,18 @@ where  OBJECT := { link | address | route | rule | neigh | netns | monitor | dec
 Each OBJECT has its own help: rtnl link help, rtnl route help, ...`;
 
 /** Object names in ip's lookup order, so that abbreviations resolve as with ip (`r` is route). */
-const OBJECT_NAMES = ['address', 'route', 'rule', 'neighbor', 'neighbour', 'link', 'monitor', 'netns', 'decode', 'help'] as const;
+const OBJECT_NAMES = [
+  'address',
+  'route',
+  'rule',
+  'neighbor',
+  'neighbour',
+  'link',
+  'monitor',
+  'netns',
+  'decode',
+  'help',
+] as const;
 const OBJECTS: Record<string, ObjectCommand> = {
   address,
   route,
@@ -69,7 +80,7 @@ export function parseCommandLine(argv: readonly string[], base?: Globals, progra
   let i = 0;
   for (; i < argv.length; i++) {
     let opt = argv[i]!;
-    if (opt === '--' ) {
+    if (opt === '--') {
       i++;
       break;
     }
@@ -95,7 +106,8 @@ export function parseCommandLine(argv: readonly string[], base?: Globals, progra
       if (v === undefined) throw new UsageError('option "-batch" needs a file name (or -)');
       program.batch = v;
     } else if (opt === '-force' && program) program.force = true;
-    else if ((matches(opt, '-help') && opt.length >= 2) || opt === '-?') return { g, plan: { op: 'help', args: [USAGE] } };
+    else if ((matches(opt, '-help') && opt.length >= 2) || opt === '-?')
+      return { g, plan: { op: 'help', args: [USAGE] } };
     else if (matches(opt, '-Version') && opt.length >= 2) return { g, plan: { op: 'version', args: [] } };
     else throw new UsageError(`option "${argv[i]}" is unknown, try "rtnl -help"`);
   }
@@ -110,7 +122,8 @@ export function parseCommandLine(argv: readonly string[], base?: Globals, progra
   const object = name ? OBJECTS[name] : undefined;
   if (!object) throw new UsageError(`object "${word}" is unknown, try "rtnl help"`);
   const rest = argv.slice(i + 1);
-  if (rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h')) return { g, object, plan: { op: 'help', args: [object.usage] } };
+  if (rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h'))
+    return { g, object, plan: { op: 'help', args: [object.usage] } };
   return { g, object, plan: object.parse(rest, g) };
 }
 
@@ -119,19 +132,27 @@ export function describeError(err: unknown): { line: string; status: number } {
   if (err instanceof UsageError) return { line: `Error: ${err.message}`, status: 2 };
   if (err instanceof NetlinkError) {
     const msg = err.extack.msg;
-    if (msg) return { line: `Error: ${msg}${msg.endsWith('.') ? '' : '.'}${err.attrPath ? ` (at ${err.attrPath})` : ''}`, status: 2 };
+    if (msg)
+      return {
+        line: `Error: ${msg}${msg.endsWith('.') ? '' : '.'}${err.attrPath ? ` (at ${err.attrPath})` : ''}`,
+        status: 2,
+      };
     const text = getSystemErrorMap().get(-err.errno)?.[1];
     const what = text ? text[0]!.toUpperCase() + text.slice(1) : `errno ${err.errno}`;
     return { line: `Error: ${what} (${err.code}).`, status: 2 };
   }
-  if (err instanceof ValidationError || err instanceof DecodeError || err instanceof EncodeError) return { line: `Error: ${err.message}`, status: 2 };
+  if (err instanceof ValidationError || err instanceof DecodeError || err instanceof EncodeError)
+    return { line: `Error: ${err.message}`, status: 2 };
   if (err instanceof RtnlError) return { line: `Error: ${err.message}`, status: 2 };
   const e = err as { message?: string };
   return { line: `Error: ${e?.message ?? String(err)}`, status: 1 };
 }
 
 /** Run a command line; returns the exit status. Output goes through `out`/`err`. */
-export async function main(argv: readonly string[], io: { out(s: string): void; err(s: string): void } = defaultIo): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: { out(s: string): void; err(s: string): void } = defaultIo,
+): Promise<number> {
   let nl: Rtnl | undefined;
   const ac = new AbortController();
   const stop = () => {
@@ -155,7 +176,8 @@ export async function main(argv: readonly string[], io: { out(s: string): void; 
               nl = await Rtnl.open({ netns: g.netns, onWarning });
             } catch (err) {
               if (err instanceof ValidationError) throw err;
-              const why = err instanceof SysError && err.code === 'ENOENT' ? 'no such namespace' : (err as Error).message;
+              const why =
+                err instanceof SysError && err.code === 'ENOENT' ? 'no such namespace' : (err as Error).message;
               throw new UsageError(`cannot open network namespace "${g.netns}": ${why}`);
             }
           }
@@ -167,7 +189,8 @@ export async function main(argv: readonly string[], io: { out(s: string): void; 
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     }
-    if (parsed.plan.op === 'batch') return await runBatch(parsed.plan.args[0] as string, parsed.plan.args[1] as boolean, ctx, io);
+    if (parsed.plan.op === 'batch')
+      return await runBatch(parsed.plan.args[0] as string, parsed.plan.args[1] as boolean, ctx, io);
     await execute(parsed, ctx, io);
     return 0;
   } catch (err) {
@@ -211,7 +234,12 @@ export function batchWords(line: string): string[] {
  * `rtnl -batch FILE`: each line is a command (OBJECT COMMAND ...), run in order on one client.
  * Stops at the first failure unless -force; the status is that of the last failure.
  */
-async function runBatch(file: string, force: boolean, ctx: Context, io: { out(s: string): void; err(s: string): void }): Promise<number> {
+async function runBatch(
+  file: string,
+  force: boolean,
+  ctx: Context,
+  io: { out(s: string): void; err(s: string): void },
+): Promise<number> {
   const { readFileSync } = await import('node:fs');
   let text: string;
   try {
@@ -226,7 +254,8 @@ async function runBatch(file: string, force: boolean, ctx: Context, io: { out(s:
     if (words.length === 0) continue;
     try {
       const parsed = parseCommandLine(words, ctx.g);
-      if (parsed.g.netns !== ctx.g.netns) throw new UsageError('"-n" cannot change inside a batch; give it on the command line');
+      if (parsed.g.netns !== ctx.g.netns)
+        throw new UsageError('"-n" cannot change inside a batch; give it on the command line');
       if (parsed.plan.op === 'monitor') throw new UsageError('"monitor" cannot run inside a batch');
       await execute(parsed, { ...ctx, g: parsed.g }, io);
     } catch (err) {
@@ -241,7 +270,9 @@ async function runBatch(file: string, force: boolean, ctx: Context, io: { out(s:
 async function version(): Promise<string> {
   try {
     const { readFile } = await import('node:fs/promises');
-    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
     return pkg.version ?? 'unknown';
   } catch {
     return 'unknown';

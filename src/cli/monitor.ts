@@ -60,7 +60,9 @@ export function parseMonitor(words: string[], g: Globals): Plan {
       case 'help':
         return help(MONITOR_USAGE);
       default:
-        throw new UsageError(`argument "${w}" is wrong: monitor object must be one of link, address, route, neigh, rule, nsid, all`);
+        throw new UsageError(
+          `argument "${w}" is wrong: monitor object must be one of link, address, route, neigh, rule, nsid, all`,
+        );
     }
   }
   if (groups.size === 0) all();
@@ -68,11 +70,23 @@ export function parseMonitor(words: string[], g: Globals): Plan {
 }
 
 /** The ip-JSON of one change event, and its human line. */
-export function eventJson(ev: MonitorEvent, names: ReturnType<typeof namesFrom>): { json: Json; text: string } | undefined {
+export function eventJson(
+  ev: MonitorEvent,
+  names: ReturnType<typeof namesFrom>,
+): { json: Json; text: string } | undefined {
   if (ev.type === 'synced') return undefined;
   if (ev.type === 'resync') {
-    const json = { event: 'resync', complete: ev.complete, added: ev.added.length, changed: ev.changed.length, removed: ev.removed.length };
-    return { json, text: `resync: events were lost; ${json.added} added, ${json.changed} changed, ${json.removed} removed since` };
+    const json = {
+      event: 'resync',
+      complete: ev.complete,
+      added: ev.added.length,
+      changed: ev.changed.length,
+      removed: ev.removed.length,
+    };
+    return {
+      json,
+      text: `resync: events were lost; ${json.added} added, ${json.changed} changed, ${json.removed} removed since`,
+    };
   }
   const deleted = ev.action === 'del';
   const obj: RtnlObject = ev.object;

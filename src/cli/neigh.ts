@@ -35,7 +35,8 @@ function parseModify(op: 'add' | 'replace' | 'delete', a: Args, g: Globals): Pla
   }
   if (s.address === undefined) throw new UsageError('not enough information: a neighbour address is required');
   if (s.dev === undefined) throw new UsageError('not enough information: "dev" argument is required');
-  if (op === 'delete') return { op: 'neighbours.delete', args: [{ address: s.address, dev: s.dev, ...(s.proxy ? { proxy: true } : {}) }] };
+  if (op === 'delete')
+    return { op: 'neighbours.delete', args: [{ address: s.address, dev: s.dev, ...(s.proxy ? { proxy: true } : {}) }] };
   if (g.family) s.family = g.family;
   return { op: `neighbours.${op}`, args: [{ address: s.address, ...s }] };
 }
@@ -58,7 +59,8 @@ function parseShow(a: Args, g: Globals): Plan {
       f.dev = a.value(k);
     } else if (k === 'nud') {
       const v = a.value(k);
-      if (v !== 'all' && !(STATES as readonly string[]).includes(v)) throw invalid(k, v, `expected one of all, ${STATES.join(', ')}`);
+      if (v !== 'all' && !(STATES as readonly string[]).includes(v))
+        throw invalid(k, v, `expected one of all, ${STATES.join(', ')}`);
       f.nud = v;
     } else if (k === 'proxy') f.proxy = true;
     else if (k === 'help') return help(NEIGH_USAGE);
@@ -102,7 +104,10 @@ export const neighbour: ObjectCommand = {
     const f = plan.args[0] as NeighShowFilter;
     const nl = await ctx.client();
     const names = namesFrom(await nl.links.list());
-    let list = await nl.neighbours.list({ ...(f.dev !== undefined ? { link: f.dev } : {}), ...(f.family ? { family: f.family } : {}) });
+    let list = await nl.neighbours.list({
+      ...(f.dev !== undefined ? { link: f.dev } : {}),
+      ...(f.family ? { family: f.family } : {}),
+    });
     list = list.filter((n) => n.family !== 'bridge');
     if (f.nud === undefined) list = list.filter(neighShownByDefault);
     else if (f.nud !== 'all') list = list.filter((n) => n.state.some((s) => s.toLowerCase() === f.nud));

@@ -55,7 +55,13 @@ export const netnsCommand: ObjectCommand = {
         return;
       case 'netns.list': {
         const names = await ns.list();
-        if (ctx.g.json) ctx.out(jsonText(names.map((name) => ({ name })), ctx.g.pretty));
+        if (ctx.g.json)
+          ctx.out(
+            jsonText(
+              names.map((name) => ({ name })),
+              ctx.g.pretty,
+            ),
+          );
         else for (const n of names) ctx.out(n);
         return;
       }

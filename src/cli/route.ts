@@ -23,7 +23,19 @@ TABLE_ID := [local | main | default | all | NUMBER]
 SCOPE := [host | link | global | NUMBER]
 PREF := [low | medium | high]`;
 
-const TYPES = ['unicast', 'local', 'broadcast', 'multicast', 'anycast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'xresolve'] as const;
+const TYPES = [
+  'unicast',
+  'local',
+  'broadcast',
+  'multicast',
+  'anycast',
+  'blackhole',
+  'unreachable',
+  'prohibit',
+  'throw',
+  'nat',
+  'xresolve',
+] as const;
 const SCOPES = ['global', 'universe', 'site', 'link', 'host', 'nowhere'];
 
 /** Metrics by ip's word: the RouteMetrics key and its RTAX_* number (for `lock`). */
@@ -126,7 +138,8 @@ export function parseRouteSpec(a: Args, g: Globals, del: boolean): RouteSpec {
       s.dst = dstArg(k);
     }
   }
-  if (s.dst === undefined) throw new UsageError('not enough information: a destination PREFIX (or "default") is required');
+  if (s.dst === undefined)
+    throw new UsageError('not enough information: a destination PREFIX (or "default") is required');
   if (lock) metrics.lock = lock;
   if (Object.keys(metrics).length > 0) s.metrics = metrics;
   if (g.family && (s.dst === 'default' || s.family === undefined)) s.family = g.family;
@@ -203,7 +216,22 @@ function parseGet(a: Args): Plan {
   return { op: 'route.get', args: Object.keys(o).length ? [dst, o] : [dst] };
 }
 
-const COMMANDS = ['add', 'change', 'chg', 'replace', 'prepend', 'append', 'test', 'delete', 'list', 'show', 'lst', 'get', 'flush', 'help'] as const;
+const COMMANDS = [
+  'add',
+  'change',
+  'chg',
+  'replace',
+  'prepend',
+  'append',
+  'test',
+  'delete',
+  'list',
+  'show',
+  'lst',
+  'get',
+  'flush',
+  'help',
+] as const;
 
 export function parseRoute(words: string[], g: Globals): Plan {
   if (words.length === 0) return parseShow(new Args([], 'route show'), g);
@@ -228,7 +256,9 @@ export function parseRoute(words: string[], g: Globals): Plan {
       case undefined:
         throw new UsageError(`command "${first}" is unknown, try "rtnl route help"`);
       default:
-        throw new UsageError(`"route ${pick(first, COMMANDS)}" is not supported by rtnl (add, replace, del, show, get are)`);
+        throw new UsageError(
+          `"route ${pick(first, COMMANDS)}" is not supported by rtnl (add, replace, del, show, get are)`,
+        );
     }
   } catch (err) {
     if (err instanceof HelpRequest) return help(ROUTE_USAGE);
@@ -268,7 +298,11 @@ export const route: ObjectCommand = {
       routes = routes.filter((r) => r.oif !== undefined && names.ifname(r.oif) === dev);
     }
     if (f.exact !== undefined) routes = routes.filter((r) => r.dst === normalise(f.exact!));
-    const opts = { details: ctx.g.details, tableFiltered: f.table !== undefined && f.table !== 'all', devFiltered: f.dev !== undefined };
+    const opts = {
+      details: ctx.g.details,
+      tableFiltered: f.table !== undefined && f.table !== 'all',
+      devFiltered: f.dev !== undefined,
+    };
     // `ip route show` without `table` filters on main but still prints nothing for it.
     if (f.table === undefined) opts.tableFiltered = true;
     const objs = routes.map((r) => routeJson(r, names, opts));

@@ -45,11 +45,14 @@ function parseModify(op: 'add' | 'delete', a: Args, g: Globals): Plan {
     } else if (k === 'goto') s.goto = uint(k, a.value(k));
     else if (k === 'type') {
       const v = a.value(k);
-      if (!(ACTIONS as readonly string[]).includes(v) && v !== 'unicast') throw invalid(k, v, `expected one of ${ACTIONS.join(', ')}`);
+      if (!(ACTIONS as readonly string[]).includes(v) && v !== 'unicast')
+        throw invalid(k, v, `expected one of ${ACTIONS.join(', ')}`);
       if (v !== 'unicast') s.action = v as RuleSpec['action'];
     } else if ((ACTIONS as readonly string[]).includes(k)) s.action = k as RuleSpec['action'];
     else if (k === 'help') return help(RULE_USAGE);
-    else if (['uidrange', 'ipproto', 'sport', 'dport', 'l3mdev', 'realms', 'nat', 'map-to', 'suppress_ifgroup'].includes(k)) {
+    else if (
+      ['uidrange', 'ipproto', 'sport', 'dport', 'l3mdev', 'realms', 'nat', 'map-to', 'suppress_ifgroup'].includes(k)
+    ) {
       throw new UsageError(`rule option "${k}" is not supported by rtnl`);
     } else throw new UsageError(`either "${k}" is garbage, or it is not a rule option (try "rtnl rule help")`);
   }

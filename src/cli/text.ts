@@ -37,7 +37,8 @@ export function linkText(j: Json, details = 0): string {
   if (details) {
     const info = j.linkinfo as Json | undefined;
     if (info?.info_kind !== undefined) lines.push(`    ${info.info_kind}${kv(info.info_data as Json | undefined)}`);
-    if (info?.info_slave_kind !== undefined) lines.push(`    ${info.info_slave_kind}_slave${kv(info.info_slave_data as Json | undefined)}`);
+    if (info?.info_slave_kind !== undefined)
+      lines.push(`    ${info.info_slave_kind}_slave${kv(info.info_slave_data as Json | undefined)}`);
     const extra: string[] = [];
     const add = (key: string, word: string) => j[key] !== undefined && extra.push(`${word} ${s(j[key])}`);
     add('inet6_addr_gen_mode', 'addrgenmode');
@@ -79,7 +80,23 @@ export function addrInfoText(a: Json): string {
   if (a.broadcast !== undefined) l += ` brd ${a.broadcast}`;
   if (a.anycast !== undefined) l += ` any ${a.anycast}`;
   l += ` scope ${a.scope}`;
-  const skip = new Set(['deleted', 'index', 'dev', 'family', 'local', 'address', 'prefixlen', 'metric', 'broadcast', 'anycast', 'scope', 'label', 'valid_life_time', 'preferred_life_time', 'ifa_flags']);
+  const skip = new Set([
+    'deleted',
+    'index',
+    'dev',
+    'family',
+    'local',
+    'address',
+    'prefixlen',
+    'metric',
+    'broadcast',
+    'anycast',
+    'scope',
+    'label',
+    'valid_life_time',
+    'preferred_life_time',
+    'ifa_flags',
+  ]);
   for (const [k, v] of Object.entries(a)) if (!skip.has(k) && v === true) l += ` ${k}`;
   if (a.ifa_flags !== undefined) l += ` flags ${a.ifa_flags}`;
   if (a.label !== undefined) l += ` ${a.label}`;
@@ -129,7 +146,8 @@ export function routeText(j: Json): string {
   if (j.uid !== undefined) l += ` uid ${j.uid}`;
   if (j.expires !== undefined) l += ` expires ${j.expires}sec`;
   for (const m of (j.metrics as Json[]) ?? []) {
-    for (const [k, v] of Object.entries(m)) l += ` ${k} ${s(v)}${k === 'rtt' || k === 'rttvar' || k === 'rto_min' ? 'ms' : ''}`;
+    for (const [k, v] of Object.entries(m))
+      l += ` ${k} ${s(v)}${k === 'rtt' || k === 'rttvar' || k === 'rto_min' ? 'ms' : ''}`;
   }
   if (j.iif !== undefined) l += ` iif ${j.iif}`;
   if (j.pref !== undefined) l += ` pref ${j.pref}`;
@@ -166,7 +184,8 @@ export function ruleText(j: Json): string {
   prefix('src', 'from');
   prefix('dst', 'to');
   if (j.tos !== undefined) parts.push(`tos ${j.tos}`);
-  if (j.fwmark !== undefined) parts.push(`fwmark ${j.fwmark === '0' ? '0' : j.fwmark}${j.fwmask !== undefined ? `/${j.fwmask}` : ''}`);
+  if (j.fwmark !== undefined)
+    parts.push(`fwmark ${j.fwmark === '0' ? '0' : j.fwmark}${j.fwmask !== undefined ? `/${j.fwmask}` : ''}`);
   if (j.iif !== undefined) parts.push(`iif ${j.iif}${j.iif_detached ? ' [detached]' : ''}`);
   if (j.oif !== undefined) parts.push(`oif ${j.oif}${j.oif_detached ? ' [detached]' : ''}`);
   if ('l3mdev' in j) parts.push('lookup [l3mdev-table]');

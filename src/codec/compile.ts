@@ -12,14 +12,36 @@
 import { DecodeError, EncodeError } from '../errors.js';
 import { formatIPv4, formatIPv6, formatLladdr, parseIP, parseIPv4, parseIPv6, parseLladdr } from './ip.js';
 import {
-  BAD, decodeString, encodeString, getTail, join, keep, LAYOUT, MAX_NESTING, nesting, NLA_F_NESTED, NLA_TYPE_MASK, resetTail, scalarCodec, tailIsCanonical,
-  type AttrLayout, type DecodeFn, type EncodeFn,
+  BAD,
+  decodeString,
+  encodeString,
+  getTail,
+  join,
+  keep,
+  LAYOUT,
+  MAX_NESTING,
+  nesting,
+  NLA_F_NESTED,
+  NLA_TYPE_MASK,
+  resetTail,
+  scalarCodec,
+  tailIsCanonical,
+  type AttrLayout,
+  type DecodeFn,
+  type EncodeFn,
 } from './primitives.js';
 import type { AttrSetDef, AttrSpec, Kind, RawAttr } from './schema.js';
 import { compileStruct } from './struct.js';
 import { align4, type Writer } from './writer.js';
 
-export { LAYOUT, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_TYPE_MASK, type AttrLayout, type StructLayout } from './primitives.js';
+export {
+  LAYOUT,
+  NLA_F_NESTED,
+  NLA_F_NET_BYTEORDER,
+  NLA_TYPE_MASK,
+  type AttrLayout,
+  type StructLayout,
+} from './primitives.js';
 export { compileStruct, type CompiledStruct } from './struct.js';
 
 interface Entry {
@@ -54,8 +76,16 @@ interface KindCodec {
   isString: boolean;
 }
 
-function compileKind(kind: Kind, opts: { max?: number; enum?: Readonly<Record<number, string>>; nestedFlag?: boolean } = {}): KindCodec {
-  const leaf = (decode: DecodeFn, encode: EncodeFn, isString = false): KindCodec => ({ decode, encode, nested: false, isString });
+function compileKind(
+  kind: Kind,
+  opts: { max?: number; enum?: Readonly<Record<number, string>>; nestedFlag?: boolean } = {},
+): KindCodec {
+  const leaf = (decode: DecodeFn, encode: EncodeFn, isString = false): KindCodec => ({
+    decode,
+    encode,
+    nested: false,
+    isString,
+  });
   if (typeof kind === 'string') {
     switch (kind) {
       case 'string':
@@ -111,7 +141,11 @@ function compileKind(kind: Kind, opts: { max?: number; enum?: Readonly<Record<nu
           (buf, _v, at, len) => formatLladdr(buf, at, len),
           (w, v, path) => {
             const b = typeof v === 'string' ? parseLladdr(v) : undefined;
-            if (!b) throw new EncodeError(`expected a link-layer address like aa:bb:cc:dd:ee:ff, got ${JSON.stringify(v)}`, path);
+            if (!b)
+              throw new EncodeError(
+                `expected a link-layer address like aa:bb:cc:dd:ee:ff, got ${JSON.stringify(v)}`,
+                path,
+              );
             w.bytes(b);
           },
         );
@@ -152,7 +186,8 @@ function compileKind(kind: Kind, opts: { max?: number; enum?: Readonly<Record<nu
         },
         encode: (w, v, path) => {
           if (v === null || typeof v !== 'object') throw new EncodeError('expected { header, attrs }', path);
-          for (const k of Object.keys(v)) if (k !== 'header' && k !== 'attrs') throw new EncodeError(`unknown key '${k}'`, join(path, k));
+          for (const k of Object.keys(v))
+            if (k !== 'header' && k !== 'attrs') throw new EncodeError(`unknown key '${k}'`, join(path, k));
           h.encode(w, v.header ?? {}, join(path, 'header'));
           w.pad();
           (set ??= compileSet(kind.set)).encode(w, v.attrs ?? {}, path);
@@ -186,7 +221,12 @@ function compileKind(kind: Kind, opts: { max?: number; enum?: Readonly<Record<nu
 const setCache = new WeakMap<AttrSetDef, CompiledSet>();
 
 function rawAttr(buf: Uint8Array, at: number, len: number, rawType: number, index: number): RawAttr {
-  return { type: rawType & NLA_TYPE_MASK, flags: rawType & ~NLA_TYPE_MASK, bytes: keep(buf, at + 4, at + len), at: index };
+  return {
+    type: rawType & NLA_TYPE_MASK,
+    flags: rawType & ~NLA_TYPE_MASK,
+    bytes: keep(buf, at + 4, at + len),
+    at: index,
+  };
 }
 
 interface SlowState {
@@ -210,7 +250,16 @@ function generateSetDecoder(
   entries: Entry[],
   byType: (Entry | undefined)[],
   h: {
-    general: (st: SlowState, out: Record<string, any>, buf: Uint8Array, view: DataView, pos: number, len: number, raw: number, path: string) => void;
+    general: (
+      st: SlowState,
+      out: Record<string, any>,
+      buf: Uint8Array,
+      view: DataView,
+      pos: number,
+      len: number,
+      raw: number,
+      path: string,
+    ) => void;
     enter: (out: Record<string, any>, index: number) => SlowState;
     finish: (st: SlowState, out: Record<string, any>, buf: Uint8Array, view: DataView, path: string) => void;
   },
@@ -228,11 +277,17 @@ function generateSetDecoder(
     const childPath = e.leaf ? 'path' : `join(path, ${k})`;
     if (e.cases !== undefined) {
       const cs = arg(e.cases);
-      cases.push(`case ${raw}: if (out[${k}] === undefined) { const sel = out[${JSON.stringify(e.selector)}]; if (sel !== undefined) { const c = ${cs}.get(String(sel)); const v = c !== undefined ? c.decode(buf, view, pos + 4, len - 4, ${childPath}) : ${d}(buf, view, pos + 4, len - 4, path); if (v !== BAD) { out[${k}] = v; ok = true; } } } break;`);
+      cases.push(
+        `case ${raw}: if (out[${k}] === undefined) { const sel = out[${JSON.stringify(e.selector)}]; if (sel !== undefined) { const c = ${cs}.get(String(sel)); const v = c !== undefined ? c.decode(buf, view, pos + 4, len - 4, ${childPath}) : ${d}(buf, view, pos + 4, len - 4, path); if (v !== BAD) { out[${k}] = v; ok = true; } } } break;`,
+      );
     } else if (e.multi) {
-      cases.push(`case ${raw}: { ${e.isString ? 'resetTail(); ' : ''}const v = ${d}(buf, view, pos + 4, len - 4, ${childPath}); if (v !== BAD${e.isString ? ' && tailIsCanonical()' : ''}) { const arr = out[${k}]; if (arr === undefined) { out[${k}] = [v]; ok = true; } else if (prev === ${raw}) { arr.push(v); ok = true; } } } break;`);
+      cases.push(
+        `case ${raw}: { ${e.isString ? 'resetTail(); ' : ''}const v = ${d}(buf, view, pos + 4, len - 4, ${childPath}); if (v !== BAD${e.isString ? ' && tailIsCanonical()' : ''}) { const arr = out[${k}]; if (arr === undefined) { out[${k}] = [v]; ok = true; } else if (prev === ${raw}) { arr.push(v); ok = true; } } } break;`,
+      );
     } else {
-      cases.push(`case ${raw}: if (out[${k}] === undefined) { ${e.isString ? 'resetTail(); ' : ''}const v = ${d}(buf, view, pos + 4, len - 4, ${childPath}); if (v !== BAD${e.isString ? ' && tailIsCanonical()' : ''}) { out[${k}] = v; ok = true; } } break;`);
+      cases.push(
+        `case ${raw}: if (out[${k}] === undefined) { ${e.isString ? 'resetTail(); ' : ''}const v = ${d}(buf, view, pos + 4, len - 4, ${childPath}); if (v !== BAD${e.isString ? ' && tailIsCanonical()' : ''}) { out[${k}] = v; ok = true; } } break;`,
+      );
     }
   }
   const src = `
@@ -277,8 +332,34 @@ return function decode_${prefix.replace(/\W/g, '_')}(buf, view, at, end, path) {
   nesting.depth--;
   return out;
 };`;
-  const names = ['DecodeError', 'BAD', 'join', 'rawAttr', 'byType', 'general', 'enter', 'finish', 'tailIsCanonical', 'resetTail', 'nesting', ...args.map((_, i) => `a${i}`)];
-  return new Function(...names, src)(DecodeError, BAD, join, rawAttr, byType, h.general, h.enter, h.finish, tailIsCanonical, resetTail, nesting, ...args);
+  const names = [
+    'DecodeError',
+    'BAD',
+    'join',
+    'rawAttr',
+    'byType',
+    'general',
+    'enter',
+    'finish',
+    'tailIsCanonical',
+    'resetTail',
+    'nesting',
+    ...args.map((_, i) => `a${i}`),
+  ];
+  return new Function(...names, src)(
+    DecodeError,
+    BAD,
+    join,
+    rawAttr,
+    byType,
+    h.general,
+    h.enter,
+    h.finish,
+    tailIsCanonical,
+    resetTail,
+    nesting,
+    ...args,
+  );
 }
 
 function makeLayout(out: Record<string, any>, entries: Map<string, Entry>): AttrLayout {
@@ -290,7 +371,8 @@ function makeLayout(out: Record<string, any>, entries: Map<string, Entry>): Attr
     for (let i = 0; i < n; i++) order.push(key);
   }
   // Unknown attributes seen so far sit where their recorded positions say (ascending).
-  for (const u of (out.$unknown as RawAttr[] | undefined) ?? []) order.splice(Math.min(u.at ?? order.length, order.length), 0, '$unknown');
+  for (const u of (out.$unknown as RawAttr[] | undefined) ?? [])
+    order.splice(Math.min(u.at ?? order.length, order.length), 0, '$unknown');
   const flags = order.map((k) => entries.get(k)?.defFlags ?? 0);
   const layout: AttrLayout = { order, flags, tails: order.map(() => undefined) };
   Object.defineProperty(out, LAYOUT, { value: layout, enumerable: false, writable: true, configurable: true });
@@ -315,11 +397,18 @@ export function compileSet(def: AttrSetDef): CompiledSet {
         cases.set(sel, { decode: c.decode, encode: c.encode, nested: c.nested });
       }
       entry = {
-        key, type, leaf: false, multi: false, isString: false, selector: kind.selector, cases,
+        key,
+        type,
+        leaf: false,
+        multi: false,
+        isString: false,
+        selector: kind.selector,
+        cases,
         defFlags: opts?.nestedFlag ? NLA_F_NESTED : 0,
         decode: (buf, _v, at, len) => ({ $raw: keep(buf, at, at + len) }),
         encode: (w, v, path) => {
-          if (!v || !(v.$raw instanceof Uint8Array)) throw new EncodeError('kind-selected data needs its selector, or { $raw: bytes }', path);
+          if (!v || !(v.$raw instanceof Uint8Array))
+            throw new EncodeError('kind-selected data needs its selector, or { $raw: bytes }', path);
           w.bytes(v.$raw);
         },
       };
@@ -327,7 +416,11 @@ export function compileSet(def: AttrSetDef): CompiledSet {
       const c = compileKind(kind, opts ?? {});
       const inner = typeof kind === 'object' && kind.tag === 'multi' ? kind.inner : kind;
       entry = {
-        key, type, decode: c.decode, encode: c.encode, isString: c.isString,
+        key,
+        type,
+        decode: c.decode,
+        encode: c.encode,
+        isString: c.isString,
         leaf: typeof inner === 'string' || inner.tag === 'struct',
         multi: typeof kind === 'object' && kind.tag === 'multi',
         defFlags: c.nested ? NLA_F_NESTED : 0,
@@ -344,7 +437,16 @@ export function compileSet(def: AttrSetDef): CompiledSet {
    * nests, duplicates). The generated fast decoder hands over to it at the first irregular
    * attribute of a set and keeps using it for the rest of that set.
    */
-  const general = (st: SlowState, out: Record<string, any>, buf: Uint8Array, view: DataView, pos: number, len: number, rawType: number, path: string): void => {
+  const general = (
+    st: SlowState,
+    out: Record<string, any>,
+    buf: Uint8Array,
+    view: DataView,
+    pos: number,
+    len: number,
+    rawType: number,
+    path: string,
+  ): void => {
     const type = rawType & NLA_TYPE_MASK;
     const flags = rawType & ~NLA_TYPE_MASK;
     const entry = type < byType.length ? byType[type] : undefined;
@@ -359,7 +461,10 @@ export function compileSet(def: AttrSetDef): CompiledSet {
         if (sel === undefined) {
           (st.deferred ??= []).push({ entry, at: pos + 4, len: len - 4 });
           value = null; // placeholder keeps the key's position
-        } else value = c ? c.decode(buf, view, pos + 4, len - 4, join(path, key)) : entry.decode(buf, view, pos + 4, len - 4, path);
+        } else
+          value = c
+            ? c.decode(buf, view, pos + 4, len - 4, join(path, key))
+            : entry.decode(buf, view, pos + 4, len - 4, path);
       } else {
         resetTail();
         value = entry.decode(buf, view, pos + 4, len - 4, entry.leaf ? path : join(path, key));
@@ -388,12 +493,22 @@ export function compileSet(def: AttrSetDef): CompiledSet {
     for (const d of st.deferred ?? []) {
       const sel = out[d.entry.selector!];
       const c = sel === undefined ? undefined : d.entry.cases!.get(String(sel));
-      out[d.entry.key] = c ? c.decode(buf, view, d.at, d.len, join(path, d.entry.key)) : { $raw: keep(buf, d.at, d.at + d.len) };
+      out[d.entry.key] = c
+        ? c.decode(buf, view, d.at, d.len, join(path, d.entry.key))
+        : { $raw: keep(buf, d.at, d.at + d.len) };
     }
   };
   compiled.decode = generateSetDecoder(def.prefix, [...byKey.values()], byType, { general, enter, finish });
 
-  const emit = (w: Writer, entry: Entry, v: unknown, flags: number, tail: Uint8Array | null | undefined, path: string, siblings: Record<string, any>) => {
+  const emit = (
+    w: Writer,
+    entry: Entry,
+    v: unknown,
+    flags: number,
+    tail: Uint8Array | null | undefined,
+    path: string,
+    siblings: Record<string, any>,
+  ) => {
     if (v === undefined) return;
     const at = w.beginAttr(entry.type | flags, entry.key);
     if (entry.cases !== undefined) {
@@ -411,17 +526,22 @@ export function compileSet(def: AttrSetDef): CompiledSet {
       throw new EncodeError('expected { type, flags, bytes }', join(path, '$unknown'));
     }
     // Name it by its declared key when it is a known attribute kept raw (e.g. of the wrong size).
-    const at = w.beginAttr((raw.type & NLA_TYPE_MASK) | (raw.flags ?? 0), byType[raw.type & NLA_TYPE_MASK]?.key ?? String(raw.type));
+    const at = w.beginAttr(
+      (raw.type & NLA_TYPE_MASK) | (raw.flags ?? 0),
+      byType[raw.type & NLA_TYPE_MASK]?.key ?? String(raw.type),
+    );
     w.bytes(raw.bytes);
     w.endAttr(at);
   };
 
   compiled.encode = function encodeSet(w, value, path) {
-    if (value === null || typeof value !== 'object') throw new EncodeError(`expected an object of ${def.prefix}_* attributes`, path);
+    if (value === null || typeof value !== 'object')
+      throw new EncodeError(`expected an object of ${def.prefix}_* attributes`, path);
     const layout = (value as any)[LAYOUT] as AttrLayout | undefined;
     const keys = Object.keys(value);
     for (const k of keys) {
-      if (k !== '$unknown' && !byKey.has(k)) throw new EncodeError(`unknown attribute '${k}' (not a ${def.prefix}_* attribute)`, join(path, k));
+      if (k !== '$unknown' && !byKey.has(k))
+        throw new EncodeError(`unknown attribute '${k}' (not a ${def.prefix}_* attribute)`, join(path, k));
     }
     if (layout) {
       const used = new Map<string, number>();
@@ -447,7 +567,8 @@ export function compileSet(def: AttrSetDef): CompiledSet {
       return;
     }
     const unknown = value.$unknown as RawAttr[] | undefined;
-    if (unknown !== undefined && !Array.isArray(unknown)) throw new EncodeError('expected an array', join(path, '$unknown'));
+    if (unknown !== undefined && !Array.isArray(unknown))
+      throw new EncodeError('expected an array', join(path, '$unknown'));
     // Unknown attributes go back to their recorded positions; those without one, to the end.
     let u = 0;
     let count = 0;

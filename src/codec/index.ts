@@ -39,8 +39,24 @@ export { formatIPv4, formatIPv6, parseIP, parseIPv4, parseIPv6, formatLladdr, pa
 export { DecodeError, EncodeError } from '../errors.js';
 export { ifinfomsg, linkAttrs, type LinkAttrs, type IfInfoMsg } from './rtnl/link/index.js';
 export { ifaddrmsg, ifaCacheinfo, addressAttrs, type AddressAttrs, type IfAddrMsg } from './rtnl/address.js';
-export { rtmsg, rtaCacheinfo, rtaMfcStats, metricsAttrs, routeAttrs, type RouteAttrs, type MetricsAttrs, type RtMsg } from './rtnl/route.js';
+export {
+  rtmsg,
+  rtaCacheinfo,
+  rtaMfcStats,
+  metricsAttrs,
+  routeAttrs,
+  type RouteAttrs,
+  type MetricsAttrs,
+  type RtMsg,
+} from './rtnl/route.js';
 export { rtnexthops, rtvia, rtaExpires, type RtNexthop, type RtVia } from './rtnl/multipath.js';
 export { ndmsg, ndaCacheinfo, fdbExtAttrs, neighbourAttrs, type NeighbourAttrs, type NdMsg } from './rtnl/neighbour.js';
-export { fibRuleHdr, fibRuleUidRange, fibRulePortRange, ruleAttrs, type RuleAttrs, type FibRuleHdr } from './rtnl/rule.js';
+export {
+  fibRuleHdr,
+  fibRuleUidRange,
+  fibRulePortRange,
+  ruleAttrs,
+  type RuleAttrs,
+  type FibRuleHdr,
+} from './rtnl/rule.js';
 export { rtgenmsg, nsidAttrs, type NsidAttrs, type RtGenMsg } from './rtnl/nsid.js';

@@ -14,7 +14,10 @@ const v4Keys = new Int32Array(V4_SLOTS);
 const v4Text: Array<string | undefined> = new Array(V4_SLOTS).fill(undefined);
 
 export function formatIPv4(b: Uint8Array, at = 0): string {
-  const b0 = b[at]!, b1 = b[at + 1]!, b2 = b[at + 2]!, b3 = b[at + 3]!;
+  const b0 = b[at]!,
+    b1 = b[at + 1]!,
+    b2 = b[at + 2]!,
+    b3 = b[at + 3]!;
   const v = (b0 << 24) | (b1 << 16) | (b2 << 8) | b3;
   const slot = (b3 ^ b2 ^ (b1 << 3)) & (V4_SLOTS - 1);
   if (v4Keys[slot] === v) {
@@ -35,12 +38,19 @@ export function formatIPv6(b: Uint8Array, at = 0): string {
     return `::ffff:${formatIPv4(b, at + 12)}`;
   }
   // Longest run of two or more zero words, first one on ties (RFC 5952 4.2).
-  let bestStart = -1, bestLen = 1;
+  let bestStart = -1,
+    bestLen = 1;
   for (let i = 0; i < 8; ) {
-    if (w[i] !== 0) { i++; continue; }
+    if (w[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && w[j] === 0) j++;
-    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   let out = '';
@@ -135,7 +145,8 @@ export function parseIP(s: string): Uint8Array | undefined {
 
 /** Link-layer address as colon-separated lowercase hex ('' for zero length). */
 export function formatLladdr(b: Uint8Array, at: number, len: number): string {
-  if (len === 6) return `${HEX[b[at]!]}:${HEX[b[at + 1]!]}:${HEX[b[at + 2]!]}:${HEX[b[at + 3]!]}:${HEX[b[at + 4]!]}:${HEX[b[at + 5]!]}`;
+  if (len === 6)
+    return `${HEX[b[at]!]}:${HEX[b[at + 1]!]}:${HEX[b[at + 2]!]}:${HEX[b[at + 3]!]}:${HEX[b[at + 4]!]}:${HEX[b[at + 5]!]}`;
   let out = '';
   for (let i = 0; i < len; i++) out += (i ? ':' : '') + HEX[b[at + i]!];
   return out;

@@ -7,7 +7,14 @@ import { nsidMessages } from './rtnl/nsid.js';
 import { routeMessages } from './rtnl/route.js';
 import { ruleMessages } from './rtnl/rule.js';
 
-export const FAMILIES: MessageDef[] = [linkMessages, addressMessages, routeMessages, neighbourMessages, ruleMessages, nsidMessages];
+export const FAMILIES: MessageDef[] = [
+  linkMessages,
+  addressMessages,
+  routeMessages,
+  neighbourMessages,
+  ruleMessages,
+  nsidMessages,
+];
 
 /** The shared, compiled table. */
 export const messages = new MessageTable(FAMILIES);

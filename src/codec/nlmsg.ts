@@ -72,13 +72,29 @@ export class MessageTable {
         this.byName.set(name, Number(num));
       }
     }
-    for (const [n, name] of [[NLMSG_NOOP, 'NLMSG_NOOP'], [NLMSG_ERROR, 'NLMSG_ERROR'], [NLMSG_DONE, 'NLMSG_DONE'], [NLMSG_OVERRUN, 'NLMSG_OVERRUN']] as const) {
+    for (const [n, name] of [
+      [NLMSG_NOOP, 'NLMSG_NOOP'],
+      [NLMSG_ERROR, 'NLMSG_ERROR'],
+      [NLMSG_DONE, 'NLMSG_DONE'],
+      [NLMSG_OVERRUN, 'NLMSG_OVERRUN'],
+    ] as const) {
       this.byName.set(name, n);
     }
   }
 
   typeName(type: number): string {
-    return this.byType[type]?.name ?? (type === NLMSG_ERROR ? 'NLMSG_ERROR' : type === NLMSG_DONE ? 'NLMSG_DONE' : type === NLMSG_NOOP ? 'NLMSG_NOOP' : type === NLMSG_OVERRUN ? 'NLMSG_OVERRUN' : `UNKNOWN(${type})`);
+    return (
+      this.byType[type]?.name ??
+      (type === NLMSG_ERROR
+        ? 'NLMSG_ERROR'
+        : type === NLMSG_DONE
+          ? 'NLMSG_DONE'
+          : type === NLMSG_NOOP
+            ? 'NLMSG_NOOP'
+            : type === NLMSG_OVERRUN
+              ? 'NLMSG_OVERRUN'
+              : `UNKNOWN(${type})`)
+    );
   }
 
   typeNumber(name: string): number | undefined {
@@ -93,7 +109,9 @@ export class MessageTable {
   /** Decode every message in `bytes`. Trailing zero padding after the last message is accepted. */
   decode(bytes: Uint8Array): NetlinkMessage[] {
     const out: NetlinkMessage[] = [];
-    this.each(bytes, (m) => { out.push(m); });
+    this.each(bytes, (m) => {
+      out.push(m);
+    });
     return out;
   }
 
@@ -127,7 +145,15 @@ export class MessageTable {
    * bytes share a copy of [regionStart, regionEnd) with the other messages of that region, unless
    * `fresh` starts a new one (see beginMessage).
    */
-  decodeOne(buf: Uint8Array, view: DataView, at: number, len: number, fresh = true, regionStart = at, regionEnd = at + len): NetlinkMessage {
+  decodeOne(
+    buf: Uint8Array,
+    view: DataView,
+    at: number,
+    len: number,
+    fresh = true,
+    regionStart = at,
+    regionEnd = at + len,
+  ): NetlinkMessage {
     const header: NlMsgHeader = {
       len,
       type: view.getUint16(at + 4, true),
@@ -147,7 +173,12 @@ export class MessageTable {
         return { type: c.name, header, body: c.header.decode(buf, view, body, blen, path), attrs: {} };
       }
       const h = c.header.decode(buf, view, body, c.header.size, path);
-      const msg: NetlinkMessage = { type: c.name, header, body: h, attrs: c.set.decode(buf, view, body + c.hlen, end, path) };
+      const msg: NetlinkMessage = {
+        type: c.name,
+        header,
+        body: h,
+        attrs: c.set.decode(buf, view, body + c.hlen, end, path),
+      };
       if (body + c.hlen > end) Object.defineProperty(msg, LAYOUT, { value: { bodyPad: end - body - c.header.size } });
       return msg;
     }
@@ -157,8 +188,15 @@ export class MessageTable {
       if (blen === 0) return { type: 'NLMSG_DONE', header, body: {}, attrs: {} };
       if (blen < 4) throw new DecodeError(`NLMSG_DONE body of ${blen} bytes`, body);
       const error = view.getInt32(body, true);
-      if (header.flags & NLM_F_ACK_TLVS) return { type: 'NLMSG_DONE', header, body: { error }, attrs: this.extack.decode(buf, view, body + 4, end, 'NLMSG_DONE') };
-      if (blen > 4) return { type: 'NLMSG_DONE', header, body: { error, $trailer: buf.slice(body + 4, end) }, attrs: {} };
+      if (header.flags & NLM_F_ACK_TLVS)
+        return {
+          type: 'NLMSG_DONE',
+          header,
+          body: { error },
+          attrs: this.extack.decode(buf, view, body + 4, end, 'NLMSG_DONE'),
+        };
+      if (blen > 4)
+        return { type: 'NLMSG_DONE', header, body: { error, $trailer: buf.slice(body + 4, end) }, attrs: {} };
       return { type: 'NLMSG_DONE', header, body: { error }, attrs: {} };
     }
     return { type: this.typeName(header.type), header, body: { $raw: buf.slice(body, end) }, attrs: {} };
@@ -167,7 +205,8 @@ export class MessageTable {
   private decodeError(buf: Uint8Array, view: DataView, at: number, header: NlMsgHeader): ErrorMessage {
     const end = at + header.len;
     const body = at + NLMSG_HDRLEN;
-    if (end - body < 4 + NLMSG_HDRLEN) throw new DecodeError('NLMSG_ERROR too short for errno and the echoed header', body, 'NLMSG_ERROR');
+    if (end - body < 4 + NLMSG_HDRLEN)
+      throw new DecodeError('NLMSG_ERROR too short for errno and the echoed header', body, 'NLMSG_ERROR');
     const error = view.getInt32(body, true);
     const r = body + 4;
     const rlen = view.getUint32(r, true);
@@ -180,12 +219,14 @@ export class MessageTable {
     };
     let tlv = r + NLMSG_HDRLEN;
     if (!(header.flags & NLM_F_CAPPED)) {
-      if (rlen < NLMSG_HDRLEN || r + rlen > end) throw new DecodeError(`echoed request length ${rlen} does not fit`, r, 'NLMSG_ERROR.request');
+      if (rlen < NLMSG_HDRLEN || r + rlen > end)
+        throw new DecodeError(`echoed request length ${rlen} does not fit`, r, 'NLMSG_ERROR.request');
       request.payload = buf.slice(r + NLMSG_HDRLEN, r + rlen);
       tlv = r + align4(rlen);
     }
     let attrs: ExtAckAttrs = {};
-    if (header.flags & NLM_F_ACK_TLVS) attrs = this.extack.decode(buf, view, Math.min(tlv, end), end, 'NLMSG_ERROR') as ExtAckAttrs;
+    if (header.flags & NLM_F_ACK_TLVS)
+      attrs = this.extack.decode(buf, view, Math.min(tlv, end), end, 'NLMSG_ERROR') as ExtAckAttrs;
     else if (tlv < end) {
       // Bytes we cannot name: keep them so the message re-encodes as it came.
       request.payload = buf.slice(r + NLMSG_HDRLEN, end);
@@ -209,7 +250,8 @@ export class MessageTable {
   /** Encode one message at the writer's position; returns the message's start offset. */
   encodeInto(w: Writer, msg: NetlinkMessage): number {
     if (msg === null || typeof msg !== 'object') throw new EncodeError('expected a message object');
-    for (const k of Object.keys(msg)) if (!['type', 'header', 'body', 'attrs'].includes(k)) throw new EncodeError(`unknown message key '${k}'`);
+    for (const k of Object.keys(msg))
+      if (!['type', 'header', 'body', 'attrs'].includes(k)) throw new EncodeError(`unknown message key '${k}'`);
     const h = (msg.header ?? {}) as Partial<NlMsgHeader>;
     const type = h.type ?? this.byName.get(msg.type);
     if (type === undefined) throw new EncodeError(`unknown message type '${msg.type}'`, 'type');
@@ -275,14 +317,17 @@ function isZero(b: Uint8Array, from: number): boolean {
   return true;
 }
 const checkU16 = (v: unknown, path: string) => {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffff) throw new EncodeError('expected a u16', path);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffff)
+    throw new EncodeError('expected a u16', path);
   return v;
 };
 const checkU32 = (v: unknown, path: string) => {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new EncodeError('expected a u32', path);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff)
+    throw new EncodeError('expected a u32', path);
   return v;
 };
 const checkS32 = (v: unknown, path: string) => {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) throw new EncodeError('expected an s32', path);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff)
+    throw new EncodeError('expected an s32', path);
   return v;
 };

@@ -58,7 +58,14 @@ export const MAX_NESTING = 32;
  * region [regionStart, regionEnd) of `buf` (a datagram); kept bytes of every message of one
  * region share a single copy of it. `fresh` starts a new region even if the arguments repeat.
  */
-export function beginMessage(buf: Uint8Array, start: number, end: number, fresh = true, regionStart = start, regionEnd = end): void {
+export function beginMessage(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  fresh = true,
+  regionStart = start,
+  regionEnd = end,
+): void {
   nesting.depth = 0;
   if (fresh || buf !== msgSrc || regionStart !== rStart || regionEnd !== rEnd) {
     msgSrc = buf;
@@ -138,11 +145,18 @@ export function decodeString(buf: Uint8Array, at: number, len: number): string |
   }
 }
 
-export function encodeString(w: Writer, v: unknown, path: string, max: number | undefined, tail?: Uint8Array | null): void {
+export function encodeString(
+  w: Writer,
+  v: unknown,
+  path: string,
+  max: number | undefined,
+  tail?: Uint8Array | null,
+): void {
   if (typeof v !== 'string') throw new EncodeError(`expected a string, got ${typeof v}`, path);
   const bytes = utf8enc.encode(v);
   if (bytes.includes(0)) throw new EncodeError('string contains a NUL byte', path);
-  if (max !== undefined && bytes.length > max) throw new EncodeError(`string is ${bytes.length} bytes, at most ${max} allowed`, path);
+  if (max !== undefined && bytes.length > max)
+    throw new EncodeError(`string is ${bytes.length} bytes, at most ${max} allowed`, path);
   w.bytes(bytes);
   if (tail === null) return;
   w.u8(0);
@@ -153,12 +167,19 @@ export function encodeString(w: Writer, v: unknown, path: string, max: number | 
 // Scalars
 
 const RANGES: Record<string, [number, number]> = {
-  u8: [0, 0xff], u16: [0, 0xffff], u32: [0, 0xffffffff], s8: [-0x80, 0x7f], s16: [-0x8000, 0x7fff],
-  s32: [-0x80000000, 0x7fffffff], be16: [0, 0xffff], be32: [0, 0xffffffff],
+  u8: [0, 0xff],
+  u16: [0, 0xffff],
+  u32: [0, 0xffffffff],
+  s8: [-0x80, 0x7f],
+  s16: [-0x8000, 0x7fff],
+  s32: [-0x80000000, 0x7fffffff],
+  be16: [0, 0xffff],
+  be32: [0, 0xffffffff],
 };
 
 export function checkInt(v: unknown, kind: string, path: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new EncodeError(`expected an integer (${kind}), got ${typeof v === 'number' ? v : typeof v}`, path);
+  if (typeof v !== 'number' || !Number.isInteger(v))
+    throw new EncodeError(`expected an integer (${kind}), got ${typeof v === 'number' ? v : typeof v}`, path);
   const [lo, hi] = RANGES[kind]!;
   if (v < lo || v > hi) throw new EncodeError(`${v} is out of range for ${kind}`, path);
   return v;
@@ -176,51 +197,97 @@ export function checkBig(v: unknown, kind: string, path: string): bigint {
   return b;
 }
 
-export const SCALAR_SIZE: Record<string, number> = { u8: 1, s8: 1, u16: 2, s16: 2, be16: 2, u32: 4, s32: 4, be32: 4, u64: 8, s64: 8, be64: 8 };
+export const SCALAR_SIZE: Record<string, number> = {
+  u8: 1,
+  s8: 1,
+  u16: 2,
+  s16: 2,
+  be16: 2,
+  u32: 4,
+  s32: 4,
+  be32: 4,
+  u64: 8,
+  s64: 8,
+  be64: 8,
+};
 
 export function readScalar(view: DataView, at: number, kind: string): number | bigint {
   switch (kind) {
-    case 'u8': return view.getUint8(at);
-    case 's8': return view.getInt8(at);
-    case 'u16': return view.getUint16(at, true);
-    case 's16': return view.getInt16(at, true);
-    case 'be16': return view.getUint16(at, false);
-    case 'u32': return view.getUint32(at, true);
-    case 's32': return view.getInt32(at, true);
-    case 'be32': return view.getUint32(at, false);
-    case 'u64': return (view.getUint32(at, true) | view.getUint32(at + 4, true)) === 0 ? 0n : view.getBigUint64(at, true);
-    case 's64': return (view.getUint32(at, true) | view.getUint32(at + 4, true)) === 0 ? 0n : view.getBigInt64(at, true);
-    default: return view.getBigUint64(at, false);
+    case 'u8':
+      return view.getUint8(at);
+    case 's8':
+      return view.getInt8(at);
+    case 'u16':
+      return view.getUint16(at, true);
+    case 's16':
+      return view.getInt16(at, true);
+    case 'be16':
+      return view.getUint16(at, false);
+    case 'u32':
+      return view.getUint32(at, true);
+    case 's32':
+      return view.getInt32(at, true);
+    case 'be32':
+      return view.getUint32(at, false);
+    case 'u64':
+      return (view.getUint32(at, true) | view.getUint32(at + 4, true)) === 0 ? 0n : view.getBigUint64(at, true);
+    case 's64':
+      return (view.getUint32(at, true) | view.getUint32(at + 4, true)) === 0 ? 0n : view.getBigInt64(at, true);
+    default:
+      return view.getBigUint64(at, false);
   }
 }
 
 export function writeScalar(w: Writer, kind: string, v: unknown, path: string): void {
   switch (kind) {
-    case 'u8': return w.u8(checkInt(v, kind, path));
-    case 's8': return w.s8(checkInt(v, kind, path));
-    case 'u16': return w.u16(checkInt(v, kind, path));
-    case 's16': return w.s16(checkInt(v, kind, path));
-    case 'be16': return w.be16(checkInt(v, kind, path));
-    case 'u32': return w.u32(checkInt(v, kind, path));
-    case 's32': return w.s32(checkInt(v, kind, path));
-    case 'be32': return w.be32(checkInt(v, kind, path));
-    case 'u64': return w.u64(checkBig(v, kind, path));
-    case 's64': return w.s64(checkBig(v, kind, path));
-    default: return w.be64(checkBig(v, kind, path));
+    case 'u8':
+      return w.u8(checkInt(v, kind, path));
+    case 's8':
+      return w.s8(checkInt(v, kind, path));
+    case 'u16':
+      return w.u16(checkInt(v, kind, path));
+    case 's16':
+      return w.s16(checkInt(v, kind, path));
+    case 'be16':
+      return w.be16(checkInt(v, kind, path));
+    case 'u32':
+      return w.u32(checkInt(v, kind, path));
+    case 's32':
+      return w.s32(checkInt(v, kind, path));
+    case 'be32':
+      return w.be32(checkInt(v, kind, path));
+    case 'u64':
+      return w.u64(checkBig(v, kind, path));
+    case 's64':
+      return w.s64(checkBig(v, kind, path));
+    default:
+      return w.be64(checkBig(v, kind, path));
   }
 }
 
-export function scalarCodec(kind: string, names?: Readonly<Record<number, string>>): { decode: DecodeFn; encode: EncodeFn } {
+export function scalarCodec(
+  kind: string,
+  names?: Readonly<Record<number, string>>,
+): { decode: DecodeFn; encode: EncodeFn } {
   const size = SCALAR_SIZE[kind]!;
   const byName = names ? new Map(Object.entries(names).map(([n, s]) => [s, Number(n)])) : undefined;
   // Each kind gets its own monomorphic reader on the hot path.
   let read: (view: DataView, at: number) => number | bigint;
   switch (kind) {
-    case 'u8': read = (v, a) => v.getUint8(a); break;
-    case 'u16': read = (v, a) => v.getUint16(a, true); break;
-    case 'u32': read = (v, a) => v.getUint32(a, true); break;
-    case 's32': read = (v, a) => v.getInt32(a, true); break;
-    default: read = (v, a) => readScalar(v, a, kind);
+    case 'u8':
+      read = (v, a) => v.getUint8(a);
+      break;
+    case 'u16':
+      read = (v, a) => v.getUint16(a, true);
+      break;
+    case 'u32':
+      read = (v, a) => v.getUint32(a, true);
+      break;
+    case 's32':
+      read = (v, a) => v.getInt32(a, true);
+      break;
+    default:
+      read = (v, a) => readScalar(v, a, kind);
   }
   return {
     decode: (_b, view, at, len) => {
@@ -235,7 +302,8 @@ export function scalarCodec(kind: string, names?: Readonly<Record<number, string
     encode: (w, v, path) => {
       if (byName && typeof v === 'string') {
         const n = byName.get(v);
-        if (n === undefined) throw new EncodeError(`unknown value '${v}' (expected one of ${[...byName.keys()].join(', ')})`, path);
+        if (n === undefined)
+          throw new EncodeError(`unknown value '${v}' (expected one of ${[...byName.keys()].join(', ')})`, path);
         v = n;
       }
       writeScalar(w, kind, v, path);
@@ -243,11 +311,9 @@ export function scalarCodec(kind: string, names?: Readonly<Record<number, string
   };
 }
 
-
 /** Read by the attribute-set decoders: what followed the last string's NUL (see decodeString). */
 export const getTail = (): Uint8Array | null | undefined => lastTail;
 export const tailIsCanonical = (): boolean => lastTail === undefined;
 export const resetTail = (): void => {
   lastTail = undefined;
 };
-

@@ -60,7 +60,10 @@ export interface NestByDef<C extends { readonly [sel: string]: Kind } = { readon
 }
 
 /** A fixed header followed by attributes (VETH_INFO_PEER: ifinfomsg + IFLA_*). */
-export interface HeaderedDef<F extends readonly FieldSpec[] = readonly FieldSpec[], T extends AttrTableSpec = AttrTableSpec> {
+export interface HeaderedDef<
+  F extends readonly FieldSpec[] = readonly FieldSpec[],
+  T extends AttrTableSpec = AttrTableSpec,
+> {
   readonly tag: 'headered';
   readonly header: StructDef<F>;
   readonly set: AttrSetDef<T>;
@@ -101,7 +104,20 @@ export interface RawNest {
 // Builders
 
 const FIELD_SIZE: Record<string, number> = {
-  u8: 1, s8: 1, u16: 2, s16: 2, be16: 2, u32: 4, s32: 4, be32: 4, u64: 8, s64: 8, be64: 8, ipv4: 4, ipv6: 16, mac: 6,
+  u8: 1,
+  s8: 1,
+  u16: 2,
+  s16: 2,
+  be16: 2,
+  u32: 4,
+  s32: 4,
+  be32: 4,
+  u64: 8,
+  s64: 8,
+  be64: 8,
+  ipv4: 4,
+  ipv6: 16,
+  mac: 6,
 };
 
 export function fieldSize(kind: FieldKind): number {
@@ -155,7 +171,11 @@ export type StructValue<F extends readonly FieldSpec[]> = {
   -readonly [P in F[number] as P[0]]?: FieldValue<P[1]>;
 } & { $extra?: Uint8Array };
 
-type EnumNames<O> = O extends { readonly enum: infer E } ? (E extends Readonly<Record<number, infer N>> ? N : never) : never;
+type EnumNames<O> = O extends { readonly enum: infer E }
+  ? E extends Readonly<Record<number, infer N>>
+    ? N
+    : never
+  : never;
 
 export type KindValue<K, O = {}> = K extends ScalarKind
   ? ScalarValue<K> | EnumNames<O>
@@ -181,7 +201,11 @@ export type KindValue<K, O = {}> = K extends ScalarKind
                       ? KindValue<L, O>
                       : unknown;
 
-type SpecValue<S> = S extends readonly [number, infer K, infer O] ? KindValue<K, O> : S extends readonly [number, infer K] ? KindValue<K> : never;
+type SpecValue<S> = S extends readonly [number, infer K, infer O]
+  ? KindValue<K, O>
+  : S extends readonly [number, infer K]
+    ? KindValue<K>
+    : never;
 
 /** The decoded (and encodable) value of an attribute set: camelCase keys, all optional. */
 export type AttrValues<T extends AttrTableSpec> = {

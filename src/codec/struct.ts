@@ -20,7 +20,10 @@ export function compileStruct(def: StructDef): CompiledStruct {
   if (hit) return hit;
   const fields = def.fields.map(([name, kind]) => ({ name, kind, size: fieldSize(kind as FieldKind), off: 0 }));
   let off = 0;
-  for (const f of fields) { f.off = off; off += f.size; }
+  for (const f of fields) {
+    f.off = off;
+    off += f.size;
+  }
   const size = def.size;
 
   const readField = (buf: Uint8Array, view: DataView, at: number, kind: string, fsize: number): unknown => {
@@ -61,7 +64,8 @@ export function compileStruct(def: StructDef): CompiledStruct {
     encode(w, value, path) {
       if (value === null || typeof value !== 'object') throw new EncodeError(`expected a ${def.name} object`, path);
       for (const k of Object.keys(value)) {
-        if (!known.has(k) && k !== '$extra') throw new EncodeError(`unknown field '${k}' of ${def.name}`, join(path, k));
+        if (!known.has(k) && k !== '$extra')
+          throw new EncodeError(`unknown field '${k}' of ${def.name}`, join(path, k));
       }
       const short = (value as any)[LAYOUT] as StructLayout | undefined;
       const limit = short ? short.size : size;
@@ -95,15 +99,24 @@ function generateStructDecoder(
   slow: (buf: Uint8Array, view: DataView, at: number, len: number) => Record<string, any>,
 ): (buf: Uint8Array, view: DataView, at: number, len: number) => Record<string, any> {
   const READ: Record<string, (o: number) => string> = {
-    u8: (o) => `view.getUint8(at + ${o})`, s8: (o) => `view.getInt8(at + ${o})`,
-    u16: (o) => `view.getUint16(at + ${o}, true)`, s16: (o) => `view.getInt16(at + ${o}, true)`, be16: (o) => `view.getUint16(at + ${o}, false)`,
-    u32: (o) => `view.getUint32(at + ${o}, true)`, s32: (o) => `view.getInt32(at + ${o}, true)`, be32: (o) => `view.getUint32(at + ${o}, false)`,
+    u8: (o) => `view.getUint8(at + ${o})`,
+    s8: (o) => `view.getInt8(at + ${o})`,
+    u16: (o) => `view.getUint16(at + ${o}, true)`,
+    s16: (o) => `view.getInt16(at + ${o}, true)`,
+    be16: (o) => `view.getUint16(at + ${o}, false)`,
+    u32: (o) => `view.getUint32(at + ${o}, true)`,
+    s32: (o) => `view.getInt32(at + ${o}, true)`,
+    be32: (o) => `view.getUint32(at + ${o}, false)`,
     // A zero u64 is the shared 0n, not a new BigInt: most of a link's 25 stats64 counters are
     // zero (errors, drops), and each BigInt is a heap allocation.
-    u64: (o) => `((view.getUint32(at + ${o}, true) | view.getUint32(at + ${o + 4}, true)) === 0 ? 0n : view.getBigUint64(at + ${o}, true))`,
-    s64: (o) => `((view.getUint32(at + ${o}, true) | view.getUint32(at + ${o + 4}, true)) === 0 ? 0n : view.getBigInt64(at + ${o}, true))`,
+    u64: (o) =>
+      `((view.getUint32(at + ${o}, true) | view.getUint32(at + ${o + 4}, true)) === 0 ? 0n : view.getBigUint64(at + ${o}, true))`,
+    s64: (o) =>
+      `((view.getUint32(at + ${o}, true) | view.getUint32(at + ${o + 4}, true)) === 0 ? 0n : view.getBigInt64(at + ${o}, true))`,
     be64: (o) => `view.getBigUint64(at + ${o}, false)`,
-    ipv4: (o) => `h.ipv4(buf, at + ${o})`, ipv6: (o) => `h.ipv6(buf, at + ${o})`, mac: (o) => `h.mac(buf, at + ${o}, 6)`,
+    ipv4: (o) => `h.ipv4(buf, at + ${o})`,
+    ipv6: (o) => `h.ipv6(buf, at + ${o})`,
+    mac: (o) => `h.mac(buf, at + ${o}, 6)`,
   };
   const props = fields.map((f) => {
     const read = READ[f.kind]?.(f.off) ?? `h.keep(buf, at + ${f.off}, at + ${f.off + f.size})`;

@@ -50,17 +50,61 @@ export class Writer {
     this.view = new DataView(next.buffer);
   }
 
-  u8(v: number): void { this.ensure(1); this.view.setUint8(this.pos, v); this.pos += 1; }
-  u16(v: number): void { this.ensure(2); this.view.setUint16(this.pos, v, true); this.pos += 2; }
-  u32(v: number): void { this.ensure(4); this.view.setUint32(this.pos, v, true); this.pos += 4; }
-  u64(v: bigint): void { this.ensure(8); this.view.setBigUint64(this.pos, v, true); this.pos += 8; }
-  s8(v: number): void { this.ensure(1); this.view.setInt8(this.pos, v); this.pos += 1; }
-  s16(v: number): void { this.ensure(2); this.view.setInt16(this.pos, v, true); this.pos += 2; }
-  s32(v: number): void { this.ensure(4); this.view.setInt32(this.pos, v, true); this.pos += 4; }
-  s64(v: bigint): void { this.ensure(8); this.view.setBigInt64(this.pos, v, true); this.pos += 8; }
-  be16(v: number): void { this.ensure(2); this.view.setUint16(this.pos, v, false); this.pos += 2; }
-  be32(v: number): void { this.ensure(4); this.view.setUint32(this.pos, v, false); this.pos += 4; }
-  be64(v: bigint): void { this.ensure(8); this.view.setBigUint64(this.pos, v, false); this.pos += 8; }
+  u8(v: number): void {
+    this.ensure(1);
+    this.view.setUint8(this.pos, v);
+    this.pos += 1;
+  }
+  u16(v: number): void {
+    this.ensure(2);
+    this.view.setUint16(this.pos, v, true);
+    this.pos += 2;
+  }
+  u32(v: number): void {
+    this.ensure(4);
+    this.view.setUint32(this.pos, v, true);
+    this.pos += 4;
+  }
+  u64(v: bigint): void {
+    this.ensure(8);
+    this.view.setBigUint64(this.pos, v, true);
+    this.pos += 8;
+  }
+  s8(v: number): void {
+    this.ensure(1);
+    this.view.setInt8(this.pos, v);
+    this.pos += 1;
+  }
+  s16(v: number): void {
+    this.ensure(2);
+    this.view.setInt16(this.pos, v, true);
+    this.pos += 2;
+  }
+  s32(v: number): void {
+    this.ensure(4);
+    this.view.setInt32(this.pos, v, true);
+    this.pos += 4;
+  }
+  s64(v: bigint): void {
+    this.ensure(8);
+    this.view.setBigInt64(this.pos, v, true);
+    this.pos += 8;
+  }
+  be16(v: number): void {
+    this.ensure(2);
+    this.view.setUint16(this.pos, v, false);
+    this.pos += 2;
+  }
+  be32(v: number): void {
+    this.ensure(4);
+    this.view.setUint32(this.pos, v, false);
+    this.pos += 4;
+  }
+  be64(v: bigint): void {
+    this.ensure(8);
+    this.view.setBigUint64(this.pos, v, false);
+    this.pos += 8;
+  }
 
   bytes(b: Uint8Array): void {
     this.ensure(b.length);
@@ -99,7 +143,8 @@ export class Writer {
   /** Patch the attribute's nla_len and zero-pad after it. */
   endAttr(at: number): void {
     const len = this.pos - at;
-    if (len > 0xffff) throw new EncodeError(`attribute is ${len} bytes, more than nla_len can hold`, this.pathStack.join('.'));
+    if (len > 0xffff)
+      throw new EncodeError(`attribute is ${len} bytes, more than nla_len can hold`, this.pathStack.join('.'));
     this.view.setUint16(at, len, true);
     if (this.marks) {
       const i = this.marks.starts.lastIndexOf(at);

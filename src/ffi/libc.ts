@@ -14,7 +14,13 @@ const lib = koffi.load('libc.so.6');
 
 const iovec = koffi.struct('rtnl_iovec', { base: 'void *', len: 'size_t' });
 const msghdr = koffi.struct('rtnl_msghdr', {
-  name: 'void *', namelen: 'uint32_t', iov: koffi.pointer(iovec), iovlen: 'size_t', control: 'void *', controllen: 'size_t', flags: 'int',
+  name: 'void *',
+  namelen: 'uint32_t',
+  iov: koffi.pointer(iovec),
+  iovlen: 'size_t',
+  control: 'void *',
+  controllen: 'size_t',
+  flags: 'int',
 });
 
 const c = {
@@ -24,14 +30,20 @@ const c = {
   getsockname: lib.func('int getsockname(int fd, void *addr, _Inout_ uint32_t *addrlen)'),
   setsockopt: lib.func('int setsockopt(int fd, int level, int name, const void *val, uint32_t len)'),
   getsockopt: lib.func('int getsockopt(int fd, int level, int name, void *val, _Inout_ uint32_t *len)'),
-  sendto: lib.func('intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)'),
-  recvfrom: lib.func('intptr_t recvfrom(int fd, void *buf, size_t len, int flags, void *addr, _Inout_ uint32_t *addrlen)'),
+  sendto: lib.func(
+    'intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)',
+  ),
+  recvfrom: lib.func(
+    'intptr_t recvfrom(int fd, void *buf, size_t len, int flags, void *addr, _Inout_ uint32_t *addrlen)',
+  ),
   poll: lib.func('int poll(void *fds, unsigned long nfds, int timeout)'),
   close: lib.func('int close(int fd)'),
   setns: lib.func('int setns(int fd, int nstype)'),
   unshare: lib.func('int unshare(int flags)'),
   open: lib.func('int open(const char *path, int flags, uint32_t mode)'),
-  mount: lib.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data)'),
+  mount: lib.func(
+    'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data)',
+  ),
   umount2: lib.func('int umount2(const char *target, int flags)'),
   eventfd: lib.func('int eventfd(unsigned int initval, int flags)'),
   write: lib.func('intptr_t write(int fd, const void *buf, size_t len)'),
@@ -117,8 +129,23 @@ export const libc = {
    * recvmsg with one iovec and a control buffer; returns the length (or -errno) and sets
    * `out.controllen` / `out.flags` as the kernel left them.
    */
-  recvmsg(fd: number, buf: Uint8Array, flags: number, addr: Uint8Array, control: Uint8Array, out: { controllen: number; flags: number }): number {
-    const hdr = { name: addr, namelen: addr.length, iov: [{ base: buf, len: buf.length }], iovlen: 1, control, controllen: control.length, flags: 0 };
+  recvmsg(
+    fd: number,
+    buf: Uint8Array,
+    flags: number,
+    addr: Uint8Array,
+    control: Uint8Array,
+    out: { controllen: number; flags: number },
+  ): number {
+    const hdr = {
+      name: addr,
+      namelen: addr.length,
+      iov: [{ base: buf, len: buf.length }],
+      iovlen: 1,
+      control,
+      controllen: control.length,
+      flags: 0,
+    };
     const n = Number(c.recvmsg(fd, hdr, flags));
     out.controllen = Number(hdr.controllen);
     out.flags = hdr.flags;

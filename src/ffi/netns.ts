@@ -22,7 +22,11 @@ export type NetnsSpec = string | { name: string } | { path: string } | { pid: nu
 /** Raised when the thread could not return to its namespace. The process should not go on. */
 export class NetnsRestoreError extends RtnlError {
   constructor(cause: unknown) {
-    super('could not return to the original network namespace; this thread is in the wrong namespace', 'ERR_RTNL_NETNS_RESTORE', { cause });
+    super(
+      'could not return to the original network namespace; this thread is in the wrong namespace',
+      'ERR_RTNL_NETNS_RESTORE',
+      { cause },
+    );
   }
 }
 
@@ -31,7 +35,10 @@ const NAME_RE = /^[A-Za-z0-9_.-]{1,255}$/;
 /** Check a namespace name as iproute2 would store it: a single path component. */
 export function checkNetnsName(name: string): void {
   if (typeof name !== 'string' || !NAME_RE.test(name) || name === '.' || name === '..') {
-    throw new RtnlError(`invalid namespace name ${JSON.stringify(name)}: use letters, digits, '.', '_' or '-', not '.' or '..'`, 'ERR_RTNL_VALIDATION');
+    throw new RtnlError(
+      `invalid namespace name ${JSON.stringify(name)}: use letters, digits, '.', '_' or '-', not '.' or '..'`,
+      'ERR_RTNL_VALIDATION',
+    );
   }
 }
 
@@ -47,7 +54,8 @@ export function netnsPath(spec: NetnsSpec): string | undefined {
   }
   if ('path' in spec) return spec.path;
   if ('pid' in spec) {
-    if (!Number.isInteger(spec.pid) || spec.pid <= 0) throw new RtnlError(`invalid pid ${spec.pid}`, 'ERR_RTNL_VALIDATION');
+    if (!Number.isInteger(spec.pid) || spec.pid <= 0)
+      throw new RtnlError(`invalid pid ${spec.pid}`, 'ERR_RTNL_VALIDATION');
     return `/proc/${spec.pid}/ns/net`;
   }
   return undefined;
@@ -148,7 +156,11 @@ export function createNamedNetns(name: string): void {
       }
     } catch (err) {
       if (!(err instanceof NetnsRestoreError)) {
-        try { unlinkSync(path); } catch { /* already gone */ }
+        try {
+          unlinkSync(path);
+        } catch {
+          /* already gone */
+        }
       }
       throw err;
     }

@@ -10,7 +10,20 @@
  *   shared poller thread, never on the event loop or the libuv threadpool.
  */
 import { RtnlError } from '../errors.js';
-import { AF_NETLINK, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_RAW, SOL_NETLINK, SO_RCVBUF, SO_RCVBUFFORCE, SOL_SOCKET, POLLIN } from './constants.js';
+import {
+  AF_NETLINK,
+  MSG_DONTWAIT,
+  MSG_PEEK,
+  MSG_TRUNC,
+  SOCK_CLOEXEC,
+  SOCK_NONBLOCK,
+  SOCK_RAW,
+  SOL_NETLINK,
+  SO_RCVBUF,
+  SO_RCVBUFFORCE,
+  SOL_SOCKET,
+  POLLIN,
+} from './constants.js';
 import { errnoName, libc } from './libc.js';
 import { poller } from './poller.js';
 import { SysError } from '../errors.js';
@@ -91,10 +104,12 @@ export class NetlinkSocket {
     try {
       const rcvbuf = opts.rcvbuf ?? DEFAULT_RCVBUF;
       // SO_RCVBUFFORCE needs CAP_NET_ADMIN; fall back to SO_RCVBUF (capped by rmem_max).
-      if (libc.trySetsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, rcvbuf) === EPERM) libc.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, rcvbuf);
+      if (libc.trySetsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, rcvbuf) === EPERM)
+        libc.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, rcvbuf);
       const extAck = libc.trySetsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1) === 0;
       const capAck = libc.trySetsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1) === 0;
-      const strict = opts.strict === false ? false : libc.trySetsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1) === 0;
+      const strict =
+        opts.strict === false ? false : libc.trySetsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1) === 0;
       const sa = new Uint8Array(12);
       new DataView(sa.buffer).setUint16(0, AF_NETLINK, true); // nl_pid 0: the kernel assigns one
       libc.bind(fd, sa);
@@ -176,13 +191,20 @@ export class NetlinkSocket {
         const errno = -size;
         if (errno === EAGAIN) return null;
         if (errno === EINTR) continue;
-        throw new SysError('recvfrom', errno, errnoName(errno), errno === ENOBUFS ? 'the receive buffer overflowed; messages were lost' : undefined);
+        throw new SysError(
+          'recvfrom',
+          errno,
+          errnoName(errno),
+          errno === ENOBUFS ? 'the receive buffer overflowed; messages were lost' : undefined,
+        );
       }
       if (size > this.buf.length) {
         const want = Math.max(size, RECV_FLOOR) + 4096;
         this.buf = new Uint8Array(this.maxDatagram ? Math.min(want, this.maxDatagram) : want);
       }
-      const n = this.control ? this.recvWithNsid() : libc.recvfrom(this.fd, this.buf, this.buf.length, MSG_TRUNC | MSG_DONTWAIT, this.addr);
+      const n = this.control
+        ? this.recvWithNsid()
+        : libc.recvfrom(this.fd, this.buf, this.buf.length, MSG_TRUNC | MSG_DONTWAIT, this.addr);
       if (n < 0) {
         const errno = -n;
         if (errno === EAGAIN) return null;
@@ -209,7 +231,11 @@ export class NetlinkSocket {
     for (let at = 0; at + 16 <= out.controllen; ) {
       const len = Number(v.getBigUint64(at, true));
       if (len < 16) break;
-      if (v.getInt32(at + 8, true) === SOL_NETLINK && v.getInt32(at + 12, true) === NETLINK_LISTEN_ALL_NSID && len >= 20) {
+      if (
+        v.getInt32(at + 8, true) === SOL_NETLINK &&
+        v.getInt32(at + 12, true) === NETLINK_LISTEN_ALL_NSID &&
+        len >= 20
+      ) {
         this.lastNsid = v.getInt32(at + 16, true);
       }
       at += (len + 7) & ~7;

@@ -219,7 +219,11 @@ export class Addresses {
     return n;
   }
 
-  private async build(link: string | number, address: string, options: AddressOptions | undefined): Promise<NetlinkMessage> {
+  private async build(
+    link: string | number,
+    address: string,
+    options: AddressOptions | undefined,
+  ): Promise<NetlinkMessage> {
     const ref = check(V().linkRef, link, 'link');
     const p = check(V().prefix, address, 'address');
     // No options: nothing to validate (and zod stays unloaded for a plain add).
@@ -230,14 +234,17 @@ export class Addresses {
     if (o.peer && o.peer.family !== p.family) {
       throw new ValidationError('options.peer', `is IPv${o.peer.family} but the address is IPv${p.family}`, given.peer);
     }
-    if (!ip4 && o.broadcast !== undefined) throw new ValidationError('options.broadcast', 'only IPv4 addresses have a broadcast address', given.broadcast);
-    if (!ip4 && o.label !== undefined) throw new ValidationError('options.label', 'only IPv4 addresses have a label', given.label);
+    if (!ip4 && o.broadcast !== undefined)
+      throw new ValidationError('options.broadcast', 'only IPv4 addresses have a broadcast address', given.broadcast);
+    if (!ip4 && o.label !== undefined)
+      throw new ValidationError('options.label', 'only IPv4 addresses have a label', given.label);
     // ip: a peer given with a length sets the prefix length when the address has none.
     const prefixLen = o.peer && !address.includes('/') && given.peer!.includes('/') ? o.peer.prefixLen : p.prefixLen;
     const valid = o.validLft ?? FOREVER;
     const preferred = o.preferredLft ?? valid;
     if (valid === 0) throw new ValidationError('options.validLft', 'must be more than 0', given.validLft);
-    if (preferred > valid) throw new ValidationError('options.preferredLft', 'must not be more than validLft', given.preferredLft);
+    if (preferred > valid)
+      throw new ValidationError('options.preferredLft', 'must not be more than validLft', given.preferredLft);
     let flags = 0;
     for (const f of o.flags ?? []) flags = (flags | (typeof f === 'number' ? f : SETTABLE_ADDRESS_FLAGS[f]!)) >>> 0;
 
@@ -250,13 +257,21 @@ export class Addresses {
       rtPriority: o.metric,
     });
     if (o.broadcast !== undefined) {
-      const brd = o.broadcast === '+' || o.broadcast === '-' ? computedBroadcast({ ...(o.peer ?? p), prefixLen }, o.broadcast) : o.broadcast;
+      const brd =
+        o.broadcast === '+' || o.broadcast === '-'
+          ? computedBroadcast({ ...(o.peer ?? p), prefixLen }, o.broadcast)
+          : o.broadcast;
       if (brd !== undefined) attrs.broadcast = brd;
     }
-    if (o.validLft !== undefined || o.preferredLft !== undefined) attrs.cacheinfo = { prefered: preferred, valid, cstamp: 0, tstamp: 0 };
+    if (o.validLft !== undefined || o.preferredLft !== undefined)
+      attrs.cacheinfo = { prefered: preferred, valid, cstamp: 0, tstamp: 0 };
     if (flags > 0xff) attrs.flags = flags;
     const scopeNum =
-      o.scope === undefined ? (ip4 && p.address.startsWith('127.') ? C.RT_SCOPE_HOST : C.RT_SCOPE_UNIVERSE) : numberOf(SCOPE_NAMES, o.scope, SCOPE_ALIASES);
+      o.scope === undefined
+        ? ip4 && p.address.startsWith('127.')
+          ? C.RT_SCOPE_HOST
+          : C.RT_SCOPE_UNIVERSE
+        : numberOf(SCOPE_NAMES, o.scope, SCOPE_ALIASES);
     const body = { family: fam, prefixLen, flags: flags & 0xff, scope: scopeNum, index };
     return req('RTM_NEWADDR', body, attrs);
   }

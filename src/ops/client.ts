@@ -21,7 +21,12 @@ const S = schemas((z) => {
   const openSchema = z
     .object({
       netns: z.unknown().optional(), // checked by netnsSpec below, so the error names `netns`
-      rcvbuf: z.number().int().min(4096).max(1 << 30).optional(),
+      rcvbuf: z
+        .number()
+        .int()
+        .min(4096)
+        .max(1 << 30)
+        .optional(),
       onInterrupted: z.enum(['retry', 'partial', 'throw']).optional(),
       onWarning: z.function().optional(),
     })
@@ -116,7 +121,9 @@ export class Rtnl {
       if (nsFd >= 0) libc.close(nsFd);
       throw err;
     }
-    const warn = options.onWarning ?? ((message: string, request: string) => process.emitWarning(`${request}: ${message}`, 'RtnlWarning'));
+    const warn =
+      options.onWarning ??
+      ((message: string, request: string) => process.emitWarning(`${request}: ${message}`, 'RtnlWarning'));
     return new Rtnl(new Engine(sock, warn), nsFd, options);
   }
 

@@ -13,18 +13,39 @@ export type FamilyName = 4 | 6 | 'inet' | 'inet6';
 export const familyNumber = (f: FamilyName | undefined): number =>
   f === undefined ? C.AF_UNSPEC : f === 4 || f === 'inet' ? C.AF_INET : C.AF_INET6;
 export const familyName = (n: number): string =>
-  n === C.AF_INET ? 'inet' : n === C.AF_INET6 ? 'inet6' : n === C.AF_BRIDGE ? 'bridge' : n === C.AF_UNSPEC ? 'unspec' : String(n);
+  n === C.AF_INET
+    ? 'inet'
+    : n === C.AF_INET6
+      ? 'inet6'
+      : n === C.AF_BRIDGE
+        ? 'bridge'
+        : n === C.AF_UNSPEC
+          ? 'unspec'
+          : String(n);
 
 /**
  * Interface flag names in the order `ip` prints them. RUNNING is folded into NO-CARRIER as ip
  * does: an interface that is UP but not RUNNING shows NO-CARRIER first.
  */
 const IFF_ORDER: Array<[string, number]> = [
-  ['LOOPBACK', C.IFF_LOOPBACK], ['BROADCAST', C.IFF_BROADCAST], ['POINTOPOINT', C.IFF_POINTOPOINT],
-  ['MULTICAST', C.IFF_MULTICAST], ['NOARP', C.IFF_NOARP], ['ALLMULTI', C.IFF_ALLMULTI], ['PROMISC', C.IFF_PROMISC],
-  ['MASTER', C.IFF_MASTER], ['SLAVE', C.IFF_SLAVE], ['DEBUG', C.IFF_DEBUG], ['DYNAMIC', C.IFF_DYNAMIC],
-  ['AUTOMEDIA', C.IFF_AUTOMEDIA], ['PORTSEL', C.IFF_PORTSEL], ['NOTRAILERS', C.IFF_NOTRAILERS], ['UP', C.IFF_UP],
-  ['LOWER_UP', C.IFF_LOWER_UP], ['DORMANT', C.IFF_DORMANT], ['ECHO', C.IFF_ECHO],
+  ['LOOPBACK', C.IFF_LOOPBACK],
+  ['BROADCAST', C.IFF_BROADCAST],
+  ['POINTOPOINT', C.IFF_POINTOPOINT],
+  ['MULTICAST', C.IFF_MULTICAST],
+  ['NOARP', C.IFF_NOARP],
+  ['ALLMULTI', C.IFF_ALLMULTI],
+  ['PROMISC', C.IFF_PROMISC],
+  ['MASTER', C.IFF_MASTER],
+  ['SLAVE', C.IFF_SLAVE],
+  ['DEBUG', C.IFF_DEBUG],
+  ['DYNAMIC', C.IFF_DYNAMIC],
+  ['AUTOMEDIA', C.IFF_AUTOMEDIA],
+  ['PORTSEL', C.IFF_PORTSEL],
+  ['NOTRAILERS', C.IFF_NOTRAILERS],
+  ['UP', C.IFF_UP],
+  ['LOWER_UP', C.IFF_LOWER_UP],
+  ['DORMANT', C.IFF_DORMANT],
+  ['ECHO', C.IFF_ECHO],
 ];
 
 const linkFlagCache = new Map<number, string[]>();
@@ -59,7 +80,8 @@ export function netnsFdFor(spec: NetnsSpec): { fd: number; release: () => void }
 }
 
 /** True for a NetlinkError with one of these codes. */
-export const isCode = (err: unknown, ...codes: string[]): boolean => err instanceof NetlinkError && codes.includes(err.code);
+export const isCode = (err: unknown, ...codes: string[]): boolean =>
+  err instanceof NetlinkError && codes.includes(err.code);
 
 /** Shorthand for building a request message. */
 export function req(type: string, body: Record<string, unknown>, attrs: Record<string, unknown> = {}): NetlinkMessage {
@@ -87,7 +109,11 @@ export function defined<T extends Record<string, unknown>>(o: T): T {
 export type ListResult<T> = T[] & { interrupted?: boolean };
 
 /** The dump's messages that `keep` selects, converted; a partial dump's `interrupted` flag carries over. */
-export function listOf<T>(msgs: DumpResult, keep: (m: NetlinkMessage) => boolean, convert: (m: NetlinkMessage) => T): ListResult<T> {
+export function listOf<T>(
+  msgs: DumpResult,
+  keep: (m: NetlinkMessage) => boolean,
+  convert: (m: NetlinkMessage) => T,
+): ListResult<T> {
   const out: ListResult<T> = [];
   for (let i = 0; i < msgs.length; i++) if (keep(msgs[i]!)) out.push(convert(msgs[i]!));
   if (msgs.interrupted) out.interrupted = true;

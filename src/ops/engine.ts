@@ -16,7 +16,14 @@
 import { messages } from '../codec/messages.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
 import { attrPathAt, Writer, type AttrMarks } from '../codec/writer.js';
-import { NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR } from '../codec/constants/index.js';
+import {
+  NLM_F_ACK,
+  NLM_F_DUMP,
+  NLM_F_DUMP_INTR,
+  NLM_F_REQUEST,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+} from '../codec/constants/index.js';
 import { ERRNO_NAMES } from '../errno.js';
 import { DumpInterruptedError, NetlinkError, RtnlError, type ExtAck } from '../errors.js';
 
@@ -95,7 +102,10 @@ export class Engine {
   private reading = false;
   private closed = false;
 
-  constructor(readonly sock: EngineSocket, private readonly warn: Warn) {
+  constructor(
+    readonly sock: EngineSocket,
+    private readonly warn: Warn,
+  ) {
     this.seq = (Date.now() & 0x7fffffff) >>> 0;
   }
 
@@ -108,7 +118,10 @@ export class Engine {
   private encode(msg: NetlinkMessage, flags: number, seq: number): { bytes: Uint8Array; marks: AttrMarks | undefined } {
     const w = this.writer;
     w.reset(true);
-    messages.encodeInto(w, { ...msg, header: { ...msg.header, flags: flags | NLM_F_REQUEST | NLM_F_ACK, seq, pid: 0 } as any });
+    messages.encodeInto(w, {
+      ...msg,
+      header: { ...msg.header, flags: flags | NLM_F_REQUEST | NLM_F_ACK, seq, pid: 0 } as any,
+    });
     return { bytes: w.finish(), marks: w.marks };
   }
 
@@ -154,7 +167,11 @@ export class Engine {
       let n = 0;
       let size = 0;
       let slow = false;
-      while (n < this.outbox.length && n < BATCH_MESSAGES && (n === 0 || size + this.outbox[n]!.bytes.length <= BATCH_BYTES)) {
+      while (
+        n < this.outbox.length &&
+        n < BATCH_MESSAGES &&
+        (n === 0 || size + this.outbox[n]!.bytes.length <= BATCH_BYTES)
+      ) {
         size += (this.outbox[n]!.bytes.length + 3) & ~3;
         slow ||= this.outbox[n]!.slow;
         n++;
@@ -318,7 +335,10 @@ export class Engine {
    * as interrupted, the stream ends by throwing DumpInterruptedError unless `onInterrupted` is
    * 'partial', in which case `state.interrupted` is set.
    */
-  async *dumpStream(msg: NetlinkMessage, opts: { signal?: AbortSignal; onInterrupted?: InterruptPolicy; state?: { interrupted: boolean } } = {}): AsyncGenerator<NetlinkMessage, void, undefined> {
+  async *dumpStream(
+    msg: NetlinkMessage,
+    opts: { signal?: AbortSignal; onInterrupted?: InterruptPolicy; state?: { interrupted: boolean } } = {},
+  ): AsyncGenerator<NetlinkMessage, void, undefined> {
     for await (const batch of this.dumpBatches(msg, opts)) yield* batch;
   }
 
@@ -326,7 +346,10 @@ export class Engine {
    * The dump as batches (the messages of one or more datagrams each): what dumpStream() and
    * dump() are built on. A promise per batch rather than per message keeps large dumps cheap.
    */
-  async *dumpBatches(msg: NetlinkMessage, opts: { signal?: AbortSignal; onInterrupted?: InterruptPolicy; state?: { interrupted: boolean } } = {}): AsyncGenerator<NetlinkMessage[], void, undefined> {
+  async *dumpBatches(
+    msg: NetlinkMessage,
+    opts: { signal?: AbortSignal; onInterrupted?: InterruptPolicy; state?: { interrupted: boolean } } = {},
+  ): AsyncGenerator<NetlinkMessage[], void, undefined> {
     this.assertOpen();
     // One dump at a time per socket (the kernel refuses a second with EBUSY).
     let release!: () => void;
@@ -386,7 +409,10 @@ export class Engine {
   }
 
   /** Collect a whole dump, applying the interruption policy (retry: up to `retries` times). */
-  async dump(msg: NetlinkMessage, opts: { signal?: AbortSignal; onInterrupted?: InterruptPolicy; retries?: number } = {}): Promise<DumpResult> {
+  async dump(
+    msg: NetlinkMessage,
+    opts: { signal?: AbortSignal; onInterrupted?: InterruptPolicy; retries?: number } = {},
+  ): Promise<DumpResult> {
     const policy = opts.onInterrupted ?? 'retry';
     const attempts = policy === 'retry' ? (opts.retries ?? 5) + 1 : 1;
     let last: NetlinkMessage[] = [];

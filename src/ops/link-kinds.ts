@@ -75,7 +75,15 @@ export interface VlanOptions {
 
 /** Bond options. Equivalent to: ip link add NAME type bond mode MODE miimon N */
 export interface BondOptions {
-  mode?: 'balance-rr' | 'active-backup' | 'balance-xor' | 'broadcast' | '802.3ad' | 'balance-tlb' | 'balance-alb' | number;
+  mode?:
+    | 'balance-rr'
+    | 'active-backup'
+    | 'balance-xor'
+    | 'broadcast'
+    | '802.3ad'
+    | 'balance-tlb'
+    | 'balance-alb'
+    | number;
   miimon?: number;
   [attr: string]: unknown;
 }
@@ -96,10 +104,21 @@ export interface KindOptions {
   vrf?: VrfOptions;
 }
 
-const MACVLAN_MODES = { private: C.MACVLAN_MODE_PRIVATE, vepa: C.MACVLAN_MODE_VEPA, bridge: C.MACVLAN_MODE_BRIDGE, passthru: C.MACVLAN_MODE_PASSTHRU, source: C.MACVLAN_MODE_SOURCE };
+const MACVLAN_MODES = {
+  private: C.MACVLAN_MODE_PRIVATE,
+  vepa: C.MACVLAN_MODE_VEPA,
+  bridge: C.MACVLAN_MODE_BRIDGE,
+  passthru: C.MACVLAN_MODE_PASSTHRU,
+  source: C.MACVLAN_MODE_SOURCE,
+};
 const BOND_MODES = {
-  'balance-rr': C.BOND_MODE_ROUNDROBIN, 'active-backup': C.BOND_MODE_ACTIVEBACKUP, 'balance-xor': C.BOND_MODE_XOR,
-  broadcast: C.BOND_MODE_BROADCAST, '802.3ad': C.BOND_MODE_8023AD, 'balance-tlb': C.BOND_MODE_TLB, 'balance-alb': C.BOND_MODE_ALB,
+  'balance-rr': C.BOND_MODE_ROUNDROBIN,
+  'active-backup': C.BOND_MODE_ACTIVEBACKUP,
+  'balance-xor': C.BOND_MODE_XOR,
+  broadcast: C.BOND_MODE_BROADCAST,
+  '802.3ad': C.BOND_MODE_8023AD,
+  'balance-tlb': C.BOND_MODE_TLB,
+  'balance-alb': C.BOND_MODE_ALB,
 };
 const VLAN_PROTOCOLS = { '802.1Q': C.ETH_P_8021Q, '802.1ad': C.ETH_P_8021AD };
 
@@ -135,19 +154,38 @@ const S = schemas((z) => {
     })
     .catchall(z.unknown())
     .refine((v) => !(v.group && v.remote), { message: 'give group or remote, not both', path: ['remote'] })
-    .refine((v) => {
-      const fam = [v.local, v.group ?? v.remote].filter(Boolean).map((a) => (a!.includes(':') ? 6 : 4));
-      return fam.length < 2 || fam[0] === fam[1];
-    }, { message: 'local and group/remote must be the same address family', path: ['local'] });
+    .refine(
+      (v) => {
+        const fam = [v.local, v.group ?? v.remote].filter(Boolean).map((a) => (a!.includes(':') ? 6 : 4));
+        return fam.length < 2 || fam[0] === fam[1];
+      },
+      { message: 'local and group/remote must be the same address family', path: ['local'] },
+    );
 
-  const macvlanSchema = z.object({ mode: z.enum(['private', 'vepa', 'bridge', 'passthru', 'source']).optional() }).catchall(z.unknown());
-  const vlanSchema = z.object({ id: z.number().int().min(0).max(4094), protocol: z.enum(['802.1Q', '802.1ad']).optional() }).catchall(z.unknown());
+  const macvlanSchema = z
+    .object({ mode: z.enum(['private', 'vepa', 'bridge', 'passthru', 'source']).optional() })
+    .catchall(z.unknown());
+  const vlanSchema = z
+    .object({ id: z.number().int().min(0).max(4094), protocol: z.enum(['802.1Q', '802.1ad']).optional() })
+    .catchall(z.unknown());
   const bondSchema = z
-    .object({ mode: z.union([z.enum(Object.keys(BOND_MODES) as [string, ...string[]]), z.number().int().min(0).max(6)]).optional(), miimon: u32.optional() })
+    .object({
+      mode: z
+        .union([z.enum(Object.keys(BOND_MODES) as [string, ...string[]]), z.number().int().min(0).max(6)])
+        .optional(),
+      miimon: u32.optional(),
+    })
     .catchall(z.unknown());
   const vrfSchema = z.object({ table }).strict();
 
-  return { bridge: bridgeSchema, vxlan: vxlanSchema, macvlan: macvlanSchema, vlan: vlanSchema, bond: bondSchema, vrf: vrfSchema };
+  return {
+    bridge: bridgeSchema,
+    vxlan: vxlanSchema,
+    macvlan: macvlanSchema,
+    vlan: vlanSchema,
+    bond: bondSchema,
+    vrf: vrfSchema,
+  };
 });
 
 /**
@@ -158,7 +196,8 @@ export function validateKindOptions(o: KindOptions, field: string, kind?: string
   const given = kindOptionKeys.filter((k) => o[k] !== undefined);
   if (given.length > 1) throw new ValidationError(field, `options for several kinds at once: ${given.join(', ')}`);
   for (const key of given) {
-    if (kind !== undefined && !KEY_KINDS[key].includes(kind)) throw new ValidationError(`${field}.${key}`, `${key} options do not apply to a ${kind} link`, o[key]);
+    if (kind !== undefined && !KEY_KINDS[key].includes(kind))
+      throw new ValidationError(`${field}.${key}`, `${key} options do not apply to a ${kind} link`, o[key]);
     check(S()[key], o[key], `${field}.${key}`);
   }
 }
@@ -167,12 +206,18 @@ export function validateKindOptions(o: KindOptions, field: string, kind?: string
  * IFLA_INFO_DATA for `kind` from the options object, or undefined when no kind option was given.
  * Throws ValidationError when options for another kind were given.
  */
-export async function kindData(nl: Rtnl, kind: string, o: KindOptions, field: string): Promise<Record<string, unknown> | undefined> {
+export async function kindData(
+  nl: Rtnl,
+  kind: string,
+  o: KindOptions,
+  field: string,
+): Promise<Record<string, unknown> | undefined> {
   let data: Record<string, unknown> | undefined;
   for (const key of kindOptionKeys) {
     const v = o[key];
     if (v === undefined) continue;
-    if (!KEY_KINDS[key].includes(kind)) throw new ValidationError(`${field}.${key}`, `${key} options do not apply to a ${kind} link`, v);
+    if (!KEY_KINDS[key].includes(kind))
+      throw new ValidationError(`${field}.${key}`, `${key} options do not apply to a ${kind} link`, v);
     const f = `${field}.${key}`;
     switch (key) {
       case 'bridge': {
@@ -208,7 +253,12 @@ export async function kindData(nl: Rtnl, kind: string, o: KindOptions, field: st
       }
       case 'bond': {
         const { mode, ...rest } = check(S().bond, v, f);
-        data = { ...(mode !== undefined ? { mode: typeof mode === 'number' ? mode : BOND_MODES[mode as keyof typeof BOND_MODES] } : {}), ...rest };
+        data = {
+          ...(mode !== undefined
+            ? { mode: typeof mode === 'number' ? mode : BOND_MODES[mode as keyof typeof BOND_MODES] }
+            : {}),
+          ...rest,
+        };
         break;
       }
       case 'vrf': {

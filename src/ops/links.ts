@@ -102,14 +102,24 @@ const S = schemas((z) => {
     address: mac.optional(),
     broadcast: mac.optional(),
     txqlen: u32.optional(),
-    alias: z.string().max(255).refine((s) => !s.includes('\0'), 'must not contain NUL').optional(),
+    alias: z
+      .string()
+      .max(255)
+      .refine((s) => !s.includes('\0'), 'must not contain NUL')
+      .optional(),
     up: z.boolean().optional(),
     master: linkRef.optional(),
     group: u32.optional(),
   };
 
   const peerSchema = z
-    .object({ name: ifname, netns: netnsSpec.optional(), address: mac.optional(), mtu: mtu.optional(), txqlen: u32.optional() })
+    .object({
+      name: ifname,
+      netns: netnsSpec.optional(),
+      address: mac.optional(),
+      mtu: mtu.optional(),
+      txqlen: u32.optional(),
+    })
     .strict();
 
   const addSchema = z
@@ -200,8 +210,11 @@ export class Links {
     else check(S().listSchema, filter, 'filter');
     const attrs: LinkAttrs = { extMask: C.RTEXT_FILTER_VF };
     if (filter.kind !== undefined) attrs.linkinfo = { kind: filter.kind };
-    if (filter.master !== undefined) attrs.master = await linkIndex(this.nl, check(V().linkRef, filter.master, 'master'));
-    const msgs = await this.nl.engine.dump(req('RTM_GETLINK', { family: C.AF_UNSPEC }, attrs), { onInterrupted: this.nl.options.onInterrupted });
+    if (filter.master !== undefined)
+      attrs.master = await linkIndex(this.nl, check(V().linkRef, filter.master, 'master'));
+    const msgs = await this.nl.engine.dump(req('RTM_GETLINK', { family: C.AF_UNSPEC }, attrs), {
+      onInterrupted: this.nl.options.onInterrupted,
+    });
     return listOf(msgs, isLink, toLink);
   }
 
@@ -240,7 +253,8 @@ export class Links {
   async add(options: LinkAddOptions): Promise<Link> {
     const o = check(S().addSchema, options, 'link') as LinkAddOptions;
     validateKindOptions(o, 'link', o.kind);
-    if (o.peer && o.kind !== 'veth') throw new ValidationError('link.peer', `only veth links have a peer, not ${o.kind}`, o.peer);
+    if (o.peer && o.kind !== 'veth')
+      throw new ValidationError('link.peer', `only veth links have a peer, not ${o.kind}`, o.peer);
     const release: Array<() => void> = [];
     try {
       const attrs = commonAttrs(o);
@@ -253,7 +267,12 @@ export class Links {
       }
       let data = await kindData(this.nl, o.kind, o, 'link');
       if (o.peer) {
-        const peerAttrs: LinkAttrs = defined({ ifname: o.peer.name, address: o.peer.address, mtu: o.peer.mtu, txqlen: o.peer.txqlen });
+        const peerAttrs: LinkAttrs = defined({
+          ifname: o.peer.name,
+          address: o.peer.address,
+          mtu: o.peer.mtu,
+          txqlen: o.peer.txqlen,
+        });
         if (o.peer.netns !== undefined) {
           const ns = netnsFdFor(o.peer.netns);
           release.push(ns.release);
@@ -359,6 +378,22 @@ export class Links {
 }
 
 /** The IFLA attributes that add() and set() share. */
-function commonAttrs(o: { name?: string; mtu?: number; address?: string; broadcast?: string; txqlen?: number; alias?: string; group?: number }): LinkAttrs {
-  return defined({ ifname: o.name, mtu: o.mtu, address: o.address, broadcast: o.broadcast, txqlen: o.txqlen, ifalias: o.alias, group: o.group });
+function commonAttrs(o: {
+  name?: string;
+  mtu?: number;
+  address?: string;
+  broadcast?: string;
+  txqlen?: number;
+  alias?: string;
+  group?: number;
+}): LinkAttrs {
+  return defined({
+    ifname: o.name,
+    mtu: o.mtu,
+    address: o.address,
+    broadcast: o.broadcast,
+    txqlen: o.txqlen,
+    ifalias: o.alias,
+    group: o.group,
+  });
 }

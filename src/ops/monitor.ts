@@ -30,8 +30,18 @@ import type { ObjectKind, ObjectOf, RtnlObject } from './objects.js';
 
 /** Named groups. 'address', 'route' and 'rule' cover IPv4 and IPv6; the suffixed names one family. */
 export type MonitorGroup =
-  | 'link' | 'address' | 'address4' | 'address6' | 'route' | 'route4' | 'route6'
-  | 'neighbour' | 'rule' | 'rule4' | 'rule6' | 'nsid';
+  | 'link'
+  | 'address'
+  | 'address4'
+  | 'address6'
+  | 'route'
+  | 'route4'
+  | 'route6'
+  | 'neighbour'
+  | 'rule'
+  | 'rule4'
+  | 'rule6'
+  | 'nsid';
 
 const GROUPS: Record<MonitorGroup, number[]> = {
   link: [C.RTNLGRP_LINK],
@@ -48,22 +58,44 @@ const GROUPS: Record<MonitorGroup, number[]> = {
   nsid: [C.RTNLGRP_NSID],
 };
 const GROUP_KIND: Record<MonitorGroup, ObjectKind> = {
-  link: 'link', address: 'address', address4: 'address', address6: 'address', route: 'route', route4: 'route',
-  route6: 'route', neighbour: 'neighbour', rule: 'rule', rule4: 'rule', rule6: 'rule', nsid: 'nsid',
+  link: 'link',
+  address: 'address',
+  address4: 'address',
+  address6: 'address',
+  route: 'route',
+  route4: 'route',
+  route6: 'route',
+  neighbour: 'neighbour',
+  rule: 'rule',
+  rule4: 'rule',
+  rule6: 'rule',
+  nsid: 'nsid',
 };
 const GROUP_FAMILY: Partial<Record<MonitorGroup, number>> = {
-  address4: C.AF_INET, address6: C.AF_INET6, route4: C.AF_INET, route6: C.AF_INET6, rule4: C.AF_INET, rule6: C.AF_INET6,
+  address4: C.AF_INET,
+  address6: C.AF_INET6,
+  route4: C.AF_INET,
+  route6: C.AF_INET6,
+  rule4: C.AF_INET,
+  rule6: C.AF_INET6,
 };
 
 /** The schemas of monitor()'s groups and options, built on first use (see zod.ts). */
 export const monitorSchemas = schemas((z) => {
-  const monitorGroupsSchema = z.array(z.enum(Object.keys(GROUPS) as [MonitorGroup, ...MonitorGroup[]])).min(1, 'give at least one group');
+  const monitorGroupsSchema = z
+    .array(z.enum(Object.keys(GROUPS) as [MonitorGroup, ...MonitorGroup[]]))
+    .min(1, 'give at least one group');
   const monitorOptionsSchema = z
     .object({
       signal: z.instanceof(AbortSignal).optional(),
       initial: z.boolean().optional(),
       allNsid: z.boolean().optional(),
-      rcvbuf: z.number().int().min(4096).max(1 << 30).optional(),
+      rcvbuf: z
+        .number()
+        .int()
+        .min(4096)
+        .max(1 << 30)
+        .optional(),
       track: z.boolean().optional(),
     })
     .strict();
@@ -135,7 +167,11 @@ interface Entry {
   obj: RtnlObject;
 }
 
-export async function* monitor(nl: Rtnl, groups: MonitorGroup[], opts: MonitorOptions): AsyncGenerator<MonitorEvent, void, undefined> {
+export async function* monitor(
+  nl: Rtnl,
+  groups: MonitorGroup[],
+  opts: MonitorOptions,
+): AsyncGenerator<MonitorEvent, void, undefined> {
   check(monitorSchemas().monitorGroupsSchema, groups, 'groups');
   check(monitorSchemas().monitorOptionsSchema, opts, 'options');
   if (opts.signal?.aborted) return;
@@ -171,7 +207,14 @@ export async function* monitor(nl: Rtnl, groups: MonitorGroup[], opts: MonitorOp
         const obj = OBJECT_KINDS[kind].convert(m);
         state.set(`${kind}/${OBJECT_KINDS[kind].key(obj)}`, { kind, obj });
         if (opts.initial) {
-          const ev = { type: `${kind}.new`, kind, action: 'new', object: obj, initial: true, message: m } as ChangeEvent;
+          const ev = {
+            type: `${kind}.new`,
+            kind,
+            action: 'new',
+            object: obj,
+            initial: true,
+            message: m,
+          } as ChangeEvent;
           if (nl.options.netns !== undefined) ev.netns = nl.options.netns;
           yield ev;
         }
@@ -241,7 +284,14 @@ export async function* monitor(nl: Rtnl, groups: MonitorGroup[], opts: MonitorOp
       const obj = OBJECT_KINDS[kind].convert(m);
       fresh.set(`${kind}/${OBJECT_KINDS[kind].key(obj)}`, { kind, obj });
     }
-    if (!track) return { type: 'resync', added: [...fresh.values()].map((e) => e.obj), changed: [], removed: [], complete: false };
+    if (!track)
+      return {
+        type: 'resync',
+        added: [...fresh.values()].map((e) => e.obj),
+        changed: [],
+        removed: [],
+        complete: false,
+      };
     const added: RtnlObject[] = [];
     const changed: RtnlObject[] = [];
     const removed: RtnlObject[] = [];

@@ -143,4 +143,8 @@ export const ROUTER_PREF: Readonly<Record<'low' | 'medium' | 'high', number>> = 
   medium: C.ICMPV6_ROUTER_PREF_MEDIUM,
   high: C.ICMPV6_ROUTER_PREF_HIGH,
 };
-export const ROUTER_PREF_NAMES: Names = { [C.ICMPV6_ROUTER_PREF_LOW]: 'low', [C.ICMPV6_ROUTER_PREF_MEDIUM]: 'medium', [C.ICMPV6_ROUTER_PREF_HIGH]: 'high' };
+export const ROUTER_PREF_NAMES: Names = {
+  [C.ICMPV6_ROUTER_PREF_LOW]: 'low',
+  [C.ICMPV6_ROUTER_PREF_MEDIUM]: 'medium',
+  [C.ICMPV6_ROUTER_PREF_HIGH]: 'high',
+};

@@ -33,7 +33,16 @@ export interface Neighbour {
   attrs: NeighbourAttrs;
 }
 
-export type NudStateName = 'permanent' | 'reachable' | 'stale' | 'noarp' | 'delay' | 'probe' | 'failed' | 'incomplete' | 'none';
+export type NudStateName =
+  | 'permanent'
+  | 'reachable'
+  | 'stale'
+  | 'noarp'
+  | 'delay'
+  | 'probe'
+  | 'failed'
+  | 'incomplete'
+  | 'none';
 
 /** An ARP (IPv4) or NDP (IPv6) entry. */
 export interface IpNeighbourSpec {
@@ -117,7 +126,12 @@ const S = schemas((z) => {
     .strict();
 
   const listSchema = z
-    .object({ link: linkRef.optional(), master: linkRef.optional(), family: z.union([family, z.literal('bridge')]).optional(), proxy: z.boolean().optional() })
+    .object({
+      link: linkRef.optional(),
+      master: linkRef.optional(),
+      family: z.union([family, z.literal('bridge')]).optional(),
+      proxy: z.boolean().optional(),
+    })
     .strict();
   const deleteOptsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
   return { ipSchema, fdbSchema, listSchema, deleteOptsSchema };
@@ -159,13 +173,23 @@ export class Neighbours {
   async list(filter?: NeighbourListFilter): Promise<ListResult<Neighbour>> {
     // No filter: nothing to validate, so zod is not loaded (see zod.ts).
     const f = filter === undefined ? {} : check(S().listSchema, filter, 'filter');
-    const fam = f.family === undefined ? C.AF_UNSPEC : f.family === 'bridge' ? C.AF_BRIDGE : f.family === 4 ? C.AF_INET : C.AF_INET6;
+    const fam =
+      f.family === undefined
+        ? C.AF_UNSPEC
+        : f.family === 'bridge'
+          ? C.AF_BRIDGE
+          : f.family === 4
+            ? C.AF_INET
+            : C.AF_INET6;
     const attrs: NeighbourAttrs = {};
     if (f.link !== undefined) attrs.ifindex = await linkIndex(this.nl, f.link);
     if (f.master !== undefined) attrs.master = await linkIndex(this.nl, f.master);
-    if (f.proxy && fam === C.AF_BRIDGE) throw new ValidationError('filter.proxy', 'the FDB has no proxy entries', filter!.proxy);
+    if (f.proxy && fam === C.AF_BRIDGE)
+      throw new ValidationError('filter.proxy', 'the FDB has no proxy entries', filter!.proxy);
     const body = { family: fam, flags: f.proxy ? C.NTF_PROXY : 0 };
-    const msgs = await this.nl.engine.dump(req('RTM_GETNEIGH', body, attrs), { onInterrupted: this.nl.options.onInterrupted });
+    const msgs = await this.nl.engine.dump(req('RTM_GETNEIGH', body, attrs), {
+      onInterrupted: this.nl.options.onInterrupted,
+    });
     return listOf(msgs, isNeighbour, toNeighbour);
   }
 
@@ -225,7 +249,12 @@ export class Neighbours {
       if (s.sticky) flags |= C.NTF_STICKY;
       // As `bridge fdb`: permanent = PERMANENT|NOARP, static = REACHABLE|NOARP, dynamic = REACHABLE.
       const st = s.state ?? 'permanent';
-      const state = st === 'permanent' ? C.NUD_PERMANENT | C.NUD_NOARP : st === 'static' ? C.NUD_REACHABLE | C.NUD_NOARP : C.NUD_REACHABLE;
+      const state =
+        st === 'permanent'
+          ? C.NUD_PERMANENT | C.NUD_NOARP
+          : st === 'static'
+            ? C.NUD_REACHABLE | C.NUD_NOARP
+            : C.NUD_REACHABLE;
       const body = { family: C.AF_BRIDGE, ifindex: await linkIndex(this.nl, s.dev), state, flags };
       const attrs: NeighbourAttrs = defined({ lladdr: s.lladdr, vlan: s.vlan, dst: s.dst, vni: s.vni, port: s.port });
       return req(type, body, attrs);
@@ -233,7 +262,11 @@ export class Neighbours {
     const s = check(S().ipSchema, spec, 'neighbour');
     const fam = s.address.includes(':') ? 6 : 4;
     if (s.family !== undefined && s.family !== fam) {
-      throw new ValidationError('neighbour.address', `is an IPv${fam} address but neighbour.family is ${s.family}`, (spec as IpNeighbourSpec).address);
+      throw new ValidationError(
+        'neighbour.address',
+        `is an IPv${fam} address but neighbour.family is ${s.family}`,
+        (spec as IpNeighbourSpec).address,
+      );
     }
     let state = C.NUD_PERMANENT;
     if (s.state !== undefined) {
@@ -241,7 +274,12 @@ export class Neighbours {
       else state = Number(Object.entries(NUD_NAMES).find(([, v]) => v.toLowerCase() === s.state)![0]);
     }
     const flags = (s.router ? C.NTF_ROUTER : 0) | (s.proxy ? C.NTF_PROXY : 0);
-    const body = { family: fam === 4 ? C.AF_INET : C.AF_INET6, ifindex: await linkIndex(this.nl, s.dev), state: del ? 0 : state, flags };
+    const body = {
+      family: fam === 4 ? C.AF_INET : C.AF_INET6,
+      ifindex: await linkIndex(this.nl, s.dev),
+      state: del ? 0 : state,
+      flags,
+    };
     const attrs: NeighbourAttrs = { dst: s.address };
     if (s.lladdr !== undefined && !del) attrs.lladdr = s.lladdr;
     return req(type, body, attrs);

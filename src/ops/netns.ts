@@ -2,7 +2,14 @@
  * Named network namespaces, interoperable with `ip netns`: a namespace made by one is visible to
  * and usable by the other.
  */
-import { createNamedNetns, deleteNamedNetns, listNamedNetns, netnsPath, runInNetnsSync, type NetnsSpec } from '../ffi/netns.js';
+import {
+  createNamedNetns,
+  deleteNamedNetns,
+  listNamedNetns,
+  netnsPath,
+  runInNetnsSync,
+  type NetnsSpec,
+} from '../ffi/netns.js';
 import { existsSync } from 'node:fs';
 import { check, V } from './validate.js';
 import { schemas } from './zod.js';

@@ -42,15 +42,34 @@ export interface ObjectSpec {
 
 /** JSON of a value with bigints as strings and the named keys left out (counters and timers). */
 function signature(v: unknown, skip: ReadonlySet<string>): string {
-  return JSON.stringify(v, (k, x) => (skip.has(k) ? undefined : typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x));
+  return JSON.stringify(v, (k, x) =>
+    skip.has(k)
+      ? undefined
+      : typeof x === 'bigint'
+        ? x.toString()
+        : x instanceof Uint8Array
+          ? Buffer.from(x).toString('hex')
+          : x,
+  );
 }
 // Counters, timers and per-packet state change all the time; they are not a change of configuration.
-const LINK_VOLATILE = new Set(['stats', 'stats64', 'afSpec', 'xstats', 'carrierChanges', 'carrierUpCount', 'carrierDownCount', 'header', 'message']);
+const LINK_VOLATILE = new Set([
+  'stats',
+  'stats64',
+  'afSpec',
+  'xstats',
+  'carrierChanges',
+  'carrierUpCount',
+  'carrierDownCount',
+  'header',
+  'message',
+]);
 const VOLATILE = new Set(['cacheinfo', 'header', 'message', 'validLft', 'preferredLft', 'probes']);
 
 const familyOk = (m: NetlinkMessage, family: number) => family === C.AF_UNSPEC || m.body.family === family;
 /** IPv4 and IPv6 only: multicast-routing families (RTNL_FAMILY_IPMR, ...) are not routes or rules we model. */
-const ipFamily = (m: NetlinkMessage, family: number) => (m.body.family === C.AF_INET || m.body.family === C.AF_INET6) && familyOk(m, family);
+const ipFamily = (m: NetlinkMessage, family: number) =>
+  (m.body.family === C.AF_INET || m.body.family === C.AF_INET6) && familyOk(m, family);
 
 export const OBJECT_KINDS: Record<ObjectKind, ObjectSpec> = {
   link: {
@@ -60,7 +79,9 @@ export const OBJECT_KINDS: Record<ObjectKind, ObjectSpec> = {
     accept: (m) => m.type === 'RTM_NEWLINK' || m.type === 'RTM_DELLINK',
     convert: toLink,
     key: (o) => String((o as Link).index),
-    same: (a, b) => signature((a as Link).attrs, LINK_VOLATILE) === signature((b as Link).attrs, LINK_VOLATILE) && (a as Link).header.flags === (b as Link).header.flags,
+    same: (a, b) =>
+      signature((a as Link).attrs, LINK_VOLATILE) === signature((b as Link).attrs, LINK_VOLATILE) &&
+      (a as Link).header.flags === (b as Link).header.flags,
   },
   address: {
     dumpType: 'RTM_GETADDR',
@@ -79,7 +100,10 @@ export const OBJECT_KINDS: Record<ObjectKind, ObjectSpec> = {
     dumpBody: (family) => ({ family }),
     newTypes: ['RTM_NEWROUTE'],
     // Cached (cloned) routes are not configuration.
-    accept: (m, f) => (m.type === 'RTM_NEWROUTE' || m.type === 'RTM_DELROUTE') && ipFamily(m, f) && !((m.body.flags as number) & C.RTM_F_CLONED),
+    accept: (m, f) =>
+      (m.type === 'RTM_NEWROUTE' || m.type === 'RTM_DELROUTE') &&
+      ipFamily(m, f) &&
+      !((m.body.flags as number) & C.RTM_F_CLONED),
     convert: toRoute,
     key: (o) => {
       const r = o as Route;
@@ -98,7 +122,9 @@ export const OBJECT_KINDS: Record<ObjectKind, ObjectSpec> = {
       const n = o as Neighbour;
       return `${n.family}|${n.index}|${n.address ?? ''}|${n.family === 'bridge' ? `${n.lladdr ?? ''}|${n.vlan ?? ''}` : ''}`;
     },
-    same: (a, b) => signature((a as Neighbour).attrs, VOLATILE) === signature((b as Neighbour).attrs, VOLATILE) && (a as Neighbour).header.state === (b as Neighbour).header.state,
+    same: (a, b) =>
+      signature((a as Neighbour).attrs, VOLATILE) === signature((b as Neighbour).attrs, VOLATILE) &&
+      (a as Neighbour).header.state === (b as Neighbour).header.state,
   },
   rule: {
     dumpType: 'RTM_GETRULE',

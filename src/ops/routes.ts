@@ -8,8 +8,16 @@ import { RtnlError, ValidationError } from '../errors.js';
 import type { Rtnl } from './client.js';
 import { defined, isCode, linkIndex, req, listOf, type ListResult } from './common.js';
 import {
-  nameOf, nexthopFlagNames, numberOf, PROTOCOL_NAMES, ROUTE_TYPE_NAMES, ROUTER_PREF, ROUTER_PREF_NAMES, routeFlagNames,
-  SCOPE_ALIASES, SCOPE_NAMES,
+  nameOf,
+  nexthopFlagNames,
+  numberOf,
+  PROTOCOL_NAMES,
+  ROUTE_TYPE_NAMES,
+  ROUTER_PREF,
+  ROUTER_PREF_NAMES,
+  routeFlagNames,
+  SCOPE_ALIASES,
+  SCOPE_NAMES,
 } from './names.js';
 import { check, parsePrefix, V } from './validate.js';
 import { schemas } from './zod.js';
@@ -114,7 +122,18 @@ export interface RouteSpec {
   /** Default: 'link' for a device route without gateway, 'host' for local, 'global' otherwise. */
   scope?: 'global' | 'universe' | 'site' | 'link' | 'host' | 'nowhere' | number;
   /** Default 'unicast'. */
-  type?: 'unicast' | 'local' | 'broadcast' | 'anycast' | 'multicast' | 'blackhole' | 'unreachable' | 'prohibit' | 'throw' | 'nat' | 'xresolve';
+  type?:
+    | 'unicast'
+    | 'local'
+    | 'broadcast'
+    | 'anycast'
+    | 'multicast'
+    | 'blackhole'
+    | 'unreachable'
+    | 'prohibit'
+    | 'throw'
+    | 'nat'
+    | 'xresolve';
   multipath?: RouteNexthopSpec[];
   metrics?: RouteMetrics;
   /** IPv6 router preference. */
@@ -151,17 +170,39 @@ const S = schemas((z) => {
   const weight = z.number().int().min(1).max(256);
 
   const nexthopSchema = z
-    .object({ gateway: ip.optional(), dev: linkRef.optional(), weight: weight.optional(), onlink: z.boolean().optional() })
+    .object({
+      gateway: ip.optional(),
+      dev: linkRef.optional(),
+      weight: weight.optional(),
+      onlink: z.boolean().optional(),
+    })
     .strict()
     .refine((n) => n.gateway !== undefined || n.dev !== undefined, 'a nexthop needs a gateway or a dev');
 
   const metricsSchema = z
     .object({
-      mtu: u32.optional(), advmss: u32.optional(), window: u32.optional(), rtt: u32.optional(), rttvar: u32.optional(),
-      ssthresh: u32.optional(), cwnd: u32.optional(), reordering: u32.optional(), hoplimit: u32.optional(),
-      initcwnd: u32.optional(), initrwnd: u32.optional(), features: u32.optional(), rtoMin: u32.optional(),
-      quickack: u32.optional(), fastopenNoCookie: u32.optional(), lock: u32.optional(),
-      ccAlgo: z.string().min(1).max(15).refine((s) => !s.includes('\0'), 'must not contain NUL').optional(),
+      mtu: u32.optional(),
+      advmss: u32.optional(),
+      window: u32.optional(),
+      rtt: u32.optional(),
+      rttvar: u32.optional(),
+      ssthresh: u32.optional(),
+      cwnd: u32.optional(),
+      reordering: u32.optional(),
+      hoplimit: u32.optional(),
+      initcwnd: u32.optional(),
+      initrwnd: u32.optional(),
+      features: u32.optional(),
+      rtoMin: u32.optional(),
+      quickack: u32.optional(),
+      fastopenNoCookie: u32.optional(),
+      lock: u32.optional(),
+      ccAlgo: z
+        .string()
+        .min(1)
+        .max(15)
+        .refine((s) => !s.includes('\0'), 'must not contain NUL')
+        .optional(),
     })
     .strict();
 
@@ -190,11 +231,23 @@ const S = schemas((z) => {
     .strict();
 
   const listSchema = z
-    .object({ table: table.optional(), family: family.optional(), oif: linkRef.optional(), protocol: protocol.optional(), type: routeType.optional() })
+    .object({
+      table: table.optional(),
+      family: family.optional(),
+      oif: linkRef.optional(),
+      protocol: protocol.optional(),
+      type: routeType.optional(),
+    })
     .strict();
 
   const getSchema = z
-    .object({ from: ip.optional(), oif: linkRef.optional(), iif: linkRef.optional(), mark: u32.optional(), fibMatch: z.boolean().optional() })
+    .object({
+      from: ip.optional(),
+      oif: linkRef.optional(),
+      iif: linkRef.optional(),
+      mark: u32.optional(),
+      fibMatch: z.boolean().optional(),
+    })
     .strict();
 
   const deleteOptsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
@@ -215,7 +268,8 @@ function prefixText(addr: string | undefined, len: number, fam: 4 | 6): string {
 }
 
 /** IPv4 and IPv6 routes only (not the multicast-routing families). */
-const isIpRoute = (m: NetlinkMessage): boolean => m.type === 'RTM_NEWROUTE' && (m.body.family === C.AF_INET || m.body.family === C.AF_INET6);
+const isIpRoute = (m: NetlinkMessage): boolean =>
+  m.type === 'RTM_NEWROUTE' && (m.body.family === C.AF_INET || m.body.family === C.AF_INET6);
 
 export function toRoute(m: NetlinkMessage): Route {
   const h = m.body as RtMsg;
@@ -244,7 +298,12 @@ export function toRoute(m: NetlinkMessage): Route {
   if (a.pref !== undefined) r.pref = nameOf(ROUTER_PREF_NAMES, a.pref);
   if (a.multipath !== undefined) {
     r.multipath = a.multipath.map((nh: RtNexthop) => {
-      const out: RouteNexthop = { oif: nh.ifindex ?? 0, weight: (nh.hops ?? 0) + 1, flags: nexthopFlagNames(nh.flags ?? 0), attrs: nh.attrs ?? {} };
+      const out: RouteNexthop = {
+        oif: nh.ifindex ?? 0,
+        weight: (nh.hops ?? 0) + 1,
+        flags: nexthopFlagNames(nh.flags ?? 0),
+        attrs: nh.attrs ?? {},
+      };
       if (nh.attrs?.gateway !== undefined) out.gateway = nh.attrs.gateway;
       return out;
     });
@@ -330,7 +389,6 @@ export class Routes {
     return { msg: req('RTM_GETROUTE', body, attrs), f };
   }
 
-
   /**
    * Ask the kernel which route it would use for `dst`. Raises NetlinkError (e.g. 'ENETUNREACH')
    * when there is none.
@@ -342,7 +400,11 @@ export class Routes {
     const o = check(S().getSchema, options, 'options');
     const fam = familyOf(d);
     if (o.from !== undefined && familyOf(o.from) !== fam) {
-      throw new ValidationError('options.from', `is an IPv${familyOf(o.from)} address but dst is IPv${fam}`, options.from);
+      throw new ValidationError(
+        'options.from',
+        `is an IPv${familyOf(o.from)} address but dst is IPv${fam}`,
+        options.from,
+      );
     }
     const full = fam === 4 ? 32 : 128;
     let flags = o.fibMatch ? C.RTM_F_FIB_MATCH : 0;
@@ -401,8 +463,10 @@ export class Routes {
   private async build(route: RouteSpec, op: 'add' | 'replace' | 'delete'): Promise<NetlinkMessage> {
     const s = check(S().specSchema, route, 'route');
     const fam = routeFamily(s, route);
-    if (s.pref !== undefined && fam !== 6) throw new ValidationError('route.pref', 'only IPv6 routes have a router preference', route.pref);
-    if (s.multipath && s.gateway !== undefined) throw new ValidationError('route.gateway', 'give the gateways in multipath, not both', route.gateway);
+    if (s.pref !== undefined && fam !== 6)
+      throw new ValidationError('route.pref', 'only IPv6 routes have a router preference', route.pref);
+    if (s.multipath && s.gateway !== undefined)
+      throw new ValidationError('route.gateway', 'give the gateways in multipath, not both', route.gateway);
     const del = op === 'delete';
     const dst = s.dst === 'default' ? undefined : parsePrefix(s.dst)!;
     const type = s.type === undefined ? (del ? C.RTN_UNSPEC : C.RTN_UNICAST) : numberOf(ROUTE_TYPE_NAMES, s.type);
@@ -414,7 +478,8 @@ export class Routes {
     else if (fam === 6) scopeNum = C.RT_SCOPE_UNIVERSE;
     else if (type === C.RTN_LOCAL || type === C.RTN_NAT) scopeNum = C.RT_SCOPE_HOST;
     else if (type === C.RTN_BROADCAST || type === C.RTN_MULTICAST || type === C.RTN_ANYCAST) scopeNum = C.RT_SCOPE_LINK;
-    else if ((type === C.RTN_UNICAST || type === C.RTN_UNSPEC) && s.gateway === undefined && !s.multipath) scopeNum = C.RT_SCOPE_LINK;
+    else if ((type === C.RTN_UNICAST || type === C.RTN_UNSPEC) && s.gateway === undefined && !s.multipath)
+      scopeNum = C.RT_SCOPE_LINK;
     else scopeNum = C.RT_SCOPE_UNIVERSE;
 
     const body = {
@@ -437,7 +502,8 @@ export class Routes {
       pref: s.pref === undefined ? undefined : ROUTER_PREF[s.pref],
     });
     if (s.dev !== undefined) attrs.oif = await linkIndex(this.nl, s.dev);
-    if (s.metrics !== undefined && Object.keys(s.metrics).length > 0) attrs.metrics = defined({ ...s.metrics }) as MetricsAttrs;
+    if (s.metrics !== undefined && Object.keys(s.metrics).length > 0)
+      attrs.metrics = defined({ ...s.metrics }) as MetricsAttrs;
     if (s.multipath) {
       const hops: RtNexthop[] = [];
       for (const nh of s.multipath) {

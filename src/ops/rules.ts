@@ -112,14 +112,16 @@ export function toRule(m: NetlinkMessage): Rule {
     header: h,
     attrs: a,
   };
-  if (a.src !== undefined || (h.srcLen ?? 0) > 0) r.from = `${a.src ?? (fam === 4 ? '0.0.0.0' : '::')}/${h.srcLen ?? 0}`;
+  if (a.src !== undefined || (h.srcLen ?? 0) > 0)
+    r.from = `${a.src ?? (fam === 4 ? '0.0.0.0' : '::')}/${h.srcLen ?? 0}`;
   if (a.dst !== undefined || (h.dstLen ?? 0) > 0) r.to = `${a.dst ?? (fam === 4 ? '0.0.0.0' : '::')}/${h.dstLen ?? 0}`;
   if (a.fwmark !== undefined) r.fwmark = a.fwmark;
   if (a.fwmask !== undefined) r.fwmask = a.fwmask;
   if (a.iifname !== undefined) r.iif = a.iifname;
   if (a.oifname !== undefined) r.oif = a.oifname;
   if (a.goto !== undefined) r.goto = a.goto;
-  if (a.suppressPrefixlen !== undefined && a.suppressPrefixlen !== 0xffffffff) r.suppressPrefixlen = a.suppressPrefixlen;
+  if (a.suppressPrefixlen !== undefined && a.suppressPrefixlen !== 0xffffffff)
+    r.suppressPrefixlen = a.suppressPrefixlen;
   if (a.protocol !== undefined && a.protocol !== C.RTPROT_UNSPEC) r.protocol = nameOf(PROTOCOL_NAMES, a.protocol);
   return r;
 }
@@ -128,7 +130,10 @@ export function toRule(m: NetlinkMessage): Rule {
 function ruleFamily(s: Spec, raw: RuleSpec): 4 | 6 {
   let fam = s.family;
   let src = 'rule.family';
-  for (const [key, p] of [['from', s.from], ['to', s.to]] as const) {
+  for (const [key, p] of [
+    ['from', s.from],
+    ['to', s.to],
+  ] as const) {
     if (!p) continue;
     if (fam === undefined) {
       fam = p.family;
@@ -141,7 +146,8 @@ function ruleFamily(s: Spec, raw: RuleSpec): 4 | 6 {
 }
 
 /** The messages list() keeps (a module-level function: one call target for V8, not a closure per call). */
-const isIpRule = (m: NetlinkMessage): boolean => m.type === 'RTM_NEWRULE' && (m.body.family === C.AF_INET || m.body.family === C.AF_INET6);
+const isIpRule = (m: NetlinkMessage): boolean =>
+  m.type === 'RTM_NEWRULE' && (m.body.family === C.AF_INET || m.body.family === C.AF_INET6);
 
 export class Rules {
   constructor(private readonly nl: Rtnl) {}
@@ -199,8 +205,10 @@ export class Rules {
     if (s.goto !== undefined && s.action !== undefined && s.action !== 'goto') {
       throw new ValidationError('rule.goto', `goes with action 'goto', not '${s.action}'`, rule.goto);
     }
-    if (s.action === 'goto' && s.goto === undefined) throw new ValidationError('rule.goto', "action 'goto' needs a target priority", rule.goto);
-    if (s.fwmask !== undefined && s.fwmark === undefined) throw new ValidationError('rule.fwmask', 'needs fwmark', rule.fwmask);
+    if (s.action === 'goto' && s.goto === undefined)
+      throw new ValidationError('rule.goto', "action 'goto' needs a target priority", rule.goto);
+    if (s.fwmask !== undefined && s.fwmark === undefined)
+      throw new ValidationError('rule.fwmask', 'needs fwmark', rule.fwmask);
     const actionName = s.action ?? (s.goto !== undefined ? 'goto' : del ? undefined : 'to_tbl');
     const action = actionName === undefined ? C.FR_ACT_UNSPEC : numberOf(RULE_ACTION_NAMES, actionName);
     const tableId = s.table ?? (!del && action === C.FR_ACT_TO_TBL ? C.RT_TABLE_MAIN : undefined);

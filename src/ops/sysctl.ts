@@ -14,13 +14,21 @@ const S = schemas((z) => {
     .string()
     .min(1)
     .max(255)
-    .refine((k) => !k.startsWith('/') && !k.split(/[./]/).some((p) => p === '' || p === '..' || p === '.'), "must be a relative key like net.ipv4.ip_forward, without '..' or an absolute path")
-    .refine((k) => /^[A-Za-z0-9_.\/:-]+$/.test(k), 'must be letters, digits, and . / _ - :');
+    .refine(
+      (k) => !k.startsWith('/') && !k.split(/[./]/).some((p) => p === '' || p === '..' || p === '.'),
+      "must be a relative key like net.ipv4.ip_forward, without '..' or an absolute path",
+    )
+    .refine((k) => /^[A-Za-z0-9_./:-]+$/.test(k), 'must be letters, digits, and . / _ - :');
 
   const value = z
     .union([z.string(), z.number().finite()])
     .transform(String)
-    .pipe(z.string().max(4096).refine((v) => !v.includes('\0'), 'must not contain NUL'));
+    .pipe(
+      z
+        .string()
+        .max(4096)
+        .refine((v) => !v.includes('\0'), 'must not contain NUL'),
+    );
   const options = z.object({ netns: netnsSpec.optional() }).strict();
   return { key, value, options };
 });

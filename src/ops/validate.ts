@@ -62,7 +62,8 @@ export function check<S extends z.ZodType>(schema: S, value: unknown, field: str
   const path = [field, ...issue.path.map(String), ...unknownKeys.slice(0, 1)].filter(Boolean).join('.');
   const keys = unknownKeys.length > 1 ? ` (${unknownKeys.join(', ')})` : '';
   let bad: unknown = value;
-  for (const p of issue.path) bad = bad && typeof bad === 'object' ? (bad as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined;
+  for (const p of issue.path)
+    bad = bad && typeof bad === 'object' ? (bad as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined;
   throw new ValidationError(path, `${issue.message}${keys}; got ${describe(bad)}`, bad);
 }
 
@@ -98,12 +99,17 @@ export const V = schemas((z) => {
 
   const ipv4 = z.string().refine((s) => parseIPv4(s) !== undefined, 'must be an IPv4 address');
   const ipv6 = z.string().refine((s) => parseIPv6(s) !== undefined, 'must be an IPv6 address');
-  const ip = z.string().refine((s) => (s.includes(':') ? parseIPv6(s) : parseIPv4(s)) !== undefined, 'must be an IPv4 or IPv6 address');
+  const ip = z
+    .string()
+    .refine((s) => (s.includes(':') ? parseIPv6(s) : parseIPv4(s)) !== undefined, 'must be an IPv4 or IPv6 address');
 
   const prefix = z.string().transform((s, ctx) => {
     const p = parsePrefix(s);
     if (!p) {
-      ctx.addIssue({ code: 'custom', message: 'must be an address with an optional /prefix-length (IPv4 up to /32, IPv6 up to /128)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be an address with an optional /prefix-length (IPv4 up to /32, IPv6 up to /128)',
+      });
       return z.NEVER;
     }
     return p;
@@ -127,7 +133,14 @@ export const V = schemas((z) => {
   const netnsSpec = z.union([
     netnsName,
     z.object({ name: netnsName }).strict(),
-    z.object({ path: z.string().min(1).refine((p) => !p.includes('\0'), 'must not contain NUL') }).strict(),
+    z
+      .object({
+        path: z
+          .string()
+          .min(1)
+          .refine((p) => !p.includes('\0'), 'must not contain NUL'),
+      })
+      .strict(),
     z.object({ pid: z.number().int().positive() }).strict(),
     z.object({ fd: z.number().int().min(0) }).strict(),
   ]);
@@ -157,7 +170,32 @@ export const V = schemas((z) => {
 
   const scope = namedU8(SCOPE_NAMES, Object.keys(SCOPE_ALIASES));
   const protocol = namedU8(PROTOCOL_NAMES);
-  const routeType = z.enum(namesOf(ROUTE_TYPE_NAMES), { error: `must be one of ${namesOf(ROUTE_TYPE_NAMES).join(', ')}` });
+  const routeType = z.enum(namesOf(ROUTE_TYPE_NAMES), {
+    error: `must be one of ${namesOf(ROUTE_TYPE_NAMES).join(', ')}`,
+  });
 
-  return { ifname, linkRef, u32, u16, u8, mtu, mac, ipv4, ipv6, ip, prefix, table, vxlanId, port, netnsName, netnsSpec, family, lifetime, lladdr, scope, protocol, routeType };
+  return {
+    ifname,
+    linkRef,
+    u32,
+    u16,
+    u8,
+    mtu,
+    mac,
+    ipv4,
+    ipv6,
+    ip,
+    prefix,
+    table,
+    vxlanId,
+    port,
+    netnsName,
+    netnsSpec,
+    family,
+    lifetime,
+    lladdr,
+    scope,
+    protocol,
+    routeType,
+  };
 });

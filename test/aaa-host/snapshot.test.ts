@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import { removeStaleSnapshots, saveSnapshot, snapshotFile, snapshotHost } from '../helpers/host.js';
 import { needsRoot } from '../helpers/netns.js';
 
-test('snapshot the host namespace before the run', { skip: needsRoot && `${needsRoot}; without root no test can change the host` }, (t) => {
+test('snapshot the host namespace before the run', {
+  skip: needsRoot && `${needsRoot}; without root no test can change the host`,
+}, (t) => {
   const stale = removeStaleSnapshots();
   const state = snapshotHost();
   assert.ok(state.links.length > 0, 'ip -j link show listed no links');

@@ -11,15 +11,42 @@ const plan = (line: string) => parseCommandLine(line.split(/\s+/).filter(Boolean
 const CASES: Array<[string, string, unknown[]]> = [
   // link
   ['link add br0 type bridge stp_state 0', 'links.add', [{ name: 'br0', kind: 'bridge', bridge: { stpState: 0 } }]],
-  ['link add name br1 type bridge forward_delay 400 mcast_query_interval 1000 vlan_protocol 802.1ad', 'links.add',
-    [{ name: 'br1', kind: 'bridge', bridge: { forwardDelay: 400, mcastQueryIntvl: 1000, vlanProtocol: '802.1ad' } }]],
-  ['link add vh type veth peer name vc netns blue', 'links.add', [{ name: 'vh', kind: 'veth', peer: { name: 'vc', netns: 'blue' } }]],
-  ['link add vh mtu 1400 address 02:00:00:00:00:01 up type veth peer vc mtu 1300', 'links.add',
-    [{ name: 'vh', kind: 'veth', mtu: 1400, address: '02:00:00:00:00:01', up: true, peer: { name: 'vc', mtu: 1300 } }]],
-  ['link add vx0 type vxlan id 42 dstport 4789 remote 192.0.2.77 local 192.0.2.1 dev eth0 nolearning', 'links.add',
-    [{ name: 'vx0', kind: 'vxlan', vxlan: { id: 42, port: 4789, remote: '192.0.2.77', local: '192.0.2.1', dev: 'eth0', learning: false } }]],
-  ['link add mv0 link eth0 type macvlan mode bridge', 'links.add', [{ name: 'mv0', kind: 'macvlan', link: 'eth0', macvlan: { mode: 'bridge' } }]],
-  ['link add link eth0 name eth0.10 type vlan id 10', 'links.add', [{ name: 'eth0.10', kind: 'vlan', link: 'eth0', vlan: { id: 10 } }]],
+  [
+    'link add name br1 type bridge forward_delay 400 mcast_query_interval 1000 vlan_protocol 802.1ad',
+    'links.add',
+    [{ name: 'br1', kind: 'bridge', bridge: { forwardDelay: 400, mcastQueryIntvl: 1000, vlanProtocol: '802.1ad' } }],
+  ],
+  [
+    'link add vh type veth peer name vc netns blue',
+    'links.add',
+    [{ name: 'vh', kind: 'veth', peer: { name: 'vc', netns: 'blue' } }],
+  ],
+  [
+    'link add vh mtu 1400 address 02:00:00:00:00:01 up type veth peer vc mtu 1300',
+    'links.add',
+    [{ name: 'vh', kind: 'veth', mtu: 1400, address: '02:00:00:00:00:01', up: true, peer: { name: 'vc', mtu: 1300 } }],
+  ],
+  [
+    'link add vx0 type vxlan id 42 dstport 4789 remote 192.0.2.77 local 192.0.2.1 dev eth0 nolearning',
+    'links.add',
+    [
+      {
+        name: 'vx0',
+        kind: 'vxlan',
+        vxlan: { id: 42, port: 4789, remote: '192.0.2.77', local: '192.0.2.1', dev: 'eth0', learning: false },
+      },
+    ],
+  ],
+  [
+    'link add mv0 link eth0 type macvlan mode bridge',
+    'links.add',
+    [{ name: 'mv0', kind: 'macvlan', link: 'eth0', macvlan: { mode: 'bridge' } }],
+  ],
+  [
+    'link add link eth0 name eth0.10 type vlan id 10',
+    'links.add',
+    [{ name: 'eth0.10', kind: 'vlan', link: 'eth0', vlan: { id: 10 } }],
+  ],
   ['link add vrf0 type vrf table 10', 'links.add', [{ name: 'vrf0', kind: 'vrf', vrf: { table: 10 } }]],
   ['link add d0 type dummy', 'links.add', [{ name: 'd0', kind: 'dummy' }]],
   ['link set dev vh up mtu 1400 master br0', 'links.set', ['vh', { up: true, mtu: 1400, master: 'br0' }]],
@@ -27,8 +54,11 @@ const CASES: Array<[string, string, unknown[]]> = [
   ['link set vc netns 1234', 'links.set', ['vc', { netns: { pid: 1234 } }]],
   ['l s vh down nomaster', 'links.set', ['vh', { up: false, master: null }]],
   ['link set dev br0 type bridge stp_state 1', 'links.set', ['br0', { bridge: { stpState: 1 } }]],
-  ['link set eth0 alias uplink txqueuelen 500 group 3 address 02:00:00:00:00:02', 'links.set',
-    ['eth0', { alias: 'uplink', txqlen: 500, group: 3, address: '02:00:00:00:00:02' }]],
+  [
+    'link set eth0 alias uplink txqueuelen 500 group 3 address 02:00:00:00:00:02',
+    'links.set',
+    ['eth0', { alias: 'uplink', txqlen: 500, group: 3, address: '02:00:00:00:00:02' }],
+  ],
   ['link del vh', 'links.delete', ['vh']],
   ['link delete dev vh type veth', 'links.delete', ['vh']],
   ['link', 'link.show', [{}]],
@@ -36,11 +66,26 @@ const CASES: Array<[string, string, unknown[]]> = [
   ['l sh up master br0 type veth', 'link.show', [{ up: true, master: 'br0', kind: 'veth' }]],
   // address
   ['addr add 10.0.0.2/24 dev eth0', 'addresses.add', ['eth0', '10.0.0.2/24', {}]],
-  ['a add 192.0.2.5/24 brd + dev eth0 label eth0:1 valid_lft 100 preferred_lft 50 noprefixroute metric 7', 'addresses.add',
-    ['eth0', '192.0.2.5/24', { broadcast: '+', label: 'eth0:1', validLft: 100, preferredLft: 50, flags: ['noprefixroute'], metric: 7 }]],
-  ['address add 2001:db8::1/64 dev eth0 nodad scope link', 'addresses.add', ['eth0', '2001:db8::1/64', { flags: ['nodad'], scope: 'link' }]],
+  [
+    'a add 192.0.2.5/24 brd + dev eth0 label eth0:1 valid_lft 100 preferred_lft 50 noprefixroute metric 7',
+    'addresses.add',
+    [
+      'eth0',
+      '192.0.2.5/24',
+      { broadcast: '+', label: 'eth0:1', validLft: 100, preferredLft: 50, flags: ['noprefixroute'], metric: 7 },
+    ],
+  ],
+  [
+    'address add 2001:db8::1/64 dev eth0 nodad scope link',
+    'addresses.add',
+    ['eth0', '2001:db8::1/64', { flags: ['nodad'], scope: 'link' }],
+  ],
   ['addr add 10.9.0.1 peer 10.9.0.2/32 dev eth0', 'addresses.add', ['eth0', '10.9.0.1', { peer: '10.9.0.2/32' }]],
-  ['addr replace 10.0.0.2/24 dev eth0 valid_lft forever', 'addresses.replace', ['eth0', '10.0.0.2/24', { validLft: 'forever' }]],
+  [
+    'addr replace 10.0.0.2/24 dev eth0 valid_lft forever',
+    'addresses.replace',
+    ['eth0', '10.0.0.2/24', { validLft: 'forever' }],
+  ],
   ['addr del 10.0.0.2/24 dev eth0', 'addresses.delete', ['eth0', '10.0.0.2/24']],
   ['-6 addr flush dev eth0', 'addresses.flush', ['eth0', { family: 6 }]],
   ['addr flush eth0', 'addresses.flush', ['eth0']],
@@ -49,42 +94,106 @@ const CASES: Array<[string, string, unknown[]]> = [
   // route
   ['route add default via 10.0.0.1', 'routes.add', [{ dst: 'default', gateway: '10.0.0.1' }]],
   ['-6 route add default via 2001:db8::1', 'routes.add', [{ dst: 'default', gateway: '2001:db8::1', family: 6 }]],
-  ['route add 192.0.2.0/24 dev eth0 src 192.0.2.1 metric 10 table 1000', 'routes.add',
-    [{ dst: '192.0.2.0/24', dev: 'eth0', src: '192.0.2.1', metric: 10, table: 1000 }]],
-  ['r add 10.1.0.0/16 nexthop via 192.0.2.2 weight 1 nexthop via 198.51.100.2 dev vc weight 2', 'routes.add',
-    [{ dst: '10.1.0.0/16', multipath: [{ gateway: '192.0.2.2', weight: 1 }, { gateway: '198.51.100.2', dev: 'vc', weight: 2 }] }]],
+  [
+    'route add 192.0.2.0/24 dev eth0 src 192.0.2.1 metric 10 table 1000',
+    'routes.add',
+    [{ dst: '192.0.2.0/24', dev: 'eth0', src: '192.0.2.1', metric: 10, table: 1000 }],
+  ],
+  [
+    'r add 10.1.0.0/16 nexthop via 192.0.2.2 weight 1 nexthop via 198.51.100.2 dev vc weight 2',
+    'routes.add',
+    [
+      {
+        dst: '10.1.0.0/16',
+        multipath: [
+          { gateway: '192.0.2.2', weight: 1 },
+          { gateway: '198.51.100.2', dev: 'vc', weight: 2 },
+        ],
+      },
+    ],
+  ],
   ['route add blackhole 10.30.0.0/16', 'routes.add', [{ dst: '10.30.0.0/16', type: 'blackhole' }]],
-  ['route add unreachable 10.31.0.0/16 metric 5', 'routes.add', [{ dst: '10.31.0.0/16', type: 'unreachable', metric: 5 }]],
-  ['route add 10.20.0.0/16 via 192.0.2.3 mtu lock 1400 advmss 1300 initcwnd 10', 'routes.add',
-    [{ dst: '10.20.0.0/16', gateway: '192.0.2.3', metrics: { mtu: 1400, advmss: 1300, initcwnd: 10, lock: 1 << 2 } }]],
-  ['route add 10.40.0.0/16 via 10.99.0.1 dev br0 onlink proto static scope global', 'routes.add',
-    [{ dst: '10.40.0.0/16', gateway: '10.99.0.1', dev: 'br0', onlink: true, protocol: 'static', scope: 'global' }]],
-  ['-6 route add 2001:db8:9::/48 dev eth0 pref high', 'routes.add', [{ dst: '2001:db8:9::/48', dev: 'eth0', pref: 'high', family: 6 }]],
-  ['route replace 10.0.0.0/8 dev eth0 table main', 'routes.replace', [{ dst: '10.0.0.0/8', dev: 'eth0', table: 'main' }]],
+  [
+    'route add unreachable 10.31.0.0/16 metric 5',
+    'routes.add',
+    [{ dst: '10.31.0.0/16', type: 'unreachable', metric: 5 }],
+  ],
+  [
+    'route add 10.20.0.0/16 via 192.0.2.3 mtu lock 1400 advmss 1300 initcwnd 10',
+    'routes.add',
+    [{ dst: '10.20.0.0/16', gateway: '192.0.2.3', metrics: { mtu: 1400, advmss: 1300, initcwnd: 10, lock: 1 << 2 } }],
+  ],
+  [
+    'route add 10.40.0.0/16 via 10.99.0.1 dev br0 onlink proto static scope global',
+    'routes.add',
+    [{ dst: '10.40.0.0/16', gateway: '10.99.0.1', dev: 'br0', onlink: true, protocol: 'static', scope: 'global' }],
+  ],
+  [
+    '-6 route add 2001:db8:9::/48 dev eth0 pref high',
+    'routes.add',
+    [{ dst: '2001:db8:9::/48', dev: 'eth0', pref: 'high', family: 6 }],
+  ],
+  [
+    'route replace 10.0.0.0/8 dev eth0 table main',
+    'routes.replace',
+    [{ dst: '10.0.0.0/8', dev: 'eth0', table: 'main' }],
+  ],
   ['route del 10.20.0.0/16', 'routes.delete', [{ dst: '10.20.0.0/16' }]],
   ['route del default', 'routes.delete', [{ dst: 'default', family: 4 }]],
   ['route get 10.1.2.3', 'route.get', ['10.1.2.3']],
-  ['route get 10.1.2.3 from 192.0.2.1 oif eth0 mark 7', 'route.get', ['10.1.2.3', { from: '192.0.2.1', oif: 'eth0', mark: 7 }]],
+  [
+    'route get 10.1.2.3 from 192.0.2.1 oif eth0 mark 7',
+    'route.get',
+    ['10.1.2.3', { from: '192.0.2.1', oif: 'eth0', mark: 7 }],
+  ],
   ['route', 'route.show', [{ family: 4 }]],
   ['route show table 1000', 'route.show', [{ table: 1000, family: 4 }]],
   ['route show table all', 'route.show', [{ table: 'all' }]],
   ['-6 ro sh dev eth0 proto kernel', 'route.show', [{ dev: 'eth0', protocol: 'kernel', family: 6 }]],
   ['route show 10.20.0.0/16', 'route.show', [{ exact: '10.20.0.0/16', family: 4 }]],
   // neighbour
-  ['neigh add 192.0.2.9 lladdr 02:00:00:00:00:09 dev eth0 nud permanent', 'neighbours.add',
-    [{ address: '192.0.2.9', lladdr: '02:00:00:00:00:09', dev: 'eth0', state: 'permanent' }]],
-  ['n replace 2001:db8::9 lladdr 02:00:00:00:00:0a dev eth0 router nud reachable', 'neighbours.replace',
-    [{ address: '2001:db8::9', lladdr: '02:00:00:00:00:0a', dev: 'eth0', router: true, state: 'reachable' }]],
+  [
+    'neigh add 192.0.2.9 lladdr 02:00:00:00:00:09 dev eth0 nud permanent',
+    'neighbours.add',
+    [{ address: '192.0.2.9', lladdr: '02:00:00:00:00:09', dev: 'eth0', state: 'permanent' }],
+  ],
+  [
+    'n replace 2001:db8::9 lladdr 02:00:00:00:00:0a dev eth0 router nud reachable',
+    'neighbours.replace',
+    [{ address: '2001:db8::9', lladdr: '02:00:00:00:00:0a', dev: 'eth0', router: true, state: 'reachable' }],
+  ],
   ['neigh del 192.0.2.9 dev eth0', 'neighbours.delete', [{ address: '192.0.2.9', dev: 'eth0' }]],
   ['neighbour show dev eth0 nud all', 'neigh.show', [{ dev: 'eth0', nud: 'all' }]],
   // rule
-  ['rule add from 192.0.2.0/24 table 100 priority 100', 'rules.add', [{ from: '192.0.2.0/24', table: 100, priority: 100 }]],
-  ['ru add not to 203.0.113.0/24 fwmark 0x10/0xff iif eth0 oif eth1 lookup main pref 5 tos 0x10', 'rules.add',
-    [{ not: true, to: '203.0.113.0/24', fwmark: 16, fwmask: 255, iif: 'eth0', oif: 'eth1', table: 'main', priority: 5, tos: 16 }]],
+  [
+    'rule add from 192.0.2.0/24 table 100 priority 100',
+    'rules.add',
+    [{ from: '192.0.2.0/24', table: 100, priority: 100 }],
+  ],
+  [
+    'ru add not to 203.0.113.0/24 fwmark 0x10/0xff iif eth0 oif eth1 lookup main pref 5 tos 0x10',
+    'rules.add',
+    [
+      {
+        not: true,
+        to: '203.0.113.0/24',
+        fwmark: 16,
+        fwmask: 255,
+        iif: 'eth0',
+        oif: 'eth1',
+        table: 'main',
+        priority: 5,
+        tos: 16,
+      },
+    ],
+  ],
   ['rule add pref 500 blackhole', 'rules.add', [{ priority: 500, action: 'blackhole' }]],
   ['rule add pref 400 goto 500 protocol static', 'rules.add', [{ priority: 400, goto: 500, protocol: 'static' }]],
-  ['-6 rule add from 2001:db8::/32 table 300 suppress_prefixlength 0', 'rules.add',
-    [{ from: '2001:db8::/32', table: 300, suppressPrefixlen: 0, family: 6 }]],
+  [
+    '-6 rule add from 2001:db8::/32 table 300 suppress_prefixlength 0',
+    'rules.add',
+    [{ from: '2001:db8::/32', table: 300, suppressPrefixlen: 0, family: 6 }],
+  ],
   ['rule del priority 100', 'rules.delete', [{ priority: 100 }]],
   ['rule', 'rule.show', [{ family: 4 }]],
   ['-6 rule show', 'rule.show', [{ family: 6 }]],
@@ -116,7 +225,8 @@ describe('ip-shaped command lines become ops calls', () => {
   });
 
   test('help: top level, per object, and -h/--help', () => {
-    for (const line of [[], ['help'], ['--help'], ['-h']]) assert.match(String(parseCommandLine(line).plan.args[0]), /^Usage: rtnl \[OPTIONS\] OBJECT/);
+    for (const line of [[], ['help'], ['--help'], ['-h']])
+      assert.match(String(parseCommandLine(line).plan.args[0]), /^Usage: rtnl \[OPTIONS\] OBJECT/);
     for (const obj of ['link', 'address', 'route', 'neigh', 'rule', 'netns', 'monitor', 'decode']) {
       const p = parseCommandLine([obj, 'help']).plan;
       assert.equal(p.op, 'help');
@@ -163,7 +273,10 @@ const BAD: Array<[string, RegExp]> = [
 describe('bad input is one usage error', () => {
   for (const [line, re] of BAD) {
     test(`rtnl ${line}`, () => {
-      assert.throws(() => plan(line), (err: unknown) => err instanceof UsageError && re.test(err.message) && !err.message.includes('\n'));
+      assert.throws(
+        () => plan(line),
+        (err: unknown) => err instanceof UsageError && re.test(err.message) && !err.message.includes('\n'),
+      );
     });
   }
 

@@ -10,7 +10,19 @@ import { toLink } from '../../src/ops/links.js';
 import { toNeighbour } from '../../src/ops/neighbours.js';
 import { toRoute } from '../../src/ops/routes.js';
 import { toRule } from '../../src/ops/rules.js';
-import { addrInfoJson, hash0x, namesFrom, ipAddressFlags, ipLinkFlags, ipNudState, linkJson, neighJson, routeJson, ruleJson, type Names } from '../../src/cli/format.js';
+import {
+  addrInfoJson,
+  hash0x,
+  namesFrom,
+  ipAddressFlags,
+  ipLinkFlags,
+  ipNudState,
+  linkJson,
+  neighJson,
+  routeJson,
+  ruleJson,
+  type Names,
+} from '../../src/cli/format.js';
 import { addrInfoText, linkText, routeText, ruleText } from '../../src/cli/text.js';
 import { allFixtures } from '../helpers/fixtures.js';
 import { subsetDiff } from './helpers.js';
@@ -31,7 +43,9 @@ const details = (cmd: string) => (words(cmd).includes('-d') ? 1 : 0);
 describe('format.ts reproduces ip -j for every reply fixture', () => {
   for (const f of withJson('link').concat(withJson('done').filter((x) => x.name.includes('link')))) {
     test(`${f.name}: ${f.meta.command}`, () => {
-      const links = decode(f.bytes).filter((m) => m.type === 'RTM_NEWLINK').map(toLink);
+      const links = decode(f.bytes)
+        .filter((m) => m.type === 'RTM_NEWLINK')
+        .map(toLink);
       const ip = f.json as any[];
       assert.equal(links.length, ip.length);
       // A dump has every link, so names and M-DOWN resolve; a single reply does not.
@@ -51,7 +65,9 @@ describe('format.ts reproduces ip -j for every reply fixture', () => {
 
   for (const f of withJson('address')) {
     test(`${f.name}: ${f.meta.command}`, () => {
-      const addrs = decode(f.bytes).filter((m) => m.type === 'RTM_NEWADDR').map(toAddress);
+      const addrs = decode(f.bytes)
+        .filter((m) => m.type === 'RTM_NEWADDR')
+        .map(toAddress);
       const ipInfo = (f.json as any[]).flatMap((l) => l.addr_info as any[]);
       assert.equal(addrs.length, ipInfo.length);
       for (const a of addrs) {
@@ -59,7 +75,10 @@ describe('format.ts reproduces ip -j for every reply fixture', () => {
         const theirs = ipInfo.find((x) => x.local === ours.local && x.prefixlen === ours.prefixlen);
         assert.ok(theirs, `ip printed no ${ours.local}/${ours.prefixlen}`);
         assert.deepEqual(subsetDiff(ours, theirs, String(ours.local)), []);
-        assert.deepEqual(Object.keys(ours).filter((k) => !(k in theirs)), []);
+        assert.deepEqual(
+          Object.keys(ours).filter((k) => !(k in theirs)),
+          [],
+        );
         assert.match(addrInfoText(ours), new RegExp(`^    inet6? ${String(ours.local).replace(/\./g, '\\.')}`));
       }
     });
@@ -68,7 +87,9 @@ describe('format.ts reproduces ip -j for every reply fixture', () => {
   for (const f of withJson('route')) {
     test(`${f.name}: ${f.meta.command}`, () => {
       const cmd = words(f.meta.command!);
-      const routes = decode(f.bytes).filter((m) => m.type === 'RTM_NEWROUTE').map(toRoute);
+      const routes = decode(f.bytes)
+        .filter((m) => m.type === 'RTM_NEWROUTE')
+        .map(toRoute);
       const ip = f.json as any[];
       assert.equal(routes.length, ip.length);
       const t = cmd.indexOf('table');
@@ -76,7 +97,19 @@ describe('format.ts reproduces ip -j for every reply fixture', () => {
       routes.forEach((r, i) => {
         const ours = routeJson(r, names, { details: details(f.meta.command!), tableFiltered });
         assert.deepEqual(subsetDiff(ours, ip[i], `[${i}]`, skip), []);
-        for (const k of ['dst', 'gateway', 'protocol', 'scope', 'prefsrc', 'metric', 'table', 'type', 'flags', 'nexthops', 'metrics']) {
+        for (const k of [
+          'dst',
+          'gateway',
+          'protocol',
+          'scope',
+          'prefsrc',
+          'metric',
+          'table',
+          'type',
+          'flags',
+          'nexthops',
+          'metrics',
+        ]) {
           if (k in ip[i]) assert.ok(k in ours, `[${i}].${k} missing`);
         }
         assert.ok(routeText(ours).length > 0);
@@ -87,20 +120,27 @@ describe('format.ts reproduces ip -j for every reply fixture', () => {
   for (const f of withJson('neighbour')) {
     test(`${f.name}: ${f.meta.command}`, () => {
       const cmd = words(f.meta.command!);
-      const list = decode(f.bytes).filter((m) => m.type === 'RTM_NEWNEIGH').map(toNeighbour);
+      const list = decode(f.bytes)
+        .filter((m) => m.type === 'RTM_NEWNEIGH')
+        .map(toNeighbour);
       const ip = f.json as any[];
       assert.equal(list.length, ip.length);
       list.forEach((n, i) => {
         const ours = neighJson(n, names, { devFiltered: cmd.includes('dev') });
         assert.deepEqual(subsetDiff(ours, ip[i], `[${i}]`, skip), []);
-        assert.deepEqual(Object.keys(ours).filter((k) => !(k in ip[i])), []);
+        assert.deepEqual(
+          Object.keys(ours).filter((k) => !(k in ip[i])),
+          [],
+        );
       });
     });
   }
 
   for (const f of withJson('rule')) {
     test(`${f.name}: ${f.meta.command}`, () => {
-      const rules = decode(f.bytes).filter((m) => m.type === 'RTM_NEWRULE').map(toRule);
+      const rules = decode(f.bytes)
+        .filter((m) => m.type === 'RTM_NEWRULE')
+        .map(toRule);
       const ip = f.json as any[];
       assert.equal(rules.length, ip.length);
       rules.forEach((r, i) => {

@@ -15,10 +15,19 @@ export interface RunResult {
 /** Run `node --import tsx src/cli/main.ts ARGS...`. */
 export function rtnl(args: string[], input?: Uint8Array | string): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const status = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-      resolve({ status, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', MAIN, ...args],
+      { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => {
+        const status = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : 1
+          : 0;
+        resolve({ status, stdout, stderr });
+      },
+    );
     if (input !== undefined) child.stdin!.end(input);
     else child.stdin!.end();
   });

@@ -17,21 +17,52 @@ async function cli(ns: string, ...lines: string[]): Promise<string[]> {
 
 /** The show commands compared, and the keys that must be in rtnl's objects wherever ip has them. */
 const SHOWS: Array<[string, string[]]> = [
-  ['link show', ['ifindex', 'ifname', 'flags', 'mtu', 'qdisc', 'operstate', 'linkmode', 'group', 'txqlen', 'link_type', 'address', 'broadcast', 'master', 'link', 'ifalias']],
-  ['-d link show', ['ifindex', 'ifname', 'flags', 'master', 'link', 'linkinfo', 'promiscuity', 'min_mtu', 'max_mtu', 'num_tx_queues']],
+  [
+    'link show',
+    [
+      'ifindex',
+      'ifname',
+      'flags',
+      'mtu',
+      'qdisc',
+      'operstate',
+      'linkmode',
+      'group',
+      'txqlen',
+      'link_type',
+      'address',
+      'broadcast',
+      'master',
+      'link',
+      'ifalias',
+    ],
+  ],
+  [
+    '-d link show',
+    ['ifindex', 'ifname', 'flags', 'master', 'link', 'linkinfo', 'promiscuity', 'min_mtu', 'max_mtu', 'num_tx_queues'],
+  ],
   ['address show', ['ifindex', 'ifname', 'flags', 'mtu', 'operstate', 'address', 'addr_info']],
   ['-d address show', ['ifindex', 'ifname', 'linkinfo', 'addr_info']],
   ['-4 address show', ['ifindex', 'ifname', 'addr_info']],
   ['-6 address show', ['ifindex', 'ifname', 'addr_info']],
-  ['route show', ['type', 'dst', 'gateway', 'dev', 'protocol', 'scope', 'prefsrc', 'metric', 'flags', 'nexthops', 'metrics']],
+  [
+    'route show',
+    ['type', 'dst', 'gateway', 'dev', 'protocol', 'scope', 'prefsrc', 'metric', 'flags', 'nexthops', 'metrics'],
+  ],
   ['-d route show', ['type', 'dst', 'gateway', 'dev', 'protocol', 'scope', 'flags', 'nexthops']],
   ['route show table 1000', ['dst', 'dev', 'scope', 'prefsrc', 'metric', 'flags']],
-  ['route show table all', ['type', 'dst', 'gateway', 'dev', 'table', 'protocol', 'scope', 'prefsrc', 'metric', 'flags', 'pref', 'nexthops']],
+  [
+    'route show table all',
+    ['type', 'dst', 'gateway', 'dev', 'table', 'protocol', 'scope', 'prefsrc', 'metric', 'flags', 'pref', 'nexthops'],
+  ],
   ['-6 route show', ['dst', 'gateway', 'dev', 'protocol', 'metric', 'flags', 'pref']],
   ['route get 10.1.2.3', ['dst', 'gateway', 'dev', 'prefsrc', 'flags', 'uid', 'cache']],
   ['neigh show', ['dst', 'dev', 'lladdr', 'state', 'router']],
   ['neigh show nud all', ['dst', 'dev', 'lladdr', 'state']],
-  ['rule show', ['priority', 'src', 'srclen', 'dst', 'dstlen', 'table', 'fwmark', 'fwmask', 'iif', 'oif', 'not', 'action']],
+  [
+    'rule show',
+    ['priority', 'src', 'srclen', 'dst', 'dstlen', 'table', 'fwmark', 'fwmask', 'iif', 'oif', 'not', 'action'],
+  ],
   ['-d rule show', ['priority', 'src', 'table', 'protocol']],
   ['-6 rule show', ['priority', 'src', 'srclen', 'table']],
 ];
@@ -72,7 +103,8 @@ describe('rtnl -j matches ip -j, field by field', { skip: needsRoot }, () => {
       // Carrier and operstate settle asynchronously (linkwatch); compare a settled state.
       for (let i = 0; i < 50; i++) {
         const links = await nl.links.list();
-        if (links.filter((l) => l.name !== 'lo').every((l) => l.operstate === 'UP' && l.flags.includes('LOWER_UP'))) break;
+        if (links.filter((l) => l.name !== 'lo').every((l) => l.operstate === 'UP' && l.flags.includes('LOWER_UP')))
+          break;
         await new Promise((r) => setTimeout(r, 100));
       }
 
@@ -84,7 +116,10 @@ describe('rtnl -j matches ip -j, field by field', { skip: needsRoot }, () => {
       ]);
       assert.equal(lines.status, 0, lines.stderr);
       assert.equal(single.status, 0, single.stderr);
-      const ours = lines.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as any[]);
+      const ours = lines.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as any[]);
       assert.equal(ours.length, SHOWS.length);
       const out = new Map(SHOWS.map(([cmd], i) => [cmd, { rtnl: ours[i]!, ip: theirs[i] as any[] }]));
       assert.deepEqual(subsetDiff(JSON.parse(single.stdout), out.get('-d link show')!.ip, 'single'), []);
@@ -97,15 +132,24 @@ describe('rtnl -j matches ip -j, field by field', { skip: needsRoot }, () => {
         }
         for (const [i, o] of a.entries()) {
           const objs = [o, ...((o.addr_info as any[]) ?? []), ...((o.nexthops as any[]) ?? [])];
-          for (const x of objs) for (const k of Object.keys(x)) assert.ok(!/[A-Z]/.test(k), `${cmd}[${i}].${k}: not an ip key`);
+          for (const x of objs)
+            for (const k of Object.keys(x)) assert.ok(!/[A-Z]/.test(k), `${cmd}[${i}].${k}: not an ip key`);
         }
       }
 
       // The jq filters users keep, with the same answers from both.
       const same = (cmd: string, key: string, value: unknown, path: string[], expected: unknown[]) => {
         const { rtnl: a, ip: b } = out.get(cmd)!;
-        assert.deepEqual(jqSelect(a, key, value, path), expected, `rtnl: ${cmd} | select(.${key}==${JSON.stringify(value)}) | .${path.join('.')}`);
-        assert.deepEqual(jqSelect(b, key, value, path), expected, `ip: ${cmd} | select(.${key}==${JSON.stringify(value)}) | .${path.join('.')}`);
+        assert.deepEqual(
+          jqSelect(a, key, value, path),
+          expected,
+          `rtnl: ${cmd} | select(.${key}==${JSON.stringify(value)}) | .${path.join('.')}`,
+        );
+        assert.deepEqual(
+          jqSelect(b, key, value, path),
+          expected,
+          `ip: ${cmd} | select(.${key}==${JSON.stringify(value)}) | .${path.join('.')}`,
+        );
       };
       same('-d link show', 'ifname', 'br0', ['linkinfo', 'info_kind'], ['bridge']);
       same('-d link show', 'ifname', 'br0', ['linkinfo', 'info_data', 'stp_state'], [0]);

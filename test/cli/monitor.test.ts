@@ -8,12 +8,17 @@ import { needsRoot, withTestNetns } from '../helpers/netns.js';
 import { MAIN, ROOT } from './helpers.js';
 
 function startMonitor(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, exited, lines: () => stdout.split('\n').filter(Boolean), stderr: () => stderr };
 }
 
@@ -22,7 +27,10 @@ async function awaitLinkNew(m: ReturnType<typeof startMonitor>, nl: Rtnl, tag: s
   for (let i = 0; i < 100; i++) {
     if (i % 5 === 0) await nl.links.add({ name: `${tag}v${i}`, kind: 'veth', peer: { name: `${tag}p${i}` } });
     await new Promise((r) => setTimeout(r, 100));
-    const seen = m.lines().map((l) => JSON.parse(l)).find((o) => o.event === 'link.new' && o.ifname?.startsWith(tag));
+    const seen = m
+      .lines()
+      .map((l) => JSON.parse(l))
+      .find((o) => o.event === 'link.new' && o.ifname?.startsWith(tag));
     if (seen) return seen;
   }
   assert.fail(`no link.new line; stdout: ${m.lines().join('\n')} stderr: ${m.stderr()}`);
@@ -41,8 +49,12 @@ describe('rtnl monitor', { skip: needsRoot }, () => {
 
         // A deletion is reported too, as ip does ("deleted": true).
         await nl.links.delete(seen.ifname);
-        for (let i = 0; i < 30 && !m.lines().some((l) => JSON.parse(l).event === 'link.del'); i++) await new Promise((r) => setTimeout(r, 100));
-        const del = m.lines().map((l) => JSON.parse(l)).find((o) => o.event === 'link.del');
+        for (let i = 0; i < 30 && !m.lines().some((l) => JSON.parse(l).event === 'link.del'); i++)
+          await new Promise((r) => setTimeout(r, 100));
+        const del = m
+          .lines()
+          .map((l) => JSON.parse(l))
+          .find((o) => o.event === 'link.del');
         assert.equal(del?.deleted, true);
       } finally {
         m.child.kill('SIGTERM');

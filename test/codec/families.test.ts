@@ -19,7 +19,10 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const H = { flags: 0, seq: 7, pid: 0 };
 
 /** Encode, decode, and compare type, body and attrs with what went in. */
-function roundTrip(msg: Omit<NetlinkMessage, 'header'> & { header?: Partial<NetlinkMessage['header']> }): { bytes: Uint8Array; out: NetlinkMessage } {
+function roundTrip(msg: Omit<NetlinkMessage, 'header'> & { header?: Partial<NetlinkMessage['header']> }): {
+  bytes: Uint8Array;
+  out: NetlinkMessage;
+} {
   const bytes = encode(msg as NetlinkMessage);
   const [out] = decode(bytes);
   assert.ok(out);
@@ -71,9 +74,15 @@ test('RTM_NEWADDR with every IFA attribute round-trips', () => {
     header: H,
     body: { family: C.AF_INET, prefixLen: 24, flags: C.IFA_F_PERMANENT, scope: 0, index: 2 },
     attrs: {
-      address: '10.0.0.2', local: '10.0.0.2', label: 'eth0:1', broadcast: '10.0.0.255',
+      address: '10.0.0.2',
+      local: '10.0.0.2',
+      label: 'eth0:1',
+      broadcast: '10.0.0.255',
       cacheinfo: { prefered: 0xffffffff, valid: 0xffffffff, cstamp: 100, tstamp: 200 },
-      flags: C.IFA_F_PERMANENT | C.IFA_F_NOPREFIXROUTE, rtPriority: 10, targetNetnsid: -1, proto: C.IFAPROT_KERNEL_LO,
+      flags: C.IFA_F_PERMANENT | C.IFA_F_NOPREFIXROUTE,
+      rtPriority: 10,
+      targetNetnsid: -1,
+      proto: C.IFAPROT_KERNEL_LO,
     },
   });
   assert.equal(findAttr(bytes, 8, C.IFA_LOCAL), '080002000a000002');
@@ -85,14 +94,27 @@ test('RTM_NEWADDR with every IFA attribute round-trips', () => {
     body: { family: C.AF_INET6, prefixLen: 128, flags: 0, scope: C.RT_SCOPE_LINK, index: 1 },
     attrs: { multicast: 'ff02::1', cacheinfo: { prefered: 0, valid: 0, cstamp: 1, tstamp: 2 } },
   });
-  assert.throws(() => encode({ type: 'RTM_NEWADDR', header: H as any, body: {}, attrs: { label: 'a-very-long-label' } }), /at most 15/);
+  assert.throws(
+    () => encode({ type: 'RTM_NEWADDR', header: H as any, body: {}, attrs: { label: 'a-very-long-label' } }),
+    /at most 15/,
+  );
 });
 
 test('RTM_NEWROUTE: table 1000, metrics, two-nexthop multipath with weights 1 and 3', () => {
   const { bytes, out } = roundTrip({
     type: 'RTM_NEWROUTE',
     header: H,
-    body: { family: C.AF_INET, dstLen: 24, srcLen: 0, tos: 0, table: C.RT_TABLE_UNSPEC, protocol: C.RTPROT_STATIC, scope: 0, type: C.RTN_UNICAST, flags: 0 },
+    body: {
+      family: C.AF_INET,
+      dstLen: 24,
+      srcLen: 0,
+      tos: 0,
+      table: C.RT_TABLE_UNSPEC,
+      protocol: C.RTPROT_STATIC,
+      scope: 0,
+      type: C.RTN_UNICAST,
+      flags: 0,
+    },
     attrs: {
       table: 1000,
       dst: '192.0.2.0',
@@ -105,10 +127,24 @@ test('RTM_NEWROUTE: table 1000, metrics, two-nexthop multipath with weights 1 an
     },
   });
   assert.equal(findAttr(bytes, 12, C.RTA_TABLE), '08000f00e8030000');
-  assert.equal(findAttr(bytes, 12, C.RTA_METRICS), '20000800' + '0800020078050000' + '0800010004000000' + '0a001000637562696300' + '0000');
+  assert.equal(
+    findAttr(bytes, 12, C.RTA_METRICS),
+    '20000800' + '0800020078050000' + '0800010004000000' + '0a001000637562696300' + '0000',
+  );
   assert.equal(
     findAttr(bytes, 12, C.RTA_MULTIPATH),
-    '2c000900' + '1000' + '00' + '00' + '02000000' + '080005000a000001' + '1800' + '04' + '02' + '03000000' + '080005000a000101' + '08000b0005000000',
+    '2c000900' +
+      '1000' +
+      '00' +
+      '00' +
+      '02000000' +
+      '080005000a000001' +
+      '1800' +
+      '04' +
+      '02' +
+      '03000000' +
+      '080005000a000101' +
+      '08000b0005000000',
   );
   assert.equal(out.attrs.multipath[1].hops + 1, 3);
   assertEveryTruncationThrows(bytes);
@@ -118,7 +154,17 @@ test('RTA_VIA, RTA_EXPIRES (u32 and u64), RTA_CACHEINFO, RTA_MFC_STATS, be16 por
   const { bytes } = roundTrip({
     type: 'RTM_NEWROUTE',
     header: H,
-    body: { family: C.AF_INET, dstLen: 32, srcLen: 0, tos: 0, table: C.RT_TABLE_MAIN, protocol: C.RTPROT_BOOT, scope: 0, type: C.RTN_UNICAST, flags: 0 },
+    body: {
+      family: C.AF_INET,
+      dstLen: 32,
+      srcLen: 0,
+      tos: 0,
+      table: C.RT_TABLE_MAIN,
+      protocol: C.RTPROT_BOOT,
+      scope: 0,
+      type: C.RTN_UNICAST,
+      flags: 0,
+    },
     attrs: {
       dst: '198.51.100.7',
       via: { family: C.AF_INET6, addr: 'fe80::1' },
@@ -139,9 +185,21 @@ test('RTA_VIA, RTA_EXPIRES (u32 and u64), RTA_CACHEINFO, RTA_MFC_STATS, be16 por
   const mc = roundTrip({
     type: 'RTM_NEWROUTE',
     header: H,
-    body: { family: C.AF_INET, dstLen: 32, srcLen: 32, tos: 0, table: C.RT_TABLE_DEFAULT, protocol: C.RTPROT_MROUTED, scope: 0, type: C.RTN_MULTICAST, flags: 0 },
+    body: {
+      family: C.AF_INET,
+      dstLen: 32,
+      srcLen: 32,
+      tos: 0,
+      table: C.RT_TABLE_DEFAULT,
+      protocol: C.RTPROT_MROUTED,
+      scope: 0,
+      type: C.RTN_MULTICAST,
+      flags: 0,
+    },
     attrs: {
-      src: '10.0.0.1', dst: '239.1.1.1', iif: 2,
+      src: '10.0.0.1',
+      dst: '239.1.1.1',
+      iif: 2,
       multipath: [{ flags: 0, hops: 1, ifindex: 3, attrs: {} }],
       mfcStats: { packets: 10n, bytes: 1500n, wrongIf: 0n },
       expires: 123456789012n,
@@ -153,11 +211,36 @@ test('RTA_VIA, RTA_EXPIRES (u32 and u64), RTA_CACHEINFO, RTA_MFC_STATS, be16 por
   roundTrip({
     type: 'RTM_NEWROUTE',
     header: H,
-    body: { family: C.AF_MPLS, dstLen: 20, srcLen: 0, tos: 0, table: C.RT_TABLE_MAIN, protocol: C.RTPROT_BOOT, scope: 0, type: C.RTN_UNICAST, flags: 0 },
-    attrs: { via: { family: C.AF_PACKET, addr: Uint8Array.of(0, 1, 2, 3, 4, 5) }, newdst: Uint8Array.of(0, 1, 0x41, 0) },
+    body: {
+      family: C.AF_MPLS,
+      dstLen: 20,
+      srcLen: 0,
+      tos: 0,
+      table: C.RT_TABLE_MAIN,
+      protocol: C.RTPROT_BOOT,
+      scope: 0,
+      type: C.RTN_UNICAST,
+      flags: 0,
+    },
+    attrs: {
+      via: { family: C.AF_PACKET, addr: Uint8Array.of(0, 1, 2, 3, 4, 5) },
+      newdst: Uint8Array.of(0, 1, 0x41, 0),
+    },
   });
-  assert.throws(() => encode({ type: 'RTM_NEWROUTE', header: H as any, body: {}, attrs: { via: { family: C.AF_INET, addr: 'fe80::1' } } }), /not an address of family/);
-  assert.throws(() => encode({ type: 'RTM_NEWROUTE', header: H as any, body: {}, attrs: { multipath: [{ weight: 1 }] } }), /unknown nexthop field 'weight'/);
+  assert.throws(
+    () =>
+      encode({
+        type: 'RTM_NEWROUTE',
+        header: H as any,
+        body: {},
+        attrs: { via: { family: C.AF_INET, addr: 'fe80::1' } },
+      }),
+    /not an address of family/,
+  );
+  assert.throws(
+    () => encode({ type: 'RTM_NEWROUTE', header: H as any, body: {}, attrs: { multipath: [{ weight: 1 }] } }),
+    /unknown nexthop field 'weight'/,
+  );
 });
 
 /** An IPv4 route whose RTA_MULTIPATH holds two nexthops; returns the bytes and the first rtnh's offset. */
@@ -166,13 +249,23 @@ function multipathBytes(): { bytes: Uint8Array; at: number } {
     type: 'RTM_NEWROUTE',
     header: H,
     body: { family: C.AF_INET, dstLen: 0, table: C.RT_TABLE_MAIN, type: C.RTN_UNICAST },
-    attrs: { multipath: [{ ifindex: 2, attrs: { gateway: '10.0.0.1' } }, { hops: 2, ifindex: 3, attrs: { gateway: '10.0.0.2' } }] },
+    attrs: {
+      multipath: [
+        { ifindex: 2, attrs: { gateway: '10.0.0.1' } },
+        { hops: 2, ifindex: 3, attrs: { gateway: '10.0.0.2' } },
+      ],
+    },
   } as unknown as NetlinkMessage);
   return { bytes, at: 16 + 12 + 4 };
 }
 
 test('a bad rtnh_len raises DecodeError with offset and path', () => {
-  for (const [which, len] of [[0, 4], [0, 0xff], [1, 24], [1, 7]] as const) {
+  for (const [which, len] of [
+    [0, 4],
+    [0, 0xff],
+    [1, 24],
+    [1, 7],
+  ] as const) {
     const { bytes, at } = multipathBytes();
     const pos = at + which * 16;
     new DataView(bytes.buffer).setUint16(pos, len, true);
@@ -185,7 +278,10 @@ test('a bad rtnh_len raises DecodeError with offset and path', () => {
   // A nexthop attribute that overruns its rtnh_len.
   const { bytes, at } = multipathBytes();
   new DataView(bytes.buffer).setUint16(at + 8, 12, true);
-  assert.throws(() => decode(bytes), (e: unknown) => e instanceof DecodeError && e.path.startsWith('RTM_NEWROUTE.multipath[0]'));
+  assert.throws(
+    () => decode(bytes),
+    (e: unknown) => e instanceof DecodeError && e.path.startsWith('RTM_NEWROUTE.multipath[0]'),
+  );
   // Stray bytes after the last nexthop.
   const { bytes: b2 } = multipathBytes();
   const v = new DataView(b2.buffer);
@@ -213,37 +309,86 @@ test('RTM_NEWNEIGH: an ARP entry and a VXLAN FDB entry round-trip', () => {
     header: H,
     body: { family: C.AF_INET, pad1: 0, pad2: 0, ifindex: 2, state: C.NUD_REACHABLE, flags: 0, type: C.RTN_UNICAST },
     attrs: {
-      dst: '10.0.0.1', lladdr: '52:54:00:12:34:56',
-      cacheinfo: { confirmed: 10, used: 20, updated: 30, refcnt: 1 }, probes: 0, protocol: 0,
-      flagsExt: C.NTF_EXT_MANAGED, ndmStateMask: 0xff, ndmFlagsMask: 0xff,
+      dst: '10.0.0.1',
+      lladdr: '52:54:00:12:34:56',
+      cacheinfo: { confirmed: 10, used: 20, updated: 30, refcnt: 1 },
+      probes: 0,
+      protocol: 0,
+      flagsExt: C.NTF_EXT_MANAGED,
+      ndmStateMask: 0xff,
+      ndmFlagsMask: 0xff,
     },
   });
   assert.equal(findAttr(bytes, 12, C.NDA_LLADDR), '0a000200525400123456');
   const fdb = roundTrip({
     type: 'RTM_NEWNEIGH',
     header: H,
-    body: { family: C.AF_BRIDGE, pad1: 0, pad2: 0, ifindex: 5, state: C.NUD_NOARP | C.NUD_PERMANENT, flags: C.NTF_SELF, type: 0 },
+    body: {
+      family: C.AF_BRIDGE,
+      pad1: 0,
+      pad2: 0,
+      ifindex: 5,
+      state: C.NUD_NOARP | C.NUD_PERMANENT,
+      flags: C.NTF_SELF,
+      type: 0,
+    },
     attrs: {
-      lladdr: '00:00:00:00:00:00', dst: '2001:db8::1', port: 4789, vni: 100, srcVni: 42, ifindex: 3, nhId: 7,
-      vlan: 10, master: 4, linkNetnsid: 0, fdbExtAttrs: { activityNotify: 1, dontRefresh: true },
+      lladdr: '00:00:00:00:00:00',
+      dst: '2001:db8::1',
+      port: 4789,
+      vni: 100,
+      srcVni: 42,
+      ifindex: 3,
+      nhId: 7,
+      vlan: 10,
+      master: 4,
+      linkNetnsid: 0,
+      fdbExtAttrs: { activityNotify: 1, dontRefresh: true },
     },
   });
   assert.equal(findAttr(fdb.bytes, 12, C.NDA_PORT), '0600060012b5');
   assert.equal(findAttr(fdb.bytes, 12, C.NDA_VNI), '0800070064000000');
   assert.equal(findAttr(fdb.bytes, 12, C.NDA_FDB_EXT_ATTRS), '10000e80' + '0500010001000000' + '04000200');
   // A neighbour on a device without a link-layer address sends an empty NDA_LLADDR.
-  roundTrip({ type: 'RTM_NEWNEIGH', header: H, body: { family: C.AF_INET6, pad1: 0, pad2: 0, ifindex: 9, state: C.NUD_NOARP, flags: 0, type: 1 }, attrs: { dst: 'ff02::2', lladdr: '' } });
+  roundTrip({
+    type: 'RTM_NEWNEIGH',
+    header: H,
+    body: { family: C.AF_INET6, pad1: 0, pad2: 0, ifindex: 9, state: C.NUD_NOARP, flags: 0, type: 1 },
+    attrs: { dst: 'ff02::2', lladdr: '' },
+  });
 });
 
 test('RTM_NEWRULE round-trips, with uid and port ranges and a be64 tunnel id', () => {
   const { bytes } = roundTrip({
     type: 'RTM_NEWRULE',
     header: H,
-    body: { family: C.AF_INET, dstLen: 0, srcLen: 24, tos: 0, table: C.RT_TABLE_UNSPEC, res1: 0, res2: 0, action: C.FR_ACT_TO_TBL, flags: 0 },
+    body: {
+      family: C.AF_INET,
+      dstLen: 0,
+      srcLen: 24,
+      tos: 0,
+      table: C.RT_TABLE_UNSPEC,
+      res1: 0,
+      res2: 0,
+      action: C.FR_ACT_TO_TBL,
+      flags: 0,
+    },
     attrs: {
-      priority: 1000, src: '10.1.0.0', table: 1000, fwmark: 0x10, fwmask: 0xff, iifname: 'eth0', oifname: 'lo',
-      uidRange: { start: 1000, end: 1999 }, sportRange: { start: 1024, end: 65535 }, dportRange: { start: 53, end: 53 },
-      ipProto: 17, protocol: C.RTPROT_BOOT, tunId: 0x0102030405060708n, suppressPrefixlen: 0xffffffff, l3mdev: 1,
+      priority: 1000,
+      src: '10.1.0.0',
+      table: 1000,
+      fwmark: 0x10,
+      fwmask: 0xff,
+      iifname: 'eth0',
+      oifname: 'lo',
+      uidRange: { start: 1000, end: 1999 },
+      sportRange: { start: 1024, end: 65535 },
+      dportRange: { start: 53, end: 53 },
+      ipProto: 17,
+      protocol: C.RTPROT_BOOT,
+      tunId: 0x0102030405060708n,
+      suppressPrefixlen: 0xffffffff,
+      l3mdev: 1,
     },
   });
   assert.equal(findAttr(bytes, 12, C.FRA_TABLE), '08000f00e8030000');
@@ -253,11 +398,26 @@ test('RTM_NEWRULE round-trips, with uid and port ranges and a be64 tunnel id', (
 });
 
 test('RTM_NEWNSID: rtgenmsg padded to four, and a one-byte dump request', () => {
-  const { bytes } = roundTrip({ type: 'RTM_NEWNSID', header: H, body: { family: C.AF_UNSPEC, pad1: 0, pad2: 0 }, attrs: { nsid: 3, currentNsid: -1, targetNsid: 0 } });
+  const { bytes } = roundTrip({
+    type: 'RTM_NEWNSID',
+    header: H,
+    body: { family: C.AF_UNSPEC, pad1: 0, pad2: 0 },
+    attrs: { nsid: 3, currentNsid: -1, targetNsid: 0 },
+  });
   assert.equal(hex(bytes.subarray(16, 28)), '00000000' + '0800010003000000');
-  roundTrip({ type: 'RTM_GETNSID', header: H, body: { family: C.AF_UNSPEC, pad1: 0, pad2: 0 }, attrs: { fd: 5, pid: 1 } });
+  roundTrip({
+    type: 'RTM_GETNSID',
+    header: H,
+    body: { family: C.AF_UNSPEC, pad1: 0, pad2: 0 },
+    attrs: { fd: 5, pid: 1 },
+  });
   // A dump request as iproute2 sends it: the padded header and no attributes.
-  const padded = encode({ type: 'RTM_GETNSID', header: { flags: 0x301, seq: 1, pid: 0 }, body: { family: 0 }, attrs: {} } as unknown as NetlinkMessage);
+  const padded = encode({
+    type: 'RTM_GETNSID',
+    header: { flags: 0x301, seq: 1, pid: 0 },
+    body: { family: 0 },
+    attrs: {},
+  } as unknown as NetlinkMessage);
   assert.equal(hex(padded), '14000000' + '5a00' + '0103' + '01000000' + '00000000' + '00000000');
   assertRoundTrip(padded);
   // A 17-byte message: the header and a bare one-byte rtgenmsg.
@@ -270,7 +430,12 @@ test('RTM_NEWNSID: rtgenmsg padded to four, and a one-byte dump request', () => 
 
 test('unknown attributes survive a round trip in every family', () => {
   for (const type of ['RTM_NEWADDR', 'RTM_NEWROUTE', 'RTM_NEWNEIGH', 'RTM_NEWRULE', 'RTM_NEWNSID']) {
-    const bytes = encode({ type, header: H, body: {}, attrs: { $unknown: [{ type: 0x3ff0, flags: 0, bytes: Uint8Array.of(1, 2, 3) }] } } as unknown as NetlinkMessage);
+    const bytes = encode({
+      type,
+      header: H,
+      body: {},
+      attrs: { $unknown: [{ type: 0x3ff0, flags: 0, bytes: Uint8Array.of(1, 2, 3) }] },
+    } as unknown as NetlinkMessage);
     assertRoundTrip(bytes);
   }
 });
@@ -284,7 +449,9 @@ const asList = (j: unknown): any[] => (Array.isArray(j) ? j : j === undefined ? 
 
 for (const family of ['address', 'route', 'neighbour', 'rule', 'nsid']) {
   const fixtures = allFixtures(family);
-  test(`${family} fixtures decode with nothing unknown and re-encode byte-exact`, { skip: fixtures.length === 0 && 'no fixtures yet' }, () => {
+  test(`${family} fixtures decode with nothing unknown and re-encode byte-exact`, {
+    skip: fixtures.length === 0 && 'no fixtures yet',
+  }, () => {
     for (const f of fixtures) {
       const msgs = decode(f.bytes);
       assert.ok(msgs.length > 0, f.name);
@@ -297,11 +464,16 @@ for (const family of ['address', 'route', 'neighbour', 'rule', 'nsid']) {
 }
 
 function assertNoUnknown(attrs: Record<string, any>, where: string): void {
-  assert.equal(attrs.$unknown, undefined, `${where}: attributes in $unknown: ${JSON.stringify(attrs.$unknown?.map((u: any) => u.type))}`);
+  assert.equal(
+    attrs.$unknown,
+    undefined,
+    `${where}: attributes in $unknown: ${JSON.stringify(attrs.$unknown?.map((u: any) => u.type))}`,
+  );
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'multipath') for (const nh of v as any[]) assertNoUnknown(nh.attrs, `${where} ${k}`);
     else if (v && typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v) && !('addr' in v)) {
-      if (Object.values(v).every((x) => typeof x !== 'bigint')) assertNoUnknown(v as Record<string, any>, `${where} ${k}`);
+      if (Object.values(v).every((x) => typeof x !== 'bigint'))
+        assertNoUnknown(v as Record<string, any>, `${where} ${k}`);
     }
   }
 }
@@ -311,7 +483,12 @@ const CHECKS: Record<string, (msgs: NetlinkMessage[], json: any[], name: string)
     const addrs = msgs.filter((m) => m.type === 'RTM_NEWADDR');
     for (const link of json) {
       for (const a of asList(link.addr_info)) {
-        const m = addrs.find((x) => (x.attrs.local ?? x.attrs.address) === a.local && x.body.prefixLen === a.prefixlen && x.body.index === (link.ifindex ?? x.body.index));
+        const m = addrs.find(
+          (x) =>
+            (x.attrs.local ?? x.attrs.address) === a.local &&
+            x.body.prefixLen === a.prefixlen &&
+            x.body.index === (link.ifindex ?? x.body.index),
+        );
         assert.ok(m, `${name}: no RTM_NEWADDR for ${a.local}/${a.prefixlen}`);
         if (a.label !== undefined) assert.equal(m.attrs.label, a.label, name);
         if (a.broadcast !== undefined) assert.equal(m.attrs.broadcast, a.broadcast, name);
@@ -324,7 +501,11 @@ const CHECKS: Record<string, (msgs: NetlinkMessage[], json: any[], name: string)
     for (const r of json) {
       // `ip route show table N` does not print the table.
       const table = tableOf(r.table);
-      const m = routes.find((x) => routeDst(x) === normDst(String(r.dst), x.body.family) && (table === undefined || (x.attrs.table ?? x.body.table) === table));
+      const m = routes.find(
+        (x) =>
+          routeDst(x) === normDst(String(r.dst), x.body.family) &&
+          (table === undefined || (x.attrs.table ?? x.body.table) === table),
+      );
       assert.ok(m, `${name}: no RTM_NEWROUTE for ${r.dst} table ${r.table}`);
       if (r.type !== undefined) assert.equal(m.body.type, (C as any)[`RTN_${r.type.toUpperCase()}`], name);
       if (r.pref !== undefined) assert.equal(typeof m.attrs.pref, 'number', name);
@@ -344,17 +525,25 @@ const CHECKS: Record<string, (msgs: NetlinkMessage[], json: any[], name: string)
   neighbour(msgs, json, name) {
     const neighs = msgs.filter((m) => m.type === 'RTM_NEWNEIGH');
     for (const n of json) {
-      const m = n.dst !== undefined ? neighs.find((x) => x.attrs.dst === n.dst) : neighs.find((x) => x.attrs.lladdr === n.mac);
+      const m =
+        n.dst !== undefined ? neighs.find((x) => x.attrs.dst === n.dst) : neighs.find((x) => x.attrs.lladdr === n.mac);
       assert.ok(m, `${name}: no RTM_NEWNEIGH for ${n.dst ?? n.mac}`);
       if (n.lladdr !== undefined) assert.equal(m.attrs.lladdr, n.lladdr, name);
       // `bridge fdb` says 'static' for NUD_NOARP.
-      for (const s of asList(n.state)) assert.ok(m.body.state & (C as any)[`NUD_${s === 'static' ? 'NOARP' : s.toUpperCase()}`], `${name}: state ${s}`);
+      for (const s of asList(n.state))
+        assert.ok(
+          m.body.state & (C as any)[`NUD_${s === 'static' ? 'NOARP' : s.toUpperCase()}`],
+          `${name}: state ${s}`,
+        );
     }
   },
   rule(msgs, json, name) {
     const rules = msgs.filter((m) => m.type === 'RTM_NEWRULE');
     for (const r of json) {
-      const m = rules.find((x) => (x.attrs.priority ?? 0) === r.priority && (r.src === undefined || r.src === 'all' || x.attrs.src === r.src));
+      const m = rules.find(
+        (x) =>
+          (x.attrs.priority ?? 0) === r.priority && (r.src === undefined || r.src === 'all' || x.attrs.src === r.src),
+      );
       assert.ok(m, `${name}: no RTM_NEWRULE with priority ${r.priority}`);
       const table = tableOf(r.table);
       if (table !== undefined && !Number.isNaN(table)) assert.equal(m.attrs.table ?? m.body.table, table, name);
@@ -383,15 +572,21 @@ function normDst(dst: string, family: number): string {
 
 test('the generated name table lists exactly the exported constants, in namespace order', () => {
   const fromNamespace = Object.entries(namespace).filter((e) => typeof e[1] === 'number');
-  assert.deepEqual(constantEntries().map(([n, v]) => [n, v]), fromNamespace);
+  assert.deepEqual(
+    constantEntries().map(([n, v]) => [n, v]),
+    fromNamespace,
+  );
   // rtnl/codec's `constants` is built from the table: the same names and values.
   assert.deepEqual({ ...C }, Object.fromEntries(fromNamespace));
 });
 
-test('enumOf finds every prefix\'s constants in the generated table, as a scan of the namespace would', () => {
-  const all = Object.entries(namespace as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number');
+test("enumOf finds every prefix's constants in the generated table, as a scan of the namespace would", () => {
+  const all = Object.entries(namespace as Record<string, unknown>).filter(
+    (e): e is [string, number] => typeof e[1] === 'number',
+  );
   const prefixes = new Set<string>();
-  for (const [name] of all) for (let i = name.indexOf('_'); i > 0; i = name.indexOf('_', i + 1)) prefixes.add(name.slice(0, i + 1));
+  for (const [name] of all)
+    for (let i = name.indexOf('_'); i > 0; i = name.indexOf('_', i + 1)) prefixes.add(name.slice(0, i + 1));
   assert.ok(prefixes.size > 300);
   for (const prefix of prefixes) {
     const expected: Record<number, string> = {};

@@ -13,13 +13,17 @@ const fixtures = allFixtures();
 test('there are at least 80 fixtures, covering every family', () => {
   assert.ok(fixtures.length >= 80, `only ${fixtures.length} fixtures`);
   for (const family of ['link', 'address', 'route', 'neighbour', 'rule', 'nsid', 'error', 'done']) {
-    assert.ok(fixtures.some((f) => f.name.startsWith(`${family}/`)), `no ${family} fixture`);
+    assert.ok(
+      fixtures.some((f) => f.name.startsWith(`${family}/`)),
+      `no ${family} fixture`,
+    );
   }
 });
 
 test('every fixture records its command, kernel, direction and origin', () => {
   for (const f of fixtures) {
-    for (const key of ['command', 'kernel', 'direction', 'origin']) assert.ok(f.meta[key], `${f.name} has no '# ${key}:' line`);
+    for (const key of ['command', 'kernel', 'direction', 'origin'])
+      assert.ok(f.meta[key], `${f.name} has no '# ${key}:' line`);
   }
 });
 
@@ -28,7 +32,8 @@ describe('each fixture', () => {
     test(`${f.name} decodes, re-encodes byte-exact, and every truncation raises DecodeError`, () => {
       const msgs = decode(f.bytes);
       assert.ok(msgs.length > 0);
-      for (const m of msgs) assert.doesNotMatch(m.type, /^UNKNOWN/, `${f.name}: message type ${m.header.type} has no codec`);
+      for (const m of msgs)
+        assert.doesNotMatch(m.type, /^UNKNOWN/, `${f.name}: message type ${m.header.type} has no codec`);
       assertRoundTrip(f.bytes);
       assertEveryTruncationThrows(f.bytes);
     });
@@ -59,7 +64,10 @@ test('an unknown attribute spliced into each fixture survives a round trip in pl
     new DataView(out.buffer).setUint32(0, len + extra.length, true);
     const [m] = decode(out);
     const unknown = m!.attrs.$unknown as Array<{ type: number; bytes: Uint8Array }>;
-    assert.ok(unknown?.some((u) => u.type === 0x3ff0 && Buffer.from(u.bytes).equals(Buffer.from([0xde, 0xad, 0xbe]))), f.name);
+    assert.ok(
+      unknown?.some((u) => u.type === 0x3ff0 && Buffer.from(u.bytes).equals(Buffer.from([0xde, 0xad, 0xbe]))),
+      f.name,
+    );
     assertRoundTrip(out);
     spliced++;
   }
@@ -87,13 +95,16 @@ test('link fixtures agree with what ip -j -d printed for the same link', () => {
       assert.equal(m.attrs.ifname, ip.ifname, `${f.name} ifname`);
       assert.equal(m.attrs.mtu, ip.mtu, `${f.name} mtu`);
       assert.equal(m.attrs.operstate, ip.operstate, `${f.name} operstate`);
-      if (ip.address !== undefined && ip.link_type === 'ether') assert.equal(m.attrs.address, ip.address, `${f.name} address`);
+      if (ip.address !== undefined && ip.link_type === 'ether')
+        assert.equal(m.attrs.address, ip.address, `${f.name} address`);
       if (ip.txqlen !== undefined) assert.equal(m.attrs.txqlen, ip.txqlen, `${f.name} txqlen`);
-      if (ip.linkinfo?.info_kind !== undefined) assert.equal(m.attrs.linkinfo?.kind, ip.linkinfo.info_kind, `${f.name} kind`);
+      if (ip.linkinfo?.info_kind !== undefined)
+        assert.equal(m.attrs.linkinfo?.kind, ip.linkinfo.info_kind, `${f.name} kind`);
       if (ip.ifalias !== undefined) assert.equal(m.attrs.ifalias, ip.ifalias, `${f.name} alias`);
       if (ip.altnames !== undefined) assert.deepEqual(m.attrs.propList?.altIfname, ip.altnames, `${f.name} altnames`);
       if (ip.min_mtu !== undefined) assert.equal(m.attrs.minMtu, ip.min_mtu, `${f.name} min_mtu`);
-      if (ip.num_tx_queues !== undefined) assert.equal(m.attrs.numTxQueues, ip.num_tx_queues, `${f.name} num_tx_queues`);
+      if (ip.num_tx_queues !== undefined)
+        assert.equal(m.attrs.numTxQueues, ip.num_tx_queues, `${f.name} num_tx_queues`);
       if (ip.link_netnsid !== undefined) assert.equal(m.attrs.linkNetnsid, ip.link_netnsid, `${f.name} link_netnsid`);
       checked++;
     });
@@ -142,7 +153,14 @@ describe('errors and extended ACKs', () => {
 });
 
 test('message type names cover every family in the table', () => {
-  for (const [name, num] of [['RTM_NEWLINK', 16], ['RTM_NEWADDR', 20], ['RTM_NEWROUTE', 24], ['RTM_NEWNEIGH', 28], ['RTM_NEWRULE', 32], ['RTM_NEWNSID', 88]] as const) {
+  for (const [name, num] of [
+    ['RTM_NEWLINK', 16],
+    ['RTM_NEWADDR', 20],
+    ['RTM_NEWROUTE', 24],
+    ['RTM_NEWNEIGH', 28],
+    ['RTM_NEWRULE', 32],
+    ['RTM_NEWNSID', 88],
+  ] as const) {
     assert.equal(messages.typeName(num), name);
     assert.equal(messages.typeNumber(name), num);
   }

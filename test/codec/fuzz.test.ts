@@ -5,7 +5,11 @@ import { allFixtures } from '../helpers/fixtures.js';
 import { fuzz } from '../helpers/fuzz.js';
 
 test('20,000 random and mutated inputs: every one decodes or raises DecodeError, in bounded time', () => {
-  const report = fuzz(allFixtures().map((f) => f.bytes), 20_000, 0x5eed);
+  const report = fuzz(
+    allFixtures().map((f) => f.bytes),
+    20_000,
+    0x5eed,
+  );
   assert.deepEqual(report.failures.slice(0, 3), []);
   assert.equal(report.inputs, 20_000);
   assert.ok(report.decoded > 100 && report.rejected > 100, `decoded ${report.decoded}, rejected ${report.rejected}`);

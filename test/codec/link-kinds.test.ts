@@ -2,7 +2,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { constants as C, decode, encode, keyOf, type AttrSetDef, type NetlinkMessage } from '../../src/codec/index.js';
-import { bondAdInfo, bondArpIpTargets, bondData, bondNsIp6Targets, bondSlaveData } from '../../src/codec/rtnl/link/bond.js';
+import {
+  bondAdInfo,
+  bondArpIpTargets,
+  bondData,
+  bondNsIp6Targets,
+  bondSlaveData,
+} from '../../src/codec/rtnl/link/bond.js';
 import { bridgeData, bridgePortData, bridgeQuerierState } from '../../src/codec/rtnl/link/bridge.js';
 import { ipvlanData } from '../../src/codec/rtnl/link/ipvlan.js';
 import { macvlanData, macvlanMacaddrData } from '../../src/codec/rtnl/link/macvlan.js';
@@ -21,19 +27,32 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /** Named sets, and the sub-prefixes of their kernel prefix that belong to other sets. */
 const NAMED: Array<[AttrSetDef, string[]]> = [
-  [bridgeData, []], [bridgePortData, []], [bridgeQuerierState, []],
-  [vxlanData, []], [macvlanData, []], [macvlanMacaddrData, []],
-  [vlanData, ['QOS_']], [vlanQosAttrs, []],
-  [bondData, ['AD_INFO_', 'SLAVE_']], [bondAdInfo, []], [bondSlaveData, []],
-  [vrfData, ['PORT_']], [vrfSlaveData, []], [tunData, []], [ipvlanData, []],
+  [bridgeData, []],
+  [bridgePortData, []],
+  [bridgeQuerierState, []],
+  [vxlanData, []],
+  [macvlanData, []],
+  [macvlanMacaddrData, []],
+  [vlanData, ['QOS_']],
+  [vlanQosAttrs, []],
+  [bondData, ['AD_INFO_', 'SLAVE_']],
+  [bondAdInfo, []],
+  [bondSlaveData, []],
+  [vrfData, ['PORT_']],
+  [vrfSlaveData, []],
+  [tunData, []],
+  [ipvlanData, []],
 ];
 
-test('every key is its kernel name in camelCase, with the constant\'s number', () => {
+test("every key is its kernel name in camelCase, with the constant's number", () => {
   for (const [set] of NAMED) {
     for (const [key, [num]] of Object.entries(set.spec)) {
       const names = Object.keys(K).filter((n) => n.startsWith(`${set.prefix}_`) && keyOf(n, set.prefix) === key);
       assert.ok(names.length > 0, `${set.prefix}: no constant for key '${key}'`);
-      assert.ok(names.some((n) => K[n] === num), `${set.prefix}: '${key}' is declared as ${num}, the constant is ${names.map((n) => K[n])}`);
+      assert.ok(
+        names.some((n) => K[n] === num),
+        `${set.prefix}: '${key}' is declared as ${num}, the constant is ${names.map((n) => K[n])}`,
+      );
     }
   }
 });
@@ -92,7 +111,10 @@ function tlv(msg: Uint8Array, ...path: number[]): string {
     let found = -1;
     while (pos < end) {
       const len = view.getUint16(pos, true);
-      if ((view.getUint16(pos + 2, true) & 0x3fff) === path[depth]) { found = pos; break; }
+      if ((view.getUint16(pos + 2, true) & 0x3fff) === path[depth]) {
+        found = pos;
+        break;
+      }
       pos += (len + 3) & ~3;
     }
     assert.ok(found >= 0, `attribute ${path.slice(0, depth + 1).join('.')} not found`);
@@ -107,17 +129,35 @@ const DATA = [C.IFLA_LINKINFO, C.IFLA_INFO_DATA];
 const SLAVE = [C.IFLA_LINKINFO, C.IFLA_INFO_SLAVE_DATA];
 
 test('bridge: IFLA_BR_* round-trips; be16 protocol, u64 timers, bridge id and flags on the wire', () => {
-  const bytes = roundTrip(newlink({
-    kind: 'bridge',
-    data: {
-      forwardDelay: 1500, helloTime: 200, maxAge: 2000, ageingTime: 30000, stpState: 1, priority: 0x1000,
-      vlanFiltering: 1, vlanProtocol: '8021AD', groupFwdMask: 0x4000, rootId: { prio: Uint8Array.of(0x10, 0), addr: '02:00:00:00:00:01' },
-      bridgeId: { prio: Uint8Array.of(0x80, 0), addr: '02:00:00:00:00:02' }, rootPort: 1, rootPathCost: 100,
-      helloTimer: 150n, gcTimer: 29000n, groupAddr: '01:80:c2:00:00:0e', fdbFlush: true, mcastSnooping: 0,
-      mcastLastMemberIntvl: 100n, vlanDefaultPvid: 1, multiBoolopt: { optval: 1, optmask: 7 },
-      mcastQuerierState: { ipAddress: '192.0.2.9', ipPort: 4, ipOtherTimer: 2550n, ipv6Address: 'fe80::1' },
-    },
-  }));
+  const bytes = roundTrip(
+    newlink({
+      kind: 'bridge',
+      data: {
+        forwardDelay: 1500,
+        helloTime: 200,
+        maxAge: 2000,
+        ageingTime: 30000,
+        stpState: 1,
+        priority: 0x1000,
+        vlanFiltering: 1,
+        vlanProtocol: '8021AD',
+        groupFwdMask: 0x4000,
+        rootId: { prio: Uint8Array.of(0x10, 0), addr: '02:00:00:00:00:01' },
+        bridgeId: { prio: Uint8Array.of(0x80, 0), addr: '02:00:00:00:00:02' },
+        rootPort: 1,
+        rootPathCost: 100,
+        helloTimer: 150n,
+        gcTimer: 29000n,
+        groupAddr: '01:80:c2:00:00:0e',
+        fdbFlush: true,
+        mcastSnooping: 0,
+        mcastLastMemberIntvl: 100n,
+        vlanDefaultPvid: 1,
+        multiBoolopt: { optval: 1, optmask: 7 },
+        mcastQuerierState: { ipAddress: '192.0.2.9', ipPort: 4, ipOtherTimer: 2550n, ipv6Address: 'fe80::1' },
+      },
+    }),
+  );
   assert.equal(tlv(bytes, ...DATA, C.IFLA_BR_VLAN_PROTOCOL), '06000800' + '88a8' + '0000');
   assert.equal(tlv(bytes, ...DATA, C.IFLA_BR_HELLO_TIMER), '0c001000' + '9600000000000000');
   assert.equal(tlv(bytes, ...DATA, C.IFLA_BR_FORWARD_DELAY), '08000100' + 'dc050000');
@@ -125,19 +165,35 @@ test('bridge: IFLA_BR_* round-trips; be16 protocol, u64 timers, bridge id and fl
   assert.equal(tlv(bytes, ...DATA, C.IFLA_BR_GROUP_ADDR), '0a001400' + '0180c200000e' + '0000');
   assert.equal(tlv(bytes, ...DATA, C.IFLA_BR_FDB_FLUSH), '04001500');
   assert.equal(tlv(bytes, ...DATA, C.IFLA_BR_MULTI_BOOLOPT), '0c002e00' + '01000000' + '07000000');
-  assert.equal(tlv(bytes, ...DATA, C.IFLA_BR_MCAST_QUERIER_STATE, C.BRIDGE_QUERIER_IP_ADDRESS), '08000100' + 'c0000209');
+  assert.equal(
+    tlv(bytes, ...DATA, C.IFLA_BR_MCAST_QUERIER_STATE, C.BRIDGE_QUERIER_IP_ADDRESS),
+    '08000100' + 'c0000209',
+  );
 });
 
 test('bridge port: IFLA_BRPORT_* round-trips; state is named, booleans are u8', () => {
-  const bytes = roundTrip(newlink({
-    kind: 'veth',
-    slaveKind: 'bridge',
-    slaveData: {
-      state: 'FORWARDING', priority: 32, cost: 100, mode: 1, learning: 0, unicastFlood: 1, designatedPort: 0x8001,
-      messageAgeTimer: 0n, flush: true, multicastRouter: 2, backupPort: 7, mcastEhtHostsLimit: 512, locked: 1,
-      rootId: { prio: Uint8Array.of(0x80, 0), addr: '02:00:00:00:00:02' },
-    },
-  }));
+  const bytes = roundTrip(
+    newlink({
+      kind: 'veth',
+      slaveKind: 'bridge',
+      slaveData: {
+        state: 'FORWARDING',
+        priority: 32,
+        cost: 100,
+        mode: 1,
+        learning: 0,
+        unicastFlood: 1,
+        designatedPort: 0x8001,
+        messageAgeTimer: 0n,
+        flush: true,
+        multicastRouter: 2,
+        backupPort: 7,
+        mcastEhtHostsLimit: 512,
+        locked: 1,
+        rootId: { prio: Uint8Array.of(0x80, 0), addr: '02:00:00:00:00:02' },
+      },
+    }),
+  );
   assert.equal(tlv(bytes, ...SLAVE, C.IFLA_BRPORT_STATE), '05000100' + '03000000');
   assert.equal(tlv(bytes, ...SLAVE, C.IFLA_BRPORT_LEARNING), '05000800' + '00000000');
   assert.equal(tlv(bytes, ...SLAVE, C.IFLA_BRPORT_FLUSH), '04001800');
@@ -147,14 +203,35 @@ test('bridge port: IFLA_BRPORT_* round-trips; state is named, booleans are u8', 
 });
 
 test('vxlan: IFLA_VXLAN_* round-trips; port 4789 is 12 b5, addresses and the port range are network order', () => {
-  const bytes = roundTrip(newlink({
-    kind: 'vxlan',
-    data: {
-      id: 42, group: '239.1.1.1', link: 3, local: '192.0.2.1', ttl: 64, tos: 0, learning: 0, ageing: 300, limit: 0,
-      portRange: { low: 1000, high: 2000 }, proxy: 0, l2miss: 1, port: 4789, udpCsum: 1, udpZeroCsum6Tx: 0,
-      gbp: true, remcsumNopartial: true, collectMetadata: 0, label: 0x12345, ttlInherit: true, df: 'INHERIT', vnifilter: 0,
-    },
-  }));
+  const bytes = roundTrip(
+    newlink({
+      kind: 'vxlan',
+      data: {
+        id: 42,
+        group: '239.1.1.1',
+        link: 3,
+        local: '192.0.2.1',
+        ttl: 64,
+        tos: 0,
+        learning: 0,
+        ageing: 300,
+        limit: 0,
+        portRange: { low: 1000, high: 2000 },
+        proxy: 0,
+        l2miss: 1,
+        port: 4789,
+        udpCsum: 1,
+        udpZeroCsum6Tx: 0,
+        gbp: true,
+        remcsumNopartial: true,
+        collectMetadata: 0,
+        label: 0x12345,
+        ttlInherit: true,
+        df: 'INHERIT',
+        vnifilter: 0,
+      },
+    }),
+  );
   assert.equal(tlv(bytes, ...DATA, C.IFLA_VXLAN_PORT), '06000f00' + '12b5' + '0000');
   assert.equal(tlv(bytes, ...DATA, C.IFLA_VXLAN_ID), '08000100' + '2a000000');
   assert.equal(tlv(bytes, ...DATA, C.IFLA_VXLAN_GROUP), '08000200' + 'ef010101');
@@ -164,73 +241,123 @@ test('vxlan: IFLA_VXLAN_* round-trips; port 4789 is 12 b5, addresses and the por
   assert.equal(tlv(bytes, ...DATA, C.IFLA_VXLAN_DF), '05001d00' + '02000000');
   // TTL_INHERIT: requests send an empty flag (NLA_FLAG policy); replies carry a u8.
   assert.equal(tlv(bytes, ...DATA, C.IFLA_VXLAN_TTL_INHERIT), '04001c00');
-  const v6 = roundTrip(newlink({ kind: 'vxlan', data: { id: 43, group6: 'ff05::100', local6: '2001:db8::1', ttlInherit: 1 } }));
+  const v6 = roundTrip(
+    newlink({ kind: 'vxlan', data: { id: 43, group6: 'ff05::100', local6: '2001:db8::1', ttlInherit: 1 } }),
+  );
   assert.equal(tlv(v6, ...DATA, C.IFLA_VXLAN_GROUP6), '14001000' + 'ff050000000000000000000000000100');
   assert.equal(tlv(v6, ...DATA, C.IFLA_VXLAN_TTL_INHERIT), '05001c00' + '01000000');
 });
 
 test('macvlan and macvtap: mode is named, source addresses are a nest of MACADDR', () => {
   for (const kind of ['macvlan', 'macvtap']) {
-    const bytes = roundTrip(newlink({
-      kind,
-      data: {
-        mode: 'SOURCE', flags: C.MACVLAN_FLAG_NOPROMISC, macaddrMode: 'SET',
-        macaddrData: { macaddr: ['02:00:00:00:00:01', '02:00:00:00:00:02'] }, macaddrCount: 2, bcQueueLen: 1000,
-      },
-    }));
+    const bytes = roundTrip(
+      newlink({
+        kind,
+        data: {
+          mode: 'SOURCE',
+          flags: C.MACVLAN_FLAG_NOPROMISC,
+          macaddrMode: 'SET',
+          macaddrData: { macaddr: ['02:00:00:00:00:01', '02:00:00:00:00:02'] },
+          macaddrCount: 2,
+          bcQueueLen: 1000,
+        },
+      }),
+    );
     assert.equal(tlv(bytes, ...DATA, C.IFLA_MACVLAN_MODE), '08000100' + '10000000');
     assert.equal(tlv(bytes, ...DATA, C.IFLA_MACVLAN_FLAGS), '06000200' + '01000000');
-    assert.equal(tlv(bytes, ...DATA, C.IFLA_MACVLAN_MACADDR_DATA), '1c000500' + '0a000400020000000001' + '0000' + '0a000400020000000002' + '0000');
+    assert.equal(
+      tlv(bytes, ...DATA, C.IFLA_MACVLAN_MACADDR_DATA),
+      '1c000500' + '0a000400020000000001' + '0000' + '0a000400020000000002' + '0000',
+    );
   }
   // Several modes at once are not a named value: the number stays.
-  const [msg] = decode(encode(newlink({ kind: 'macvlan', data: { mode: C.MACVLAN_MODE_VEPA | C.MACVLAN_MODE_BRIDGE } })));
+  const [msg] = decode(
+    encode(newlink({ kind: 'macvlan', data: { mode: C.MACVLAN_MODE_VEPA | C.MACVLAN_MODE_BRIDGE } })),
+  );
   assert.equal(msg!.attrs.linkinfo.data.mode, 6);
 });
 
 test('vlan: id, flags struct, QoS mapping nests, be16 protocol', () => {
-  const bytes = roundTrip(newlink({
-    kind: 'vlan',
-    data: {
-      id: 100, protocol: '8021Q', flags: { flags: 1, mask: 0xffffffff },
-      egressQos: { mapping: [{ from: 0, to: 3 }, { from: 1, to: 5 }] }, ingressQos: { mapping: [{ from: 2, to: 2 }] },
-    },
-  }));
+  const bytes = roundTrip(
+    newlink({
+      kind: 'vlan',
+      data: {
+        id: 100,
+        protocol: '8021Q',
+        flags: { flags: 1, mask: 0xffffffff },
+        egressQos: {
+          mapping: [
+            { from: 0, to: 3 },
+            { from: 1, to: 5 },
+          ],
+        },
+        ingressQos: { mapping: [{ from: 2, to: 2 }] },
+      },
+    }),
+  );
   assert.equal(tlv(bytes, ...DATA, C.IFLA_VLAN_PROTOCOL), '06000500' + '8100' + '0000');
   assert.equal(tlv(bytes, ...DATA, C.IFLA_VLAN_ID), '06000100' + '6400' + '0000');
   assert.equal(tlv(bytes, ...DATA, C.IFLA_VLAN_FLAGS), '0c000200' + '01000000' + 'ffffffff');
-  assert.equal(tlv(bytes, ...DATA, C.IFLA_VLAN_EGRESS_QOS), '1c000300' + '0c000100' + '0000000003000000' + '0c000100' + '0100000005000000');
+  assert.equal(
+    tlv(bytes, ...DATA, C.IFLA_VLAN_EGRESS_QOS),
+    '1c000300' + '0c000100' + '0000000003000000' + '0c000100' + '0100000005000000',
+  );
 });
 
 test('bond: mode and hash policy named, ARP/NS targets by slot, AD info nest; bond port data', () => {
-  const bytes = roundTrip(newlink({
-    kind: 'bond',
-    data: {
-      mode: 'ACTIVEBACKUP', miimon: 100, updelay: 200, useCarrier: 1, arpInterval: 0,
-      arpIpTarget: { 0: '10.0.0.1', 3: '10.0.0.4' }, nsIp6Target: { 0: '2001:db8::1' }, arpValidate: 0,
-      xmitHashPolicy: 'LAYER34', adActorSysPrio: 65535, adActorSystem: '02:00:00:00:00:aa', missedMax: 2,
-      adInfo: { aggregator: 1, numPorts: 2, actorKey: 9, partnerKey: 1, partnerMac: '00:00:00:00:00:00' }, coupledControl: 1,
-    },
-  }));
+  const bytes = roundTrip(
+    newlink({
+      kind: 'bond',
+      data: {
+        mode: 'ACTIVEBACKUP',
+        miimon: 100,
+        updelay: 200,
+        useCarrier: 1,
+        arpInterval: 0,
+        arpIpTarget: { 0: '10.0.0.1', 3: '10.0.0.4' },
+        nsIp6Target: { 0: '2001:db8::1' },
+        arpValidate: 0,
+        xmitHashPolicy: 'LAYER34',
+        adActorSysPrio: 65535,
+        adActorSystem: '02:00:00:00:00:aa',
+        missedMax: 2,
+        adInfo: { aggregator: 1, numPorts: 2, actorKey: 9, partnerKey: 1, partnerMac: '00:00:00:00:00:00' },
+        coupledControl: 1,
+      },
+    }),
+  );
   assert.equal(tlv(bytes, ...DATA, C.IFLA_BOND_MODE), '05000100' + '01000000');
   assert.equal(tlv(bytes, ...DATA, C.IFLA_BOND_XMIT_HASH_POLICY), '05000e00' + '01000000');
-  assert.equal(tlv(bytes, ...DATA, C.IFLA_BOND_ARP_IP_TARGET), '14000800' + '08000000' + '0a000001' + '08000300' + '0a000004');
+  assert.equal(
+    tlv(bytes, ...DATA, C.IFLA_BOND_ARP_IP_TARGET),
+    '14000800' + '08000000' + '0a000001' + '08000300' + '0a000004',
+  );
   assert.equal(tlv(bytes, ...DATA, C.IFLA_BOND_NS_IP6_TARGET, 0), '14000000' + '20010db8000000000000000000000001');
   assert.equal(tlv(bytes, ...DATA, C.IFLA_BOND_AD_INFO, C.IFLA_BOND_AD_INFO_NUM_PORTS), '06000200' + '0200' + '0000');
 
-  const port = roundTrip(newlink({
-    kind: 'dummy',
-    slaveKind: 'bond',
-    slaveData: {
-      state: 'BACKUP', miiStatus: 'UP', linkFailureCount: 3, permHwaddr: '02:00:00:00:00:01', queueId: 0, prio: -5,
-      adAggregatorId: 1, adActorOperPortState: C.LACP_STATE_LACP_ACTIVITY | C.LACP_STATE_AGGREGATION, adPartnerOperPortState: 0x3d,
-    },
-  }));
+  const port = roundTrip(
+    newlink({
+      kind: 'dummy',
+      slaveKind: 'bond',
+      slaveData: {
+        state: 'BACKUP',
+        miiStatus: 'UP',
+        linkFailureCount: 3,
+        permHwaddr: '02:00:00:00:00:01',
+        queueId: 0,
+        prio: -5,
+        adAggregatorId: 1,
+        adActorOperPortState: C.LACP_STATE_LACP_ACTIVITY | C.LACP_STATE_AGGREGATION,
+        adPartnerOperPortState: 0x3d,
+      },
+    }),
+  );
   assert.equal(tlv(port, ...SLAVE, C.IFLA_BOND_SLAVE_STATE), '05000100' + '01000000');
   assert.equal(tlv(port, ...SLAVE, C.IFLA_BOND_SLAVE_PRIO), '08000900' + 'fbffffff');
   assert.equal(tlv(port, ...SLAVE, C.IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE), '06000800' + '3d00' + '0000');
 });
 
-test('vrf: table, and the port\'s table', () => {
+test("vrf: table, and the port's table", () => {
   const bytes = roundTrip(newlink({ kind: 'vrf', data: { table: 10 } }));
   assert.equal(tlv(bytes, ...DATA, C.IFLA_VRF_TABLE), '08000100' + '0a000000');
   const port = roundTrip(newlink({ kind: 'veth', slaveKind: 'vrf', slaveData: { table: 10 } }));
@@ -238,10 +365,22 @@ test('vrf: table, and the port\'s table', () => {
 });
 
 test('tun: type is named TUN/TAP, flags are u8, queue counts u32', () => {
-  const bytes = roundTrip(newlink({
-    kind: 'tun',
-    data: { owner: 1000, group: 1000, type: 'TAP', pi: 0, vnetHdr: 1, persist: 1, multiQueue: 1, numQueues: 4, numDisabledQueues: 0 },
-  }));
+  const bytes = roundTrip(
+    newlink({
+      kind: 'tun',
+      data: {
+        owner: 1000,
+        group: 1000,
+        type: 'TAP',
+        pi: 0,
+        vnetHdr: 1,
+        persist: 1,
+        multiQueue: 1,
+        numQueues: 4,
+        numDisabledQueues: 0,
+      },
+    }),
+  );
   assert.equal(tlv(bytes, ...DATA, C.IFLA_TUN_TYPE), '05000300' + '02000000');
   assert.equal(tlv(bytes, ...DATA, C.IFLA_TUN_NUM_QUEUES), '08000800' + '04000000');
 });
@@ -259,13 +398,23 @@ test('ipvlan and ipvtap: mode L2/L3/L3S as u16, flags u16', () => {
 
 /** Kernel prefix of each kind's data and slave data, to tell newer attributes from wrong kinds. */
 const DATA_PREFIX: Record<string, string> = {
-  bridge: 'IFLA_BR', vxlan: 'IFLA_VXLAN', macvlan: 'IFLA_MACVLAN', macvtap: 'IFLA_MACVLAN', vlan: 'IFLA_VLAN',
-  bond: 'IFLA_BOND', vrf: 'IFLA_VRF', tun: 'IFLA_TUN', ipvlan: 'IFLA_IPVLAN', ipvtap: 'IFLA_IPVLAN', veth: 'VETH_INFO',
+  bridge: 'IFLA_BR',
+  vxlan: 'IFLA_VXLAN',
+  macvlan: 'IFLA_MACVLAN',
+  macvtap: 'IFLA_MACVLAN',
+  vlan: 'IFLA_VLAN',
+  bond: 'IFLA_BOND',
+  vrf: 'IFLA_VRF',
+  tun: 'IFLA_TUN',
+  ipvlan: 'IFLA_IPVLAN',
+  ipvtap: 'IFLA_IPVLAN',
+  veth: 'VETH_INFO',
 };
 const SLAVE_PREFIX: Record<string, string> = { bridge: 'IFLA_BRPORT', bond: 'IFLA_BOND_SLAVE', vrf: 'IFLA_VRF_PORT' };
 
 const linkFixtures = allFixtures('link').filter((f) => decode(f.bytes).some((m) => m.attrs.linkinfo));
-const infoOf = (f: Fixture) => decode(f.bytes).find((m) => m.type === 'RTM_NEWLINK' && m.attrs.linkinfo)!.attrs.linkinfo;
+const infoOf = (f: Fixture) =>
+  decode(f.bytes).find((m) => m.type === 'RTM_NEWLINK' && m.attrs.linkinfo)!.attrs.linkinfo;
 
 /** Only attributes newer than this machine's uapi headers may decode as unknown. */
 function assertOnlyNewerUnknown(where: string, data: any, prefix: string | undefined): void {
@@ -273,7 +422,10 @@ function assertOnlyNewerUnknown(where: string, data: any, prefix: string | undef
   assert.ok(!('$raw' in data), `${where}: data kept raw`);
   const max = K[`${prefix}_MAX`];
   for (const u of data.$unknown ?? []) {
-    assert.ok(max !== undefined && u.type > max, `${where}: attribute ${u.type} (${hex(u.bytes)}) decoded as unknown; is its kind wrong?`);
+    assert.ok(
+      max !== undefined && u.type > max,
+      `${where}: attribute ${u.type} (${hex(u.bytes)}) decoded as unknown; is its kind wrong?`,
+    );
   }
 }
 
@@ -289,10 +441,19 @@ for (const f of linkFixtures) {
 const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 /** iproute2's ifla_bridge_id: "8000.2:0:0:0:0:1". */
 const bridgeIdText = (id: { prio: Uint8Array; addr: string }) =>
-  `${hex(id.prio)}.${id.addr.split(':').map((b) => parseInt(b, 16).toString(16)).join(':')}`;
+  `${hex(id.prio)}.${id.addr
+    .split(':')
+    .map((b) => parseInt(b, 16).toString(16))
+    .join(':')}`;
 
 /** Compare `ip -j -d` info_data with ours, key by key. Returns how many keys were compared. */
-function compareWithIp(where: string, json: Record<string, unknown>, ours: Record<string, any>, alias: Record<string, string>, skip: string[]): number {
+function compareWithIp(
+  where: string,
+  json: Record<string, unknown>,
+  ours: Record<string, any>,
+  alias: Record<string, string>,
+  skip: string[],
+): number {
   let n = 0;
   for (const [jk, jv] of Object.entries(json)) {
     if (skip.includes(jk)) continue;
@@ -333,8 +494,13 @@ test('bridge port fixtures agree with ip -j -d', () => {
   for (const f of withJson('bridge', true)) {
     const ip = (f.json as any)[0].linkinfo.info_slave_data;
     const alias = {
-      hairpin: 'mode', root_block: 'protect', fastleave: 'fastLeave', flood: 'unicastFlood', proxy_arp: 'proxyarp',
-      proxy_arp_wifi: 'proxyarpWifi', mcast_to_unicast: 'mcastToUcast',
+      hairpin: 'mode',
+      root_block: 'protect',
+      fastleave: 'fastLeave',
+      flood: 'unicastFlood',
+      proxy_arp: 'proxyarp',
+      proxy_arp_wifi: 'proxyarpWifi',
+      mcast_to_unicast: 'mcastToUcast',
     };
     const n = compareWithIp(f.name, ip, infoOf(f).slaveData, alias, ['group_fwd_mask_str']);
     assert.ok(n >= 25, `${f.name}: only ${n} keys compared`);

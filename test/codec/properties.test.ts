@@ -16,7 +16,9 @@ const SEED = 20261125;
 
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 const ifname = fc.stringMatching(/^[a-z][a-z0-9]{0,14}$/);
-const mac = fc.uint8Array({ minLength: 6, maxLength: 6 }).map((b) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(':'));
+const mac = fc
+  .uint8Array({ minLength: 6, maxLength: 6 })
+  .map((b) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(':'));
 const ipv4 = fc.ipV4();
 const ipv6 = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => {
   const w: string[] = [];
@@ -25,49 +27,79 @@ const ipv6 = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => {
 });
 
 /** Drop undefined keys: the codec treats present keys as attributes. */
-const clean = <T extends Record<string, unknown>>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+const clean = <T extends Record<string, unknown>>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-const linkMsg = fc.record({
-  index: fc.integer({ min: 0, max: 0x7fffffff }),
-  flags: u32,
-  ifname: fc.option(ifname, { nil: undefined }),
-  mtu: fc.option(u32, { nil: undefined }),
-  address: fc.option(mac, { nil: undefined }),
-  txqlen: fc.option(u32, { nil: undefined }),
-  ifalias: fc.option(fc.string({ maxLength: 40 }).filter((s) => !s.includes('\0')), { nil: undefined }),
-  kind: fc.option(fc.constantFrom('bridge', 'vxlan', 'veth', 'ifb', 'somethingnew'), { nil: undefined }),
-  vni: fc.integer({ min: 0, max: 0xffffff }),
-  port: fc.integer({ min: 1, max: 65535 }),
-  stp: fc.integer({ min: 0, max: 1 }),
-  group: ipv4,
-}).map((r) => {
-  const attrs: Record<string, unknown> = clean({ ifname: r.ifname, mtu: r.mtu, address: r.address, txqlen: r.txqlen, ifalias: r.ifalias });
-  if (r.kind === 'bridge') attrs.linkinfo = { kind: 'bridge', data: { stpState: r.stp } };
-  else if (r.kind === 'vxlan') attrs.linkinfo = { kind: 'vxlan', data: { id: r.vni, port: r.port, group: r.group } };
-  else if (r.kind === 'veth') attrs.linkinfo = { kind: 'veth', data: { peer: { header: { family: 0, pad: 0, type: 0, index: 0, flags: 0, change: 0 }, attrs: { ifname: 'peer0' } } } };
-  else if (r.kind) attrs.linkinfo = { kind: r.kind };
-  return {
-    type: 'RTM_NEWLINK',
-    header: { len: 0, type: 16, flags: 0x605, seq: 1, pid: 0 },
-    body: { family: 0, pad: 0, type: 1, index: r.index, flags: r.flags, change: 0 },
-    attrs,
-  };
-});
+const linkMsg = fc
+  .record({
+    index: fc.integer({ min: 0, max: 0x7fffffff }),
+    flags: u32,
+    ifname: fc.option(ifname, { nil: undefined }),
+    mtu: fc.option(u32, { nil: undefined }),
+    address: fc.option(mac, { nil: undefined }),
+    txqlen: fc.option(u32, { nil: undefined }),
+    ifalias: fc.option(
+      fc.string({ maxLength: 40 }).filter((s) => !s.includes('\0')),
+      { nil: undefined },
+    ),
+    kind: fc.option(fc.constantFrom('bridge', 'vxlan', 'veth', 'ifb', 'somethingnew'), { nil: undefined }),
+    vni: fc.integer({ min: 0, max: 0xffffff }),
+    port: fc.integer({ min: 1, max: 65535 }),
+    stp: fc.integer({ min: 0, max: 1 }),
+    group: ipv4,
+  })
+  .map((r) => {
+    const attrs: Record<string, unknown> = clean({
+      ifname: r.ifname,
+      mtu: r.mtu,
+      address: r.address,
+      txqlen: r.txqlen,
+      ifalias: r.ifalias,
+    });
+    if (r.kind === 'bridge') attrs.linkinfo = { kind: 'bridge', data: { stpState: r.stp } };
+    else if (r.kind === 'vxlan') attrs.linkinfo = { kind: 'vxlan', data: { id: r.vni, port: r.port, group: r.group } };
+    else if (r.kind === 'veth')
+      attrs.linkinfo = {
+        kind: 'veth',
+        data: {
+          peer: { header: { family: 0, pad: 0, type: 0, index: 0, flags: 0, change: 0 }, attrs: { ifname: 'peer0' } },
+        },
+      };
+    else if (r.kind) attrs.linkinfo = { kind: r.kind };
+    return {
+      type: 'RTM_NEWLINK',
+      header: { len: 0, type: 16, flags: 0x605, seq: 1, pid: 0 },
+      body: { family: 0, pad: 0, type: 1, index: r.index, flags: r.flags, change: 0 },
+      attrs,
+    };
+  });
 
-const routeMsg = fc.record({
-  family: fc.constantFrom(2, 10),
-  dstLen: fc.integer({ min: 0, max: 32 }),
-  table: u32,
-  v4: ipv4,
-  v6: ipv6,
-  oif: fc.option(u32, { nil: undefined }),
-  priority: fc.option(u32, { nil: undefined }),
-}).map((r) => ({
-  type: 'RTM_NEWROUTE',
-  header: { len: 0, type: 24, flags: 0x600, seq: 7, pid: 0 },
-  body: { family: r.family, dstLen: r.dstLen, srcLen: 0, tos: 0, table: 254, protocol: 4, scope: 0, type: 1, flags: 0 },
-  attrs: clean({ table: r.table, dst: r.family === 2 ? r.v4 : r.v6, oif: r.oif, priority: r.priority }),
-}));
+const routeMsg = fc
+  .record({
+    family: fc.constantFrom(2, 10),
+    dstLen: fc.integer({ min: 0, max: 32 }),
+    table: u32,
+    v4: ipv4,
+    v6: ipv6,
+    oif: fc.option(u32, { nil: undefined }),
+    priority: fc.option(u32, { nil: undefined }),
+  })
+  .map((r) => ({
+    type: 'RTM_NEWROUTE',
+    header: { len: 0, type: 24, flags: 0x600, seq: 7, pid: 0 },
+    body: {
+      family: r.family,
+      dstLen: r.dstLen,
+      srcLen: 0,
+      tos: 0,
+      table: 254,
+      protocol: 4,
+      scope: 0,
+      type: 1,
+      flags: 0,
+    },
+    attrs: clean({ table: r.table, dst: r.family === 2 ? r.v4 : r.v6, oif: r.oif, priority: r.priority }),
+  }));
 
 /** Normalise through one decode, so canonical forms (IPv6 text, lowercase MAC) are compared. */
 function roundTrips(msg: object): void {
@@ -115,7 +147,14 @@ test('mutated fixtures decode or raise DecodeError, quickly', () => {
       const b = Uint8Array.from(corpus[which]!);
       const i = at % Math.max(1, b.length - 1);
       const v = new DataView(b.buffer);
-      const lens: Record<string, number> = { len0: 0, len1: 1, len3: 3, len4: 4, lenffff: 0xffff, lenpast: b.length - i + 4 };
+      const lens: Record<string, number> = {
+        len0: 0,
+        len1: 1,
+        len3: 3,
+        len4: 4,
+        lenffff: 0xffff,
+        lenpast: b.length - i + 4,
+      };
       if (kind === 'flip') b[i] = b[i]! ^ (1 << bit);
       else if (i + 2 <= b.length) v.setUint16(i & ~3, Math.min(lens[kind]!, 0xffff), true);
       decodesOrDecodeError(b);
@@ -126,7 +165,10 @@ test('mutated fixtures decode or raise DecodeError, quickly', () => {
 
 test('nesting 1,000 deep (veth peer in veth peer ...) raises DecodeError, not a stack overflow', () => {
   // The declarations recurse here (a veth peer is a link), so this really descends.
-  assert.throws(() => decode(deepVethChain(1000)), (e: unknown) => e instanceof DecodeError && /nested more than/.test((e as Error).message));
+  assert.throws(
+    () => decode(deepVethChain(1000)),
+    (e: unknown) => e instanceof DecodeError && /nested more than/.test((e as Error).message),
+  );
   // Real depths still decode: a peer inside a peer, a few levels down.
   const [m] = decode(deepVethChain(5));
   assert.equal(m!.attrs.linkinfo.data.peer.attrs.linkinfo.data.peer.attrs.linkinfo.kind, 'veth');
@@ -141,7 +183,9 @@ test('every attribute key is the camelCase of its kernel name, and the numbers m
     for (const [key, [num, kind]] of Object.entries(set.spec)) {
       visit(kind);
       if (key === String(num)) continue; // index-keyed arrays (bond ARP targets 0..15)
-      const names = Object.entries(all).filter(([n, v]) => n.startsWith(`${set.prefix}_`) && v === num && keyOf(n, set.prefix) === key);
+      const names = Object.entries(all).filter(
+        ([n, v]) => n.startsWith(`${set.prefix}_`) && v === num && keyOf(n, set.prefix) === key,
+      );
       assert.ok(names.length > 0, `${set.prefix}: key '${key}' = ${num} matches no ${set.prefix}_* constant`);
     }
   };
@@ -173,13 +217,17 @@ test('formatIPv4 gives the dotted quad whatever its cache holds (hits, misses, s
 test('short strings decode to their text whatever the string cache holds', () => {
   const text = fc.stringMatching(/^[ -~]{0,16}$/);
   fc.assert(
-    fc.property(fc.array(text, { minLength: 1, maxLength: 1500 }), fc.array(fc.nat(), { maxLength: 3000 }), (values, picks) => {
-      for (const p of picks) {
-        const s = values[p % values.length]!;
-        const bytes = Buffer.from(s + '\0', 'latin1');
-        assert.equal(decodeString(bytes, 0, bytes.length), s);
-      }
-    }),
+    fc.property(
+      fc.array(text, { minLength: 1, maxLength: 1500 }),
+      fc.array(fc.nat(), { maxLength: 3000 }),
+      (values, picks) => {
+        for (const p of picks) {
+          const s = values[p % values.length]!;
+          const bytes = Buffer.from(s + '\0', 'latin1');
+          assert.equal(decodeString(bytes, 0, bytes.length), s);
+        }
+      },
+    ),
     { seed: SEED, numRuns: 50 },
   );
 });
@@ -199,11 +247,17 @@ test('kept bytes are a private copy shared by the messages of one buffer, never 
   assert.equal(kept[0]!.buffer, kept[1]!.buffer, 'one copy for the whole buffer');
   const before = kept.map((k) => [...k!]);
   datagram.fill(0xee);
-  assert.deepEqual(kept.map((k) => [...k!]), before, 'changing the input afterwards changes nothing kept');
+  assert.deepEqual(
+    kept.map((k) => [...k!]),
+    before,
+    'changing the input afterwards changes nothing kept',
+  );
   // A second decode of the same (now changed) buffer takes a fresh copy.
   datagram.set(a, 0);
   datagram.set(b, a.length);
-  const again = decode(datagram).map((m) => (m.attrs as { $unknown?: Array<{ bytes: Uint8Array }> }).$unknown?.[0]?.bytes);
+  const again = decode(datagram).map(
+    (m) => (m.attrs as { $unknown?: Array<{ bytes: Uint8Array }> }).$unknown?.[0]?.bytes,
+  );
   assert.notEqual(again[0]!.buffer, kept[0]!.buffer);
 });
 
@@ -227,8 +281,19 @@ test('parseIPv4 accepts exactly four decimal octets 0-255 without leading zeros'
 });
 
 test('64-bit struct fields decode exactly, zero included (zero is a shared 0n)', () => {
-  const s = compileStruct(struct('test_u64', [['a', 'u64'], ['b', 's64']] as const));
-  const values: Array<[bigint, bigint]> = [[0n, 0n], [1n, -1n], [1n << 32n, -(1n << 32n)], [(1n << 64n) - 1n, -(1n << 63n)], [1n << 63n, (1n << 63n) - 1n]];
+  const s = compileStruct(
+    struct('test_u64', [
+      ['a', 'u64'],
+      ['b', 's64'],
+    ] as const),
+  );
+  const values: Array<[bigint, bigint]> = [
+    [0n, 0n],
+    [1n, -1n],
+    [1n << 32n, -(1n << 32n)],
+    [(1n << 64n) - 1n, -(1n << 63n)],
+    [1n << 63n, (1n << 63n) - 1n],
+  ];
   for (const [a, b] of values) {
     const bytes = new Uint8Array(16);
     const view = new DataView(bytes.buffer);

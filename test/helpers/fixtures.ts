@@ -40,10 +40,15 @@ export const loadHex = (name: string): Uint8Array => loadFixture(name).bytes;
 /** Every .hex fixture, optionally only one family's folder. */
 export function allFixtures(family?: string): Fixture[] {
   if (!existsSync(FIXTURES)) return [];
-  const dirs = family ? [family] : readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const dirs = family
+    ? [family]
+    : readdirSync(FIXTURES, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name);
   const out: Fixture[] = [];
   for (const dir of dirs.sort()) {
-    for (const f of readdirSync(join(FIXTURES, dir)).sort()) if (f.endsWith('.hex')) out.push(loadFixture(`${dir}/${f}`));
+    for (const f of readdirSync(join(FIXTURES, dir)).sort())
+      if (f.endsWith('.hex')) out.push(loadFixture(`${dir}/${f}`));
   }
   return out;
 }

@@ -96,7 +96,17 @@ function mutate(src: Uint8Array, r: () => number): { bytes: Uint8Array; kind: st
 /** Run `count` inputs from `corpus` with `seed`. Never throws for an input; records failures. */
 export function fuzz(corpus: Uint8Array[], count: number, seed: number): FuzzReport {
   const r = rng(seed);
-  const report: FuzzReport = { inputs: 0, failures: [], decoded: 0, rejected: 0, slowestMs: 0, slowestInput: '', slowestHex: '', slowestRetimedMs: 0, byKind: {} };
+  const report: FuzzReport = {
+    inputs: 0,
+    failures: [],
+    decoded: 0,
+    rejected: 0,
+    slowestMs: 0,
+    slowestInput: '',
+    slowestHex: '',
+    slowestRetimedMs: 0,
+    byKind: {},
+  };
   let slowest: Uint8Array = new Uint8Array(0);
   const deep = [deepVethChain(1000), deepVethChain(40), deepVethChain(30)];
   for (let i = 0; i < count; i++) {
@@ -121,7 +131,11 @@ export function fuzz(corpus: Uint8Array[], count: number, seed: number): FuzzRep
       report.decoded++;
     } catch (err) {
       if (err instanceof DecodeError) report.rejected++;
-      else if (report.failures.length < 20) report.failures.push({ input: Buffer.from(input).toString('hex'), error: String((err as Error)?.stack ?? err) });
+      else if (report.failures.length < 20)
+        report.failures.push({
+          input: Buffer.from(input).toString('hex'),
+          error: String((err as Error)?.stack ?? err),
+        });
       else report.failures.push({ input: '', error: '' });
     }
     const ms = performance.now() - t0;

@@ -37,7 +37,12 @@ function canon(v: unknown, drop: ReadonlySet<string>): string {
   const strip = (x: unknown): unknown => {
     if (Array.isArray(x)) return x.map(strip);
     if (x && typeof x === 'object') {
-      return Object.fromEntries(Object.keys(x).sort().filter((k) => !drop.has(k)).map((k) => [k, strip((x as Record<string, unknown>)[k])]));
+      return Object.fromEntries(
+        Object.keys(x)
+          .sort()
+          .filter((k) => !drop.has(k))
+          .map((k) => [k, strip((x as Record<string, unknown>)[k])]),
+      );
     }
     return x;
   };
@@ -49,7 +54,12 @@ const LIFETIMES = new Set(['valid_life_time', 'preferred_life_time']);
 const ROUTE_VOLATILE = new Set(['expires', 'cache']);
 
 export function snapshotHost(): HostState {
-  const links = ipj('link', 'show').map((l) => canon({ ifindex: l.ifindex, ifname: l.ifname, flags: l.flags, mtu: l.mtu, master: l.master, address: l.address }, NONE));
+  const links = ipj('link', 'show').map((l) =>
+    canon(
+      { ifindex: l.ifindex, ifname: l.ifname, flags: l.flags, mtu: l.mtu, master: l.master, address: l.address },
+      NONE,
+    ),
+  );
   const addresses = ipj('addr', 'show').flatMap((l) =>
     (l.addr_info ?? []).map((a: unknown) => `${l.ifname} ${canon(a, LIFETIMES)}`),
   );
@@ -60,7 +70,13 @@ export function snapshotHost(): HostState {
   );
   const rules = ['-4', '-6'].flatMap((f) => ipj(f, 'rule', 'show').map((r) => `${f} ${canon(r, NONE)}`));
   const netns = ipj('netns', 'list').map((n) => String(n.name));
-  return { links: links.sort(), addresses: addresses.sort(), routes: routes.sort(), rules: rules.sort(), netns: netns.sort() };
+  return {
+    links: links.sort(),
+    addresses: addresses.sort(),
+    routes: routes.sort(),
+    rules: rules.sort(),
+    netns: netns.sort(),
+  };
 }
 
 /** What differs, section by section: entries that appeared (+) and that went (-). */

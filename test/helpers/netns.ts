@@ -14,7 +14,8 @@ import { netns, Rtnl, sysctl } from '../../src/index.js';
  * while a test compares its view with `ip -j`.
  */
 async function quiet(ns: string): Promise<void> {
-  for (const k of ['net.ipv6.conf.all.accept_dad', 'net.ipv6.conf.default.accept_dad']) await sysctl.set(k, '0', { netns: ns });
+  for (const k of ['net.ipv6.conf.all.accept_dad', 'net.ipv6.conf.default.accept_dad'])
+    await sysctl.set(k, '0', { netns: ns });
 }
 
 export const isRoot = process.getuid?.() === 0;
@@ -40,7 +41,10 @@ export async function withTestNetns<T>(fn: (ns: string, nl: Rtnl) => Promise<T>)
 }
 
 /** Several namespaces at once. */
-export async function withTestNetnses<T>(count: number, fn: (names: string[], clients: Rtnl[]) => Promise<T>): Promise<T> {
+export async function withTestNetnses<T>(
+  count: number,
+  fn: (names: string[], clients: Rtnl[]) => Promise<T>,
+): Promise<T> {
   const names: string[] = [];
   const clients: Rtnl[] = [];
   try {
@@ -76,7 +80,11 @@ export async function kernelHasKind(kind: string): Promise<boolean> {
   const ok = await withTestNetns(async (_ns, nl) => {
     try {
       // The smallest valid configuration of each kind, so only a missing kind fails.
-      await nl.links.add({ name: 'probe0', kind, ...(kind === 'vxlan' ? { vxlan: { id: 1 } } : kind === 'vlan' ? { vlan: { id: 1 }, link: 'lo' } : {}) });
+      await nl.links.add({
+        name: 'probe0',
+        kind,
+        ...(kind === 'vxlan' ? { vxlan: { id: 1 } } : kind === 'vlan' ? { vlan: { id: 1 }, link: 'lo' } : {}),
+      });
       return true;
     } catch {
       return false;

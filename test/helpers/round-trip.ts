@@ -43,7 +43,11 @@ export function assertEveryTruncationThrows(bytes: Uint8Array): number {
     let start = 0;
     for (const e of ends) if (e <= n && e > start) start = e;
     if (cut.subarray(start).every((b) => b === 0)) continue;
-    assert.throws(() => decode(cut), (e: unknown) => e instanceof DecodeError, `cut at ${n} of ${bytes.length} did not raise DecodeError`);
+    assert.throws(
+      () => decode(cut),
+      (e: unknown) => e instanceof DecodeError,
+      `cut at ${n} of ${bytes.length} did not raise DecodeError`,
+    );
     checked++;
   }
   return checked;

@@ -43,7 +43,9 @@ async function assertMatchesIp(ns: string, nl: RtnlT, dev: string): Promise<Addr
   return ours;
 }
 
-test('IPv4 add with label, broadcast (+ and explicit), lifetimes, scope, metric; a second address is secondary', { skip: needsRoot }, async () => {
+test('IPv4 add with label, broadcast (+ and explicit), lifetimes, scope, metric; a second address is secondary', {
+  skip: needsRoot,
+}, async () => {
   await withTestNetns(async (ns, nl) => {
     await veth(nl);
     await nl.addresses.add('v0', '192.0.2.1/24', { broadcast: '+', label: 'v0:web', validLft: 300, preferredLft: 100 });
@@ -52,21 +54,36 @@ test('IPv4 add with label, broadcast (+ and explicit), lifetimes, scope, metric;
     await nl.addresses.add('v0', '10.9.0.1', { peer: '10.9.0.2/32' });
     const ours = await assertMatchesIp(ns, nl, 'v0');
     const by = new Map(ours.map((a) => [a.address, a]));
-    assert.deepEqual([by.get('192.0.2.1')?.broadcast, by.get('192.0.2.1')?.label, by.get('192.0.2.1')?.validLft], ['192.0.2.255', 'v0:web', 300]);
+    assert.deepEqual(
+      [by.get('192.0.2.1')?.broadcast, by.get('192.0.2.1')?.label, by.get('192.0.2.1')?.validLft],
+      ['192.0.2.255', 'v0:web', 300],
+    );
     assert.ok(by.get('192.0.2.2')?.flags.includes('secondary'));
-    assert.deepEqual([by.get('198.51.100.1')?.scope, by.get('198.51.100.1')?.metric, by.get('198.51.100.1')?.broadcast], ['link', 50, '198.51.100.200']);
+    assert.deepEqual(
+      [by.get('198.51.100.1')?.scope, by.get('198.51.100.1')?.metric, by.get('198.51.100.1')?.broadcast],
+      ['link', 50, '198.51.100.200'],
+    );
     assert.deepEqual([by.get('10.9.0.1')?.peer, by.get('10.9.0.1')?.prefixLen], ['10.9.0.2', 32]);
     // The prefix route carries the metric.
     assert.equal(ipJson(ns, 'route', 'show', '198.51.100.0/24')[0].metric, 50);
-    await assert.rejects(nl.addresses.add('v0', '192.0.2.1/24'), (e: unknown) => e instanceof NetlinkError && e.code === 'EEXIST');
+    await assert.rejects(
+      nl.addresses.add('v0', '192.0.2.1/24'),
+      (e: unknown) => e instanceof NetlinkError && e.code === 'EEXIST',
+    );
   });
 });
 
-test('IPv6 add with nodad, noprefixroute and lifetimes; list filters by link and family in the kernel', { skip: needsRoot }, async () => {
+test('IPv6 add with nodad, noprefixroute and lifetimes; list filters by link and family in the kernel', {
+  skip: needsRoot,
+}, async () => {
   await withTestNetns(async (ns, nl) => {
     await veth(nl);
     await nl.addresses.add('v0', '2001:db8::1/64', { flags: ['nodad'] });
-    await nl.addresses.add('v0', '2001:db8:1::1/64', { flags: ['nodad', 'noprefixroute'], validLft: 600, preferredLft: 300 });
+    await nl.addresses.add('v0', '2001:db8:1::1/64', {
+      flags: ['nodad', 'noprefixroute'],
+      validLft: 600,
+      preferredLft: 300,
+    });
     await nl.addresses.add('v0', '192.0.2.1/24');
     await nl.addresses.add('v1', '2001:db8:2::1/64', { flags: ['nodad'] });
     const ours = await assertMatchesIp(ns, nl, 'v0');
@@ -98,7 +115,10 @@ test('replace updates lifetimes in place and creates when missing', { skip: need
     await nl.addresses.replace('v0', '2001:db8::1/64', { flags: ['nodad'], validLft: 700 });
     const ours = await assertMatchesIp(ns, nl, 'v0');
     assert.equal(ours.filter((a) => a.address === '192.0.2.1').length, 1);
-    assert.deepEqual(ours.filter((a) => a.address === '192.0.2.1').map((a) => [a.validLft, a.preferredLft]), [['forever', 'forever']]);
+    assert.deepEqual(
+      ours.filter((a) => a.address === '192.0.2.1').map((a) => [a.validLft, a.preferredLft]),
+      [['forever', 'forever']],
+    );
     assert.equal(ours.find((a) => a.address === '2001:db8::1')?.validLft, 700);
   });
 });
@@ -114,8 +134,14 @@ test('delete, delete with ifExists, and EADDRNOTAVAIL', { skip: needsRoot }, asy
     assert.equal(ipAddrs(ns, 'v0').has('2001:db8::1'), false);
     assert.equal(await nl.addresses.delete('v0', '192.0.2.1/24', { ifExists: true }), false);
     assert.equal(await nl.addresses.delete('v0', '2001:db8::1/64', { ifExists: true }), false);
-    await assert.rejects(nl.addresses.delete('v0', '192.0.2.1/24'), (e: unknown) => e instanceof NetlinkError && e.code === 'EADDRNOTAVAIL' && /not found/i.test(e.extack.msg ?? ''));
-    await assert.rejects(nl.addresses.delete('nosuch0', '192.0.2.1/24'), (e: unknown) => e instanceof NetlinkError && e.code === 'ENODEV');
+    await assert.rejects(
+      nl.addresses.delete('v0', '192.0.2.1/24'),
+      (e: unknown) => e instanceof NetlinkError && e.code === 'EADDRNOTAVAIL' && /not found/i.test(e.extack.msg ?? ''),
+    );
+    await assert.rejects(
+      nl.addresses.delete('nosuch0', '192.0.2.1/24'),
+      (e: unknown) => e instanceof NetlinkError && e.code === 'ENODEV',
+    );
   });
 });
 

@@ -15,11 +15,17 @@ describe('links', { skip: needsRoot }, () => {
       await nl.links.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' }, mtu: 1400, address: '02:00:00:00:00:0a' });
       const ip = ipJson(ns, 'link', 'show');
       const links = await nl.links.list();
-      assert.deepEqual(links.map((l) => [l.index, l.name]), ip.map((l: any) => [l.ifindex, l.ifname]));
+      assert.deepEqual(
+        links.map((l) => [l.index, l.name]),
+        ip.map((l: any) => [l.ifindex, l.ifname]),
+      );
       for (const l of links) {
         const j = ip.find((x: any) => x.ifindex === l.index);
         assert.equal(l.mtu, j.mtu);
-        assert.deepEqual(l.flags, j.flags.filter((f: string) => f !== 'M-DOWN')); // M-DOWN is ip's note on the peer, not an IFF flag
+        assert.deepEqual(
+          l.flags,
+          j.flags.filter((f: string) => f !== 'M-DOWN'),
+        ); // M-DOWN is ip's note on the peer, not an IFF flag
         assert.equal(l.operstate, j.operstate);
         assert.equal(l.kind, j.linkinfo?.info_kind);
       }
@@ -41,9 +47,16 @@ describe('links', { skip: needsRoot }, () => {
       await nl.links.add({ name: 'up0', kind: 'veth', peer: { name: 'up1' } });
       await nl.links.add({ name: 'mv0', kind: 'macvlan', link: 'up0', macvlan: { mode: 'bridge' } });
       assert.equal(show(ns, 'mv0').linkinfo.info_data.mode, 'bridge');
-      await nl.links.add({ name: 'vx0', kind: 'vxlan', vxlan: { id: 42, port: 4789, local: '192.0.2.1', remote: '192.0.2.2', dev: 'up0', ttl: 16, learning: false } });
+      await nl.links.add({
+        name: 'vx0',
+        kind: 'vxlan',
+        vxlan: { id: 42, port: 4789, local: '192.0.2.1', remote: '192.0.2.2', dev: 'up0', ttl: 16, learning: false },
+      });
       const vx = show(ns, 'vx0').linkinfo.info_data;
-      assert.deepEqual([vx.id, vx.port, vx.local, vx.remote, vx.ttl, vx.learning], [42, 4789, '192.0.2.1', '192.0.2.2', 16, false]);
+      assert.deepEqual(
+        [vx.id, vx.port, vx.local, vx.remote, vx.ttl, vx.learning],
+        [42, 4789, '192.0.2.1', '192.0.2.2', 16, false],
+      );
       await nl.links.add({ name: 'ifb9', kind: 'ifb' });
       assert.equal(show(ns, 'ifb9').linkinfo.info_kind, 'ifb');
     });
@@ -77,10 +90,20 @@ describe('links', { skip: needsRoot }, () => {
     await withTestNetns(async (ns, nl) => {
       await nl.links.add({ name: 'br0', kind: 'bridge', bridge: { stpState: 0 } });
       await nl.links.add({ name: 'a0', kind: 'veth', peer: { name: 'a1' } });
-      await nl.links.set('a0', { up: true, mtu: 1300, address: '02:00:00:00:00:01', alias: 'uplink', txqlen: 500, master: 'br0' });
+      await nl.links.set('a0', {
+        up: true,
+        mtu: 1300,
+        address: '02:00:00:00:00:01',
+        alias: 'uplink',
+        txqlen: 500,
+        master: 'br0',
+      });
       let j = show(ns, 'a0');
       assert.ok(j.flags.includes('UP'));
-      assert.deepEqual([j.mtu, j.address, j.ifalias, j.txqlen, j.master], [1300, '02:00:00:00:00:01', 'uplink', 500, 'br0']);
+      assert.deepEqual(
+        [j.mtu, j.address, j.ifalias, j.txqlen, j.master],
+        [1300, '02:00:00:00:00:01', 'uplink', 500, 'br0'],
+      );
       await nl.links.set('a0', { up: false, master: null, alias: '', name: 'renamed0' });
       j = show(ns, 'renamed0');
       assert.ok(!j.flags.includes('UP'));
@@ -106,8 +129,14 @@ describe('links', { skip: needsRoot }, () => {
       assert.equal(await nl.links.delete('x0'), true);
       assert.equal(await nl.links.delete('x0', { ifExists: true }), false);
       assert.equal((await nl.links.delete('x0').catch((e) => e)).code, 'ENODEV');
-      assert.deepEqual(sent.map((f) => f & 0x600), [0, 0, 0]);
-      assert.deepEqual(ipJson(ns, 'link', 'show').map((l: any) => l.ifname), ['lo']);
+      assert.deepEqual(
+        sent.map((f) => f & 0x600),
+        [0, 0, 0],
+      );
+      assert.deepEqual(
+        ipJson(ns, 'link', 'show').map((l: any) => l.ifname),
+        ['lo'],
+      );
     });
   });
 
@@ -125,7 +154,8 @@ describe('links', { skip: needsRoot }, () => {
     await withTestNetnses(2, async ([a, b], [na, nb]) => {
       const child = spawn('ip', ['netns', 'exec', b!, 'sleep', '30'], { stdio: 'ignore' });
       try {
-        for (let i = 0; i < 100 && netnsInode({ pid: child.pid! }) !== netnsInode(b!); i++) await new Promise((r) => setTimeout(r, 20));
+        for (let i = 0; i < 100 && netnsInode({ pid: child.pid! }) !== netnsInode(b!); i++)
+          await new Promise((r) => setTimeout(r, 20));
         const fd = openSync(`/run/netns/${b}`, 'r');
         try {
           const targets = [b!, { path: `/run/netns/${b}` }, { fd }, { pid: child.pid! }];

@@ -85,7 +85,9 @@ async function pipelined<T>(count: number, fn: (i: number) => Promise<T>): Promi
 
 /** The addresses on the link, as ip -j reports them. */
 function ipAddrs(ns: string): string[] {
-  return ipJson(ns, 'addr', 'show', 'dev', 'load0')[0].addr_info.map((a: any) => `${a.local}/${a.prefixlen}`).sort();
+  return ipJson(ns, 'addr', 'show', 'dev', 'load0')[0]
+    .addr_info.map((a: any) => `${a.local}/${a.prefixlen}`)
+    .sort();
 }
 
 describe('load', { skip: needsRoot }, () => {
@@ -101,7 +103,9 @@ describe('load', { skip: needsRoot }, () => {
         const t1 = performance.now();
         const rejectedAdd = added.filter((r) => r.status === 'rejected');
         assert.deepEqual(rejectedAdd.slice(0, 3), [], `${rejectedAdd.length} adds rejected`);
-        const mine = (await nl.addresses.list({ link: index, family: 4 })).map((a) => `${a.address}/${a.prefixLen}`).sort();
+        const mine = (await nl.addresses.list({ link: index, family: 4 }))
+          .map((a) => `${a.address}/${a.prefixLen}`)
+          .sort();
         assert.deepEqual(mine, expected, 'list() after the adds');
         assert.deepEqual(ipAddrs(ns), expected, 'ip -j addr after the adds');
 
@@ -118,11 +122,15 @@ describe('load', { skip: needsRoot }, () => {
         const s = w.stats;
         // Each of the 10,000 requests (plus the two list dumps, which end with DONE, not an ACK).
         const acks = [...w.acked.values()];
-        const mismatches = s.ackErrors + s.duplicateAcks + s.strayAcks + s.resolvedBeforeAck + rejectedAdd.length + rejectedDel.length;
+        const mismatches =
+          s.ackErrors + s.duplicateAcks + s.strayAcks + s.resolvedBeforeAck + rejectedAdd.length + rejectedDel.length;
         assert.equal(requests, 2 * ADDRESSES);
         assert.equal(s.resolutions, requests, 'every request resolved');
         assert.equal(acks.length, requests, 'one ACK per request');
-        assert.ok(acks.every((n) => n === 1), 'no ACK seen twice');
+        assert.ok(
+          acks.every((n) => n === 1),
+          'no ACK seen twice',
+        );
         assert.equal(mismatches, 0, JSON.stringify(s));
         const secs = (t1 - t0 + (t3 - t2)) / 1000;
         t.diagnostic(
@@ -146,12 +154,17 @@ describe('load', { skip: needsRoot }, () => {
       const results = await pipelined(1000, (i) => nl.addresses.add(index, `${addr(i)}/32`));
       let wrong = 0;
       results.forEach((r, i) => {
-        const ok = i % 2 === 0 ? r.status === 'fulfilled' : r.status === 'rejected' && r.reason instanceof NetlinkError && r.reason.code === 'EEXIST';
+        const ok =
+          i % 2 === 0
+            ? r.status === 'fulfilled'
+            : r.status === 'rejected' && r.reason instanceof NetlinkError && r.reason.code === 'EEXIST';
         if (!ok) wrong++;
       });
       assert.equal(wrong, 0);
       assert.equal((await nl.addresses.list({ link: index, family: 4 })).length, 1000);
-      t.diagnostic(`mixed: 1000 requests (500 succeed, 500 EEXIST, interleaved), ${wrong} got another request's outcome`);
+      t.diagnostic(
+        `mixed: 1000 requests (500 succeed, 500 EEXIST, interleaved), ${wrong} got another request's outcome`,
+      );
     });
   });
 });

@@ -18,7 +18,12 @@ async function until(it: Iter, done: (ev: MonitorEvent) => boolean, ms = 10_000)
     const left = deadline - Date.now();
     if (left <= 0) throw new Error(`timed out after ${seen.length} events`);
     let timer: NodeJS.Timeout | undefined;
-    const r = await Promise.race([it.next(), new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out after ${seen.length} events`)), left)))]);
+    const r = await Promise.race([
+      it.next(),
+      new Promise<never>(
+        (_, rej) => (timer = setTimeout(() => rej(new Error(`timed out after ${seen.length} events`)), left)),
+      ),
+    ]);
     clearTimeout(timer);
     if (r.done) return seen;
     seen.push(r.value);
@@ -61,9 +66,14 @@ describe('monitor', { skip: needsRoot }, () => {
       const N = 1000;
       const work = (async () => {
         for (let i = 0; i < N; i += 50) {
-          await Promise.all(Array.from({ length: 50 }, (_, j) => nl.links.add({ name: `a${i + j}`, kind: 'veth', peer: { name: `b${i + j}` } })));
+          await Promise.all(
+            Array.from({ length: 50 }, (_, j) =>
+              nl.links.add({ name: `a${i + j}`, kind: 'veth', peer: { name: `b${i + j}` } }),
+            ),
+          );
         }
-        for (let i = 0; i < N; i += 50) await Promise.all(Array.from({ length: 50 }, (_, j) => nl.links.delete(`a${i + j}`)));
+        for (let i = 0; i < N; i += 50)
+          await Promise.all(Array.from({ length: 50 }, (_, j) => nl.links.delete(`a${i + j}`)));
         await nl.links.add({ name: 'end0', kind: 'veth', peer: { name: 'end1' } });
       })();
       const firstNew = new Map<string, number>();
@@ -71,15 +81,20 @@ describe('monitor', { skip: needsRoot }, () => {
       let resyncs = 0;
       const state = new Map<number, string>((await nl.links.list()).map((l) => [l.index, l.name]));
       const seenNames = new Set<string>();
-      const events = await until(it, (ev) => {
-        if (ev.type === 'link.new') seenNames.add((ev.object as Link).name);
-        return seenNames.has('end0') && seenNames.has('end1');
-      }, 60_000);
+      const events = await until(
+        it,
+        (ev) => {
+          if (ev.type === 'link.new') seenNames.add((ev.object as Link).name);
+          return seenNames.has('end0') && seenNames.has('end1');
+        },
+        60_000,
+      );
       await work;
       events.forEach((ev, i) => {
         applyLinks(state, ev);
         if (ev.type === 'resync') resyncs++;
-        if (ev.type === 'link.new' && !firstNew.has((ev.object as Link).name)) firstNew.set((ev.object as Link).name, i);
+        if (ev.type === 'link.new' && !firstNew.has((ev.object as Link).name))
+          firstNew.set((ev.object as Link).name, i);
         if (ev.type === 'link.del') del.set((ev.object as Link).name, i);
       });
       if (resyncs === 0) {
@@ -103,7 +118,12 @@ describe('monitor', { skip: needsRoot }, () => {
       const state = new Map<number, string>();
       for (const ev of await until(it, (e) => e.type === 'synced')) applyLinks(state, ev);
       // Flood while nobody reads: the kernel must drop events.
-      for (let i = 0; i < 200; i += 50) await Promise.all(Array.from({ length: 50 }, (_, j) => nl.links.add({ name: `f${i + j}`, kind: 'veth', peer: { name: `g${i + j}` } })));
+      for (let i = 0; i < 200; i += 50)
+        await Promise.all(
+          Array.from({ length: 50 }, (_, j) =>
+            nl.links.add({ name: `f${i + j}`, kind: 'veth', peer: { name: `g${i + j}` } }),
+          ),
+        );
       await Promise.all(Array.from({ length: 50 }, (_, j) => nl.links.delete(`f${j}`)));
       await nl.links.add({ name: 'last0', kind: 'veth', peer: { name: 'last1' } });
       let resync = 0;
@@ -115,7 +135,9 @@ describe('monitor', { skip: needsRoot }, () => {
       ac.abort();
       assert.ok(resync > 0, 'no resync after an overflow');
       assertSameLinks(state, ns);
-      t.diagnostic(`overflow: 4 KiB monitor buffer left unread while 200 veth pairs were added, 50 deleted and 1 more added (500+ link events); ${resync} resync event(s), then the monitor's state equals ip -j (${state.size} links)`);
+      t.diagnostic(
+        `overflow: 4 KiB monitor buffer left unread while 200 veth pairs were added, 50 deleted and 1 more added (500+ link events); ${resync} resync event(s), then the monitor's state equals ip -j (${state.size} links)`,
+      );
     });
   });
 
@@ -133,11 +155,15 @@ describe('monitor', { skip: needsRoot }, () => {
       const it = nl.monitor('link', { signal: ac.signal, initial: true })[Symbol.asyncIterator]();
       const state = new Map<number, string>();
       let synced = false;
-      await until(it, (e) => {
-        if (e.type === 'synced') synced = true;
-        applyLinks(state, e);
-        return [...state.values()].includes('done0') && [...state.values()].includes('done1');
-      }, 30_000);
+      await until(
+        it,
+        (e) => {
+          if (e.type === 'synced') synced = true;
+          applyLinks(state, e);
+          return [...state.values()].includes('done0') && [...state.values()].includes('done1');
+        },
+        30_000,
+      );
       await racing;
       ac.abort();
       assert.ok(synced);
@@ -236,11 +262,16 @@ describe('monitor', { skip: needsRoot }, () => {
   test('while 16 monitors are idle, fs and dns complete promptly', async () => {
     await withTestNetns(async (_ns, nl) => {
       const ac = new AbortController();
-      const its = Array.from({ length: 16 }, () => nl.monitor(['link', 'address', 'route'], { signal: ac.signal, track: false })[Symbol.asyncIterator]());
+      const its = Array.from({ length: 16 }, () =>
+        nl.monitor(['link', 'address', 'route'], { signal: ac.signal, track: false })[Symbol.asyncIterator](),
+      );
       const pending = its.map((it) => it.next());
       await new Promise((r) => setTimeout(r, 100));
       const t0 = performance.now();
-      await Promise.all([...Array.from({ length: 32 }, () => readFile('/proc/self/status')), ...Array.from({ length: 8 }, () => lookup('localhost'))]);
+      await Promise.all([
+        ...Array.from({ length: 32 }, () => readFile('/proc/self/status')),
+        ...Array.from({ length: 8 }, () => lookup('localhost')),
+      ]);
       const ms = performance.now() - t0;
       ac.abort();
       await Promise.all(pending);

@@ -12,7 +12,8 @@ async function veth(nl: RtnlT): Promise<void> {
 }
 
 /** `ip -j neigh show dev DEV`, keyed by destination. */
-const ipNeigh = (ns: string, dev: string): Map<string, any> => new Map(ipJson(ns, 'neigh', 'show', 'nud', 'all', 'dev', dev).map((n: any) => [n.dst, n]));
+const ipNeigh = (ns: string, dev: string): Map<string, any> =>
+  new Map(ipJson(ns, 'neigh', 'show', 'nud', 'all', 'dev', dev).map((n: any) => [n.dst, n]));
 
 /** `bridge -j fdb show dev DEV`. */
 function bridgeFdb(ns: string, dev: string): any[] {
@@ -28,28 +29,52 @@ function assertSame(ours: Neighbour | undefined, theirs: any): void {
   assert.equal(ours.router, 'router' in theirs);
 }
 
-test('IPv4 and IPv6 permanent entries, router flag, other states; EEXIST on a second add', { skip: needsRoot }, async () => {
+test('IPv4 and IPv6 permanent entries, router flag, other states; EEXIST on a second add', {
+  skip: needsRoot,
+}, async () => {
   await withTestNetns(async (ns, nl) => {
     await veth(nl);
     await nl.neighbours.add({ dev: 'v0', address: '192.0.2.5', lladdr: '02:00:00:00:00:05' });
     await nl.neighbours.add({ dev: 'v0', address: '192.0.2.6', lladdr: '02:00:00:00:00:06', state: 'stale' });
     await nl.neighbours.add({ dev: 'v0', address: '2001:db8::5', lladdr: '02:00:00:00:00:07', router: true });
-    await nl.neighbours.add({ dev: 'v0', address: '2001:db8::6', lladdr: '02:00:00:00:00:08', state: 'reachable', family: 6 });
+    await nl.neighbours.add({
+      dev: 'v0',
+      address: '2001:db8::6',
+      lladdr: '02:00:00:00:00:08',
+      state: 'reachable',
+      family: 6,
+    });
     const ours = await nl.neighbours.list({ link: 'v0' });
     const theirs = ipNeigh(ns, 'v0');
-    for (const dst of ['192.0.2.5', '192.0.2.6', '2001:db8::5', '2001:db8::6']) assertSame(ours.find((n) => n.address === dst), theirs.get(dst));
+    for (const dst of ['192.0.2.5', '192.0.2.6', '2001:db8::5', '2001:db8::6'])
+      assertSame(
+        ours.find((n) => n.address === dst),
+        theirs.get(dst),
+      );
     const v6 = ours.find((n) => n.address === '2001:db8::5')!;
     assert.deepEqual([v6.family, v6.state, v6.flags], [6, ['PERMANENT'], ['router']]);
     assert.deepEqual(ours.find((n) => n.address === '192.0.2.5')?.family, 4);
     // Family filter in the kernel.
     assert.ok((await nl.neighbours.list({ family: 4 })).every((n) => n.family === 4));
-    assert.deepEqual((await nl.neighbours.list({ family: 6, link: 'v1' })).filter((n) => n.address?.startsWith('2001:')), []);
-    await assert.rejects(nl.neighbours.add({ dev: 'v0', address: '192.0.2.5', lladdr: '02:00:00:00:00:09' }), (e: unknown) => e instanceof NetlinkError && e.code === 'EEXIST');
+    assert.deepEqual(
+      (await nl.neighbours.list({ family: 6, link: 'v1' })).filter((n) => n.address?.startsWith('2001:')),
+      [],
+    );
+    await assert.rejects(
+      nl.neighbours.add({ dev: 'v0', address: '192.0.2.5', lladdr: '02:00:00:00:00:09' }),
+      (e: unknown) => e instanceof NetlinkError && e.code === 'EEXIST',
+    );
     // Proxy entries are a separate table.
     await nl.neighbours.add({ dev: 'v0', address: '2001:db8::77', proxy: true });
     const proxies = await nl.neighbours.list({ proxy: true });
-    assert.deepEqual(proxies.map((n) => [n.address, n.flags]), [['2001:db8::77', ['proxy']]]);
-    assert.deepEqual(ipJson(ns, 'neigh', 'show', 'proxy').map((n: any) => n.dst), ['2001:db8::77']);
+    assert.deepEqual(
+      proxies.map((n) => [n.address, n.flags]),
+      [['2001:db8::77', ['proxy']]],
+    );
+    assert.deepEqual(
+      ipJson(ns, 'neigh', 'show', 'proxy').map((n: any) => n.dst),
+      ['2001:db8::77'],
+    );
     assert.ok(!(await nl.neighbours.list()).some((n) => n.address === '2001:db8::77'));
     assert.equal(await nl.neighbours.delete({ dev: 'v0', address: '2001:db8::77', proxy: true }), true);
   });
@@ -72,27 +97,40 @@ test('replace changes the entry in place; delete and delete with ifExists', { sk
     assert.equal(ipNeigh(ns, 'v0').has('192.0.2.5'), false);
     assert.equal(ipNeigh(ns, 'v0').has('2001:db8::5'), false);
     assert.equal(await nl.neighbours.delete({ dev: 'v0', address: '192.0.2.5' }, { ifExists: true }), false);
-    await assert.rejects(nl.neighbours.delete({ dev: 'v0', address: '2001:db8::5' }), (e: unknown) => e instanceof NetlinkError && e.code === 'ENOENT');
+    await assert.rejects(
+      nl.neighbours.delete({ dev: 'v0', address: '2001:db8::5' }),
+      (e: unknown) => e instanceof NetlinkError && e.code === 'ENOENT',
+    );
   });
 });
 
-test('bridge FDB: master entry on a bridge port, static and vlan entries, replace, delete', { skip: needsRoot }, async () => {
+test('bridge FDB: master entry on a bridge port, static and vlan entries, replace, delete', {
+  skip: needsRoot,
+}, async () => {
   await withTestNetns(async (ns, nl) => {
     await veth(nl);
     await nl.links.add({ name: 'br0', kind: 'bridge', up: true });
     await nl.links.set('v1', { master: 'br0' });
     const br = (await nl.links.get('br0')).index;
     await nl.neighbours.add({ family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:09', master: true });
-    await nl.neighbours.add({ family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:0a', master: true, state: 'static' });
+    await nl.neighbours.add({
+      family: 'bridge',
+      dev: 'v1',
+      lladdr: '02:00:00:00:00:0a',
+      master: true,
+      state: 'static',
+    });
     // A VLAN entry needs the VLAN on the port: kernels built without bridge VLAN filtering
     // refuse it with EINVAL (as `bridge fdb add ... vlan 1` does); with it, vlan 1 is the PVID.
-    const vlanOk = await nl.neighbours.add({ family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:0c', master: true, vlan: 1 }).then(
-      () => true,
-      (e: unknown) => {
-        assert.ok(e instanceof NetlinkError && e.code === 'EINVAL', String(e));
-        return false;
-      },
-    );
+    const vlanOk = await nl.neighbours
+      .add({ family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:0c', master: true, vlan: 1 })
+      .then(
+        () => true,
+        (e: unknown) => {
+          assert.ok(e instanceof NetlinkError && e.code === 'EINVAL', String(e));
+          return false;
+        },
+      );
 
     const fdb = bridgeFdb(ns, 'v1');
     const e9 = fdb.find((e) => e.mac === '02:00:00:00:00:09');
@@ -113,23 +151,49 @@ test('bridge FDB: master entry on a bridge port, static and vlan entries, replac
     const configured = (n: Neighbour) => n.state.some((st) => st === 'PERMANENT' || st === 'NOARP');
     const fdbNow = bridgeFdb(ns, 'v1').filter((e) => e.state === 'permanent' || e.state === 'static');
     assert.deepEqual(
-      ours.filter(configured).map((n) => `${n.lladdr}|${n.vlan ?? ''}`).sort(),
+      ours
+        .filter(configured)
+        .map((n) => `${n.lladdr}|${n.vlan ?? ''}`)
+        .sort(),
       fdbNow.map((e) => `${e.mac}|${e.vlan ?? ''}`).sort(),
     );
     // Filtering by master in the kernel.
-    assert.ok((await nl.neighbours.list({ family: 'bridge', master: 'br0' })).some((n) => n.lladdr === '02:00:00:00:00:09'));
+    assert.ok(
+      (await nl.neighbours.list({ family: 'bridge', master: 'br0' })).some((n) => n.lladdr === '02:00:00:00:00:09'),
+    );
 
-    await nl.neighbours.replace({ family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:09', master: true, state: 'static' });
+    await nl.neighbours.replace({
+      family: 'bridge',
+      dev: 'v1',
+      lladdr: '02:00:00:00:00:09',
+      master: true,
+      state: 'static',
+    });
     assert.equal(bridgeFdb(ns, 'v1').find((e) => e.mac === '02:00:00:00:00:09')?.state, 'static');
     await assert.rejects(
       nl.neighbours.add({ family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:09', master: true }),
       (e: unknown) => e instanceof NetlinkError && e.code === 'EEXIST',
     );
 
-    assert.equal(await nl.neighbours.delete({ family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:09', master: true }), true);
-    assert.equal(await nl.neighbours.delete({ family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:0a', master: true }), true);
-    assert.equal(bridgeFdb(ns, 'v1').some((e) => e.mac === '02:00:00:00:00:09' || e.mac === '02:00:00:00:00:0a'), false);
-    assert.equal(await nl.neighbours.delete({ family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:09', master: true }, { ifExists: true }), false);
+    assert.equal(
+      await nl.neighbours.delete({ family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:09', master: true }),
+      true,
+    );
+    assert.equal(
+      await nl.neighbours.delete({ family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:0a', master: true }),
+      true,
+    );
+    assert.equal(
+      bridgeFdb(ns, 'v1').some((e) => e.mac === '02:00:00:00:00:09' || e.mac === '02:00:00:00:00:0a'),
+      false,
+    );
+    assert.equal(
+      await nl.neighbours.delete(
+        { family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:09', master: true },
+        { ifExists: true },
+      ),
+      false,
+    );
   });
 });
 
@@ -142,7 +206,15 @@ test('VXLAN FDB entry: self, remote dst, vni and port', { skip: needsRoot }, asy
       if (err instanceof NetlinkError && err.code === 'EOPNOTSUPP') return t.skip('this kernel has no vxlan');
       throw err;
     }
-    await nl.neighbours.add({ family: 'bridge', dev: 'vx0', lladdr: '02:00:00:00:00:42', self: true, dst: '198.51.100.9', vni: 43, port: 4790 });
+    await nl.neighbours.add({
+      family: 'bridge',
+      dev: 'vx0',
+      lladdr: '02:00:00:00:00:42',
+      self: true,
+      dst: '198.51.100.9',
+      vni: 43,
+      port: 4790,
+    });
     await nl.neighbours.append({ family: 'bridge', dev: 'vx0', lladdr: '00:00:00:00:00:00', dst: '198.51.100.10' });
     await nl.neighbours.append({ family: 'bridge', dev: 'vx0', lladdr: '00:00:00:00:00:00', dst: '198.51.100.11' });
     const theirs = bridgeFdb(ns, 'vx0').find((e) => e.mac === '02:00:00:00:00:42');
@@ -151,12 +223,32 @@ test('VXLAN FDB entry: self, remote dst, vni and port', { skip: needsRoot }, asy
     const e = ours.find((n) => n.lladdr === '02:00:00:00:00:42');
     assert.deepEqual([e?.address, e?.vni, e?.port, e?.flags], ['198.51.100.9', 43, 4790, ['self']]);
     // Two remotes for the all-zeros entry (head-end replication), as `bridge fdb append`.
-    const zeros = ours.filter((n) => n.lladdr === '00:00:00:00:00:00').map((n) => n.address).sort();
+    const zeros = ours
+      .filter((n) => n.lladdr === '00:00:00:00:00:00')
+      .map((n) => n.address)
+      .sort();
     assert.deepEqual(zeros, ['198.51.100.10', '198.51.100.11']);
-    assert.deepEqual(zeros, bridgeFdb(ns, 'vx0').filter((x) => x.mac === '00:00:00:00:00:00').map((x) => x.dst).sort());
-    assert.equal(await nl.neighbours.delete({ family: 'bridge', dev: 'vx0', lladdr: '02:00:00:00:00:42', self: true }), true);
-    assert.equal(await nl.neighbours.delete({ family: 'bridge', dev: 'vx0', lladdr: '00:00:00:00:00:00', dst: '198.51.100.10' }), true);
-    assert.deepEqual(bridgeFdb(ns, 'vx0').filter((x) => x.mac !== '02:00:00:00:00:42' && x.dst).map((x) => x.dst), ['198.51.100.11']);
+    assert.deepEqual(
+      zeros,
+      bridgeFdb(ns, 'vx0')
+        .filter((x) => x.mac === '00:00:00:00:00:00')
+        .map((x) => x.dst)
+        .sort(),
+    );
+    assert.equal(
+      await nl.neighbours.delete({ family: 'bridge', dev: 'vx0', lladdr: '02:00:00:00:00:42', self: true }),
+      true,
+    );
+    assert.equal(
+      await nl.neighbours.delete({ family: 'bridge', dev: 'vx0', lladdr: '00:00:00:00:00:00', dst: '198.51.100.10' }),
+      true,
+    );
+    assert.deepEqual(
+      bridgeFdb(ns, 'vx0')
+        .filter((x) => x.mac !== '02:00:00:00:00:42' && x.dst)
+        .map((x) => x.dst),
+      ['198.51.100.11'],
+    );
   });
 });
 
@@ -168,10 +260,22 @@ test('invalid input is a ValidationError naming the field, before anything is se
       assert.rejects(p, (e: unknown) => e instanceof ValidationError && e.field === field);
     await bad(closed.neighbours.add({ dev: 'v0', address: '192.0.2.5', family: 6 }), 'neighbour.address');
     await bad(closed.neighbours.add({ dev: 'v0', address: '192.0.2.500' }), 'neighbour.address');
-    await bad(closed.neighbours.add({ dev: 'v0', address: '192.0.2.5', lladdr: '02:00:00:00:00:0g' }), 'neighbour.lladdr');
-    await bad(closed.neighbours.add({ dev: 'v0', address: '192.0.2.5', state: 'sleepy' as 'stale' }), 'neighbour.state');
-    await bad(closed.neighbours.add({ family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:09', vlan: 4095 }), 'neighbour.vlan');
-    await bad(closed.neighbours.add({ family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:09', address: '192.0.2.5' } as any), 'neighbour.address');
+    await bad(
+      closed.neighbours.add({ dev: 'v0', address: '192.0.2.5', lladdr: '02:00:00:00:00:0g' }),
+      'neighbour.lladdr',
+    );
+    await bad(
+      closed.neighbours.add({ dev: 'v0', address: '192.0.2.5', state: 'sleepy' as 'stale' }),
+      'neighbour.state',
+    );
+    await bad(
+      closed.neighbours.add({ family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:09', vlan: 4095 }),
+      'neighbour.vlan',
+    );
+    await bad(
+      closed.neighbours.add({ family: 'bridge', dev: 'v1', lladdr: '02:00:00:00:00:09', address: '192.0.2.5' } as any),
+      'neighbour.address',
+    );
     await bad(closed.neighbours.add({ family: 'bridge', dev: 'v1' } as any), 'neighbour.lladdr');
     await bad(closed.neighbours.list({ family: 'ipx' as any }), 'filter.family');
   });

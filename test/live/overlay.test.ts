@@ -51,9 +51,23 @@ async function teardown(host: Rtnl, container: string): Promise<void> {
 }
 
 function snapshot(hostNs: string, ctrNs: string) {
-  const strip = (links: any[]): any[] => links.map((l) => ({ ifname: l.ifname, flags: l.flags, mtu: l.mtu, master: l.master, kind: l.linkinfo?.info_kind, stp: l.linkinfo?.info_data?.stp_state }));
-  const addrs = (ns: string) => ipJson(ns, 'addr', 'show').flatMap((l: any) => l.addr_info.map((a: any) => `${l.ifname} ${a.local}/${a.prefixlen}`)).sort();
-  const routes = (ns: string, ...f: string[]) => ipJson(ns, ...f, 'route', 'show').map((r: any) => `${r.dst} ${r.gateway ?? ''} ${r.dev} ${r.prefsrc ?? ''}`).sort();
+  const strip = (links: any[]): any[] =>
+    links.map((l) => ({
+      ifname: l.ifname,
+      flags: l.flags,
+      mtu: l.mtu,
+      master: l.master,
+      kind: l.linkinfo?.info_kind,
+      stp: l.linkinfo?.info_data?.stp_state,
+    }));
+  const addrs = (ns: string) =>
+    ipJson(ns, 'addr', 'show')
+      .flatMap((l: any) => l.addr_info.map((a: any) => `${l.ifname} ${a.local}/${a.prefixlen}`))
+      .sort();
+  const routes = (ns: string, ...f: string[]) =>
+    ipJson(ns, ...f, 'route', 'show')
+      .map((r: any) => `${r.dst} ${r.gateway ?? ''} ${r.dev} ${r.prefsrc ?? ''}`)
+      .sort();
   return {
     hostLinks: strip(ipJson(hostNs, 'link', 'show')),
     ctrLinks: strip(ipJson(ctrNs, 'link', 'show')),
@@ -83,14 +97,23 @@ describe('overlay attach flow', { skip: needsRoot }, () => {
       assert.ok(s.ctrLinks.find((l: any) => l.ifname === 'lo').flags.includes('UP'));
       assert.ok(s.ctrAddrs.includes('eth0 10.1.0.2/24') && s.ctrAddrs.includes('eth0 2001:db8:1::2/64'));
       assert.ok(s.ctrRoutes.includes('default 10.1.0.1 eth0 '));
-      assert.ok(s.ctrRoutes.some((r: string) => r.startsWith('default  eth0')), `IPv6 default via eth0: ${s.ctrRoutes}`);
+      assert.ok(
+        s.ctrRoutes.some((r: string) => r.startsWith('default  eth0')),
+        `IPv6 default via eth0: ${s.ctrRoutes}`,
+      );
       assert.ok(s.hostRoutes.includes('10.1.0.2  br0 10.1.0.1'));
       assert.equal(await sysctl.get('net.ipv4.ip_forward', { netns: ctrNs! }), '1');
 
       await teardown(host!, ctrNs!);
       await teardown(host!, ctrNs!); // idempotent: a second teardown is no error
-      assert.deepEqual(ipJson(hostNs!, 'link', 'show').map((l: any) => l.ifname), ['lo']);
-      assert.deepEqual(ipJson(ctrNs!, 'link', 'show').map((l: any) => l.ifname), ['lo']);
+      assert.deepEqual(
+        ipJson(hostNs!, 'link', 'show').map((l: any) => l.ifname),
+        ['lo'],
+      );
+      assert.deepEqual(
+        ipJson(ctrNs!, 'link', 'show').map((l: any) => l.ifname),
+        ['lo'],
+      );
     });
   });
 
@@ -111,13 +134,23 @@ describe('sysctl', { skip: needsRoot }, () => {
       const before = await sysctl.get('net.ipv4.conf.all.forwarding', { netns: ns! });
       await sysctl.set('net.ipv4.conf.all.forwarding', before === '1' ? '0' : '1', { netns: ns! });
       assert.notEqual(await sysctl.get('net.ipv4.conf.all.forwarding', { netns: ns! }), before);
-      assert.equal(netns.runSync(ns!, () => readFileSync('/proc/sys/net/ipv4/conf/all/forwarding', 'utf8').trim()), before === '1' ? '0' : '1');
+      assert.equal(
+        netns.runSync(ns!, () => readFileSync('/proc/sys/net/ipv4/conf/all/forwarding', 'utf8').trim()),
+        before === '1' ? '0' : '1',
+      );
     });
     assert.equal(readFileSync('/proc/sys/net/ipv4/conf/all/forwarding', 'utf8').trim(), hostValue);
   });
 
   test("keys outside /proc/sys, or with '..', are refused", async () => {
-    for (const key of ['../../etc/passwd', '/etc/passwd', 'net/../../../etc/shadow', 'net..ipv4', '', 'net.ipv4.ip_forward\0x']) {
+    for (const key of [
+      '../../etc/passwd',
+      '/etc/passwd',
+      'net/../../../etc/shadow',
+      'net..ipv4',
+      '',
+      'net.ipv4.ip_forward\0x',
+    ]) {
       await assert.rejects(sysctl.get(key), ValidationError, JSON.stringify(key));
     }
   });

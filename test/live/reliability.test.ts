@@ -45,7 +45,13 @@ describe('namespace switching under injected failures', { skip: needsRoot }, () 
     const home = currentNetnsInode();
     await withTestNetns(async (ns) => {
       // The steps of Rtnl.open({ netns }): open(target), open(self), setns(target), socket, setns(back).
-      const points: Array<[string, number]> = [['open', 1], ['open', 2], ['setns', 1], ['socket', 1], ['setns', 2]];
+      const points: Array<[string, number]> = [
+        ['open', 1],
+        ['open', 2],
+        ['setns', 1],
+        ['socket', 1],
+        ['setns', 2],
+      ];
       let tried = 0;
       let wrongNamespace = 0;
       await (await Rtnl.open({ netns: ns })).close(); // warm up
@@ -68,7 +74,9 @@ describe('namespace switching under injected failures', { skip: needsRoot }, () 
       }
       assert.equal(tried, points.length);
       assert.equal(wrongNamespace, 0);
-      t.diagnostic(`namespace faults: ${tried} failure points tried (${points.map(([s, n]) => `${s}#${n}`).join(', ')}), ${wrongNamespace} wrong-namespace outcomes, 0 fds leaked`);
+      t.diagnostic(
+        `namespace faults: ${tried} failure points tried (${points.map(([s, n]) => `${s}#${n}`).join(', ')}), ${wrongNamespace} wrong-namespace outcomes, 0 fds leaked`,
+      );
     });
     assert.equal(currentNetnsInode(), home);
   });
@@ -103,13 +111,20 @@ describe('spoofing', { skip: needsRoot }, () => {
         // Forge failures for the next sequence numbers the client will use.
         const seq0 = (nl.engine as any).seq as number;
         for (let i = 1; i <= 5; i++) {
-          const forged = encode({ type: 'NLMSG_ERROR', header: { len: 0, type: 2, flags: 0x100, seq: seq0 + i, pid: 0 }, body: { error: -1, request: { len: 16, type: 18, flags: 5, seq: seq0 + i, pid: 0 } }, attrs: {} });
+          const forged = encode({
+            type: 'NLMSG_ERROR',
+            header: { len: 0, type: 2, flags: 0x100, seq: seq0 + i, pid: 0 },
+            body: { error: -1, request: { len: 16, type: 18, flags: 5, seq: seq0 + i, pid: 0 } },
+            attrs: {},
+          });
           attacker.sendTo(forged, victim.port);
         }
         const lo = await nl.links.get('lo');
         assert.equal(lo.name, 'lo');
         assert.ok(victim.spoofedDropped >= 1, `dropped ${victim.spoofedDropped}`);
-        t.diagnostic(`spoofing: 5 forged NLMSG_ERROR replies sent from port ${attacker.port}, ${victim.spoofedDropped} dropped, the real reply resolved the request`);
+        t.diagnostic(
+          `spoofing: 5 forged NLMSG_ERROR replies sent from port ${attacker.port}, ${victim.spoofedDropped} dropped, the real reply resolved the request`,
+        );
       } finally {
         attacker.close();
       }
@@ -136,7 +151,9 @@ describe('resources', { skip: needsRoot }, () => {
       for (let i = 0; i < 1000; i += 50) {
         const ac = new AbortController();
         setMaxListeners(100, ac.signal);
-        const its = Array.from({ length: 50 }, () => nl.monitor('link', { signal: ac.signal, track: false })[Symbol.asyncIterator]());
+        const its = Array.from({ length: 50 }, () =>
+          nl.monitor('link', { signal: ac.signal, track: false })[Symbol.asyncIterator](),
+        );
         const ps = its.map((it) => it.next());
         await new Promise((r) => setImmediate(r));
         ac.abort();
@@ -162,7 +179,9 @@ describe('resources', { skip: needsRoot }, () => {
       assert.ok(growth < 64 << 20, `heap grew ${growth} bytes`);
       const later = more[1]! + more[2]!;
       assert.ok(later < 2 << 20, `failed requests keep growing the heap: ${more.map(mib).join(', ')}`);
-      t.diagnostic(`leaks: 1,000 monitors: fd delta ${fds1 - fds}, thread delta ${threads1 - threads}, heap growth ${mib(heap1 - heap0)}`);
+      t.diagnostic(
+        `leaks: 1,000 monitors: fd delta ${fds1 - fds}, thread delta ${threads1 - threads}, heap growth ${mib(heap1 - heap0)}`,
+      );
       t.diagnostic(
         `leaks: 1,000 failed requests (ENODEV): fd delta ${openFds() - fds1}, thread delta ${threadCount() - threads1}, ` +
           `heap growth ${mib(heap2 - heap1)}; three more rounds of 1,000: ${more.map(mib).join(', ')}`,
@@ -174,7 +193,13 @@ describe('resources', { skip: needsRoot }, () => {
 describe('dump and request failures before the kernel', () => {
   /** Settle `p` or give up after `ms`: 'pending' means it would hang. */
   const within = <T>(p: Promise<T>, ms: number) =>
-    Promise.race([p.then((v) => ({ ok: v }), (e: unknown) => ({ err: e })), new Promise<'pending'>((r) => setTimeout(() => r('pending'), ms))]);
+    Promise.race([
+      p.then(
+        (v) => ({ ok: v }),
+        (e: unknown) => ({ err: e }),
+      ),
+      new Promise<'pending'>((r) => setTimeout(() => r('pending'), ms)),
+    ]);
 
   test('a request whose sendto fails rejects with the SysError', async () => {
     const nl = await Rtnl.open();
@@ -251,8 +276,13 @@ describe('client cycles', { skip: needsRoot }, () => {
     const home = currentNetnsInode();
     const here = await cycles(10_000);
     const named = await withTestNetns(async (ns) => cycles(10_000, ns));
-    for (const [where, r] of [['current namespace', here], ['named namespace', named]] as const) {
-      t.diagnostic(`leaks: 10,000 client cycles in the ${where}: fd delta ${r.fdDelta}, thread delta ${r.threadDelta}, heap growth ${mib(r.heapGrowth)}, ${Math.round(r.ms)} ms`);
+    for (const [where, r] of [
+      ['current namespace', here],
+      ['named namespace', named],
+    ] as const) {
+      t.diagnostic(
+        `leaks: 10,000 client cycles in the ${where}: fd delta ${r.fdDelta}, thread delta ${r.threadDelta}, heap growth ${mib(r.heapGrowth)}, ${Math.round(r.ms)} ms`,
+      );
       assert.equal(r.fdDelta, 0, `${where}: fds`);
       assert.equal(r.threadDelta, 0, `${where}: threads`);
       assert.ok(r.heapGrowth < 16 << 20, `${where}: heap grew ${mib(r.heapGrowth)}`);
@@ -264,7 +294,12 @@ describe('client cycles', { skip: needsRoot }, () => {
 describe('interrupted dumps', { skip: needsRoot }, () => {
   test('a link dump raced by link changes is detected: retried, flagged, or thrown, never silent', async (t) => {
     await withTestNetns(async (_ns, nl) => {
-      for (let i = 0; i < 200; i += 50) await Promise.all(Array.from({ length: 50 }, (_, j) => nl.links.add({ name: `d${i + j}`, kind: 'veth', peer: { name: `e${i + j}` } })));
+      for (let i = 0; i < 200; i += 50)
+        await Promise.all(
+          Array.from({ length: 50 }, (_, j) =>
+            nl.links.add({ name: `d${i + j}`, kind: 'veth', peer: { name: `e${i + j}` } }),
+          ),
+        );
       // A second client changes links while the first dumps. The dump is slowed at the socket
       // (each datagram read 1 ms late; the engine may read ahead of the consumer, so slowing the
       // consumer alone is not enough), so changes land between its parts.
@@ -297,7 +332,10 @@ describe('interrupted dumps', { skip: needsRoot }, () => {
           await new Promise((r) => setImmediate(r));
           const state = { interrupted: false };
           let n = 0;
-          for await (const m of nl.engine.dumpStream({ type: 'RTM_GETLINK', header: {} as never, body: { family: 0 }, attrs: {} }, { onInterrupted: 'partial', state })) {
+          for await (const m of nl.engine.dumpStream(
+            { type: 'RTM_GETLINK', header: {} as never, body: { family: 0 }, attrs: {} },
+            { onInterrupted: 'partial', state },
+          )) {
             void m;
             if (++n % 10 === 0) await new Promise((r) => setImmediate(r));
           }
@@ -330,7 +368,12 @@ describe('interrupted dumps', { skip: needsRoot }, () => {
 
   test('while links churn on another thread, every policy handles every interruption it meets', async (t) => {
     await withTestNetns(async (ns, nl) => {
-      for (let i = 0; i < 200; i += 50) await Promise.all(Array.from({ length: 50 }, (_, j) => nl.links.add({ name: `d${i + j}`, kind: 'veth', peer: { name: `e${i + j}` } })));
+      for (let i = 0; i < 200; i += 50)
+        await Promise.all(
+          Array.from({ length: 50 }, (_, j) =>
+            nl.links.add({ name: `d${i + j}`, kind: 'veth', peer: { name: `e${i + j}` } }),
+          ),
+        );
       const GETLINK = { type: 'RTM_GETLINK', header: {} as never, body: { family: 0 }, attrs: {} };
       // A slow reader: each datagram of the dump is read 1 ms late. The socket is also watched:
       // each dump request sent is one attempt, and the raw headers of what comes back say which

@@ -13,13 +13,39 @@ function ipLine(r: any): string {
   const table = r.table === undefined ? '' : (TABLES[r.table] ?? Number(r.table));
   const action = r.action ?? (r.goto !== undefined ? 'goto' : 'to_tbl');
   const mark = r.fwmark === undefined ? '' : `${Number(r.fwmark)}/${Number(r.fwmask ?? 0xffffffff)}`;
-  return [r.priority, from, to, table, action, r.goto ?? '', mark, r.iif ?? '', r.oif ?? '', r.suppress_prefixlen ?? '', r.protocol === 'unspec' ? '' : (r.protocol ?? ''), 'not' in r ? 'not' : ''].join(' ');
+  return [
+    r.priority,
+    from,
+    to,
+    table,
+    action,
+    r.goto ?? '',
+    mark,
+    r.iif ?? '',
+    r.oif ?? '',
+    r.suppress_prefixlen ?? '',
+    r.protocol === 'unspec' ? '' : (r.protocol ?? ''),
+    'not' in r ? 'not' : '',
+  ].join(' ');
 }
 
 function rtnlLine(r: Rule): string {
   const table = r.action === 'to_tbl' ? r.table : '';
   const mark = r.fwmark === undefined ? '' : `${r.fwmark}/${r.fwmask ?? 0xffffffff}`;
-  return [r.priority, r.from ?? '', r.to ?? '', table, r.action, r.goto ?? '', mark, r.iif ?? '', r.oif ?? '', r.suppressPrefixlen ?? '', r.protocol ?? '', r.flags.includes('invert') ? 'not' : ''].join(' ');
+  return [
+    r.priority,
+    r.from ?? '',
+    r.to ?? '',
+    table,
+    r.action,
+    r.goto ?? '',
+    mark,
+    r.iif ?? '',
+    r.oif ?? '',
+    r.suppressPrefixlen ?? '',
+    r.protocol ?? '',
+    r.flags.includes('invert') ? 'not' : '',
+  ].join(' ');
 }
 
 async function assertMatchesIp(ns: string, nl: RtnlT, family: 4 | 6): Promise<Rule[]> {
@@ -29,7 +55,9 @@ async function assertMatchesIp(ns: string, nl: RtnlT, family: 4 | 6): Promise<Ru
   return ours;
 }
 
-test('IPv4 rules: priority, from/to, table 1000, fwmark/mask, iif/oif, not, blackhole and goto', { skip: needsRoot }, async () => {
+test('IPv4 rules: priority, from/to, table 1000, fwmark/mask, iif/oif, not, blackhole and goto', {
+  skip: needsRoot,
+}, async () => {
   await withTestNetns(async (ns, nl) => {
     await nl.rules.add({ priority: 100, from: '192.0.2.0/24', to: '198.51.100.0/24', table: 1000 });
     await nl.rules.add({ priority: 101, fwmark: 0x10, fwmask: 0xff, iif: 'v0', oif: 'v1', table: 5 });
@@ -39,14 +67,23 @@ test('IPv4 rules: priority, from/to, table 1000, fwmark/mask, iif/oif, not, blac
     await nl.rules.add({ priority: 105, to: '10.1.0.0/16', action: 'unreachable' });
     const ours = await assertMatchesIp(ns, nl, 4);
     const by = new Map(ours.map((r) => [r.priority, r]));
-    assert.deepEqual([by.get(100)?.from, by.get(100)?.to, by.get(100)?.table, by.get(100)?.action], ['192.0.2.0/24', '198.51.100.0/24', 1000, 'to_tbl']);
-    assert.deepEqual([by.get(101)?.fwmark, by.get(101)?.fwmask, by.get(101)?.iif, by.get(101)?.oif], [0x10, 0xff, 'v0', 'v1']);
+    assert.deepEqual(
+      [by.get(100)?.from, by.get(100)?.to, by.get(100)?.table, by.get(100)?.action],
+      ['192.0.2.0/24', '198.51.100.0/24', 1000, 'to_tbl'],
+    );
+    assert.deepEqual(
+      [by.get(101)?.fwmark, by.get(101)?.fwmask, by.get(101)?.iif, by.get(101)?.oif],
+      [0x10, 0xff, 'v0', 'v1'],
+    );
     assert.equal(by.get(102)?.action, 'blackhole');
     assert.deepEqual([by.get(103)?.action, by.get(103)?.goto], ['goto', 32766]);
     assert.deepEqual([by.get(104)?.protocol, by.get(104)?.flags], ['static', ['invert']]);
     assert.equal(by.get(32766)?.table, 254);
     assert.equal(by.get(0)?.table, 255);
-    await assert.rejects(nl.rules.add({ priority: 100, from: '192.0.2.0/24', to: '198.51.100.0/24', table: 1000 }), (e: unknown) => e instanceof NetlinkError && e.code === 'EEXIST');
+    await assert.rejects(
+      nl.rules.add({ priority: 100, from: '192.0.2.0/24', to: '198.51.100.0/24', table: 1000 }),
+      (e: unknown) => e instanceof NetlinkError && e.code === 'EEXIST',
+    );
   });
 });
 
@@ -56,7 +93,10 @@ test('IPv6 rules: from, table, protocol, suppress_prefixlength; family filter', 
     await nl.rules.add({ family: 6, priority: 201, fwmark: 3, table: 1000 });
     const ours = await assertMatchesIp(ns, nl, 6);
     const r = ours.find((x) => x.priority === 200);
-    assert.deepEqual([r?.family, r?.from, r?.table, r?.protocol, r?.suppressPrefixlen], [6, '2001:db8::/32', 7, 'static', 0]);
+    assert.deepEqual(
+      [r?.family, r?.from, r?.table, r?.protocol, r?.suppressPrefixlen],
+      [6, '2001:db8::/32', 7, 'static', 0],
+    );
     assert.equal(ours.find((x) => x.priority === 201)?.table, 1000);
     await assertMatchesIp(ns, nl, 4);
     const all = await nl.rules.list();
@@ -75,10 +115,16 @@ test('delete by any selector, delete with ifExists, ENOENT', { skip: needsRoot }
     assert.ok(!ipJson(ns, 'rule', 'show').some((r: any) => [100, 101].includes(r.priority)));
     assert.ok(!ipJson(ns, '-6', 'rule', 'show').some((r: any) => r.priority === 300));
     assert.equal(await nl.rules.delete({ priority: 100 }, { ifExists: true }), false);
-    await assert.rejects(nl.rules.delete({ priority: 100, table: 1000 }), (e: unknown) => e instanceof NetlinkError && e.code === 'ENOENT');
+    await assert.rejects(
+      nl.rules.delete({ priority: 100, table: 1000 }),
+      (e: unknown) => e instanceof NetlinkError && e.code === 'ENOENT',
+    );
     // The default rules are still there.
     await assertMatchesIp(ns, nl, 4);
-    assert.deepEqual((await nl.rules.list({ family: 4 })).map((r) => r.priority), [0, 32766, 32767]);
+    assert.deepEqual(
+      (await nl.rules.list({ family: 4 })).map((r) => r.priority),
+      [0, 32766, 32767],
+    );
   });
 });
 

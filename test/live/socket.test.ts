@@ -18,7 +18,10 @@ describe('socket profile', { skip: needsRoot }, () => {
   test('the kernel confirms EXT_ACK, CAP_ACK, GET_STRICT_CHK and a 1 MiB receive buffer', () => {
     const s = NetlinkSocket.open();
     try {
-      assert.deepEqual({ ...s.profile, rcvbuf: undefined }, { extAck: true, capAck: true, strict: true, rcvbuf: undefined });
+      assert.deepEqual(
+        { ...s.profile, rcvbuf: undefined },
+        { extAck: true, capAck: true, strict: true, rcvbuf: undefined },
+      );
       assert.ok(s.profile.rcvbuf >= 1 << 20, `rcvbuf ${s.profile.rcvbuf}`);
       assert.ok(s.port > 0, 'kernel-assigned port read back');
     } finally {
@@ -30,7 +33,15 @@ describe('socket profile', { skip: needsRoot }, () => {
     await withTestNetns(async (_ns, nl) => {
       // vxlan refuses a VNI of 2^24 with NL_SET_ERR_MSG_ATTR, which points OFFS at IFLA_VXLAN_ID.
       const err = await nl.engine
-        .request({ type: 'RTM_NEWLINK', header: {} as never, body: {}, attrs: { ifname: 'vx0', linkinfo: { kind: 'vxlan', data: { id: 1 << 24 } } } }, 0x600)
+        .request(
+          {
+            type: 'RTM_NEWLINK',
+            header: {} as never,
+            body: {},
+            attrs: { ifname: 'vx0', linkinfo: { kind: 'vxlan', data: { id: 1 << 24 } } },
+          },
+          0x600,
+        )
         .catch((e) => e);
       assert.ok(err instanceof NetlinkError, String(err));
       assert.equal(err.code, 'ERANGE');
@@ -64,7 +75,8 @@ describe('namespaces', { skip: needsRoot }, () => {
       const child = spawn('ip', ['netns', 'exec', ns, 'sleep', '30'], { stdio: 'ignore' });
       try {
         // `ip netns exec` execs sleep in the namespace; wait until the pid's namespace is the target.
-        for (let i = 0; i < 100 && netnsInode({ pid: child.pid! }) !== netnsInode(ns); i++) await new Promise((r) => setTimeout(r, 20));
+        for (let i = 0; i < 100 && netnsInode({ pid: child.pid! }) !== netnsInode(ns); i++)
+          await new Promise((r) => setTimeout(r, 20));
         const fd = (await import('node:fs')).openSync(`/run/netns/${ns}`, 'r');
         try {
           for (const spec of [ns, { name: ns }, { path: `/run/netns/${ns}` }, { pid: child.pid! }, { fd }]) {
@@ -82,14 +94,29 @@ describe('namespaces', { skip: needsRoot }, () => {
       } finally {
         child.kill();
       }
-      assert.equal((await Rtnl.open().then(async (h) => { try { return await h.links.exists('only-here'); } finally { await h.close(); } })), false);
+      assert.equal(
+        await Rtnl.open().then(async (h) => {
+          try {
+            return await h.links.exists('only-here');
+          } finally {
+            await h.close();
+          }
+        }),
+        false,
+      );
     });
   });
 
   test('the thread is back in its namespace after every switch, even when the work throws', async () => {
     const before = currentNetnsInode();
     await withTestNetns(async (ns) => {
-      assert.throws(() => netns.runSync(ns, () => { throw new Error('boom'); }), /boom/);
+      assert.throws(
+        () =>
+          netns.runSync(ns, () => {
+            throw new Error('boom');
+          }),
+        /boom/,
+      );
       assert.equal(currentNetnsInode(), before);
       const inside = netns.runSync(ns, () => currentNetnsInode());
       assert.equal(inside, netnsInode(ns));
@@ -106,7 +133,10 @@ describe('namespaces', { skip: needsRoot }, () => {
     await netns.create(a);
     try {
       assert.ok(ip('netns', 'list').includes(a));
-      assert.deepEqual(ipJson(a, 'link', 'show').map((l: any) => l.ifname), ['lo']);
+      assert.deepEqual(
+        ipJson(a, 'link', 'show').map((l: any) => l.ifname),
+        ['lo'],
+      );
       ip('netns', 'add', b);
       try {
         assert.ok((await netns.list()).includes(b));
@@ -162,7 +192,11 @@ describe('engine', { skip: needsRoot }, () => {
       const opened = fds();
       for (let i = 0; i < 5; i++) { global.gc(); await new Promise((r) => setTimeout(r, 20)); }
       console.log(JSON.stringify({ before, opened, after: fds() }));`;
-    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script],
+      { encoding: 'utf8' },
+    );
     const { before, opened, after } = JSON.parse(out.trim().split('\n').at(-1)!);
     assert.ok(opened >= before + 50, `opened ${opened} before ${before}`);
     assert.ok(after <= before + 1, `after gc ${after}, before ${before}`);

@@ -68,7 +68,10 @@ test('pipelined replies are routed by sequence, whatever their order', async () 
   await new Promise((r) => setImmediate(r));
   // Answer in reverse order, each with an object then the ACK, tagging the ifindex with the seq.
   for (const [seq, bytes] of held.reverse()) {
-    sock.queue.push(stamp(bytes, seq, (m) => (m.body.index = seq % 1000)), ack(seq));
+    sock.queue.push(
+      stamp(bytes, seq, (m) => (m.body.index = seq % 1000)),
+      ack(seq),
+    );
   }
   (engine as any).drain();
   const results = await Promise.all(p);
@@ -79,7 +82,14 @@ test('pipelined replies are routed by sequence, whatever their order', async () 
 test('a kernel error becomes NetlinkError with code, errno and the extended-ACK text', async () => {
   const sock = new FakeSocket((m) => [stamp(loadHex('error/unknown-kind-reply.hex'), m.header.seq)]);
   const engine = new Engine(sock, () => {});
-  const err = await engine.request({ type: 'RTM_NEWLINK', header: {} as never, body: {}, attrs: { ifname: 'x', linkinfo: { kind: 'nosuch' } } }).catch((e) => e);
+  const err = await engine
+    .request({
+      type: 'RTM_NEWLINK',
+      header: {} as never,
+      body: {},
+      attrs: { ifname: 'x', linkinfo: { kind: 'nosuch' } },
+    })
+    .catch((e) => e);
   assert.ok(err instanceof NetlinkError);
   assert.equal(err.code, 'EOPNOTSUPP');
   assert.equal(err.errno, 95);
@@ -87,7 +97,7 @@ test('a kernel error becomes NetlinkError with code, errno and the extended-ACK 
   assert.match(err.message, /Unknown device type/);
 });
 
-test("NLMSGERR_ATTR_OFFS resolves to the path of the attribute in our request", async () => {
+test('NLMSGERR_ATTR_OFFS resolves to the path of the attribute in our request', async () => {
   // The uncapped error echoes the request the kernel rejected; we send the same request.
   const [errMsg] = decode(loadHex('error/policy-offs-uncapped-reply.hex'));
   const r = errMsg!.body.request;
@@ -110,7 +120,12 @@ test("NLMSGERR_ATTR_OFFS resolves to the path of the attribute in our request", 
 test('a warning on a successful ACK is surfaced, not lost', async () => {
   const warnings: string[] = [];
   const sock = new FakeSocket((m) => [
-    encode({ type: 'NLMSG_ERROR', header: { len: 0, type: 2, flags: 0x300, seq: m.header.seq, pid: 0 }, body: { error: 0, request: { len: 16, type: 18, flags: 5, seq: m.header.seq, pid: 0 } }, attrs: { msg: 'something odd' } }),
+    encode({
+      type: 'NLMSG_ERROR',
+      header: { len: 0, type: 2, flags: 0x300, seq: m.header.seq, pid: 0 },
+      body: { error: 0, request: { len: 16, type: 18, flags: 5, seq: m.header.seq, pid: 0 } },
+      attrs: { msg: 'something odd' },
+    }),
   ]);
   const engine = new Engine(sock, (msg) => warnings.push(msg));
   const r = await engine.request(getLink);
@@ -130,7 +145,8 @@ test('a multipart dump streams every message until NLMSG_DONE', async () => {
   assert.ok(linkCount >= 3);
 });
 
-const interrupted = (seq: number) => stamp(linkDump, seq, (m) => (m.type === 'NLMSG_DONE' ? (m.header.flags |= NLM_F_DUMP_INTR) : undefined));
+const interrupted = (seq: number) =>
+  stamp(linkDump, seq, (m) => (m.type === 'NLMSG_DONE' ? (m.header.flags |= NLM_F_DUMP_INTR) : undefined));
 
 test("DUMP_INTR, even only on NLMSG_DONE: 'retry' dumps again and returns the clean result", async () => {
   const sock = new FakeSocket((m, n) => [n === 0 ? interrupted(m.header.seq) : stamp(linkDump, m.header.seq)]);
@@ -163,7 +179,9 @@ test("DUMP_INTR: 'partial' returns what arrived, flagged; 'throw' throws at once
 test('a dump that fails reports the error NLMSG_DONE carries', async () => {
   const sock = new FakeSocket((m) => [stamp(loadHex('done/route-dump-missing-table-reply.hex'), m.header.seq)]);
   const engine = new Engine(sock, () => {});
-  const err = await engine.dump({ type: 'RTM_GETROUTE', header: {} as never, body: { family: 2 }, attrs: { table: 1000 } }).catch((e) => e);
+  const err = await engine
+    .dump({ type: 'RTM_GETROUTE', header: {} as never, body: { family: 2 }, attrs: { table: 1000 } })
+    .catch((e) => e);
   assert.ok(err instanceof NetlinkError);
   assert.ok(err.extack.msg);
 });

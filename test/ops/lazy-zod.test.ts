@@ -54,14 +54,21 @@ process.stdout.write(JSON.stringify(steps));
 
 function runChild(): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], { cwd: ROOT, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`child failed: ${err.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout));
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', CHILD],
+      { cwd: ROOT, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`child failed: ${err.message}\n${stderr}`));
+        else resolve(JSON.parse(stdout));
+      },
+    );
   });
 }
 
-test('importing rtnl, and calls with nothing to validate, do not load zod; the first validation does', { timeout: 60_000 }, async () => {
+test('importing rtnl, and calls with nothing to validate, do not load zod; the first validation does', {
+  timeout: 60_000,
+}, async () => {
   assert.deepEqual(await runChild(), [
     ['import', false],
     ['Rtnl.open()', false],

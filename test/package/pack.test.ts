@@ -14,18 +14,38 @@ const [major, minor] = process.versions.node.split('.').map(Number) as [number, 
 test('npm pack installs offline into an empty project; import, require and the CLI work', { timeout: 180_000 }, () => {
   const work = mkdtempSync(join(tmpdir(), 'rtnl-pack-'));
   try {
-    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const [{ filename, files }] = JSON.parse(out.slice(out.indexOf('[')));
     const paths = (files as Array<{ path: string }>).map((f) => f.path);
-    assert.ok(paths.includes('dist/index.js') && paths.includes('dist/index.d.ts') && paths.includes('dist/codec/index.js'));
-    assert.ok(!paths.some((p) => p.startsWith('test/') || p.startsWith('src/') || p.startsWith('fixtures/')), 'only dist and docs ship');
+    assert.ok(
+      paths.includes('dist/index.js') && paths.includes('dist/index.d.ts') && paths.includes('dist/codec/index.js'),
+    );
+    assert.ok(
+      !paths.some((p) => p.startsWith('test/') || p.startsWith('src/') || p.startsWith('fixtures/')),
+      'only dist and docs ship',
+    );
 
     const app = join(work, 'app');
     execFileSync('mkdir', ['-p', app]);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, type: 'module' }));
-    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, filename)], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({ name: 'app', version: '1.0.0', private: true, type: 'module' }),
+    );
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, filename)], {
+      cwd: app,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
 
-    const esm = execFileSync(process.execPath, ['--input-type=module', '-e', `
+    const esm = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
       import { Rtnl, NetlinkError, DecodeError, ValidationError } from 'rtnl';
       import { decode, encode, DecodeError as CodecDecodeError } from 'rtnl/codec';
       const nl = await Rtnl.open();
@@ -38,29 +58,56 @@ test('npm pack installs offline into an empty project; import, require and the C
         // Both entry points share one copy of the code (bundle chunks), so classes are the same.
         sameClasses: DecodeError === CodecDecodeError,
       }));
-    `], { cwd: app, encoding: 'utf8' });
-    assert.deepEqual(JSON.parse(esm), { lo: true, err: 'function', codec: 'functionfunction', invalid: 'link', sameClasses: true });
+    `,
+      ],
+      { cwd: app, encoding: 'utf8' },
+    );
+    assert.deepEqual(JSON.parse(esm), {
+      lo: true,
+      err: 'function',
+      codec: 'functionfunction',
+      invalid: 'link',
+      sameClasses: true,
+    });
 
     if (major > 20 || (major === 20 && minor >= 19)) {
-      const cjs = execFileSync(process.execPath, ['-e', `
+      const cjs = execFileSync(
+        process.execPath,
+        [
+          '-e',
+          `
         const { Rtnl } = require('rtnl');
         const { decode } = require('rtnl/codec');
         console.log(typeof Rtnl.open, typeof decode);
-      `], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      `,
+        ],
+        { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       assert.equal(cjs.trim(), 'function function');
     }
 
     // An uncaught error shows Node's source excerpt of the line that threw: the bundle keeps its
     // lines (no whitespace minification), so that excerpt is one line, not a whole chunk.
-    const crash = spawnSync(process.execPath, ['--input-type=module', '-e', `
+    const crash = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
       import { decode } from 'rtnl/codec';
       decode(new Uint8Array([200, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
-    `], { cwd: app, encoding: 'utf8' });
+    `,
+      ],
+      { cwd: app, encoding: 'utf8' },
+    );
     assert.notEqual(crash.status, 0);
     assert.match(crash.stderr, /DecodeError: nlmsg_len 200 runs past the buffer/);
     assert.ok(crash.stderr.length < 3000, `uncaught error output is ${crash.stderr.length} chars`);
 
-    const cli = execFileSync(join(app, 'node_modules/.bin/rtnl'), ['-j', 'link', 'show', 'lo'], { cwd: app, encoding: 'utf8' });
+    const cli = execFileSync(join(app, 'node_modules/.bin/rtnl'), ['-j', 'link', 'show', 'lo'], {
+      cwd: app,
+      encoding: 'utf8',
+    });
     assert.equal(JSON.parse(cli)[0].ifname, 'lo');
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import { diffHost, loadSnapshot, snapshotFile, snapshotHost } from '../helpers/host.js';
 import { needsRoot } from '../helpers/netns.js';
 
-test('the host namespace is unchanged by the run, and no namespace is left behind', { skip: needsRoot && `${needsRoot}; without root no test can change the host` }, (t) => {
+test('the host namespace is unchanged by the run, and no namespace is left behind', {
+  skip: needsRoot && `${needsRoot}; without root no test can change the host`,
+}, (t) => {
   const file = snapshotFile();
   const before = loadSnapshot(file);
   if (!before) {

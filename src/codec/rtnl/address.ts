@@ -9,7 +9,13 @@ import { attrs, struct, type SetValues, type StructValue } from '../schema.js';
 
 export const ifaddrmsg = struct(
   'ifaddrmsg',
-  [['family', 'u8'], ['prefixLen', 'u8'], ['flags', 'u8'], ['scope', 'u8'], ['index', 'u32']],
+  [
+    ['family', 'u8'],
+    ['prefixLen', 'u8'],
+    ['flags', 'u8'],
+    ['scope', 'u8'],
+    ['index', 'u32'],
+  ],
   8,
 );
 export type IfAddrMsg = StructValue<typeof ifaddrmsg.fields>;
@@ -17,7 +23,12 @@ export type IfAddrMsg = StructValue<typeof ifaddrmsg.fields>;
 /** struct ifa_cacheinfo (IFA_CACHEINFO): lifetimes in seconds, stamps in hundredths of a second. */
 export const ifaCacheinfo = struct(
   'ifa_cacheinfo',
-  [['prefered', 'u32'], ['valid', 'u32'], ['cstamp', 'u32'], ['tstamp', 'u32']],
+  [
+    ['prefered', 'u32'],
+    ['valid', 'u32'],
+    ['cstamp', 'u32'],
+    ['tstamp', 'u32'],
+  ],
   16,
 );
 

@@ -36,7 +36,8 @@ interface NexthopLayout {
 
 const check = (v: unknown, lo: number, hi: number, what: string, path: string): number => {
   if (v === undefined) return 0;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new EncodeError(`expected ${what}, got ${String(v)}`, path);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+    throw new EncodeError(`expected ${what}, got ${String(v)}`, path);
   return v;
 };
 
@@ -60,7 +61,8 @@ export function rtnexthops(getSet: () => AttrSetDef): CustomDef<RtNexthop[]> {
         if (left < RTNH_SIZE) throw new DecodeError(`${left} stray bytes after the last rtnexthop`, pos, p);
         const rtnhLen = view.getUint16(pos, true);
         if (rtnhLen < RTNH_SIZE) throw new DecodeError(`rtnh_len ${rtnhLen} is below sizeof(struct rtnexthop)`, pos, p);
-        if (rtnhLen > left) throw new DecodeError(`rtnh_len ${rtnhLen} runs past RTA_MULTIPATH (${left} bytes left)`, pos, p);
+        if (rtnhLen > left)
+          throw new DecodeError(`rtnh_len ${rtnhLen} runs past RTA_MULTIPATH (${left} bytes left)`, pos, p);
         const nh: RtNexthop = {
           flags: view.getUint8(pos + 2),
           hops: view.getUint8(pos + 3),
@@ -68,7 +70,10 @@ export function rtnexthops(getSet: () => AttrSetDef): CustomDef<RtNexthop[]> {
           attrs: s.decode(buf, view, pos + RTNH_SIZE, pos + rtnhLen, p) as RouteAttrs,
         };
         if (rtnhLen % 4 !== 0) {
-          const layout: NexthopLayout = { len: rtnhLen, pad: Math.max(0, Math.min(end, pos + align4(rtnhLen)) - pos - rtnhLen) };
+          const layout: NexthopLayout = {
+            len: rtnhLen,
+            pad: Math.max(0, Math.min(end, pos + align4(rtnhLen)) - pos - rtnhLen),
+          };
           Object.defineProperty(nh, LAYOUT, { value: layout });
         }
         out.push(nh);
@@ -84,7 +89,8 @@ export function rtnexthops(getSet: () => AttrSetDef): CustomDef<RtNexthop[]> {
         const p = `${path}[${i}]`;
         if (nh === null || typeof nh !== 'object') throw new EncodeError('expected { flags, hops, ifindex, attrs }', p);
         for (const k of Object.keys(nh)) {
-          if (k !== 'flags' && k !== 'hops' && k !== 'ifindex' && k !== 'attrs') throw new EncodeError(`unknown nexthop field '${k}'`, `${p}.${k}`);
+          if (k !== 'flags' && k !== 'hops' && k !== 'ifindex' && k !== 'attrs')
+            throw new EncodeError(`unknown nexthop field '${k}'`, `${p}.${k}`);
         }
         w.pad();
         const start = w.pos;
@@ -127,14 +133,19 @@ export const rtvia = custom<RtVia>({
   },
   encode(w, v, path) {
     if (v === null || typeof v !== 'object') throw new EncodeError('expected { family, addr }', path);
-    for (const k of Object.keys(v)) if (k !== 'family' && k !== 'addr') throw new EncodeError(`unknown field '${k}'`, `${path}.${k}`);
+    for (const k of Object.keys(v))
+      if (k !== 'family' && k !== 'addr') throw new EncodeError(`unknown field '${k}'`, `${path}.${k}`);
     if (v.family === undefined) throw new EncodeError('RTA_VIA needs a family', `${path}.family`);
     const family = check(v.family, 0, 0xffff, 'an AF_* number', `${path}.family`);
     let bytes: Uint8Array | undefined;
     if (v.addr instanceof Uint8Array) bytes = v.addr;
     else if (typeof v.addr === 'string') {
       bytes = family === AF_INET ? parseIPv4(v.addr) : family === AF_INET6 ? parseIPv6(v.addr) : undefined;
-      if (!bytes) throw new EncodeError(`'${v.addr}' is not an address of family ${family} (give bytes for families other than AF_INET and AF_INET6)`, `${path}.addr`);
+      if (!bytes)
+        throw new EncodeError(
+          `'${v.addr}' is not an address of family ${family} (give bytes for families other than AF_INET and AF_INET6)`,
+          `${path}.addr`,
+        );
     } else throw new EncodeError('expected an address string or bytes', `${path}.addr`);
     w.u16(family);
     w.bytes(bytes);

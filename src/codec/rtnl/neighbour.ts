@@ -9,8 +9,13 @@ import { attrs, nest, struct, type SetValues, type StructValue } from '../schema
 export const ndmsg = struct(
   'ndmsg',
   [
-    ['family', 'u8'], ['pad1', 'u8'], ['pad2', 'u16'], ['ifindex', 's32'],
-    ['state', 'u16'], ['flags', 'u8'], ['type', 'u8'],
+    ['family', 'u8'],
+    ['pad1', 'u8'],
+    ['pad2', 'u16'],
+    ['ifindex', 's32'],
+    ['state', 'u16'],
+    ['flags', 'u8'],
+    ['type', 'u8'],
   ],
   12,
 );
@@ -19,7 +24,12 @@ export type NdMsg = StructValue<typeof ndmsg.fields>;
 /** struct nda_cacheinfo (NDA_CACHEINFO): ages in clock ticks (USER_HZ). */
 export const ndaCacheinfo = struct(
   'nda_cacheinfo',
-  [['confirmed', 'u32'], ['used', 'u32'], ['updated', 'u32'], ['refcnt', 'u32']],
+  [
+    ['confirmed', 'u32'],
+    ['used', 'u32'],
+    ['updated', 'u32'],
+    ['refcnt', 'u32'],
+  ],
   16,
 );
 

@@ -8,7 +8,15 @@ import * as C from '../constants/index.js';
 import type { MessageDef } from '../nlmsg.js';
 import { attrs, struct, type SetValues, type StructValue } from '../schema.js';
 
-export const rtgenmsg = struct('rtgenmsg', [['family', 'u8'], ['pad1', 'u8'], ['pad2', 'u16']], 4);
+export const rtgenmsg = struct(
+  'rtgenmsg',
+  [
+    ['family', 'u8'],
+    ['pad1', 'u8'],
+    ['pad2', 'u16'],
+  ],
+  4,
+);
 export type RtGenMsg = StructValue<typeof rtgenmsg.fields>;
 
 export const nsidAttrs = attrs('NETNSA', {

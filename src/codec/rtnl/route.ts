@@ -10,8 +10,14 @@ import { rtaExpires, rtnexthops, rtvia } from './multipath.js';
 export const rtmsg = struct(
   'rtmsg',
   [
-    ['family', 'u8'], ['dstLen', 'u8'], ['srcLen', 'u8'], ['tos', 'u8'],
-    ['table', 'u8'], ['protocol', 'u8'], ['scope', 'u8'], ['type', 'u8'],
+    ['family', 'u8'],
+    ['dstLen', 'u8'],
+    ['srcLen', 'u8'],
+    ['tos', 'u8'],
+    ['table', 'u8'],
+    ['protocol', 'u8'],
+    ['scope', 'u8'],
+    ['type', 'u8'],
     ['flags', 'u32'],
   ],
   12,
@@ -22,8 +28,14 @@ export type RtMsg = StructValue<typeof rtmsg.fields>;
 export const rtaCacheinfo = struct(
   'rta_cacheinfo',
   [
-    ['clntref', 'u32'], ['lastuse', 'u32'], ['expires', 's32'], ['error', 'u32'],
-    ['used', 'u32'], ['id', 'u32'], ['ts', 'u32'], ['tsage', 'u32'],
+    ['clntref', 'u32'],
+    ['lastuse', 'u32'],
+    ['expires', 's32'],
+    ['error', 'u32'],
+    ['used', 'u32'],
+    ['id', 'u32'],
+    ['ts', 'u32'],
+    ['tsage', 'u32'],
   ],
   32,
 );
@@ -31,7 +43,11 @@ export const rtaCacheinfo = struct(
 /** struct rta_mfc_stats (RTA_MFC_STATS, multicast routes). */
 export const rtaMfcStats = struct(
   'rta_mfc_stats',
-  [['packets', 'u64'], ['bytes', 'u64'], ['wrongIf', 'u64']],
+  [
+    ['packets', 'u64'],
+    ['bytes', 'u64'],
+    ['wrongIf', 'u64'],
+  ],
   24,
 );
 

@@ -6,8 +6,14 @@ import { attrs, struct, type SetValues, type StructValue } from '../schema.js';
 export const fibRuleHdr = struct(
   'fib_rule_hdr',
   [
-    ['family', 'u8'], ['dstLen', 'u8'], ['srcLen', 'u8'], ['tos', 'u8'],
-    ['table', 'u8'], ['res1', 'u8'], ['res2', 'u8'], ['action', 'u8'],
+    ['family', 'u8'],
+    ['dstLen', 'u8'],
+    ['srcLen', 'u8'],
+    ['tos', 'u8'],
+    ['table', 'u8'],
+    ['res1', 'u8'],
+    ['res2', 'u8'],
+    ['action', 'u8'],
     ['flags', 'u32'],
   ],
   12,
@@ -15,9 +21,23 @@ export const fibRuleHdr = struct(
 export type FibRuleHdr = StructValue<typeof fibRuleHdr.fields>;
 
 /** struct fib_rule_uid_range (FRA_UID_RANGE). */
-export const fibRuleUidRange = struct('fib_rule_uid_range', [['start', 'u32'], ['end', 'u32']], 8);
+export const fibRuleUidRange = struct(
+  'fib_rule_uid_range',
+  [
+    ['start', 'u32'],
+    ['end', 'u32'],
+  ],
+  8,
+);
 /** struct fib_rule_port_range (FRA_SPORT_RANGE, FRA_DPORT_RANGE), host byte order. */
-export const fibRulePortRange = struct('fib_rule_port_range', [['start', 'u16'], ['end', 'u16']], 4);
+export const fibRulePortRange = struct(
+  'fib_rule_port_range',
+  [
+    ['start', 'u16'],
+    ['end', 'u16'],
+  ],
+  4,
+);
 
 export const ruleAttrs = attrs('FRA', {
   dst: [C.FRA_DST, 'ip'],

@@ -4,10 +4,24 @@ import { enumOf } from '../../enums.js';
 import { attrs, nest, struct } from '../../schema.js';
 
 /** struct ifla_bridge_id: priority in network byte order, then the bridge's MAC address. */
-export const iflaBridgeId = struct('ifla_bridge_id', [['prio', 'bytes2'], ['addr', 'mac']], 8);
+export const iflaBridgeId = struct(
+  'ifla_bridge_id',
+  [
+    ['prio', 'bytes2'],
+    ['addr', 'mac'],
+  ],
+  8,
+);
 
 /** struct br_boolopt_multi: one bit per BR_BOOLOPT_* option. */
-export const brBooloptMulti = struct('br_boolopt_multi', [['optval', 'u32'], ['optmask', 'u32']], 8);
+export const brBooloptMulti = struct(
+  'br_boolopt_multi',
+  [
+    ['optval', 'u32'],
+    ['optmask', 'u32'],
+  ],
+  8,
+);
 
 /** IFLA_BR_MCAST_QUERIER_STATE (br_multicast_dump_querier_state). Read-only. */
 export const bridgeQuerierState = attrs('BRIDGE_QUERIER', {

@@ -18,19 +18,50 @@ import { vxlanData } from './vxlan.js';
 
 export const ifinfomsg = struct(
   'ifinfomsg',
-  [['family', 'u8'], ['pad', 'u8'], ['type', 'u16'], ['index', 's32'], ['flags', 'u32'], ['change', 'u32']],
+  [
+    ['family', 'u8'],
+    ['pad', 'u8'],
+    ['type', 'u16'],
+    ['index', 's32'],
+    ['flags', 'u32'],
+    ['change', 'u32'],
+  ],
   16,
 );
 export type IfInfoMsg = StructValue<typeof ifinfomsg.fields>;
 
 const statsFields = [
-  'rxPackets', 'txPackets', 'rxBytes', 'txBytes', 'rxErrors', 'txErrors', 'rxDropped', 'txDropped', 'multicast',
-  'collisions', 'rxLengthErrors', 'rxOverErrors', 'rxCrcErrors', 'rxFrameErrors', 'rxFifoErrors', 'rxMissedErrors',
-  'txAbortedErrors', 'txCarrierErrors', 'txFifoErrors', 'txHeartbeatErrors', 'txWindowErrors', 'rxCompressed',
-  'txCompressed', 'rxNohandler',
+  'rxPackets',
+  'txPackets',
+  'rxBytes',
+  'txBytes',
+  'rxErrors',
+  'txErrors',
+  'rxDropped',
+  'txDropped',
+  'multicast',
+  'collisions',
+  'rxLengthErrors',
+  'rxOverErrors',
+  'rxCrcErrors',
+  'rxFrameErrors',
+  'rxFifoErrors',
+  'rxMissedErrors',
+  'txAbortedErrors',
+  'txCarrierErrors',
+  'txFifoErrors',
+  'txHeartbeatErrors',
+  'txWindowErrors',
+  'rxCompressed',
+  'txCompressed',
+  'rxNohandler',
 ] as const;
 /** struct rtnl_link_stats (IFLA_STATS). */
-export const rtnlLinkStats = struct('rtnl_link_stats', statsFields.map((n) => [n, 'u32'] as const), 96);
+export const rtnlLinkStats = struct(
+  'rtnl_link_stats',
+  statsFields.map((n) => [n, 'u32'] as const),
+  96,
+);
 /** struct rtnl_link_stats64 (IFLA_STATS64); rx_otherhost_dropped is the newest field. */
 export const rtnlLinkStats64 = struct(
   'rtnl_link_stats64',
@@ -40,13 +71,26 @@ export const rtnlLinkStats64 = struct(
 /** struct rtnl_link_ifmap (IFLA_MAP); 4 bytes of tail padding on 64-bit. */
 export const rtnlLinkIfmap = struct(
   'rtnl_link_ifmap',
-  [['memStart', 'u64'], ['memEnd', 'u64'], ['baseAddr', 'u64'], ['irq', 'u16'], ['dma', 'u8'], ['port', 'u8'], ['pad', 'bytes4']],
+  [
+    ['memStart', 'u64'],
+    ['memEnd', 'u64'],
+    ['baseAddr', 'u64'],
+    ['irq', 'u16'],
+    ['dma', 'u8'],
+    ['port', 'u8'],
+    ['pad', 'bytes4'],
+  ],
   32,
 );
 /** struct ifla_cacheinfo (IFLA_INET6_CACHEINFO). */
 export const iflaCacheinfo = struct(
   'ifla_cacheinfo',
-  [['maxReasmLen', 'u32'], ['tstamp', 'u32'], ['reachableTime', 'u32'], ['retransTime', 'u32']],
+  [
+    ['maxReasmLen', 'u32'],
+    ['tstamp', 'u32'],
+    ['reachableTime', 'u32'],
+    ['retransTime', 'u32'],
+  ],
   16,
 );
 

@@ -4,10 +4,24 @@ import { enumOf } from '../../enums.js';
 import { attrs, multi, nest, struct } from '../../schema.js';
 
 /** struct ifla_vlan_flags: VLAN_FLAG_* bits and the mask of bits to change (~0 in replies). */
-export const iflaVlanFlags = struct('ifla_vlan_flags', [['flags', 'u32'], ['mask', 'u32']], 8);
+export const iflaVlanFlags = struct(
+  'ifla_vlan_flags',
+  [
+    ['flags', 'u32'],
+    ['mask', 'u32'],
+  ],
+  8,
+);
 
 /** struct ifla_vlan_qos_mapping: skb priority `from` maps to 802.1p priority `to` (or back). */
-export const iflaVlanQosMapping = struct('ifla_vlan_qos_mapping', [['from', 'u32'], ['to', 'u32']], 8);
+export const iflaVlanQosMapping = struct(
+  'ifla_vlan_qos_mapping',
+  [
+    ['from', 'u32'],
+    ['to', 'u32'],
+  ],
+  8,
+);
 
 /** IFLA_VLAN_EGRESS_QOS / IFLA_VLAN_INGRESS_QOS: one IFLA_VLAN_QOS_MAPPING per mapping. */
 export const vlanQosAttrs = attrs('IFLA_VLAN_QOS', {

@@ -5,7 +5,14 @@ import { enumOf } from '../../enums.js';
 import { attrs, custom, struct } from '../../schema.js';
 
 /** struct ifla_vxlan_port_range: the UDP source port range, both ends big-endian. */
-export const iflaVxlanPortRange = struct('ifla_vxlan_port_range', [['low', 'be16'], ['high', 'be16']], 4);
+export const iflaVxlanPortRange = struct(
+  'ifla_vxlan_port_range',
+  [
+    ['low', 'be16'],
+    ['high', 'be16'],
+  ],
+  4,
+);
 
 /**
  * IFLA_VXLAN_TTL_INHERIT is asymmetric: the kernel reports it as a u8 (0 or 1), but its policy is
