@@ -1,5 +1,9 @@
 // The published package: `npm pack`, installed offline into an empty project, imported both
 // ways (import and, on Node 20.19+, require of ESM), and its CLI run.
+//
+// The install must work on a fresh machine: with an empty npm cache and no network. So the
+// dependencies already installed here (koffi, its platform binary package, zod) are packed too and
+// all tarballs are installed together; npm then needs no registry metadata at all.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,13 +17,35 @@ const [major, minor] = process.versions.node.split('.').map(Number) as [number, 
 
 test('npm pack installs offline into an empty project; import, require and the CLI work', { timeout: 180_000 }, () => {
   const work = mkdtempSync(join(tmpdir(), 'rtnl-pack-'));
+  // An empty cache of our own: nothing this test does may depend on what an earlier npm run left.
+  const env = { ...process.env, npm_config_cache: join(work, 'npm-cache'), npm_config_offline: 'true' };
   try {
     const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
       cwd: root,
       encoding: 'utf8',
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const [{ filename, files }] = JSON.parse(out.slice(out.indexOf('[')));
+    // The production dependency tree as installed (optional platform packages only where present).
+    const deps = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
+      cwd: root,
+      encoding: 'utf8',
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+      .split('\n')
+      .filter((p) => p.includes('node_modules'));
+    assert.ok(deps.some((p) => p.endsWith('/koffi')) && deps.some((p) => p.endsWith('/zod')), deps.join(' '));
+    const packed = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work, ...deps], {
+      cwd: root,
+      encoding: 'utf8',
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const depTarballs = (JSON.parse(packed.slice(packed.indexOf('['))) as Array<{ filename: string }>).map((d) =>
+      join(work, d.filename),
+    );
     const paths = (files as Array<{ path: string }>).map((f) => f.path);
     assert.ok(
       paths.includes('dist/index.js') && paths.includes('dist/index.d.ts') && paths.includes('dist/codec/index.js'),
@@ -35,8 +61,9 @@ test('npm pack installs offline into an empty project; import, require and the C
       join(app, 'package.json'),
       JSON.stringify({ name: 'app', version: '1.0.0', private: true, type: 'module' }),
     );
-    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, filename)], {
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, filename), ...depTarballs], {
       cwd: app,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
 
