@@ -3,7 +3,8 @@
  * leaves it exactly as it found it (test/aaa-host saves it first, test/zzz-host compares last).
  *
  * Kept: links (ifindex, ifname, flags, mtu, master, address), addresses, routes of every table
- * (IPv4 and IPv6), rules (IPv4 and IPv6) and the named namespaces. Left out, because they change
+ * (IPv4 and IPv6), rules (IPv4 and IPv6) and the named namespaces (the check judges only this
+ * run's, by their prefix; others are reported, not failed). Left out, because they change
  * on their own: address lifetimes (valid/preferred_life_time count down on dynamic addresses),
  * route `expires` (router-advertised routes), cached routes, counters and neighbours. Link flags
  * are kept, LOWER_UP included: nothing in the suite touches host links, and a carrier change

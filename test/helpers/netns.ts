@@ -1,6 +1,8 @@
 /**
- * Live-test helpers. Each live test runs in a fresh namespace `rtnl-t-<random>` that it always
- * deletes, and cross-checks with `ip -j -d -n NS`. Nothing here touches the host namespace.
+ * Live-test helpers. Each live test runs in a fresh namespace `rtnl-<run>-t-<random>` that it
+ * always deletes, and cross-checks with `ip -j -d -n NS`. Nothing here touches the host namespace.
+ * Name every namespace a test makes with testNsName(): the host check at the end of the run
+ * (test/zzz-host) looks for leftovers by this run's prefix, and only by it.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,7 +25,14 @@ export const isRoot = process.getuid?.() === 0;
 /** Skip reason for live tests when not root, else undefined. */
 export const needsRoot = isRoot ? undefined : 'live tests need root (CAP_NET_ADMIN and CAP_SYS_ADMIN)';
 
-export const testNsName = (tag = 't') => `rtnl-${tag}-${randomBytes(4).toString('hex')}`;
+/**
+ * This test run's id: the `node --test` runner's pid (each test file is its child). Kept in the
+ * environment so processes a test spawns name their namespaces with the same run id.
+ */
+process.env.RTNL_TEST_RUN ??= `r${process.ppid}`;
+export const runNsPrefix = `rtnl-${process.env.RTNL_TEST_RUN}-`;
+
+export const testNsName = (tag = 't') => `${runNsPrefix}${tag}-${randomBytes(4).toString('hex')}`;
 
 /** Create a namespace, open a client in it, run fn, and always close and delete both. */
 export async function withTestNetns<T>(fn: (ns: string, nl: Rtnl) => Promise<T>): Promise<T> {

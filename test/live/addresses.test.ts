@@ -35,7 +35,31 @@ function assertSame(ours: Address, theirs: any): void {
   }
 }
 
+/**
+ * Wait until `dev`'s IPv6 addresses have settled: its link-local address exists (the kernel adds it
+ * once the link has carrier, which veth reports asynchronously) and no address is tentative (DAD
+ * ends in a work item after the add returns, even with nodad). Until then rtnl and ip could read
+ * different states. Listens for address events first, then lists, so no change is missed.
+ */
+async function settled(nl: RtnlT, dev: string, ms = 10_000): Promise<void> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), ms);
+  let last: Address[] = [];
+  try {
+    for await (const ev of nl.monitor('address6', { initial: true, signal: ac.signal })) {
+      if (ev.type === 'address.new' && ev.initial) continue;
+      last = await nl.addresses.list({ link: dev, family: 6 });
+      if (last.some((a) => a.scope === 'link') && !last.some((a) => a.flags.includes('tentative'))) return;
+    }
+  } finally {
+    clearTimeout(timer);
+    ac.abort();
+  }
+  assert.fail(`IPv6 addresses of ${dev} not settled after ${ms} ms: ${JSON.stringify(last)}`);
+}
+
 async function assertMatchesIp(ns: string, nl: RtnlT, dev: string): Promise<Address[]> {
+  await settled(nl, dev);
   const ours = await nl.addresses.list({ link: dev });
   const theirs = ipAddrs(ns, dev);
   assert.deepEqual(ours.map((a) => a.address).sort(), [...theirs.keys()].sort());
