@@ -1,16 +1,78 @@
 /**
- * Generates src/codec/constants/*.ts from the uapi headers installed on this machine.
+ * Generates src/codec/constants/*.ts (and src/ffi/constants.ts, src/errno.ts) from uapi headers.
  *
  * Kernel numbers are copied by name, never typed by hand: every `#define NAME <number expr>` and
  * every enumerator of the listed headers becomes `export const NAME = value;`. Macros with
- * arguments, strings and names we cannot resolve are skipped. Run with `npm run gen:constants`.
+ * arguments (but the _IO/_IOR/_IOW/_IOWR ioctl numbers), strings and names we cannot resolve are
+ * skipped.
+ *
+ * Headers under linux/ are read from a layered tree, newest first:
+ *   <kernel>/uapi/linux/...        single headers newer than 6.12 (this machine runs 6.18)
+ *   <kernel>/uapi-6.12/linux/...   a complete Linux 6.12 set (linux-libc-dev 6.12)
+ *   /usr/include/linux/...         the build machine's headers (Debian 12: Linux 6.1)
+ * where <kernel> is the folder given with `--kernel DIR`, else `../shared/kernel` next to the main
+ * checkout when it exists. `--system-only` uses /usr/include alone (older constants: only for a
+ * machine without the reference tree; the committed files come from the layered tree).
+ *
+ *   npm run gen:constants -- --kernel /path/to/shared/kernel
+ *
+ * The generated files are committed: building and testing never read the header trees.
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'src/codec/constants');
+
+function kernelDir(): string | undefined {
+  const args = process.argv.slice(2);
+  if (args.includes('--system-only')) return undefined;
+  const at = args.indexOf('--kernel');
+  if (at >= 0) {
+    const dir = args[at + 1];
+    if (!dir || !existsSync(dir)) throw new Error(`--kernel: no such folder: ${dir ?? '(missing)'}`);
+    return resolve(dir);
+  }
+  // A worktree's root is <somewhere>/wt/<name>; the main checkout's is <somewhere>/main.
+  for (const guess of [join(root, '../shared/kernel'), join(root, '../../shared/kernel')]) {
+    if (existsSync(join(guess, 'uapi-6.12'))) return resolve(guess);
+  }
+  throw new Error('no kernel header tree found: pass --kernel DIR, or --system-only for /usr/include alone');
+}
+
+const KERNEL = kernelDir();
+/**
+ * Where a header is read from: every layer that has it, newest first. A name keeps the newest
+ * layer's value; names only an older layer has are kept too (the stable branches' Debian headers
+ * carry IFLA_BOND_SLAVE_AD_CHURN_* that the newer single if_link.h predates).
+ */
+function locate(header: string): string[] {
+  const layers = KERNEL && header.startsWith('linux/') ? [join(KERNEL, 'uapi'), join(KERNEL, 'uapi-6.12')] : [];
+  return [...layers, '/usr/include'].map((dir) => join(dir, header)).filter((path) => existsSync(path));
+}
+
+/** The tc actions' headers (linux/tc_act/*.h), one constants module between them. */
+const TC_ACT = [
+  'bpf',
+  'connmark',
+  'csum',
+  'ct',
+  'ctinfo',
+  'defact',
+  'gact',
+  'gate',
+  'ife',
+  'mirred',
+  'mpls',
+  'nat',
+  'pedit',
+  'sample',
+  'skbedit',
+  'skbmod',
+  'tunnel_key',
+  'vlan',
+];
 
 /** header (relative to /usr/include) -> output module; prefixes we keep from it (all when empty). */
 const HEADERS: Array<[string, string, string[]]> = [
@@ -73,8 +135,31 @@ const HEADERS: Array<[string, string, string[]]> = [
       'IFF_NAPI',
       'IFF_NAPI_FRAGS',
       'IFF_TUN_EXCL',
+      'IFF_ATTACH_QUEUE',
+      'IFF_DETACH_QUEUE',
+      'IFF_NOFILTER',
+      'TUN',
+      'TUN_F_',
+      'TUN_PKT_STRIP',
+      'TUN_FLT_ALLMULTI',
     ],
   ],
+  ['linux/if_tunnel.h', 'if_tunnel', ['IFLA_GRE_', 'IFLA_IPTUN_', 'IFLA_VTI_', 'GRE_', 'TUNNEL_', 'SIT_', 'IP6_TNL_']],
+  ['linux/if_macsec.h', 'if_macsec', []],
+  ['linux/ip.h', 'ip', ['IPV4_DEVCONF_']],
+  ['linux/ipv6.h', 'ipv6', ['DEVCONF_']],
+  ['linux/snmp.h', 'snmp', ['IPSTATS_MIB_', 'ICMP6_MIB_']],
+  ['linux/genetlink.h', 'genetlink', []],
+  ['linux/ethtool.h', 'ethtool', []],
+  // The generated header has the newest message and attribute enums; ethtool_netlink.h adds the
+  // rest (ETHTOOL_FLAG_*, ...). Names the first defines are not taken again from the second.
+  ['linux/ethtool_netlink_generated.h', 'ethtool_netlink', []],
+  ['linux/ethtool_netlink.h', 'ethtool_netlink', []],
+  ['linux/pkt_sched.h', 'pkt_sched', []],
+  ['linux/pkt_cls.h', 'pkt_cls', []],
+  ['linux/gen_stats.h', 'gen_stats', []],
+  ...TC_ACT.map((a): [string, string, string[]] => [`linux/tc_act/tc_${a}.h`, 'tc_act', []]),
+  ['linux/if_packet.h', 'if_packet', ['PACKET_']],
   ['x86_64-linux-gnu/bits/socket.h', 'socket', ['AF_', 'PF_']],
   // For src/ffi (libc calls): written to src/ffi/constants.ts, not the codec.
   ['asm-generic/socket.h', 'ffi', ['SOL_SOCKET', 'SO_RCVBUF', 'SO_SNDBUF', 'SO_RCVBUFFORCE', 'SO_SNDBUFFORCE']],
@@ -94,6 +179,10 @@ const HEADERS: Array<[string, string, string[]]> = [
   ['linux/mount.h', 'ffi', ['MS_BIND', 'MS_REC', 'MS_SHARED', 'MS_SLAVE', 'MS_PRIVATE', 'MS_RDONLY']],
   ['x86_64-linux-gnu/sys/mount.h', 'ffi', ['MNT_DETACH']],
   ['x86_64-linux-gnu/bits/eventfd.h', 'ffi', ['EFD_CLOEXEC', 'EFD_NONBLOCK']],
+  // ioctls (tun/tap, ethtool's SIOCETHTOOL, interface requests).
+  ['linux/if_tun.h', 'ffi', ['TUNSET', 'TUNGET']],
+  ['linux/sockios.h', 'ffi', ['SIOC']],
+  ['linux/if.h', 'ffi', ['IFNAMSIZ']],
   ['asm-generic/errno-base.h', 'errno', ['E']],
   ['asm-generic/errno.h', 'errno', ['E']],
 ];
@@ -104,7 +193,32 @@ function stripComments(src: string): string {
   return src.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/.*$/gm, '');
 }
 
+/** Sizes of the C types ioctl numbers are declared with (LP64: x86_64, aarch64). Others: skipped. */
+const IOCTL_ARG_SIZES: Record<string, number> = { int: 4, 'unsigned int': 4, __u32: 4, __s32: 4 };
+/** asm-generic/ioctl.h's field layout, read from the header itself. */
+let ioctlLayout: Map<string, number | bigint> | undefined;
+
+/** _IO('T', 227), _IOW('T', 202, int), ...: the number the macro builds, or undefined. */
+function ioctlNumber(dir: string, type: string, nr: string, arg: string | undefined): number | undefined {
+  if (!ioctlLayout) {
+    ioctlLayout = new Map();
+    parse(readFileSync('/usr/include/asm-generic/ioctl.h', 'utf8'), ioctlLayout);
+  }
+  const n = (name: string) => Number(ioctlLayout!.get(name));
+  const size = arg === undefined ? 0 : IOCTL_ARG_SIZES[arg.trim().replace(/\s+/g, ' ')];
+  const t = /^'(.)'$/.exec(type.trim());
+  if (size === undefined || !t || !/^\d+$/.test(nr.trim())) return undefined;
+  const d = { '': n('_IOC_NONE'), R: n('_IOC_READ'), W: n('_IOC_WRITE'), WR: n('_IOC_READ') | n('_IOC_WRITE') }[dir]!;
+  const nrShift = 0;
+  const typeShift = nrShift + n('_IOC_NRBITS');
+  const sizeShift = typeShift + n('_IOC_TYPEBITS');
+  const dirShift = sizeShift + n('_IOC_SIZEBITS');
+  return ((d << dirShift) | (t[1]!.charCodeAt(0) << typeShift) | (Number(nr) << nrShift) | (size << sizeShift)) >>> 0;
+}
+
 function evaluate(expr: string, known: Map<string, number | bigint>): number | bigint | undefined {
+  const io = /^\s*_IO(R|W|WR)?\(\s*('.')\s*,\s*(\d+)\s*(?:,([^)]*))?\)\s*$/.exec(expr);
+  if (io) return ioctlNumber(io[1] ?? '', io[2]!, io[3]!, io[4]);
   const e = expr.trim().replace(/\b(0x[0-9a-fA-F]+|\d+)[uUlL]+\b/g, '$1');
   if (!e) return undefined;
   const tokens = e.match(/0x[0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|<<|>>|[()|&~+\-*]|\s+/g);
@@ -136,6 +250,8 @@ function parse(src: string, known: Map<string, number | bigint>): Entry[] {
   const add = (name: string, value: number | bigint | undefined) => {
     const had = known.get(name);
     if (had !== undefined) {
+      if (value !== undefined && value !== had && !name.startsWith('__'))
+        console.warn(`warning: ${name} is ${had} and ${value}: keeping ${had}`);
       out.push({ name, value: had });
       return;
     }
@@ -184,8 +300,37 @@ function main() {
   const files = new Map<string, { headers: string[]; lines: string[]; entries: Entry[] }>();
   const emitted = new Map<string, Set<string>>();
   for (const [header, mod, prefixes] of HEADERS) {
-    const src = readFileSync(join('/usr/include', header), 'utf8');
-    const entries = parse(src, known).filter(
+    const paths = locate(header);
+    if (paths.length === 0) {
+      console.log(`${header}: not found, skipped`);
+      continue;
+    }
+    // Each layer parsed on its own, then merged, the layer that defines the most names first
+    // (newest first among equals): a name any layer has is kept. uapi numbers never change, so
+    // layers disagree only on markers that grow (*_MAX, __*_CNT, masks): the larger value wins.
+    // (The single pkt_sched.h and pkt_cls.h said to be newer equal 6.1's, older than 6.12's.)
+    const layers = paths
+      .map((p) => ({ p, entries: parse(readFileSync(p, 'utf8'), new Map(known)) }))
+      .sort((x, y) => y.entries.length - x.entries.length);
+    const path = layers[0]!.p;
+    const older = new Set<string>();
+    const taken = new Map<string, Entry>();
+    for (const [i, layer] of layers.entries()) {
+      for (const e of layer.entries) {
+        const had = taken.get(e.name);
+        if (!had) {
+          taken.set(e.name, { ...e });
+          if (i > 0) older.add(e.name);
+        } else if (had.value !== e.value) {
+          const marker = e.name.startsWith('__') || /_(MAX|CNT|MASK)$/.test(e.name);
+          if (!marker) console.warn(`warning: ${e.name} is ${had.value} and ${e.value}: keeping the larger`);
+          if (e.value > had.value) had.value = e.value;
+        }
+      }
+    }
+    for (const e of taken.values()) if (!known.has(e.name)) known.set(e.name, e.value);
+    const all = [...taken.values()].map((e) => ({ name: e.name, value: known.get(e.name)! }));
+    const entries = all.filter(
       (e) => !e.name.startsWith('__') && (prefixes.length === 0 || prefixes.some((p) => e.name.startsWith(p))),
     );
     const file = files.get(mod) ?? { headers: [], lines: [], entries: [] };
@@ -196,11 +341,14 @@ function main() {
     const fresh = entries.filter((e) => !seen.has(e.name) && (seen.add(e.name), true));
     entries.length = 0;
     entries.push(...fresh);
-    file.headers.push(header);
+    for (const e of entries) if (older.has(e.name)) console.log(`  ${e.name} = ${e.value}: not in the fullest layer`);
+    // Which layer each header came from, without this machine's paths.
+    const layer = path.startsWith('/usr/include/') ? '' : path.includes('/uapi-6.12/') ? ' 6.12' : ' newer';
+    file.headers.push(`${header}${layer}`);
     file.lines.push(...entries.map((e) => `export const ${e.name} = ${e.value.toString()};`));
     file.entries.push(...entries);
     files.set(mod, file);
-    console.log(`${header}: ${entries.length} constants`);
+    console.log(`${header}: ${entries.length} constants (${path})`);
   }
   for (const [mod, file] of files) {
     const lines = [

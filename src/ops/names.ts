@@ -125,11 +125,11 @@ export function nudStateNames(state: number): string[] {
 
 /**
  * NTF_* flags as ip and bridge print them: 'self', 'master', 'router', 'proxy', 'sticky',
- * 'extern_learn' (NTF_EXT_LEARNED), 'offload' (NTF_OFFLOADED), 'use'. NTF_EXT_MANAGED is a bit of
- * NDA_FLAGS_EXT, not of ndm_flags, so it is left out here.
+ * 'extern_learn' (NTF_EXT_LEARNED), 'offload' (NTF_OFFLOADED), 'use'. NTF_EXT_MANAGED and
+ * NTF_EXT_LOCKED are bits of NDA_FLAGS_EXT, not of ndm_flags, so they are left out here.
  */
 export function neighbourFlagNames(flags: number): string[] {
-  return flagNames('NTF_', flags, ['EXT_MANAGED']).map((n) =>
+  return flagNames('NTF_', flags, ['EXT_MANAGED', 'EXT_LOCKED']).map((n) =>
     n === 'EXT_LEARNED' ? 'extern_learn' : n === 'OFFLOADED' ? 'offload' : n.toLowerCase(),
   );
 }

@@ -233,16 +233,27 @@ test('short strings decode to their text whatever the string cache holds', () =>
 });
 
 test('kept bytes are a private copy shared by the messages of one buffer, never a view of it', () => {
-  // Two captured kernel replies back to back, as one datagram carries several messages.
-  const a = loadHex('link/lo-reply.hex');
-  const b = loadHex('link/ifb-reply.hex');
+  // Two captured kernel replies back to back, as one datagram carries several messages. The codec
+  // names every attribute this kernel sends, so each gets one it cannot name (type 999) appended.
+  const withUnknown = (bytes: Uint8Array) => {
+    const out = new Uint8Array(bytes.length + 8);
+    out.set(bytes, 0);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, out.length, true);
+    view.setUint16(bytes.length, 8, true);
+    view.setUint16(bytes.length + 2, 999, true);
+    view.setUint32(bytes.length + 4, 0xdeadbeef, true);
+    return out;
+  };
+  const a = withUnknown(loadHex('link/lo-reply.hex'));
+  const b = withUnknown(loadHex('link/ifb-reply.hex'));
   const datagram = new Uint8Array(a.length + b.length);
   datagram.set(a, 0);
   datagram.set(b, a.length);
   const msgs = decode(datagram);
   assert.equal(msgs.length, 2);
   const kept = msgs.map((m) => (m.attrs as { $unknown?: Array<{ bytes: Uint8Array }> }).$unknown?.[0]?.bytes);
-  assert.ok(kept[0] && kept[1], 'both replies carry attributes newer than the headers, kept as bytes');
+  assert.ok(kept[0] && kept[1], 'both replies carry an unknown attribute, kept as bytes');
   assert.notEqual(kept[0]!.buffer, datagram.buffer);
   assert.equal(kept[0]!.buffer, kept[1]!.buffer, 'one copy for the whole buffer');
   const before = kept.map((k) => [...k!]);

@@ -65,6 +65,10 @@ export const ruleAttrs = attrs('FRA', {
   ipProto: [C.FRA_IP_PROTO, 'u8'],
   sportRange: [C.FRA_SPORT_RANGE, fibRulePortRange],
   dportRange: [C.FRA_DPORT_RANGE, fibRulePortRange],
+  // Linux 6.12+: the DSCP to match (6 bits, not the whole tos byte), and an IPv6 flow label.
+  dscp: [C.FRA_DSCP, 'u8'],
+  flowlabel: [C.FRA_FLOWLABEL, 'be32'],
+  flowlabelMask: [C.FRA_FLOWLABEL_MASK, 'be32'],
 });
 export type RuleAttrs = SetValues<typeof ruleAttrs>;
 

@@ -16,6 +16,19 @@ import { NAMES as if_etherNames } from './if_ether.js';
 import { NAMES as if_bondingNames } from './if_bonding.js';
 import { NAMES as icmpv6Names } from './icmpv6.js';
 import { NAMES as if_tunNames } from './if_tun.js';
+import { NAMES as if_tunnelNames } from './if_tunnel.js';
+import { NAMES as if_macsecNames } from './if_macsec.js';
+import { NAMES as ipNames } from './ip.js';
+import { NAMES as ipv6Names } from './ipv6.js';
+import { NAMES as snmpNames } from './snmp.js';
+import { NAMES as genetlinkNames } from './genetlink.js';
+import { NAMES as ethtoolNames } from './ethtool.js';
+import { NAMES as ethtool_netlinkNames } from './ethtool_netlink.js';
+import { NAMES as pkt_schedNames } from './pkt_sched.js';
+import { NAMES as pkt_clsNames } from './pkt_cls.js';
+import { NAMES as gen_statsNames } from './gen_stats.js';
+import { NAMES as tc_actNames } from './tc_act.js';
+import { NAMES as if_packetNames } from './if_packet.js';
 import { NAMES as socketNames } from './socket.js';
 
 export const NAME_TABLES: readonly string[] = [
@@ -36,5 +49,18 @@ export const NAME_TABLES: readonly string[] = [
   if_bondingNames,
   icmpv6Names,
   if_tunNames,
+  if_tunnelNames,
+  if_macsecNames,
+  ipNames,
+  ipv6Names,
+  snmpNames,
+  genetlinkNames,
+  ethtoolNames,
+  ethtool_netlinkNames,
+  pkt_schedNames,
+  pkt_clsNames,
+  gen_statsNames,
+  tc_actNames,
+  if_packetNames,
   socketNames,
 ];

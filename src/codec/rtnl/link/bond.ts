@@ -65,6 +65,7 @@ export const bondData = attrs('IFLA_BOND', {
   missedMax: [C.IFLA_BOND_MISSED_MAX, 'u8'],
   nsIp6Target: [C.IFLA_BOND_NS_IP6_TARGET, nest(bondNsIp6Targets)],
   coupledControl: [C.IFLA_BOND_COUPLED_CONTROL, 'u8'],
+  broadcastNeigh: [C.IFLA_BOND_BROADCAST_NEIGH, 'u8'],
 });
 
 export const bondSlaveData = attrs('IFLA_BOND_SLAVE', {

@@ -87,6 +87,9 @@ export const bridgeData = attrs('IFLA_BR', {
   vlanStatsPerPort: [C.IFLA_BR_VLAN_STATS_PER_PORT, 'u8'],
   multiBoolopt: [C.IFLA_BR_MULTI_BOOLOPT, brBooloptMulti],
   mcastQuerierState: [C.IFLA_BR_MCAST_QUERIER_STATE, nest(bridgeQuerierState)],
+  // Linux 6.8+: learned FDB entries (read-only) and their limit (0: none).
+  fdbNLearned: [C.IFLA_BR_FDB_N_LEARNED, 'u32'],
+  fdbMaxLearned: [C.IFLA_BR_FDB_MAX_LEARNED, 'u32'],
 });
 
 export const bridgePortData = attrs('IFLA_BRPORT', {
@@ -131,4 +134,10 @@ export const bridgePortData = attrs('IFLA_BRPORT', {
   mcastEhtHostsLimit: [C.IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT, 'u32'],
   mcastEhtHostsCnt: [C.IFLA_BRPORT_MCAST_EHT_HOSTS_CNT, 'u32'],
   locked: [C.IFLA_BRPORT_LOCKED, 'u8'],
+  // Linux 6.2+. MAB and NEIGH_VLAN_SUPPRESS are u8 on the wire both ways (the YNL spec says flag).
+  mab: [C.IFLA_BRPORT_MAB, 'u8'],
+  mcastNGroups: [C.IFLA_BRPORT_MCAST_N_GROUPS, 'u32'],
+  mcastMaxGroups: [C.IFLA_BRPORT_MCAST_MAX_GROUPS, 'u32'],
+  neighVlanSuppress: [C.IFLA_BRPORT_NEIGH_VLAN_SUPPRESS, 'u8'],
+  backupNhid: [C.IFLA_BRPORT_BACKUP_NHID, 'u32'],
 });

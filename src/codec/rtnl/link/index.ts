@@ -6,6 +6,7 @@ import * as C from '../../constants/index.js';
 import { enumOf } from '../../enums.js';
 import { attrs, multi, nest, nestBy, struct, type SetValues, type StructValue } from '../../schema.js';
 import type { MessageDef } from '../../nlmsg.js';
+import { uint } from '../uint.js';
 import { bondData, bondSlaveData } from './bond.js';
 import { bridgeData, bridgePortData } from './bridge.js';
 import { ipvlanData } from './ipvlan.js';
@@ -229,6 +230,16 @@ export const linkAttrs = attrs('IFLA', {
   tsoMaxSize: [C.IFLA_TSO_MAX_SIZE, 'u32'],
   tsoMaxSegs: [C.IFLA_TSO_MAX_SEGS, 'u32'],
   allmulti: [C.IFLA_ALLMULTI, 'u32'],
+  // A DEVLINK_ATTR_* nest naming the device's devlink port (devlink.h is not generated here).
+  devlinkPort: [C.IFLA_DEVLINK_PORT, 'binary'],
+  gsoIpv4MaxSize: [C.IFLA_GSO_IPV4_MAX_SIZE, 'u32'],
+  groIpv4MaxSize: [C.IFLA_GRO_IPV4_MAX_SIZE, 'u32'],
+  // A DPLL_A_PIN_* nest (dpll.h is not among the generated headers); kept as its bytes.
+  dpllPin: [C.IFLA_DPLL_PIN, 'binary'],
+  maxPacingOffloadHorizon: [C.IFLA_MAX_PACING_OFFLOAD_HORIZON, uint],
+  netnsImmutable: [C.IFLA_NETNS_IMMUTABLE, 'u8'],
+  headroom: [C.IFLA_HEADROOM, 'u16'],
+  tailroom: [C.IFLA_TAILROOM, 'u16'],
 });
 export type LinkAttrs = SetValues<typeof linkAttrs>;
 

@@ -19,4 +19,6 @@ export const macvlanData = attrs('IFLA_MACVLAN', {
   macaddrCount: [C.IFLA_MACVLAN_MACADDR_COUNT, 'u32'],
   bcQueueLen: [C.IFLA_MACVLAN_BC_QUEUE_LEN, 'u32'],
   bcQueueLenUsed: [C.IFLA_MACVLAN_BC_QUEUE_LEN_USED, 'u32'],
+  // Linux 6.7+: more multicast addresses than this are delivered unqueued (-1: never).
+  bcCutoff: [C.IFLA_MACVLAN_BC_CUTOFF, 's32'],
 });

@@ -65,4 +65,10 @@ export const vxlanData = attrs('IFLA_VXLAN', {
   ttlInherit: [C.IFLA_VXLAN_TTL_INHERIT, u8OrFlag],
   df: [C.IFLA_VXLAN_DF, 'u8', { enum: enumOf('VXLAN_DF_') }],
   vnifilter: [C.IFLA_VXLAN_VNIFILTER, 'u8'],
+  // Linux 6.7+.
+  localbypass: [C.IFLA_VXLAN_LOCALBYPASS, 'u8'],
+  labelPolicy: [C.IFLA_VXLAN_LABEL_POLICY, 'u32', { enum: enumOf('VXLAN_LABEL_') }],
+  // The VXLAN header bits the device accepts set: a struct vxlanhdr (flags, vni), big-endian.
+  reservedBits: [C.IFLA_VXLAN_RESERVED_BITS, 'binary'],
+  mcRoute: [C.IFLA_VXLAN_MC_ROUTE, 'u8'],
 });
