@@ -27,22 +27,17 @@ import {
 import { errnoName, libc } from './libc.js';
 import { poller } from './poller.js';
 import { SysError } from '../errors.js';
-
-// <linux/netlink.h> socket options and protocol numbers (by name; see src/codec/constants for the
-// generated copy, which ffi may not import).
-export const NETLINK_ROUTE = 0;
-export const NETLINK_ADD_MEMBERSHIP = 1;
-export const NETLINK_DROP_MEMBERSHIP = 2;
-export const NETLINK_NO_ENOBUFS = 5;
-export const NETLINK_LISTEN_ALL_NSID = 8;
-export const NETLINK_CAP_ACK = 10;
-export const NETLINK_EXT_ACK = 11;
-export const NETLINK_GET_STRICT_CHK = 12;
-
-const EAGAIN = 11;
-const EINTR = 4;
-const ENOBUFS = 105;
-const EPERM = 1;
+import { EAGAIN, EINTR, ENOBUFS, EPERM } from '../errno.js';
+// Kernel numbers are data: src/ffi reads the codec's generated <linux/netlink.h> constants.
+import {
+  NETLINK_ADD_MEMBERSHIP,
+  NETLINK_CAP_ACK,
+  NETLINK_DROP_MEMBERSHIP,
+  NETLINK_EXT_ACK,
+  NETLINK_GET_STRICT_CHK,
+  NETLINK_LISTEN_ALL_NSID,
+  NETLINK_ROUTE,
+} from '../codec/constants/netlink.js';
 
 export const DEFAULT_RCVBUF = 1 << 20;
 export const RECV_FLOOR = 32 * 1024;

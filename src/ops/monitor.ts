@@ -18,6 +18,7 @@ import * as C from '../codec/constants/index.js';
 import { messages } from '../codec/messages.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
 import { SysError } from '../errors.js';
+import { ENOBUFS } from '../errno.js';
 import { check } from './validate.js';
 import { schemas } from './zod.js';
 import type { NetnsSpec } from '../ffi/netns.js';
@@ -159,8 +160,6 @@ export interface SyncedEvent {
 
 /** Everything a monitor yields: changes, 'resync' after an overflow, and 'synced' after the initial snapshot. */
 export type MonitorEvent = ChangeEvent | ResyncEvent | SyncedEvent;
-
-const ENOBUFS = 105;
 
 interface Entry {
   kind: ObjectKind;
