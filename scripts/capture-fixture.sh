@@ -17,6 +17,9 @@
 #   --setup TEXT      the state the command ran in, for the header (not executed)
 #   --datagrams SPEC  keep only some reply datagrams: N (1-based), -N (from the end), or A-B
 #   --note TEXT       an extra '# note:' header line
+#   --notifications FILE  write every notification datagram (seq 0) COMMAND received to FILE
+#                     (COMMAND is then typically a shell that runs a monitor while it changes state)
+#   --genl            the socket is NETLINK_GENERIC (annotate genlmsghdr and nlctrl attributes)
 #   --expect-fail     COMMAND is expected to fail (a request the kernel refuses); the request's
 #                     origin line then records iproute2's error message
 #
@@ -29,11 +32,13 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 py="$here/fixtures/nlfixture.py"
 
-request='' reply='' select='-1' json='' setup='' note='' datagrams='' expect_fail=0
+request='' reply='' notifications='' genl=0 select='-1' json='' setup='' note='' datagrams='' expect_fail=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --request) request=$2; shift 2 ;;
     --reply) reply=$2; shift 2 ;;
+    --notifications) notifications=$2; shift 2 ;;
+    --genl) genl=1; shift ;;
     --select) select=$2; shift 2 ;;
     --json) json=$2; shift 2 ;;
     --setup) setup=$2; shift 2 ;;
@@ -45,7 +50,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ $# -gt 0 ]] || { echo "capture-fixture: no command given" >&2; exit 2; }
-[[ -n "$request$reply" ]] || { echo "capture-fixture: give --request and/or --reply" >&2; exit 2; }
+[[ -n "$request$reply$notifications" ]] || { echo "capture-fixture: give --request, --reply or --notifications" >&2; exit 2; }
 
 # the command as a shell would read it back: quote only words that need it (no word of ours
 # contains a single quote)
@@ -85,6 +90,8 @@ args=(extract --trace "$tmp/trace" --select "$select" --command "$(quote "$@")" 
       --request-origin "$req_origin")
 [[ -n "$request" ]] && args+=(--request "$request")
 [[ -n "$reply" ]] && args+=(--reply "$reply")
+[[ -n "$notifications" ]] && args+=(--notifications "$notifications")
+[[ $genl -eq 1 ]] && args+=(--genl)
 [[ -n "$note" ]] && args+=(--note "$note")
 [[ -n "$datagrams" ]] && args+=(--datagrams "$datagrams")
 python3 "$py" "${args[@]}"

@@ -20,6 +20,7 @@ export type {
   VrfOptions,
 } from './ops/link-kinds.js';
 export type { InterruptPolicy, RequestResult, DumpResult } from './ops/engine.js';
+export { resolveFamily, type GenlFamily } from './ops/genl.js';
 export type {
   MonitorEvent,
   MonitorGroup,

@@ -210,9 +210,84 @@ function compileKind(
     }
     case 'multi':
       return compileKind(kind.inner, opts);
+    case 'indexed':
+    case 'keyed':
+      return compileList(kind.tag, kind.inner, opts.nestedFlag ?? false);
     case 'nestBy':
       throw new Error('nestBy is compiled by its attribute set');
   }
+}
+
+/**
+ * An indexed-array (elements numbered 1, 2, ... decode to an array) or a nest-type-value (elements
+ * keyed by their type decode to an object). Elements carry NLA_F_NESTED when the list does
+ * (`nestedFlag`), as the kernel writes them. Element types or NLA_F_* bits that differ from that
+ * are kept in a LAYOUT record ({ types }) so the nest re-encodes as it came.
+ */
+function compileList(tag: 'indexed' | 'keyed', innerKind: Kind, nested: boolean): KindCodec {
+  let inner: KindCodec | undefined;
+  const get = () => (inner ??= compileKind(innerKind, { nestedFlag: nested }));
+  const leafInner = typeof innerKind === 'string' || (innerKind as { tag: string }).tag === 'struct';
+  const elemFlags = nested ? NLA_F_NESTED : 0;
+  return {
+    nested,
+    isString: false,
+    decode: (buf, view, at, len, path) => {
+      const c = get();
+      const end = at + len;
+      const list: unknown[] = [];
+      const map: Record<number, unknown> = {};
+      let types: number[] | undefined;
+      let n = 0;
+      let last = -1;
+      for (let pos = at; pos < end; ) {
+        const left = end - pos;
+        if (left < 4) throw new DecodeError(`${left} stray bytes after the last attribute`, pos, path);
+        const l = view.getUint16(pos, true);
+        const raw = view.getUint16(pos + 2, true);
+        if (l < 4) throw new DecodeError(`attribute length ${l} is below 4`, pos, path);
+        if (l > left)
+          throw new DecodeError(`attribute of ${l} bytes runs past its container (${left} left)`, pos, path);
+        const type = raw & NLA_TYPE_MASK;
+        const key = tag === 'indexed' ? n : type;
+        if (tag === 'keyed' && key in map) return BAD;
+        const v = c.decode(buf, view, pos + 4, l - 4, leafInner ? path : join(path, String(key)));
+        if (v === BAD) return BAD;
+        const canonical = raw === ((tag === 'indexed' ? n + 1 : type) | elemFlags) && type > last;
+        if (!canonical && types === undefined) {
+          types = [];
+          for (let i = 0; i < n; i++) types.push((tag === 'indexed' ? i + 1 : Number(Object.keys(map)[i])) | elemFlags);
+        }
+        types?.push(raw);
+        last = type;
+        if (tag === 'indexed') list.push(v);
+        else map[type] = v;
+        n++;
+        pos += (l + 3) & ~3;
+      }
+      const out = tag === 'indexed' ? list : map;
+      if (types !== undefined) Object.defineProperty(out, LAYOUT, { value: { types } });
+      return out;
+    },
+    encode: (w, v, path) => {
+      const c = get();
+      if (v === null || typeof v !== 'object' || (tag === 'indexed') !== Array.isArray(v))
+        throw new EncodeError(tag === 'indexed' ? 'expected an array' : 'expected an object keyed by number', path);
+      const keys = tag === 'indexed' ? (v as unknown[]).map((_, i) => i + 1) : Object.keys(v).map(Number);
+      let types = (v[LAYOUT] as { types?: number[] } | undefined)?.types;
+      // A layout that no longer matches the value (elements added or removed) is ignored.
+      if (types !== undefined && types.length !== keys.length) types = undefined;
+      for (let i = 0; i < keys.length; i++) {
+        const type = types !== undefined ? types[i]! : keys[i]!;
+        const key = tag === 'indexed' ? i : type & NLA_TYPE_MASK;
+        if (!Number.isInteger(type) || type < 0 || type > 0xffff)
+          throw new EncodeError('expected attribute type numbers as keys', join(path, String(key)));
+        const a = w.beginAttr(types !== undefined ? type : type | elemFlags, String(key));
+        c.encode(w, (v as Record<number, unknown>)[key], join(path, String(key)));
+        w.endAttr(a);
+      }
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

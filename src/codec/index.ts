@@ -12,7 +12,10 @@ import { constantEntries } from './enums.js';
 import { messages } from './messages.js';
 import type { NetlinkMessage } from './nlmsg.js';
 
-/** Decode every netlink message in a buffer. Malformed input raises DecodeError. */
+/**
+ * Decode every NETLINK_ROUTE message in a buffer (the `messages` table). Malformed input raises
+ * DecodeError. Generic netlink bytes decode with `genlMessages.decode()`.
+ */
 export function decode(bytes: Uint8Array): NetlinkMessage[] {
   return messages.decode(bytes);
 }
@@ -24,7 +27,31 @@ export function encode(message: NetlinkMessage | NetlinkMessage[]): Uint8Array {
 
 export { messages } from './messages.js';
 export { MessageTable } from './nlmsg.js';
-export type { NetlinkMessage, NlMsgHeader, ErrorMessage, ErrorBody, DoneMessage, MessageDef } from './nlmsg.js';
+export type {
+  NetlinkMessage,
+  NlMsgHeader,
+  ErrorMessage,
+  ErrorBody,
+  DoneMessage,
+  MessageDef,
+  MessageShape,
+  MessageTableOptions,
+} from './nlmsg.js';
+export {
+  genlMessages,
+  genlFamily,
+  genlMessageDef,
+  genlmsghdr,
+  ctrlAttrs,
+  ctrlOpAttrs,
+  ctrlMcastGrpAttrs,
+  ctrlPolicyAttrs,
+  policyTypeAttrs,
+  nlctrl,
+  type GenlFamilyDef,
+  type GenlMsgHdr,
+  type CtrlAttrs,
+} from './genl/index.js';
 export { Writer, attrPathAt, type AttrMarks } from './writer.js';
 export { LAYOUT, NLA_F_NESTED, NLA_F_NET_BYTEORDER } from './compile.js';
 export * from './schema.js';
@@ -37,7 +64,23 @@ export const constants: typeof C = Object.freeze(Object.fromEntries(constantEntr
 export { enumOf, flagNames, keyOf } from './enums.js';
 export { formatIPv4, formatIPv6, parseIP, parseIPv4, parseIPv6, formatLladdr, parseLladdr, toHex } from './ip.js';
 export { DecodeError, EncodeError } from '../errors.js';
-export { ifinfomsg, linkAttrs, type LinkAttrs, type IfInfoMsg } from './rtnl/link/index.js';
+export {
+  ifinfomsg,
+  linkAttrs,
+  bridgeLinkAttrs,
+  inet6LinkAttrs,
+  type LinkAttrs,
+  type BridgeLinkAttrs,
+  type Inet6LinkAttrs,
+  type IfInfoMsg,
+} from './rtnl/link/index.js';
+export {
+  bridgeAfSpecAttrs,
+  bridgeVlanInfo,
+  bridgeVlanTunnelAttrs,
+  type BridgeAfSpecAttrs,
+  type BridgeVlanInfo,
+} from './rtnl/link/af-bridge.js';
 export { ifaddrmsg, ifaCacheinfo, addressAttrs, type AddressAttrs, type IfAddrMsg } from './rtnl/address.js';
 export {
   rtmsg,

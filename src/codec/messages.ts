@@ -1,4 +1,5 @@
-/** The message table of every rtnetlink family rtnl knows. */
+/** NETLINK_ROUTE: the message table of every rtnetlink family rtnl knows. */
+import { NETLINK_ROUTE } from './constants/index.js';
 import { MessageTable, type MessageDef } from './nlmsg.js';
 import { addressMessages } from './rtnl/address.js';
 import { linkMessages } from './rtnl/link/index.js';
@@ -16,5 +17,5 @@ export const FAMILIES: MessageDef[] = [
   nsidMessages,
 ];
 
-/** The shared, compiled table. */
-export const messages = new MessageTable(FAMILIES);
+/** The shared, compiled NETLINK_ROUTE table (what `decode`/`encode` of rtnl/codec use). */
+export const messages = new MessageTable(FAMILIES, { protocol: NETLINK_ROUTE });

@@ -7,7 +7,7 @@ import { compileSet, compileStruct, LAYOUT, type CompiledSet, type CompiledStruc
 import { beginMessage } from './primitives.js';
 import { NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN } from './constants/index.js';
 import { extackAttrs, type ExtAckAttrs } from './extack.js';
-import type { AttrSetDef, StructDef } from './schema.js';
+import { fieldSize, type AttrSetDef, type StructDef } from './schema.js';
 import { align4, NLMSG_HDRLEN, Writer } from './writer.js';
 
 export interface NlMsgHeader {
@@ -36,12 +36,44 @@ export interface ErrorBody {
 export type ErrorMessage = NetlinkMessage<ErrorBody, ExtAckAttrs>;
 export type DoneMessage = NetlinkMessage<{ error?: number }, ExtAckAttrs>;
 
-/** A message family: its type numbers and names, its fixed header and its attribute set. */
-export interface MessageDef {
-  family: string;
-  types: Readonly<Record<number, string>>;
+/** What follows nlmsghdr: a fixed header (ifinfomsg, genlmsghdr, ...) and an attribute set. */
+export interface MessageShape {
   header: StructDef;
   attrs: AttrSetDef;
+}
+
+/**
+ * A message family: its type numbers and names, its fixed header and its attribute set.
+ *
+ * `select` lets one field of the fixed header choose another shape: link messages by
+ * `family` (an AF_BRIDGE RTM_NEWLINK carries IFLA_BRIDGE_* in IFLA_AF_SPEC), generic netlink
+ * messages by `cmd`. The field must be an unsigned integer at the same offset in every case's
+ * header; values without a case use the default shape.
+ */
+export interface MessageDef extends MessageShape {
+  family: string;
+  types: Readonly<Record<number, string>>;
+  select?: {
+    field: string;
+    cases: Readonly<Record<number, Partial<MessageShape>>>;
+  };
+  /**
+   * Request types the kernel may carry out slowly inside sendmsg (link creation and deletion wait
+   * for RCU grace periods): the engine sends them from a pool thread.
+   */
+  slow?: readonly string[];
+}
+
+interface Shape {
+  header: CompiledStruct;
+  hlen: number;
+  set: CompiledSet;
+}
+
+interface Case {
+  def: MessageShape;
+  // Compiled on first use, as the default shape is.
+  shape: Shape | undefined;
 }
 
 interface Compiled {
@@ -49,15 +81,32 @@ interface Compiled {
   name: string;
   def: MessageDef;
   // Compiled on first use of the family, so importing the codec stays cheap.
-  header: CompiledStruct;
-  hlen: number;
-  set: CompiledSet;
+  shape: Shape | undefined;
+  /** The selecting header field: its byte offset and size (0: no selection). */
+  selAt: number;
+  selSize: number;
+  selField: string;
+  /** Dense by selector value. */
+  cases: (Case | undefined)[];
 }
 
-/** Message registry: nlmsg_type -> compiled family codec. */
+/** Options of a MessageTable. */
+export interface MessageTableOptions {
+  /** The netlink protocol the table speaks (NETLINK_ROUTE, NETLINK_GENERIC, ...). */
+  protocol?: number;
+}
+
+/**
+ * Message registry of one netlink protocol: nlmsg_type -> compiled family codec. Decoding
+ * dispatches through a dense array indexed by nlmsg_type, then (for families that declare
+ * `select`) through one indexed by the selecting header field.
+ */
 export class MessageTable {
+  /** The netlink protocol number this table speaks (NETLINK_ROUTE = 0 unless told). */
+  readonly protocol: number;
   private readonly byType: (Compiled | undefined)[] = [];
   private readonly byName = new Map<string, number>();
+  private readonly slowTypes = new Set<number>();
   private extackSet: CompiledSet | undefined;
   /** The extended-ACK attribute set, compiled on first use (most replies carry none). */
   private get extack(): CompiledSet {
@@ -65,13 +114,8 @@ export class MessageTable {
   }
   private readonly writer = new Writer();
 
-  constructor(defs: MessageDef[]) {
-    for (const def of defs) {
-      for (const [num, name] of Object.entries(def.types)) {
-        this.byType[Number(num)] = { family: def.family, name, def, header: undefined!, hlen: 0, set: undefined! };
-        this.byName.set(name, Number(num));
-      }
-    }
+  constructor(defs: MessageDef[], options: MessageTableOptions = {}) {
+    this.protocol = options.protocol ?? 0;
     for (const [n, name] of [
       [NLMSG_NOOP, 'NLMSG_NOOP'],
       [NLMSG_ERROR, 'NLMSG_ERROR'],
@@ -80,6 +124,53 @@ export class MessageTable {
     ] as const) {
       this.byName.set(name, n);
     }
+    for (const def of defs) this.register(def);
+  }
+
+  /**
+   * Add a family's message types, or replace the types of the same names. Generic netlink
+   * families are registered when their id is resolved at run time.
+   */
+  register(def: MessageDef): void {
+    let selAt = 0;
+    let selSize = 0;
+    const cases: (Case | undefined)[] = [];
+    if (def.select !== undefined) {
+      [selAt, selSize] = fieldAt(def.header, def.select.field);
+      for (const [v, shape] of Object.entries(def.select.cases)) {
+        const header = shape.header ?? def.header;
+        const [at, size] = fieldAt(header, def.select.field);
+        if (at !== selAt || size !== selSize)
+          throw new Error(`${def.family}: '${def.select.field}' sits elsewhere in ${header.name}`);
+        cases[Number(v)] = { def: { header, attrs: shape.attrs ?? def.attrs }, shape: undefined };
+      }
+      for (let i = 0; i < cases.length; i++) if (cases[i] === undefined) cases[i] = undefined; // dense
+    }
+    for (const [num, name] of Object.entries(def.types)) {
+      const type = Number(num);
+      const old = this.byName.get(name);
+      if (old !== undefined && old !== type && this.byType[old]?.name === name) this.byType[old] = undefined;
+      this.byType[type] = {
+        family: def.family,
+        name,
+        def,
+        shape: undefined,
+        selAt,
+        selSize,
+        selField: def.select?.field ?? '',
+        cases,
+      };
+      this.byName.set(name, type);
+      if (def.slow?.includes(name)) this.slowTypes.add(type);
+      else this.slowTypes.delete(type);
+    }
+    for (let i = 0; i < this.byType.length; i++) if (this.byType[i] === undefined) this.byType[i] = undefined;
+  }
+
+  /** Whether the kernel may carry out this request type slowly inside sendmsg (see MessageDef.slow). */
+  isSlow(type: string | number): boolean {
+    const n = typeof type === 'number' ? type : this.byName.get(type);
+    return n !== undefined && this.slowTypes.has(n);
   }
 
   typeName(type: number): string {
@@ -166,20 +257,26 @@ export class MessageTable {
     beginMessage(buf, at, end, fresh, regionStart, regionEnd);
     const c = this.byType[header.type];
     if (c !== undefined) {
-      if (c.set === undefined) compileFamily(c);
       const blen = len - NLMSG_HDRLEN;
-      const path = c.name;
-      if (blen <= c.header.size) {
-        return { type: c.name, header, body: c.header.decode(buf, view, body, blen, path), attrs: {} };
+      let s = c.shape ?? compileShape(c);
+      if (c.selSize !== 0 && blen >= c.selAt + c.selSize) {
+        const at = body + c.selAt;
+        const k =
+          c.cases[c.selSize === 1 ? buf[at]! : c.selSize === 2 ? view.getUint16(at, true) : view.getUint32(at, true)];
+        if (k !== undefined) s = k.shape ?? compileCase(k);
       }
-      const h = c.header.decode(buf, view, body, c.header.size, path);
+      const path = c.name;
+      if (blen <= s.header.size) {
+        return { type: c.name, header, body: s.header.decode(buf, view, body, blen, path), attrs: {} };
+      }
+      const h = s.header.decode(buf, view, body, s.header.size, path);
       const msg: NetlinkMessage = {
         type: c.name,
         header,
         body: h,
-        attrs: c.set.decode(buf, view, body + c.hlen, end, path),
+        attrs: s.set.decode(buf, view, body + s.hlen, end, path),
       };
-      if (body + c.hlen > end) Object.defineProperty(msg, LAYOUT, { value: { bodyPad: end - body - c.header.size } });
+      if (body + s.hlen > end) Object.defineProperty(msg, LAYOUT, { value: { bodyPad: end - body - s.header.size } });
       return msg;
     }
     if (header.type === NLMSG_ERROR) return this.decodeError(buf, view, at, header);
@@ -258,16 +355,21 @@ export class MessageTable {
     const start = w.pos;
     w.zeros(NLMSG_HDRLEN);
     const c = this.byType[type];
-    if (c !== undefined && c.set === undefined) compileFamily(c);
     const body = (msg.body ?? {}) as Record<string, any>;
     const attrs = (msg.attrs ?? {}) as Record<string, any>;
     if (c !== undefined) {
-      c.header.encode(w, body, `${c.name}.header`);
+      let s = c.shape ?? compileShape(c);
+      if (c.selSize !== 0) {
+        const sel = body[c.selField];
+        const k = typeof sel === 'number' ? c.cases[sel] : undefined;
+        if (k !== undefined) s = k.shape ?? compileCase(k);
+      }
+      s.header.encode(w, body, `${c.name}.header`);
       const hasAttrs = Object.keys(attrs).length > 0;
       const bodyPad = ((msg as any)[LAYOUT] as { bodyPad?: number } | undefined)?.bodyPad;
-      if (bodyPad !== undefined) w.zeros(bodyPad - (w.pos - start - NLMSG_HDRLEN - c.header.size));
+      if (bodyPad !== undefined) w.zeros(bodyPad - (w.pos - start - NLMSG_HDRLEN - s.header.size));
       else if (hasAttrs) w.pad();
-      if (hasAttrs) c.set.encode(w, attrs, '');
+      if (hasAttrs) s.set.encode(w, attrs, '');
     } else if (type === NLMSG_ERROR) {
       const b = body as ErrorBody;
       w.s32(checkS32(b.error, 'body.error'));
@@ -306,10 +408,29 @@ export class MessageTable {
   }
 }
 
-function compileFamily(c: Compiled): void {
-  c.header = compileStruct(c.def.header);
-  c.hlen = align4(c.header.size);
-  c.set = compileSet(c.def.attrs);
+function compile(def: MessageShape): Shape {
+  const header = compileStruct(def.header);
+  return { header, hlen: align4(header.size), set: compileSet(def.attrs) };
+}
+function compileShape(c: Compiled): Shape {
+  return (c.shape = compile(c.def));
+}
+function compileCase(k: Case): Shape {
+  return (k.shape = compile(k.def));
+}
+
+/** Byte offset and size of an unsigned integer field of a struct, for `select`. */
+function fieldAt(st: StructDef, field: string): [number, number] {
+  let at = 0;
+  for (const [name, kind] of st.fields) {
+    if (name === field) {
+      const size = kind === 'u8' ? 1 : kind === 'u16' ? 2 : kind === 'u32' ? 4 : 0;
+      if (size === 0) throw new Error(`${st.name}.${field}: select needs a u8, u16 or u32 field`);
+      return [at, size];
+    }
+    at += fieldSize(kind);
+  }
+  throw new Error(`${st.name} has no field '${field}'`);
 }
 
 function isZero(b: Uint8Array, from: number): boolean {

@@ -83,7 +83,36 @@ export interface LazyDef<K extends Kind = Kind> {
   readonly get: () => K;
 }
 
-export type Kind = LeafKind | StructDef | NestDef | MultiDef | NestByDef | HeaderedDef | CustomDef<any> | LazyDef<any>;
+/**
+ * A nest of attributes that are the elements of one list, each of kind `inner` (YNL's
+ * indexed-array: CTRL_ATTR_OPS, CTRL_ATTR_MCAST_GROUPS, a tc action list). The kernel numbers the
+ * elements 1, 2, ...; they decode to an array. Other numbering is kept and re-encoded as it came.
+ */
+export interface IndexedDef<K extends Kind = Kind> {
+  readonly tag: 'indexed';
+  readonly inner: K;
+}
+
+/**
+ * A nest whose attribute types are keys rather than names (YNL's nest-type-value: CTRL_ATTR_POLICY
+ * is policy index -> attribute number -> policy). Decodes to an object keyed by the type number.
+ */
+export interface KeyedDef<K extends Kind = Kind> {
+  readonly tag: 'keyed';
+  readonly inner: K;
+}
+
+export type Kind =
+  | LeafKind
+  | StructDef
+  | NestDef
+  | MultiDef
+  | NestByDef
+  | HeaderedDef
+  | CustomDef<any>
+  | LazyDef<any>
+  | IndexedDef<any>
+  | KeyedDef<any>;
 
 /** An attribute kept as it arrived, because it is unknown or not of its declared shape. */
 export interface RawAttr {
@@ -156,6 +185,10 @@ export const headered = <const F extends readonly FieldSpec[], const T extends A
   header: StructDef<F>,
   set: AttrSetDef<T>,
 ): HeaderedDef<F, T> => ({ tag: 'headered', header, set });
+/** A list of elements numbered 1, 2, ... inside one nest (see IndexedDef). */
+export const indexed = <const K extends Kind>(inner: K): IndexedDef<K> => ({ tag: 'indexed', inner });
+/** Elements keyed by their attribute type inside one nest (see KeyedDef). */
+export const keyed = <const K extends Kind>(inner: K): KeyedDef<K> => ({ tag: 'keyed', inner });
 export const lazy = <K extends Kind>(get: () => K): LazyDef<K> => ({ tag: 'lazy', get });
 /** lazy() with its value type given explicitly, where inferring it would be circular. */
 export const lazyAs = <V>(get: () => Kind): LazyDef<CustomDef<V>> => ({ tag: 'lazy', get: get as () => CustomDef<V> });
@@ -199,7 +232,11 @@ export type KindValue<K, O = {}> = K extends ScalarKind
                     ? V
                     : K extends LazyDef<infer L>
                       ? KindValue<L, O>
-                      : unknown;
+                      : K extends IndexedDef<infer I>
+                        ? KindValue<I, O>[]
+                        : K extends KeyedDef<infer I>
+                          ? Record<number, KindValue<I, O>>
+                          : unknown;
 
 type SpecValue<S> = S extends readonly [number, infer K, infer O]
   ? KindValue<K, O>

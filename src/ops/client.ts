@@ -2,6 +2,7 @@
  * Rtnl: a client bound to one network namespace, with the typed operations on top of the
  * request engine.
  */
+import { messages } from '../codec/messages.js';
 import { RtnlError } from '../errors.js';
 import { libc } from '../ffi/libc.js';
 import { openNetns, withNetnsFd, type NetnsSpec } from '../ffi/netns.js';
@@ -124,7 +125,7 @@ export class Rtnl {
     const warn =
       options.onWarning ??
       ((message: string, request: string) => process.emitWarning(`${request}: ${message}`, 'RtnlWarning'));
-    return new Rtnl(new Engine(sock, warn), nsFd, options);
+    return new Rtnl(new Engine(sock, messages, warn), nsFd, options);
   }
 
   /**
@@ -142,6 +143,13 @@ export class Rtnl {
   }
 
   private readonly monitors = new Set<NetlinkSocket>();
+  private readonly closers = new Set<() => void>();
+
+  /** @internal Run `fn` when the client closes (its generic netlink engine, ...). Returns the unregister function. */
+  onClose(fn: () => void): () => void {
+    this.closers.add(fn);
+    return () => this.closers.delete(fn);
+  }
 
   /** @internal Register a monitor socket, closed with the client. Returns the unregister function. */
   trackMonitor(sock: NetlinkSocket): () => void {
@@ -165,6 +173,8 @@ export class Rtnl {
     registry.unregister(this.token);
     for (const m of this.monitors) m.close();
     this.monitors.clear();
+    for (const fn of this.closers) fn();
+    this.closers.clear();
     this.engine.close();
     if (this.nsFd >= 0) libc.close(this.nsFd);
   }

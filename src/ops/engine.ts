@@ -1,5 +1,6 @@
 /**
- * The request engine: moves codec messages to and from one NetlinkSocket.
+ * The request engine: moves codec messages to and from one NetlinkSocket, through the message
+ * table of the socket's protocol (NETLINK_ROUTE, NETLINK_GENERIC, ...). It knows no family.
  *
  * - Every request carries NLM_F_ACK and a fresh sequence number; replies are routed by sequence,
  *   so many requests can be in flight on one socket (pipelining). Requests issued in the same
@@ -13,8 +14,7 @@
  * - Kernel errors become NetlinkError with the extended-ACK text and, from NLMSGERR_ATTR_OFFS,
  *   the path of the attribute in our request that the kernel rejected.
  */
-import { messages } from '../codec/messages.js';
-import type { NetlinkMessage } from '../codec/nlmsg.js';
+import type { MessageTable, NetlinkMessage } from '../codec/nlmsg.js';
 import { attrPathAt, Writer, type AttrMarks } from '../codec/writer.js';
 import {
   NLM_F_ACK,
@@ -75,12 +75,6 @@ const MICRO_FLUSHES_PER_TURN = 64;
 /** ...and only while the turn has taken less than this (some requests block in the kernel for ms). */
 const MICRO_FLUSH_BUDGET_MS = 2;
 
-/**
- * Requests the kernel may carry out slowly inside sendmsg (link creation, deletion and moves wait
- * for RCU grace periods, milliseconds each): sent from a pool thread so the event loop stays free.
- */
-const SLOW_TYPES = new Set(['RTM_NEWLINK', 'RTM_DELLINK', 'RTM_SETLINK', 'RTM_NEWLINKPROP', 'RTM_DELLINKPROP']);
-
 /** A dump is read ahead by about this many messages before they are handed to the consumer. */
 const DUMP_BATCH = 1024;
 
@@ -104,6 +98,8 @@ export class Engine {
 
   constructor(
     readonly sock: EngineSocket,
+    /** The message table of the socket's protocol. */
+    readonly table: MessageTable,
     private readonly warn: Warn,
   ) {
     this.seq = (Date.now() & 0x7fffffff) >>> 0;
@@ -118,7 +114,7 @@ export class Engine {
   private encode(msg: NetlinkMessage, flags: number, seq: number): { bytes: Uint8Array; marks: AttrMarks | undefined } {
     const w = this.writer;
     w.reset(true);
-    messages.encodeInto(w, {
+    this.table.encodeInto(w, {
       ...msg,
       header: { ...msg.header, flags: flags | NLM_F_REQUEST | NLM_F_ACK, seq, pid: 0 } as any,
     });
@@ -132,7 +128,7 @@ export class Engine {
     const { bytes, marks } = this.encode(msg, flags, seq);
     return new Promise<RequestResult>((resolve, reject) => {
       this.pending.set(seq, { type: msg.type, marks, replies: [], resolve, reject });
-      this.enqueue(bytes, seq, SLOW_TYPES.has(msg.type));
+      this.enqueue(bytes, seq, this.table.isSlow(msg.type));
     });
   }
 
@@ -247,7 +243,7 @@ export class Engine {
           return;
         }
         if (data === null) break;
-        messages.each(data, (m) => this.route(m));
+        this.table.each(data, (m) => this.route(m));
         if (!until && this.onlyDumpsPending()) return;
       }
     } finally {

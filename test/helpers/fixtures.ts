@@ -2,6 +2,9 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { genlMessages } from '../../src/codec/genl/index.js';
+import { messages } from '../../src/codec/messages.js';
+import type { MessageTable } from '../../src/codec/nlmsg.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 
@@ -52,3 +55,7 @@ export function allFixtures(family?: string): Fixture[] {
   }
   return out;
 }
+
+/** The message table of a fixture's protocol: fixtures/genl/ is NETLINK_GENERIC, the rest NETLINK_ROUTE. */
+export const tableOf = (f: Fixture | string): MessageTable =>
+  (typeof f === 'string' ? f : f.name).startsWith('genl/') ? genlMessages : messages;

@@ -1,16 +1,17 @@
 /** Assertions shared by the codec tests. */
 import assert from 'node:assert/strict';
-import { decode, encode } from '../../src/codec/index.js';
+import { messages } from '../../src/codec/messages.js';
+import type { MessageTable } from '../../src/codec/nlmsg.js';
 import { DecodeError } from '../../src/errors.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /** encode(decode(bytes)) equals bytes, and decode(encode(msgs)) equals msgs. */
-export function assertRoundTrip(bytes: Uint8Array): void {
-  const msgs = decode(bytes);
-  const again = encode(msgs);
+export function assertRoundTrip(bytes: Uint8Array, table: MessageTable = messages): void {
+  const msgs = table.decode(bytes);
+  const again = table.encode(msgs);
   assert.equal(hex(again), hex(bytes), 're-encoding is not byte-exact');
-  assert.deepEqual(decode(again), msgs);
+  assert.deepEqual(table.decode(again), msgs);
 }
 
 /** Offsets where a buffer may legitimately end: after each message, and in trailing zeros. */
@@ -34,7 +35,7 @@ function validEnds(bytes: Uint8Array): Set<number> {
  * never a silent partial result. Cuts at message boundaries are valid buffers and are skipped,
  * as are cuts that leave only zero bytes of the next header (indistinguishable from padding).
  */
-export function assertEveryTruncationThrows(bytes: Uint8Array): number {
+export function assertEveryTruncationThrows(bytes: Uint8Array, table: MessageTable = messages): number {
   const ends = validEnds(bytes);
   let checked = 0;
   for (let n = 1; n < bytes.length; n++) {
@@ -44,7 +45,7 @@ export function assertEveryTruncationThrows(bytes: Uint8Array): number {
     for (const e of ends) if (e <= n && e > start) start = e;
     if (cut.subarray(start).every((b) => b === 0)) continue;
     assert.throws(
-      () => decode(cut),
+      () => table.decode(cut),
       (e: unknown) => e instanceof DecodeError,
       `cut at ${n} of ${bytes.length} did not raise DecodeError`,
     );

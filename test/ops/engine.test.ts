@@ -2,7 +2,7 @@
 // framing, sequence routing, error mapping with extended ACK, and the DUMP_INTR policies.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decode, encode, type NetlinkMessage } from '../../src/codec/index.js';
+import { decode, encode, messages, type NetlinkMessage } from '../../src/codec/index.js';
 import { Engine, type EngineSocket } from '../../src/ops/engine.js';
 import { DumpInterruptedError, NetlinkError } from '../../src/errors.js';
 import { loadHex } from '../helpers/fixtures.js';
@@ -50,7 +50,7 @@ const getLink: NetlinkMessage = { type: 'RTM_GETLINK', header: {} as never, body
 
 test('every request carries NLM_F_REQUEST|NLM_F_ACK and a fresh sequence number', async () => {
   const sock = new FakeSocket((m) => [ack(m.header.seq)]);
-  const engine = new Engine(sock, () => {});
+  const engine = new Engine(sock, messages, () => {});
   await Promise.all([engine.request(getLink), engine.request(getLink), engine.request(getLink)]);
   const seqs = sock.sent.map((m) => m.header.seq);
   assert.equal(new Set(seqs).size, 3);
@@ -63,7 +63,7 @@ test('pipelined replies are routed by sequence, whatever their order', async () 
     held.push([m.header.seq, loadHex('link/lo-reply.hex')]);
     return [];
   });
-  const engine = new Engine(sock, () => {});
+  const engine = new Engine(sock, messages, () => {});
   const p = [0, 1, 2, 3].map(() => engine.request(getLink));
   await new Promise((r) => setImmediate(r));
   // Answer in reverse order, each with an object then the ACK, tagging the ifindex with the seq.
@@ -81,7 +81,7 @@ test('pipelined replies are routed by sequence, whatever their order', async () 
 
 test('a kernel error becomes NetlinkError with code, errno and the extended-ACK text', async () => {
   const sock = new FakeSocket((m) => [stamp(loadHex('error/unknown-kind-reply.hex'), m.header.seq)]);
-  const engine = new Engine(sock, () => {});
+  const engine = new Engine(sock, messages, () => {});
   const err = await engine
     .request({
       type: 'RTM_NEWLINK',
@@ -107,7 +107,7 @@ test('NLMSGERR_ATTR_OFFS resolves to the path of the attribute in our request', 
   echoed.set(r.payload, 16);
   const [request] = decode(echoed);
   const sock = new FakeSocket((m) => [stamp(loadHex('error/policy-offs-uncapped-reply.hex'), m.header.seq)]);
-  const engine = new Engine(sock, () => {});
+  const engine = new Engine(sock, messages, () => {});
   const err = await engine.request(request!).catch((e) => e);
   assert.ok(err instanceof NetlinkError);
   assert.equal(typeof err.extack.offs, 'number');
@@ -127,7 +127,7 @@ test('a warning on a successful ACK is surfaced, not lost', async () => {
       attrs: { msg: 'something odd' },
     }),
   ]);
-  const engine = new Engine(sock, (msg) => warnings.push(msg));
+  const engine = new Engine(sock, messages, (msg) => warnings.push(msg));
   const r = await engine.request(getLink);
   assert.equal(r.extack.msg, 'something odd');
   assert.deepEqual(warnings, ['something odd']);
@@ -139,7 +139,7 @@ const linkCount = decode(linkDump).filter((m) => m.type === 'RTM_NEWLINK').lengt
 
 test('a multipart dump streams every message until NLMSG_DONE', async () => {
   const sock = new FakeSocket((m) => [stamp(linkDump, m.header.seq)]);
-  const engine = new Engine(sock, () => {});
+  const engine = new Engine(sock, messages, () => {});
   const out = await engine.dump(dumpReq);
   assert.equal(out.length, linkCount);
   assert.ok(linkCount >= 3);
@@ -150,7 +150,7 @@ const interrupted = (seq: number) =>
 
 test("DUMP_INTR, even only on NLMSG_DONE: 'retry' dumps again and returns the clean result", async () => {
   const sock = new FakeSocket((m, n) => [n === 0 ? interrupted(m.header.seq) : stamp(linkDump, m.header.seq)]);
-  const engine = new Engine(sock, () => {});
+  const engine = new Engine(sock, messages, () => {});
   const out = await engine.dump(dumpReq);
   assert.equal(sock.sent.length, 2);
   assert.equal(out.length, linkCount);
@@ -159,7 +159,7 @@ test("DUMP_INTR, even only on NLMSG_DONE: 'retry' dumps again and returns the cl
 
 test("DUMP_INTR: 'retry' is bounded, then throws DumpInterruptedError with the partial result", async () => {
   const sock = new FakeSocket((m) => [interrupted(m.header.seq)]);
-  const engine = new Engine(sock, () => {});
+  const engine = new Engine(sock, messages, () => {});
   const err = await engine.dump(dumpReq, { retries: 2 }).catch((e) => e);
   assert.ok(err instanceof DumpInterruptedError);
   assert.equal(sock.sent.length, 3);
@@ -168,7 +168,7 @@ test("DUMP_INTR: 'retry' is bounded, then throws DumpInterruptedError with the p
 
 test("DUMP_INTR: 'partial' returns what arrived, flagged; 'throw' throws at once", async () => {
   const sock = new FakeSocket((m) => [interrupted(m.header.seq)]);
-  const engine = new Engine(sock, () => {});
+  const engine = new Engine(sock, messages, () => {});
   const out = await engine.dump(dumpReq, { onInterrupted: 'partial' });
   assert.equal(out.interrupted, true);
   assert.equal(out.length, linkCount);
@@ -178,7 +178,7 @@ test("DUMP_INTR: 'partial' returns what arrived, flagged; 'throw' throws at once
 
 test('a dump that fails reports the error NLMSG_DONE carries', async () => {
   const sock = new FakeSocket((m) => [stamp(loadHex('done/route-dump-missing-table-reply.hex'), m.header.seq)]);
-  const engine = new Engine(sock, () => {});
+  const engine = new Engine(sock, messages, () => {});
   const err = await engine
     .dump({ type: 'RTM_GETROUTE', header: {} as never, body: { family: 2 }, attrs: { table: 1000 } })
     .catch((e) => e);
@@ -188,14 +188,14 @@ test('a dump that fails reports the error NLMSG_DONE carries', async () => {
 
 test('replies for unknown sequence numbers are ignored', async () => {
   const sock = new FakeSocket((m) => [ack(m.header.seq + 100), ack(m.header.seq)]);
-  const engine = new Engine(sock, () => {});
+  const engine = new Engine(sock, messages, () => {});
   const r = await engine.request(getLink);
   assert.deepEqual(r.replies, []);
 });
 
 test('close() rejects what is pending and closes the socket', async () => {
   const sock = new FakeSocket(() => []);
-  const engine = new Engine(sock, () => {});
+  const engine = new Engine(sock, messages, () => {});
   const p = engine.request(getLink);
   await new Promise((r) => setImmediate(r));
   engine.close();
