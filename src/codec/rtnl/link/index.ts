@@ -8,6 +8,7 @@ import { attrs, multi, nest, nestBy, struct, type SetValues, type StructValue } 
 import type { MessageDef } from '../../nlmsg.js';
 import { uint } from '../uint.js';
 import { bondData, bondSlaveData } from './bond.js';
+import { bridgeAfSpecAttrs } from './af-bridge.js';
 import { bridgeData, bridgePortData } from './bridge.js';
 import { ipvlanData } from './ipvlan.js';
 import { macvlanData } from './macvlan.js';
@@ -243,6 +244,24 @@ export const linkAttrs = attrs('IFLA', {
 });
 export type LinkAttrs = SetValues<typeof linkAttrs>;
 
+/**
+ * IFLA_* of an AF_BRIDGE link message (`bridge link`, `bridge vlan`, the bridge's port
+ * notifications): IFLA_AF_SPEC holds IFLA_BRIDGE_*, IFLA_PROTINFO holds IFLA_BRPORT_*.
+ */
+export const bridgeLinkAttrs = attrs('IFLA', {
+  ...linkAttrs.spec,
+  protinfo: [C.IFLA_PROTINFO, nest(bridgePortData), { nestedFlag: true }],
+  afSpec: [C.IFLA_AF_SPEC, nest(bridgeAfSpecAttrs)],
+});
+export type BridgeLinkAttrs = SetValues<typeof bridgeLinkAttrs>;
+
+/** IFLA_* of an AF_INET6 link message (RTNLGRP_IPV6_IFINFO): IFLA_PROTINFO holds IFLA_INET6_*. */
+export const inet6LinkAttrs = attrs('IFLA', {
+  ...linkAttrs.spec,
+  protinfo: [C.IFLA_PROTINFO, nest(inet6Attrs)],
+});
+export type Inet6LinkAttrs = SetValues<typeof inet6LinkAttrs>;
+
 export const linkMessages: MessageDef = {
   family: 'link',
   types: {
@@ -255,4 +274,14 @@ export const linkMessages: MessageDef = {
   },
   header: ifinfomsg,
   attrs: linkAttrs,
+  // ifi_family chooses what IFLA_AF_SPEC and IFLA_PROTINFO hold.
+  select: {
+    field: 'family',
+    cases: {
+      [C.AF_BRIDGE]: { attrs: bridgeLinkAttrs },
+      [C.AF_INET6]: { attrs: inet6LinkAttrs },
+    },
+  },
+  // Creating, deleting and moving links waits for RCU grace periods inside sendmsg.
+  slow: ['RTM_NEWLINK', 'RTM_DELLINK', 'RTM_SETLINK', 'RTM_NEWLINKPROP', 'RTM_DELLINKPROP'],
 };
