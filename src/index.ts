@@ -19,7 +19,7 @@ export type {
   BondOptions,
   VrfOptions,
 } from './ops/link-kinds.js';
-export type { InterruptPolicy, RequestResult, DumpResult } from './ops/engine.js';
+export type { InterruptPolicy, RequestResult, DumpResult, Undecodable } from './ops/engine.js';
 export { resolveFamily, type GenlFamily } from './ops/genl.js';
 export type {
   MonitorEvent,
@@ -28,6 +28,7 @@ export type {
   ChangeEvent,
   ResyncEvent,
   SyncedEvent,
+  UndecodableEvent,
 } from './ops/monitor.js';
 export type { ObjectKind, ObjectOf, RtnlObject, NsidEntry } from './ops/objects.js';
 export type { ListResult } from './ops/common.js';

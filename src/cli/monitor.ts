@@ -75,6 +75,10 @@ export function eventJson(
   names: ReturnType<typeof namesFrom>,
 ): { json: Json; text: string } | undefined {
   if (ev.type === 'synced') return undefined;
+  if (ev.type === 'undecodable') {
+    const json = { event: 'undecodable', error: ev.error.message, bytes: Buffer.from(ev.bytes).toString('hex') };
+    return { json, text: `undecodable message (${ev.bytes.length} bytes): ${ev.error.message}` };
+  }
   if (ev.type === 'resync') {
     const json = {
       event: 'resync',

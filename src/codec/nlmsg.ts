@@ -232,6 +232,48 @@ export class MessageTable {
   }
 
   /**
+   * Like each(), but a message that does not decode costs only itself: `bad` receives a copy of
+   * its bytes and the DecodeError, and decoding goes on with the next message. When the framing
+   * itself is broken (an nlmsg_len that does not fit), the rest of the buffer is one bad piece.
+   */
+  eachTolerant(
+    bytes: Uint8Array,
+    fn: (msg: NetlinkMessage, at: number) => void,
+    bad: (raw: Uint8Array, error: DecodeError, at: number) => void,
+  ): void {
+    if (!(bytes instanceof Uint8Array)) throw new DecodeError('expected a Uint8Array', 0);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let pos = 0;
+    let fresh = true;
+    while (pos < bytes.length) {
+      const left = bytes.length - pos;
+      const len = left >= NLMSG_HDRLEN ? view.getUint32(pos, true) : 0;
+      if (left < NLMSG_HDRLEN || len < NLMSG_HDRLEN || len > left) {
+        if (isZero(bytes, pos)) return;
+        const why =
+          left < NLMSG_HDRLEN
+            ? `${left} bytes left, too few for a netlink header`
+            : len < NLMSG_HDRLEN
+              ? `nlmsg_len ${len} is below the header size`
+              : `nlmsg_len ${len} runs past the buffer (${left} bytes left)`;
+        bad(bytes.slice(pos), new DecodeError(why, pos), pos);
+        return;
+      }
+      let msg: NetlinkMessage | undefined;
+      try {
+        msg = this.decodeOne(bytes, view, pos, len, fresh, 0, bytes.length);
+        fresh = false;
+      } catch (err) {
+        if (!(err instanceof DecodeError)) throw err;
+        bad(bytes.slice(pos, pos + len), err, pos);
+        fresh = true; // the shared copy of this region may be half made: start a new one
+      }
+      if (msg !== undefined) fn(msg, pos);
+      pos += align4(len);
+    }
+  }
+
+  /**
    * Decode the one message at `at` whose nlmsg_len is `len` (already bounds-checked). Its kept
    * bytes share a copy of [regionStart, regionEnd) with the other messages of that region, unless
    * `fresh` starts a new one (see beginMessage).

@@ -1,7 +1,7 @@
 /** Helpers shared by the typed operations. */
 import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
-import type { DumpResult } from './engine.js';
+import type { DumpResult, Undecodable } from './engine.js';
 import { NetlinkError } from '../errors.js';
 import { libc } from '../ffi/libc.js';
 import { openNetns, type NetnsSpec } from '../ffi/netns.js';
@@ -105,8 +105,12 @@ export function defined<T extends Record<string, unknown>>(o: T): T {
   return out as T;
 }
 
-/** A list() result: with `onInterrupted: 'partial'`, `interrupted` is set when the dump was cut short. */
-export type ListResult<T> = T[] & { interrupted?: boolean };
+/**
+ * A list() result: with `onInterrupted: 'partial'`, `interrupted` is set when the dump was cut
+ * short. `undecodable` lists the messages of the dump that did not decode (bytes and DecodeError);
+ * every other object is in the list.
+ */
+export type ListResult<T> = T[] & { interrupted?: boolean; undecodable?: Undecodable[] };
 
 /** The dump's messages that `keep` selects, converted; a partial dump's `interrupted` flag carries over. */
 export function listOf<T>(
@@ -117,5 +121,6 @@ export function listOf<T>(
   const out: ListResult<T> = [];
   for (let i = 0; i < msgs.length; i++) if (keep(msgs[i]!)) out.push(convert(msgs[i]!));
   if (msgs.interrupted) out.interrupted = true;
+  if (msgs.undecodable) out.undecodable = msgs.undecodable;
   return out;
 }

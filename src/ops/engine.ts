@@ -25,7 +25,7 @@ import {
   NLMSG_ERROR,
 } from '../codec/constants/index.js';
 import { ERRNO_NAMES } from '../errno.js';
-import { DumpInterruptedError, NetlinkError, RtnlError, type ExtAck } from '../errors.js';
+import { DecodeError, DumpInterruptedError, NetlinkError, RtnlError, type ExtAck } from '../errors.js';
 
 /** What the engine needs of a socket (NetlinkSocket, or a recorded-reply fake in tests). */
 export interface EngineSocket {
@@ -49,8 +49,17 @@ export interface RequestResult {
   extack: ExtAck;
 }
 
-/** A partial dump result, when the policy is 'partial'. */
-export type DumpResult = NetlinkMessage[] & { interrupted?: boolean };
+/** A message that arrived but did not decode: its bytes (a copy) and why. */
+export interface Undecodable {
+  bytes: Uint8Array;
+  error: DecodeError;
+}
+
+/**
+ * A dump's messages. `interrupted` flags a partial result (policy 'partial'); `undecodable` lists
+ * the messages that did not decode (the others are all there).
+ */
+export type DumpResult = NetlinkMessage[] & { interrupted?: boolean; undecodable?: Undecodable[] };
 
 interface Pending {
   type: string;
@@ -63,6 +72,7 @@ interface Pending {
 
 interface DumpState {
   queue: NetlinkMessage[];
+  undecodable?: Undecodable[];
   done: boolean;
   interrupted: boolean;
   /** The consumer left: drop messages until DONE. */
@@ -81,6 +91,12 @@ const DUMP_BATCH = 1024;
 /** How many messages go into one sendto() at most. Their ACKs must fit the receive buffer. */
 const BATCH_MESSAGES = 128;
 const BATCH_BYTES = 64 * 1024;
+
+/** What a streamed dump reports at its end: whether it was interrupted, and what did not decode. */
+export interface DumpStreamState {
+  interrupted: boolean;
+  undecodable?: Undecodable[];
+}
 
 export type Warn = (message: string, request: string) => void;
 
@@ -243,7 +259,11 @@ export class Engine {
           return;
         }
         if (data === null) break;
-        this.table.each(data, (m) => this.route(m));
+        this.table.eachTolerant(
+          data,
+          (m) => this.route(m),
+          (raw, error) => this.routeUndecodable(raw, error),
+        );
         if (!until && this.onlyDumpsPending()) return;
       }
     } finally {
@@ -320,6 +340,30 @@ export class Engine {
     } else p.replies.push(m);
   }
 
+  /**
+   * A message that did not decode costs only itself: a dump keeps it aside (DumpResult.undecodable)
+   * and goes on; a request whose reply or ACK does not decode rejects with the DecodeError.
+   */
+  private routeUndecodable(raw: Uint8Array, error: DecodeError): void {
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const seq = raw.length >= 12 ? view.getUint32(8, true) : -1;
+    const p = this.pending.get(seq);
+    if (!p) return;
+    const d = p.dump;
+    const type = raw.length >= 6 ? view.getUint16(4, true) : -1;
+    if (d && type !== NLMSG_DONE && type !== NLMSG_ERROR) {
+      if (!d.discard) (d.undecodable ??= []).push({ bytes: raw, error });
+      return;
+    }
+    // The request's end (its ACK, error or DONE) did not decode: it cannot go on.
+    this.pending.delete(seq);
+    if (d) {
+      d.error = error;
+      d.done = true;
+      p.resolve({ replies: [], extack: {} });
+    } else p.reject(error);
+  }
+
   private toError(errno: number, p: Pending, extack: ExtAck): NetlinkError {
     const code = ERRNO_NAMES[errno] ?? `E${errno}`;
     const path = extack.offs !== undefined && p.marks ? attrPathAt(p.marks, extack.offs) : undefined;
@@ -333,7 +377,7 @@ export class Engine {
    */
   async *dumpStream(
     msg: NetlinkMessage,
-    opts: { signal?: AbortSignal; onInterrupted?: InterruptPolicy; state?: { interrupted: boolean } } = {},
+    opts: { signal?: AbortSignal; onInterrupted?: InterruptPolicy; state?: DumpStreamState } = {},
   ): AsyncGenerator<NetlinkMessage, void, undefined> {
     for await (const batch of this.dumpBatches(msg, opts)) yield* batch;
   }
@@ -344,7 +388,7 @@ export class Engine {
    */
   async *dumpBatches(
     msg: NetlinkMessage,
-    opts: { signal?: AbortSignal; onInterrupted?: InterruptPolicy; state?: { interrupted: boolean } } = {},
+    opts: { signal?: AbortSignal; onInterrupted?: InterruptPolicy; state?: DumpStreamState } = {},
   ): AsyncGenerator<NetlinkMessage[], void, undefined> {
     this.assertOpen();
     // One dump at a time per socket (the kernel refuses a second with EBUSY).
@@ -380,6 +424,7 @@ export class Engine {
         }
       }
       if (d.error) throw d.error;
+      if (d.undecodable && opts.state) opts.state.undecodable = d.undecodable;
       if (d.interrupted) {
         if (opts.state) opts.state.interrupted = true;
         if (opts.onInterrupted !== 'partial') throw new DumpInterruptedError(msg.type, [], 1);
@@ -413,11 +458,12 @@ export class Engine {
     const attempts = policy === 'retry' ? (opts.retries ?? 5) + 1 : 1;
     let last: NetlinkMessage[] = [];
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const state = { interrupted: false };
+      const state: DumpStreamState = { interrupted: false };
       const out: DumpResult = [];
       for await (const batch of this.dumpBatches(msg, { signal: opts.signal, onInterrupted: 'partial', state })) {
         for (let i = 0; i < batch.length; i++) out.push(batch[i]!);
       }
+      if (state.undecodable) out.undecodable = state.undecodable;
       if (!state.interrupted) return out;
       last = out;
       if (policy === 'partial') {

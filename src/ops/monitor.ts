@@ -15,9 +15,8 @@
  *   Aborting the signal, breaking out of the loop or closing the client closes the socket.
  */
 import * as C from '../codec/constants/index.js';
-import { messages } from '../codec/messages.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
-import { SysError } from '../errors.js';
+import { type DecodeError, SysError } from '../errors.js';
 import { ENOBUFS } from '../errno.js';
 import { check } from './validate.js';
 import { schemas } from './zod.js';
@@ -158,8 +157,29 @@ export interface SyncedEvent {
   type: 'synced';
 }
 
-/** Everything a monitor yields: changes, 'resync' after an overflow, and 'synced' after the initial snapshot. */
-export type MonitorEvent = ChangeEvent | ResyncEvent | SyncedEvent;
+/**
+ * A message the monitor could not decode (a shape rtnl does not know yet, or malformed bytes): a
+ * copy of its bytes and the DecodeError. One bad message costs only itself; the monitor goes on.
+ */
+export interface UndecodableEvent {
+  type: 'undecodable';
+  bytes: Uint8Array;
+  error: DecodeError;
+  /** With allNsid: the nsid of the namespace it came from (absent: the client's own). */
+  nsid?: number;
+}
+
+/**
+ * Everything a monitor yields: changes, 'resync' after an overflow, 'synced' after the initial
+ * snapshot, and 'undecodable' for a message that did not decode.
+ */
+export type MonitorEvent = ChangeEvent | ResyncEvent | SyncedEvent | UndecodableEvent;
+
+/**
+ * @internal Test seam: when set, the monitor reads its datagrams through this instead of
+ * `sock.recv()`, so a test can put bytes of its choosing into a live monitor's stream.
+ */
+export const monitorSeam: { recv?: (sock: NetlinkSocket) => Uint8Array | null } = {};
 
 interface Entry {
   kind: ObjectKind;
@@ -226,7 +246,7 @@ export async function* monitor(
       if (opts.signal?.aborted || sock.isClosed) return;
       let data: Uint8Array | null;
       try {
-        data = sock.recv();
+        data = monitorSeam.recv ? monitorSeam.recv(sock) : sock.recv();
       } catch (err) {
         if (err instanceof SysError && err.errno === ENOBUFS) {
           yield await resync();
@@ -246,9 +266,10 @@ export async function* monitor(
         continue;
       }
       const nsid = sock.lastNsid;
-      const events: ChangeEvent[] = [];
-      messages.each(data, (m) => {
-        const kind = messages.familyOf(m.header.type) as ObjectKind | undefined;
+      const events: Array<ChangeEvent | UndecodableEvent> = [];
+      const table = nl.engine.table;
+      const onMessage = (m: NetlinkMessage) => {
+        const kind = table.familyOf(m.header.type) as ObjectKind | undefined;
         if (!kind || !kinds.has(kind)) return;
         const spec = OBJECT_KINDS[kind];
         if (!spec.accept(m, kinds.get(kind)!)) return;
@@ -266,6 +287,11 @@ export async function* monitor(
         const ev = { type: `${kind}.${action}`, kind, action, object: obj, message: m } as ChangeEvent;
         if (nsid !== undefined) ev.nsid = nsid;
         else if (nl.options.netns !== undefined) ev.netns = nl.options.netns;
+        events.push(ev);
+      };
+      table.eachTolerant(data, onMessage, (bytes, error) => {
+        const ev: UndecodableEvent = { type: 'undecodable', bytes, error };
+        if (nsid !== undefined) ev.nsid = nsid;
         events.push(ev);
       });
       for (const ev of events) yield ev;

@@ -202,3 +202,39 @@ test('close() rejects what is pending and closes the socket', async () => {
   await assert.rejects(p, /closed/);
   assert.ok(sock.closed);
 });
+
+/** The messages of a buffer, and a copy of it with message `n`'s first attribute made malformed. */
+function breakMessage(bytes: Uint8Array, n: number): Uint8Array {
+  const out = Uint8Array.from(bytes);
+  const view = new DataView(out.buffer);
+  let pos = 0;
+  for (let i = 0; i < n; i++) pos += (view.getUint32(pos, true) + 3) & ~3;
+  view.setUint16(pos + 16 + 16, 2, true); // nla_len 2 (below 4) after nlmsghdr + ifinfomsg
+  return out;
+}
+
+test('a dump keeps every message that decodes and lists the ones that do not (undecodable)', async () => {
+  const sock = new FakeSocket((m) => [breakMessage(stamp(loadHex('done/link-dump-reply.hex'), m.header.seq), 1)]);
+  const engine = new Engine(sock, messages, () => {});
+  const all = decode(loadHex('done/link-dump-reply.hex')).filter((m) => m.type === 'RTM_NEWLINK');
+  assert.ok(all.length >= 3);
+  const got = await engine.dump(getLink);
+  assert.deepEqual(
+    got.map((m) => m.attrs.ifname),
+    all.filter((_, i) => i !== 1).map((m) => m.attrs.ifname),
+  );
+  assert.equal(got.undecodable?.length, 1);
+  assert.match(got.undecodable![0]!.error.message, /attribute length 2 is below 4/);
+  assert.equal(new DataView(got.undecodable![0]!.bytes.buffer).getUint32(0, true), got.undecodable![0]!.bytes.length);
+  // The socket stays usable.
+  assert.equal((await engine.dump(getLink)).length, all.length - 1);
+});
+
+test('a request whose reply does not decode rejects with the DecodeError', async () => {
+  const sock = new FakeSocket((m) => [
+    breakMessage(stamp(loadHex('link/lo-reply.hex'), m.header.seq), 0),
+    ack(m.header.seq),
+  ]);
+  const engine = new Engine(sock, messages, () => {});
+  await assert.rejects(engine.request(getLink), /attribute length 2 is below 4/);
+});
