@@ -1,5 +1,6 @@
 // Live route tests: each runs in its own namespace and cross-checks with `ip -j -d -n NS route`.
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import { describe, test } from 'node:test';
 import { NetlinkError, Rtnl, ValidationError, type Route, type Rtnl as RtnlT } from '../../src/index.js';
 import { ip, ipJson, needsRoot, withTestNetns } from '../helpers/netns.js';
@@ -55,13 +56,29 @@ function rtnlLine(r: Route, names: Map<number, string>): string {
   ].join(' ');
 }
 
-/** rtnl's list() and `ip route show table all` agree, route for route. */
+/**
+ * rtnl's list() and `ip route show table all` agree, route for route. The kernel adds some routes
+ * asynchronously (IPv6 link-local and local routes once a veth has carrier and DAD ends), so the
+ * two reads are compared only when rtnl read the same table before and after ip did: a table still
+ * changing is read again, for up to 10 s.
+ */
 async function assertMatchesIp(ns: string, nl: RtnlT, family: 4 | 6): Promise<Route[]> {
   const names = new Map((await nl.links.list()).map((l) => [l.index, l.name]));
-  const ours = await nl.routes.list({ family });
-  const theirs = ipJson(ns, `-${family}`, 'route', 'show', 'table', 'all');
-  assert.deepEqual(ours.map((r) => rtnlLine(r, names)).sort(), theirs.map(ipLine).sort());
-  return ours;
+  const read = async () => {
+    const routes = await nl.routes.list({ family });
+    return { routes, lines: routes.map((r) => rtnlLine(r, names)).sort() };
+  };
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const before = await read();
+    const theirs = ipJson(ns, `-${family}`, 'route', 'show', 'table', 'all').map(ipLine).sort();
+    const after = await read();
+    if (isDeepStrictEqual(before.lines, after.lines) || Date.now() > deadline) {
+      assert.deepEqual(after.lines, theirs);
+      return after.routes;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 const find = (routes: Route[], dst: string, table = 254) => routes.filter((r) => r.dst === dst && r.table === table);
