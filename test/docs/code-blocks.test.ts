@@ -16,7 +16,7 @@
 //
 // The script runs as root in a fresh network namespace that this test makes (named like every
 // test namespace, deleted afterwards), in a private mount namespace with its own empty
-// /run/netns: so `netns.create('blue')` in a page makes a namespace only that script can see,
+// /run/netns (test/helpers/sandbox.ts): so `netns.create('blue')` in a page makes a namespace only that script can see,
 // and `Rtnl.open()` (no netns) is the test namespace, never the host's. Whatever a page leaves
 // behind vanishes with that process. A page should still clean up after itself, as a reader's
 // script should.
@@ -32,6 +32,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { needsRoot, withTestNetns } from '../helpers/netns.js';
+import { runSandboxed, toSources } from '../helpers/sandbox.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const LANGS = new Set(['ts', 'typescript', 'js', 'javascript']);
@@ -158,13 +159,7 @@ const forCheck = (spec: string) =>
         ? `../../src/${spec.slice(5)}.js`
         : spec;
 const forRun = (spec: string) =>
-  spec === 'rtnl'
-    ? join(root, 'src/index.ts')
-    : spec === 'rtnl/codec'
-      ? join(root, 'src/codec/index.ts')
-      : spec.startsWith('.')
-        ? join(checkDir, spec).replace(/\.js$/, '.ts')
-        : spec;
+  spec.startsWith('.') ? join(checkDir, spec).replace(/\.js$/, '.ts') : toSources(`from '${spec}'`).slice(6, -1);
 
 const all = pages().map((p) => ({ page: p, blocks: extractBlocks(p, readFileSync(join(root, p), 'utf8')) }));
 
@@ -252,40 +247,18 @@ describe('code blocks in README.md and docs/', () => {
     const script = pageScript(blocks, forRun);
     if (!script.runnable) continue;
     test(`${page}: its blocks run, in order, in a test namespace`, { skip: needsRoot, timeout: 60_000 }, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'rtnl-docs-run-'));
-      try {
-        const file = join(dir, `${page.replace(/[/.]/g, '_')}.mts`);
-        writeFileSync(file, script.text);
-        await withTestNetns(async (ns) => {
-          // Enter the test namespace, then a private mount namespace whose /run/netns is empty.
-          const r = spawnSync(
-            'nsenter',
-            [
-              `--net=/run/netns/${ns}`,
-              'unshare',
-              '--mount',
-              '--propagation',
-              'private',
-              'sh',
-              '-c',
-              'mount -t tmpfs rtnl-docs /run/netns && exec "$0" --import tsx "$1"',
-              process.execPath,
-              file,
-            ],
-            { cwd: root, encoding: 'utf8', timeout: 50_000 },
+      const name = `${page.replace(/[/.]/g, '_')}.mts`;
+      await withTestNetns(async (ns) => {
+        const r = runSandboxed(ns, name, script.text);
+        if (r.status !== 0) {
+          const where = new RegExp(`${name.replace(/[.]/g, '\\.')}:(\\d+)`).exec(r.stderr);
+          const at = where ? ` (near ${script.origin[Number(where[1]) - 1]})` : '';
+          assert.fail(
+            `${page}: the page's code failed${at}; fix it, or mark what cannot run here \`\`\`ts no-run:\n` +
+              `${r.stderr || r.error}\n--- stdout ---\n${r.stdout}`,
           );
-          if (r.status !== 0) {
-            const where = new RegExp(`${file.replace(/[.]/g, '\\.')}:(\\d+)`).exec(r.stderr);
-            const at = where ? ` (near ${script.origin[Number(where[1]) - 1]})` : '';
-            assert.fail(
-              `${page}: the page's code failed${at}; fix it, or mark what cannot run here \`\`\`ts no-run:\n` +
-                `${r.stderr || r.error}\n--- stdout ---\n${r.stdout}`,
-            );
-          }
-        });
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+        }
+      });
     });
   }
 });
