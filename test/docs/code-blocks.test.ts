@@ -1,4 +1,4 @@
-// Every code block in README.md and docs/*.md is type-checked, and the ones meant to run, run.
+// Every code block in README.md and docs/**/*.md is type-checked, and the ones meant to run, run.
 //
 // HOW TO WRITE AND MARK A CODE BLOCK (read this if this test failed on your docs):
 //
@@ -76,11 +76,19 @@ export function extractBlocks(page: string, text: string): Block[] {
   return out;
 }
 
+/** README.md and every .md under docs/ (subfolders too; docs/api is generated), in a stable order. */
 function pages(): string[] {
-  const docs = readdirSync(join(root, 'docs'))
-    .filter((f) => f.endsWith('.md'))
-    .map((f) => `docs/${f}`);
-  return ['README.md', ...docs.sort()];
+  const walk = (rel: string): string[] =>
+    readdirSync(join(root, rel), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory()
+        ? rel === 'docs' && e.name === 'api'
+          ? []
+          : walk(`${rel}/${e.name}`)
+        : e.name.endsWith('.md')
+          ? [`${rel}/${e.name}`]
+          : [],
+    );
+  return ['README.md', ...walk('docs').sort()];
 }
 
 const IMPORT = /^import\s[\s\S]*?\sfrom\s+(['"])([^'"]+)\1;?[ \t]*$|^import\s+(['"])([^'"]+)\3;?[ \t]*$/gm;
@@ -97,7 +105,7 @@ interface Script {
  * The page's script: hoisted imports (named imports of one module merged), then each block in
  * order, `no-run` blocks inside `if (false as boolean) { ... }`. `resolve` maps a specifier.
  */
-function pageScript(blocks: Block[], resolve: (spec: string) => string): Script {
+function pageScript(blocks: Block[], resolve: (spec: string) => string, track = false): Script {
   const named = new Map<string, Set<string>>();
   const other = new Map<string, string>(); // statement -> origin
   const origin: string[] = [];
@@ -124,7 +132,9 @@ function pageScript(blocks: Block[], resolve: (spec: string) => string): Script 
     const lines = code.split('\n');
     const noRun = b.marks.has('no-run');
     if (!noRun) runnable = true;
-    body.push(noRun ? `if (false as boolean) { // ${b.page}:${b.line} (no-run)` : `// ${b.page}:${b.line}`);
+    // When running, each block records where it starts, so a failure can say which block it was.
+    const mark = track ? `${TRACK} = '${b.page}:${b.line}'; ` : '';
+    body.push(noRun ? `if (false as boolean) { // ${b.page}:${b.line} (no-run)` : `${mark}// ${b.page}:${b.line}`);
     origin.push(`${b.page}:${b.line - 1}`);
     lines.forEach((l, k) => {
       body.push(l);
@@ -143,10 +153,16 @@ function pageScript(blocks: Block[], resolve: (spec: string) => string): Script 
     head.push(stmt);
     headOrigin.push(o);
   }
+  if (track) {
+    head.push(`process.on('exit', (c) => { if (c) console.error(\`[in the block at \${${TRACK}}]\`); });`);
+    headOrigin.push(`imports of ${blocks[0].page}`);
+  }
   head.push('export {};');
   headOrigin.push(`imports of ${blocks[0].page}`);
   return { text: [...head, ...body].join('\n'), origin: [...headOrigin, ...origin], runnable };
 }
+
+const TRACK = '(globalThis as Record<string, unknown>).rtnlDocsBlock';
 
 /** Where the generated scripts live for the type check: as if in test/docs/. */
 const checkDir = join(root, 'test/docs');
@@ -244,7 +260,7 @@ describe('code blocks in README.md and docs/', () => {
 
   for (const { page, blocks } of all) {
     if (blocks.length === 0) continue;
-    const script = pageScript(blocks, forRun);
+    const script = pageScript(blocks, forRun, true);
     if (!script.runnable) continue;
     test(`${page}: its blocks run, in order, in a test namespace`, { skip: needsRoot, timeout: 60_000 }, async () => {
       const name = `${page.replace(/[/.]/g, '_')}.mts`;
@@ -252,7 +268,12 @@ describe('code blocks in README.md and docs/', () => {
         const r = runSandboxed(ns, name, script.text);
         if (r.status !== 0) {
           const where = new RegExp(`${name.replace(/[.]/g, '\\.')}:(\\d+)`).exec(r.stderr);
-          const at = where ? ` (near ${script.origin[Number(where[1]) - 1]})` : '';
+          const block = /\[in the block at ([^\]]+)\]/.exec(r.stderr)?.[1];
+          const at = where
+            ? ` (near ${script.origin[Number(where[1]) - 1]})`
+            : block
+              ? ` (in the block at ${block})`
+              : '';
           assert.fail(
             `${page}: the page's code failed${at}; fix it, or mark what cannot run here \`\`\`ts no-run:\n` +
               `${r.stderr || r.error}\n--- stdout ---\n${r.stdout}`,
