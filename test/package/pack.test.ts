@@ -6,7 +6,7 @@
 // all tarballs are installed together; npm then needs no registry metadata at all.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -50,6 +50,11 @@ test('npm pack installs offline into an empty project; import, require and the C
     assert.ok(
       paths.includes('dist/index.js') && paths.includes('dist/index.d.ts') && paths.includes('dist/codec/index.js'),
     );
+    for (const f of ['LICENSE', 'CHANGELOG.md', 'dist/index.d.cts', 'dist/codec/index.d.cts', 'dist/index.js.map'])
+      assert.ok(paths.includes(f), `${f} ships`);
+    // Source maps ship without the sources (they were half the package): file:line mapping only.
+    const map = JSON.parse(readFileSync(join(root, 'dist/index.js.map'), 'utf8')) as { sourcesContent?: unknown };
+    assert.equal(map.sourcesContent, undefined, 'source maps carry no sourcesContent');
     assert.ok(
       !paths.some((p) => p.startsWith('test/') || p.startsWith('src/') || p.startsWith('fixtures/')),
       'only dist and docs ship',
