@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import { parseIPv4, parseIPv6 } from '../codec/ip.js';
 import { ValidationError } from '../errors.js';
+import { explain, type Issue } from './issues.js';
 import { namesOf, PROTOCOL_NAMES, ROUTE_TYPE_NAMES, SCOPE_ALIASES, SCOPE_NAMES } from './names.js';
 import { schemas } from './zod.js';
 
@@ -51,27 +52,16 @@ export function assertNoPollution(value: unknown, field: string, depth = 0): voi
   }
 }
 
-/** Parse with a schema; on failure, throw ValidationError naming the first bad field. */
+/**
+ * Parse with a schema; on failure, throw ValidationError naming the first bad field, what was
+ * given and what is allowed, in rtnl's words (see issues.ts), never the validation library's.
+ */
 export function check<S extends z.ZodType>(schema: S, value: unknown, field: string): z.output<S> {
   assertNoPollution(value, field);
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const unknownKeys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
-  // An unknown key is named in the field itself: `options.netsn`, not `options`.
-  const path = [field, ...issue.path.map(String), ...unknownKeys.slice(0, 1)].filter(Boolean).join('.');
-  const keys = unknownKeys.length > 1 ? ` (${unknownKeys.join(', ')})` : '';
-  let bad: unknown = value;
-  for (const p of issue.path)
-    bad = bad && typeof bad === 'object' ? (bad as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined;
-  throw new ValidationError(path, `${issue.message}${keys}; got ${describe(bad)}`, bad);
-}
-
-function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
-  if (typeof v === 'bigint') return `${v}n`;
-  return typeof v;
+  const { path, message, value: bad } = explain(schema, value, r.error.issues[0] as unknown as Issue);
+  throw new ValidationError([field, ...path].filter(Boolean).join('.'), message, bad);
 }
 
 /** The shared schemas, built on first use (see zod.ts). Modules call V() inside their own builders. */
@@ -81,10 +71,13 @@ export const V = schemas((z) => {
     .string()
     .refine((s) => utf8Length(s) >= 1 && utf8Length(s) <= 15, 'must be 1 to 15 bytes')
     .refine((s) => s !== '.' && s !== '..', "must not be '.' or '..'")
-    .refine((s) => !/[/:\s\0]/.test(s), "must not contain '/', ':', NUL or whitespace");
+    .refine((s) => !/[/:\s\0]/.test(s), "must not contain '/', ':', NUL or whitespace")
+    .describe('an interface name (1 to 15 bytes)');
 
   /** An interface by name or by index. */
-  const linkRef = z.union([ifname, z.number().int().positive().max(0x7fffffff)]);
+  const linkRef = z
+    .union([ifname, z.number().int().positive().max(0x7fffffff)])
+    .describe('an interface name (1 to 15 bytes) or index (an integer from 1)');
 
   const u32 = z.number().int().min(0).max(0xffffffff);
   const u16 = z.number().int().min(0).max(0xffff);
@@ -95,25 +88,36 @@ export const V = schemas((z) => {
   const mac = z
     .string()
     .regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/, 'must be a MAC address like 02:00:00:00:00:01')
-    .transform((s) => s.toLowerCase());
+    .transform((s) => s.toLowerCase())
+    .describe('a MAC address like 02:00:00:00:00:01');
 
-  const ipv4 = z.string().refine((s) => parseIPv4(s) !== undefined, 'must be an IPv4 address');
-  const ipv6 = z.string().refine((s) => parseIPv6(s) !== undefined, 'must be an IPv6 address');
+  const ipv4 = z
+    .string()
+    .refine((s) => parseIPv4(s) !== undefined, 'must be an IPv4 address')
+    .describe('an IPv4 address');
+  const ipv6 = z
+    .string()
+    .refine((s) => parseIPv6(s) !== undefined, 'must be an IPv6 address')
+    .describe('an IPv6 address');
   const ip = z
     .string()
-    .refine((s) => (s.includes(':') ? parseIPv6(s) : parseIPv4(s)) !== undefined, 'must be an IPv4 or IPv6 address');
+    .refine((s) => (s.includes(':') ? parseIPv6(s) : parseIPv4(s)) !== undefined, 'must be an IPv4 or IPv6 address')
+    .describe('an IPv4 or IPv6 address');
 
-  const prefix = z.string().transform((s, ctx) => {
-    const p = parsePrefix(s);
-    if (!p) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must be an address with an optional /prefix-length (IPv4 up to /32, IPv6 up to /128)',
-      });
-      return z.NEVER;
-    }
-    return p;
-  });
+  const prefix = z
+    .string()
+    .transform((s, ctx) => {
+      const p = parsePrefix(s);
+      if (!p) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be an address with an optional /prefix-length (IPv4 up to /32, IPv6 up to /128)',
+        });
+        return z.NEVER;
+      }
+      return p;
+    })
+    .describe('an address with an optional /prefix-length, like 192.0.2.1/24 or 2001:db8::1/64');
 
   /** A routing table: a number 1..2^32-1, or 'main', 'local', 'default'. */
   const table = z.union([
@@ -128,22 +132,25 @@ export const V = schemas((z) => {
   const netnsName = z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,255}$/, "must be letters, digits, '.', '_' or '-'")
-    .refine((s) => s !== '.' && s !== '..', "must not be '.' or '..'");
+    .refine((s) => s !== '.' && s !== '..', "must not be '.' or '..'")
+    .describe("a namespace name (letters, digits, '.', '_' or '-')");
 
-  const netnsSpec = z.union([
-    netnsName,
-    z.object({ name: netnsName }).strict(),
-    z
-      .object({
-        path: z
-          .string()
-          .min(1)
-          .refine((p) => !p.includes('\0'), 'must not contain NUL'),
-      })
-      .strict(),
-    z.object({ pid: z.number().int().positive() }).strict(),
-    z.object({ fd: z.number().int().min(0) }).strict(),
-  ]);
+  const netnsSpec = z
+    .union([
+      netnsName,
+      z.object({ name: netnsName }).strict(),
+      z
+        .object({
+          path: z
+            .string()
+            .min(1)
+            .refine((p) => !p.includes('\0'), 'must not contain NUL'),
+        })
+        .strict(),
+      z.object({ pid: z.number().int().positive() }).strict(),
+      z.object({ fd: z.number().int().min(0) }).strict(),
+    ])
+    .describe('a namespace name, or { name }, { path }, { pid } or { fd }');
 
   // -------------------------------------------------------------------------------------------
   // Addresses, routes, neighbours, rules

@@ -763,11 +763,17 @@ function assertRejected(c: Case, err: unknown, sent: string[]): void {
       fields.includes(err.field),
       `${c.name}: field ${JSON.stringify(err.field)}, expected ${fields.map((f) => JSON.stringify(f)).join(' or ')} (${detail})`,
     );
+    // rtnl's own words, never the validation library's (test/ops/validation-messages.test.ts
+    // checks what the messages say).
+    assert.doesNotMatch(err.message, ZOD_WORDING, `${c.name}: zod's wording leaked: ${detail}`);
   }
   if (c.key)
     assert.ok((err as Error).message.includes(c.key), `${c.name}: the message does not name ${c.key}: ${detail}`);
   assert.deepEqual(sent, [], `${c.name}: rejected only after something was sent or touched`);
 }
+
+/** How zod words its issues ("Invalid input: expected number, received undefined", ...). */
+const ZOD_WORDING = /Invalid (input|option|string|type)|expected \w+, received|Too (small|big)|Unrecognized key|>=|<=/;
 
 const tally = { cases: 0, validation: 0, codec: 0 };
 

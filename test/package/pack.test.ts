@@ -6,7 +6,7 @@
 // all tarballs are installed together; npm then needs no registry metadata at all.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -50,6 +50,11 @@ test('npm pack installs offline into an empty project; import, require and the C
     assert.ok(
       paths.includes('dist/index.js') && paths.includes('dist/index.d.ts') && paths.includes('dist/codec/index.js'),
     );
+    for (const f of ['LICENSE', 'CHANGELOG.md', 'dist/index.d.cts', 'dist/codec/index.d.cts', 'dist/index.js.map'])
+      assert.ok(paths.includes(f), `${f} ships`);
+    // Source maps ship without the sources (they were half the package): file:line mapping only.
+    const map = JSON.parse(readFileSync(join(root, 'dist/index.js.map'), 'utf8')) as { sourcesContent?: unknown };
+    assert.equal(map.sourcesContent, undefined, 'source maps carry no sourcesContent');
     assert.ok(
       !paths.some((p) => p.startsWith('test/') || p.startsWith('src/') || p.startsWith('fixtures/')),
       'only dist and docs ship',
@@ -61,11 +66,62 @@ test('npm pack installs offline into an empty project; import, require and the C
       join(app, 'package.json'),
       JSON.stringify({ name: 'app', version: '1.0.0', private: true, type: 'module' }),
     );
-    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, filename), ...depTarballs], {
+    const install = (dir: string, ...extra: string[]) => {
+      const r = spawnSync(
+        'npm',
+        ['install', '--offline', '--no-audit', '--no-fund', ...extra, join(work, filename), ...depTarballs],
+        { cwd: dir, env, encoding: 'utf8' },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      return r.stderr;
+    };
+    // npm 11 warns about every dependency's install scripts; rtnl must have none (koffi's is its
+    // own, see docs/limitations.md), and rtnl must work with install scripts skipped.
+    const warnings = install(app);
+    assert.doesNotMatch(warnings, /rtnl@[^\n]*(prepare|install|preinstall|postinstall)/, warnings);
+    const noScripts = join(work, 'no-scripts');
+    execFileSync('mkdir', ['-p', noScripts]);
+    writeFileSync(join(noScripts, 'package.json'), JSON.stringify({ name: 'ns', version: '1.0.0', private: true }));
+    install(noScripts, '--ignore-scripts');
+    const listed = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        "import('rtnl').then(async ({ Rtnl }) => { const nl = await Rtnl.open(); console.log((await nl.links.list()).some((l) => l.name === 'lo')); await nl.close(); })",
+      ],
+      { cwd: noScripts, encoding: 'utf8' },
+    );
+    assert.equal(listed.trim(), 'true', 'rtnl works when install scripts were skipped');
+
+    // A CommonJS TypeScript project ("module": "node16", no skipLibCheck) can import it: the
+    // "require" condition gives it .d.cts declarations.
+    writeFileSync(
+      join(app, 'cjs.cts'),
+      "import { Rtnl, ValidationError } from 'rtnl';\nimport { decode } from 'rtnl/codec';\n" +
+        'export async function main(): Promise<number> {\n' +
+        '  const nl = await Rtnl.open();\n  const n = (await nl.links.list()).length;\n  await nl.close();\n' +
+        '  return n + decode(new Uint8Array(0)).length + (ValidationError.name.length > 0 ? 0 : 1);\n}\n',
+    );
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'node16',
+          moduleResolution: 'node16',
+          target: 'ES2022',
+          strict: true,
+          noEmit: true,
+          types: ['node'],
+          typeRoots: [join(root, 'node_modules/@types')],
+        },
+        files: ['cjs.cts'],
+      }),
+    );
+    const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', app], {
       cwd: app,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
     });
+    assert.equal(tsc.status, 0, `a CommonJS TypeScript consumer does not type-check:\n${tsc.stdout}${tsc.stderr}`);
 
     const esm = execFileSync(
       process.execPath,
