@@ -9,16 +9,30 @@
  * ```
  */
 export { Rtnl, type OpenOptions } from './ops/client.js';
-export type { Link, Links, LinkAddOptions, LinkSetOptions } from './ops/links.js';
+export type { Link, Links, LinkAddBase, LinkAddOptions, LinkSetOptions } from './ops/links.js';
 export type {
   KindOptions,
+  KindOptionsFor,
+  KnownLinkKind,
+  LinkKind,
   BridgeOptions,
   VxlanOptions,
   MacvlanOptions,
   VlanOptions,
   BondOptions,
   VrfOptions,
+  IpvlanOptions,
+  VethPeerOptions,
 } from './ops/link-kinds.js';
+export {
+  customLinkKind,
+  type CustomLinkKind,
+  type LinkKindPlugin,
+  type LinkCreateHook,
+  type LinkCreateContext,
+  type LinkCreateRequest,
+} from './kinds/link/kind.js';
+export type { KindPlugin, KindContext, KindWords } from './kinds/plugin.js';
 export type { InterruptPolicy, RequestResult, DumpResult, Undecodable } from './ops/engine.js';
 export { resolveFamily, type GenlFamily } from './ops/genl.js';
 export type {

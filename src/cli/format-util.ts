@@ -2,14 +2,9 @@
 import * as C from '../codec/constants/index.js';
 import type { Link } from '../ops/links.js';
 
-export type Json = Record<string, unknown>;
+import type { Names } from '../kinds/json.js';
 
-/** Index -> name, as ip's ll_idx_n2a: unknown indexes print as `if<N>`. */
-export interface Names {
-  ifname(index: number): string;
-  /** Whether a link is up; undefined when not known. ip marks a link whose lower device is down M-DOWN. */
-  isUp?(index: number): boolean | undefined;
-}
+export { bool, bridgeId, enumValue, hash0x, num, put, timer, type Json, type Names } from '../kinds/json.js';
 
 export function namesFrom(
   links: Iterable<Pick<Link, 'index' | 'name'> & { up?: boolean }>,
@@ -25,9 +20,6 @@ export function namesFrom(
 
 // ---------------------------------------------------------------------------------------------
 // Shared value formats
-
-/** printf("%#x"): '0' for zero, '0x1f' otherwise. */
-export const hash0x = (n: number): string => (n === 0 ? '0' : `0x${(n >>> 0).toString(16)}`);
 
 /** Route table names as rtnl_rttable_n2a prints them (the builtin names; others as a decimal string). */
 export function tableName(id: number): string {
@@ -66,36 +58,3 @@ export const linkTypeName = (t: number): string => LINK_TYPES[t] ?? `[${t}]`;
 
 /** IFF_* names exactly as `ip` prints them (the one list lives in ops). */
 export { linkFlagNames as ipLinkFlags } from '../ops/common.js';
-
-/** An enum the codec decoded to its kernel name (or left as a number when unknown). */
-export function enumValue(v: unknown, table: Record<string, number>): number | undefined {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v in table) return table[v];
-  return undefined;
-}
-
-export const num = (v: unknown): number | undefined =>
-  typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : undefined;
-/** A clock_t timer in centiseconds as ip prints it ("%.2f" seconds). */
-export const timer = (v: unknown): number | undefined => {
-  const n = num(v);
-  return n === undefined ? undefined : Math.round(n) / 100;
-};
-export const bool = (v: unknown): boolean => v !== undefined && v !== 0 && v !== false;
-
-/** ifla_bridge_id as ip prints it: "8000.a6:7a:5a:b:f1:6d" (priority bytes, then unpadded MAC bytes). */
-export function bridgeId(v: unknown): string | undefined {
-  if (!v || typeof v !== 'object') return undefined;
-  const { prio, addr } = v as { prio?: Uint8Array; addr?: string };
-  if (!prio || typeof addr !== 'string') return undefined;
-  const p = [...prio].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${p}.${addr
-    .split(':')
-    .map((h) => parseInt(h, 16).toString(16))
-    .join(':')}`;
-}
-
-/** Set `key` only when the value is defined (ip prints nothing for a missing attribute). */
-export function put(o: Json, key: string, v: unknown): void {
-  if (v !== undefined) o[key] = v;
-}

@@ -2,6 +2,7 @@
  * Human output close to `ip`'s, rendered from the ip-JSON objects of format.ts (one source of
  * truth for both outputs, as in iproute2's print_* functions).
  */
+import { linkKindPlugin } from '../ops/link-kinds.js';
 import type { Json } from './format.js';
 
 const s = (v: unknown): string => String(v);
@@ -36,7 +37,12 @@ export function linkText(j: Json, details = 0): string {
   }
   if (details) {
     const info = j.linkinfo as Json | undefined;
-    if (info?.info_kind !== undefined) lines.push(`    ${info.info_kind}${kv(info.info_data as Json | undefined)}`);
+    if (info?.info_kind !== undefined) {
+      // A kind plugin may print its own text; by default, its JSON as `key value` pairs.
+      const text = linkKindPlugin(info.info_kind as string)?.text;
+      const data = info.info_data as Json | undefined;
+      lines.push(`    ${info.info_kind}${text && data ? ` ${text(data)}` : kv(data)}`);
+    }
     if (info?.info_slave_kind !== undefined)
       lines.push(`    ${info.info_slave_kind}_slave${kv(info.info_slave_data as Json | undefined)}`);
     const extra: string[] = [];

@@ -7,18 +7,35 @@ import { NetlinkError, ValidationError } from '../errors.js';
 import type { NetnsSpec } from '../ffi/netns.js';
 import type { Rtnl } from './client.js';
 import { defined, isCode, linkFlagNames, linkIndex, netnsFdFor, req, listOf, type ListResult } from './common.js';
-import { kindData, kindOptionKeys, validateKindOptions, type KindOptions } from './link-kinds.js';
+import type { CustomLinkKind, LinkCreateContext } from '../kinds/link/kind.js';
+import type { KindContext } from '../kinds/plugin.js';
+import { runInNetnsSync, withNetnsFd } from '../ffi/netns.js';
+import {
+  kindData,
+  kindOptionKeys,
+  kindOptions,
+  linkKindPlugin,
+  readKindOptions,
+  type KindOptions,
+  type KindOptionsFor,
+  type KnownLinkKind,
+  type LinkKind,
+} from './link-kinds.js';
 import { check, V } from './validate.js';
 import { schemas } from './zod.js';
 
-/** A link as rtnl reports it. `attrs` holds every decoded IFLA attribute. */
-export interface Link {
+/**
+ * A link as rtnl reports it. `attrs` holds every decoded IFLA attribute. A link of a kind with
+ * options also carries them under the kind's key (`bridge`, `vxlan`, `macvlan`, `vlan`, ...), in
+ * the words links.add() and links.set() take: `{ kind: 'macvlan', macvlan: { mode: 'bridge' } }`.
+ */
+export interface Link extends KindOptions {
   /** ifindex. */
   index: number;
   /** IFLA_IFNAME. */
   name: string;
-  /** IFLA_INFO_KIND: 'veth', 'bridge', ... (absent for physical devices and lo). */
-  kind?: string;
+  /** IFLA_INFO_KIND: 'veth', 'bridge', ... (absent for physical devices and lo; any string the kernel sends). */
+  kind?: LinkKind;
   /** The master's kind, for ports ('bridge', 'bond', 'vrf'). */
   slaveKind?: string;
   /** IFF_* names as `ip` prints them: 'BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP', ... (frozen; shared between links with the same flags). */
@@ -75,7 +92,11 @@ export function toLink(m: NetlinkMessage): Link {
     attrs: a,
   };
   const info = a.linkinfo;
-  if (info?.kind !== undefined) link.kind = info.kind;
+  if (info?.kind !== undefined) {
+    link.kind = info.kind as LinkKind;
+    const read = info.data === undefined ? undefined : readKindOptions(info.kind, info.data);
+    if (read) (link as unknown as Record<string, unknown>)[read[0]] = read[1];
+  }
   if (info?.slaveKind !== undefined) link.slaveKind = info.slaveKind;
   if (a.mtu !== undefined) link.mtu = a.mtu;
   if (a.minMtu !== undefined) link.minMtu = a.minMtu;
@@ -112,16 +133,6 @@ const S = schemas((z) => {
     group: u32.optional(),
   };
 
-  const peerSchema = z
-    .object({
-      name: ifname,
-      netns: netnsSpec.optional(),
-      address: mac.optional(),
-      mtu: mtu.optional(),
-      txqlen: u32.optional(),
-    })
-    .strict();
-
   const addSchema = z
     .object({
       name: ifname,
@@ -129,9 +140,9 @@ const S = schemas((z) => {
       ...common,
       link: linkRef.optional(),
       netns: netnsSpec.optional(),
-      peer: peerSchema.optional(),
       exist: z.enum(['error', 'ok']).optional(),
-      ...Object.fromEntries(kindOptionKeys.map((k) => [k, z.record(z.string(), z.unknown()).optional()])),
+      // Each kind's own schema checks its options (kindOptions()).
+      ...Object.fromEntries(kindOptionKeys.map((k) => [k, z.unknown().optional()])),
     })
     .strict();
 
@@ -141,7 +152,7 @@ const S = schemas((z) => {
       name: ifname.optional(),
       master: z.union([linkRef, z.null()]).optional(),
       netns: netnsSpec.optional(),
-      ...Object.fromEntries(kindOptionKeys.map((k) => [k, z.record(z.string(), z.unknown()).optional()])),
+      ...Object.fromEntries(kindOptionKeys.map((k) => [k, z.unknown().optional()])),
     })
     .strict();
 
@@ -150,11 +161,9 @@ const S = schemas((z) => {
   return { addSchema, setSchema, listSchema, deleteSchema };
 });
 
-/** Options for links.add(). Kind-specific options go under the kind's own key. */
-export interface LinkAddOptions extends KindOptions {
+/** The options of links.add() that every kind shares. */
+export interface LinkAddBase {
   name: string;
-  /** 'veth', 'bridge', 'macvlan', 'macvtap', 'vxlan', 'vlan', 'dummy', 'ifb', 'bond', 'vrf', ... */
-  kind: string;
   mtu?: number;
   address?: string;
   broadcast?: string;
@@ -169,11 +178,18 @@ export interface LinkAddOptions extends KindOptions {
   group?: number;
   /** Create it directly inside this namespace. */
   netns?: NetnsSpec;
-  /** veth only: the peer, possibly created directly in another namespace. */
-  peer?: { name: string; netns?: NetnsSpec; address?: string; mtu?: number; txqlen?: number };
   /** 'ok': an existing link of the same name and kind is a success (ensure semantics). Default 'error'. */
   exist?: 'error' | 'ok';
 }
+
+/**
+ * Options for links.add(): the shared ones, `kind`, and that kind's options under its key. A
+ * discriminated union on `kind`: `{ kind: 'bridge', peer: ... }` and `{ kind: 'brigde' }` do not
+ * compile. A kind rtnl has no plugin for is named with customLinkKind('gtp') and takes no options.
+ */
+export type LinkAddOptions =
+  | { [K in KnownLinkKind]: LinkAddBase & { kind: K } & KindOptionsFor<K> }[KnownLinkKind]
+  | (LinkAddBase & { kind: CustomLinkKind });
 
 /** Options for links.set(). */
 export interface LinkSetOptions extends KindOptions {
@@ -251,10 +267,10 @@ export class Links {
    * Equivalent to: ip link add NAME [mtu N] [address MAC] type KIND [options] [peer name P netns NS]
    */
   async add(options: LinkAddOptions): Promise<Link> {
-    const o = check(S().addSchema, options, 'link') as LinkAddOptions;
-    validateKindOptions(o, 'link', o.kind);
-    if (o.peer && o.kind !== 'veth')
-      throw new ValidationError('link.peer', `only veth links have a peer, not ${o.kind}`, o.peer);
+    const o = check(S().addSchema, options, 'link') as LinkAddBase & { kind: string } & Record<string, unknown>;
+    const given = kindOptions(o, 'link', o.kind);
+    const plugin = linkKindPlugin(o.kind);
+    if (plugin?.create) return this.addByHook(o, given.options, plugin.create);
     const release: Array<() => void> = [];
     try {
       const attrs = commonAttrs(o);
@@ -265,21 +281,7 @@ export class Links {
         release.push(ns.release);
         attrs.netNsFd = ns.fd;
       }
-      let data = await kindData(this.nl, o.kind, o, 'link');
-      if (o.peer) {
-        const peerAttrs: LinkAttrs = defined({
-          ifname: o.peer.name,
-          address: o.peer.address,
-          mtu: o.peer.mtu,
-          txqlen: o.peer.txqlen,
-        });
-        if (o.peer.netns !== undefined) {
-          const ns = netnsFdFor(o.peer.netns);
-          release.push(ns.release);
-          peerAttrs.netNsFd = ns.fd;
-        }
-        data = { ...(data ?? {}), peer: { header: { family: C.AF_UNSPEC }, attrs: peerAttrs } };
-      }
+      const data = await kindData(o.kind, given, this.kindContext(release), 'link');
       attrs.linkinfo = data === undefined ? { kind: o.kind } : { kind: o.kind, data: data as never };
       const flags = o.up ? C.IFF_UP : 0;
       const body = { family: C.AF_UNSPEC, index: 0, flags, change: o.up ? C.IFF_UP : 0 };
@@ -295,15 +297,85 @@ export class Links {
     } finally {
       for (const r of release) r();
     }
-    if (o.netns === undefined) return this.get(o.name);
-    // Created in another namespace: read it back from there.
+    return this.readBack(o.name, o.netns);
+  }
+
+  /** A link read back after add(), from the namespace it was created in. */
+  private async readBack(name: string, netns: NetnsSpec | undefined): Promise<Link> {
+    if (netns === undefined) return this.get(name);
     const Client = this.nl.constructor as typeof Rtnl;
-    const there = await Client.open({ netns: o.netns });
+    const there = await Client.open({ netns });
     try {
-      return await there.links.get(o.name);
+      return await there.links.get(name);
     } finally {
       await there.close();
     }
+  }
+
+  /** What a kind plugin may use while building its data: fds it opens are released by the caller. */
+  private kindContext(release: Array<() => void>): KindContext {
+    return {
+      linkIndex: (ref) => linkIndex(this.nl, ref),
+      netnsFd: (spec) => {
+        const ns = netnsFdFor(spec as NetnsSpec);
+        release.push(ns.release);
+        return ns.fd;
+      },
+    };
+  }
+
+  /**
+   * add() for a kind the kernel does not create through RTM_NEWLINK: the plugin's create hook
+   * makes the device in the target namespace, then the usual link options are applied with one
+   * RTM_NEWLINK (as links.set() would), and the link is read back.
+   */
+  private async addByHook(
+    o: LinkAddBase & { kind: string },
+    options: unknown,
+    load: NonNullable<ReturnType<typeof linkKindPlugin>>['create'] & {},
+  ): Promise<Link> {
+    const hook = await load();
+    const release: Array<() => void> = [];
+    const nsFd = this.nl.nsFd;
+    const ctx: LinkCreateContext = {
+      ...this.kindContext(release),
+      inNetns: <T>(fn: () => T): T =>
+        o.netns !== undefined ? runInNetnsSync(o.netns, fn) : nsFd >= 0 ? withNetnsFd(nsFd, fn) : fn(),
+    };
+    try {
+      await hook(ctx, { name: o.name, options });
+    } catch (err) {
+      if (o.exist === 'ok' && isCode(err, 'EEXIST') && o.netns === undefined) {
+        const existing = await this.get(o.name);
+        if (existing.kind === o.kind) return existing;
+      }
+      throw err;
+    } finally {
+      for (const r of release) r();
+    }
+    const rest: LinkSetOptions = defined({
+      mtu: o.mtu,
+      address: o.address,
+      broadcast: o.broadcast,
+      txqlen: o.txqlen,
+      alias: o.alias,
+      group: o.group,
+      master: o.master,
+      up: o.up,
+    });
+    if (Object.keys(rest).length > 0) {
+      if (o.netns === undefined) await this.set(o.name, rest);
+      else {
+        const Client = this.nl.constructor as typeof Rtnl;
+        const there = await Client.open({ netns: o.netns });
+        try {
+          await there.links.set(o.name, rest);
+        } finally {
+          await there.close();
+        }
+      }
+    }
+    return this.readBack(o.name, o.netns);
   }
 
   /**
@@ -336,7 +408,7 @@ export class Links {
   async set(ref: string | number, options: LinkSetOptions): Promise<void> {
     const r = check(V().linkRef, ref, 'link');
     const o = check(S().setSchema, options, 'set') as LinkSetOptions;
-    validateKindOptions(o, 'set');
+    const given = kindOptions(o as Record<string, unknown>, 'set');
     const index = await linkIndex(this.nl, r);
     const release: Array<() => void> = [];
     try {
@@ -351,10 +423,9 @@ export class Links {
           attrs.netNsFd = ns.fd;
         }
       }
-      const kinds = kindOptionKeys.filter((k) => (o as Record<string, unknown>)[k] !== undefined);
-      if (kinds.length === 1) {
-        const kind = await this.kindOf(index, kinds[0]!);
-        const data = await kindData(this.nl, kind, o, 'set');
+      if (given.key !== undefined) {
+        const kind = await this.kindOf(index, given.key);
+        const data = await kindData(kind, given, this.kindContext(release), 'set');
         attrs.linkinfo = { kind, data: data as never };
       }
       const body = {

@@ -2,20 +2,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { constants as C, decode, encode, keyOf, type AttrSetDef, type NetlinkMessage } from '../../src/codec/index.js';
-import {
-  bondAdInfo,
-  bondArpIpTargets,
-  bondData,
-  bondNsIp6Targets,
-  bondSlaveData,
-} from '../../src/codec/rtnl/link/bond.js';
-import { bridgeData, bridgePortData, bridgeQuerierState } from '../../src/codec/rtnl/link/bridge.js';
-import { ipvlanData } from '../../src/codec/rtnl/link/ipvlan.js';
-import { macvlanData, macvlanMacaddrData } from '../../src/codec/rtnl/link/macvlan.js';
-import { tunData } from '../../src/codec/rtnl/link/tun.js';
-import { vlanData, vlanQosAttrs } from '../../src/codec/rtnl/link/vlan.js';
-import { vrfData, vrfSlaveData } from '../../src/codec/rtnl/link/vrf.js';
-import { vxlanData } from '../../src/codec/rtnl/link/vxlan.js';
+import { bondAdInfo, bondArpIpTargets, bondData, bondNsIp6Targets, bondSlaveData } from '../../src/kinds/link/bond.js';
+import { bridgeData, bridgePortData, bridgeQuerierState } from '../../src/kinds/link/bridge.js';
+import { ipvlanData } from '../../src/kinds/link/ipvlan.js';
+import { macvlanData, macvlanMacaddrData } from '../../src/kinds/link/macvlan.js';
+import { tunData } from '../../src/kinds/link/tun.js';
+import { vlanData, vlanQosAttrs } from '../../src/kinds/link/vlan.js';
+import { vrfData, vrfSlaveData } from '../../src/kinds/link/vrf.js';
+import { vxlanData } from '../../src/kinds/link/vxlan.js';
 import { allFixtures, type Fixture } from '../helpers/fixtures.js';
 import { assertRoundTrip } from '../helpers/round-trip.js';
 

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import type { TestContext } from 'node:test';
-import { netns, Rtnl, sysctl } from '../../src/index.js';
+import { netns, Rtnl, sysctl, type LinkAddOptions } from '../../src/index.js';
 
 /**
  * Make a fresh test namespace deterministic: no IPv6 duplicate-address detection, so link-local
@@ -93,7 +93,7 @@ export async function kernelHasKind(kind: string): Promise<boolean> {
         name: 'probe0',
         kind,
         ...(kind === 'vxlan' ? { vxlan: { id: 1 } } : kind === 'vlan' ? { vlan: { id: 1 }, link: 'lo' } : {}),
-      });
+      } as LinkAddOptions);
       return true;
     } catch {
       return false;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { NetlinkError, ValidationError } from '../../src/index.js';
+import { NetlinkError, ValidationError, type LinkAddOptions } from '../../src/index.js';
 import { netnsInode } from '../../src/ffi/netns.js';
 import { ipJson, kernelHasKind, needsRoot, withTestNetns, withTestNetnses } from '../helpers/netns.js';
 
@@ -65,7 +65,7 @@ describe('links', { skip: needsRoot }, () => {
   test('kinds this kernel lacks still build the request; the refusal is a clean NetlinkError', async (t) => {
     await withTestNetns(async (_ns, nl) => {
       await nl.links.add({ name: 'low0', kind: 'veth', peer: { name: 'low1' } });
-      const specs = [
+      const specs: LinkAddOptions[] = [
         { name: 'd0', kind: 'dummy' },
         { name: 'vl0', kind: 'vlan', link: 'low0', vlan: { id: 5, protocol: '802.1Q' as const } },
         { name: 'bo0', kind: 'bond', bond: { mode: 'active-backup' as const } },

@@ -1,22 +1,29 @@
 /**
  * Link messages: struct ifinfomsg + IFLA_* (RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK,
- * RTM_NEWLINKPROP, RTM_DELLINKPROP). Kind-specific IFLA_INFO_DATA lives in one file per kind.
+ * RTM_NEWLINKPROP, RTM_DELLINKPROP). Kind-specific IFLA_INFO_DATA comes from the link kind
+ * plugins, one file per kind in src/kinds/link.
  */
 import * as C from '../../constants/index.js';
 import { enumOf } from '../../enums.js';
-import { attrs, multi, nest, nestBy, struct, type SetValues, type StructValue } from '../../schema.js';
+import {
+  attrs,
+  headered,
+  multi,
+  nest,
+  nestBy,
+  struct,
+  type AttrSetDef,
+  type NestDef,
+  type SetValues,
+  type StructValue,
+} from '../../schema.js';
 import type { MessageDef } from '../../nlmsg.js';
 import { uint } from '../uint.js';
-import { bondData, bondSlaveData } from './bond.js';
 import { bridgeAfSpecAttrs } from './af-bridge.js';
-import { bridgeData, bridgePortData } from './bridge.js';
-import { ipvlanData } from './ipvlan.js';
-import { macvlanData } from './macvlan.js';
-import { tunData } from './tun.js';
-import { vethData } from './veth.js';
-import { vlanData } from './vlan.js';
-import { vrfData, vrfSlaveData } from './vrf.js';
-import { vxlanData } from './vxlan.js';
+import { bridgePortData } from '../../../kinds/link/bridge.js';
+import type { LinkKindPlugin } from '../../../kinds/link/kind.js';
+import { linkMessageRef } from '../../../kinds/link/kind.js';
+import { linkKinds } from '../../../kinds/link/registry.js';
 
 export const ifinfomsg = struct(
   'ifinfomsg',
@@ -139,27 +146,39 @@ export const protoDownReasonAttrs = attrs('IFLA_PROTO_DOWN_REASON', {
   value: [C.IFLA_PROTO_DOWN_REASON_VALUE, 'u32'],
 });
 
-/** IFLA_INFO_DATA, chosen by IFLA_INFO_KIND. Kinds without data (dummy, ifb) have no case. */
-const infoDataCases = {
-  veth: nest(vethData),
-  bridge: nest(bridgeData),
-  vxlan: nest(vxlanData),
-  macvlan: nest(macvlanData),
-  macvtap: nest(macvlanData),
-  vlan: nest(vlanData),
-  bond: nest(bondData),
-  vrf: nest(vrfData),
-  tun: nest(tunData),
-  ipvlan: nest(ipvlanData),
-  ipvtap: nest(ipvlanData),
-} as const;
+type Plugins = typeof linkKinds;
+type DataOf<P> =
+  P extends LinkKindPlugin<any, any, any, any, infer D, any>
+    ? [D] extends [never]
+      ? never
+      : D extends AttrSetDef<infer T>
+        ? NestDef<T>
+        : never
+    : never;
+type PortOf<P> =
+  P extends LinkKindPlugin<any, any, any, any, any, infer D>
+    ? [D] extends [never]
+      ? never
+      : D extends AttrSetDef<infer T>
+        ? NestDef<T>
+        : never
+    : never;
 
-/** IFLA_INFO_SLAVE_DATA, chosen by IFLA_INFO_SLAVE_KIND (the master's kind). */
-const infoSlaveDataCases = {
-  bridge: nest(bridgePortData),
-  bond: nest(bondSlaveData),
-  vrf: nest(vrfSlaveData),
-} as const;
+/**
+ * IFLA_INFO_DATA, chosen by IFLA_INFO_KIND, and IFLA_INFO_SLAVE_DATA, chosen by
+ * IFLA_INFO_SLAVE_KIND (the master's kind): one case per link kind plugin (src/kinds/link) that
+ * declares data or port data. Kinds without data (dummy, ifb) have no case.
+ */
+const infoDataCases = {} as {
+  [K in keyof Plugins as [DataOf<Plugins[K]>] extends [never] ? never : K]: DataOf<Plugins[K]>;
+};
+const infoSlaveDataCases = {} as {
+  [K in keyof Plugins as [PortOf<Plugins[K]>] extends [never] ? never : K]: PortOf<Plugins[K]>;
+};
+for (const p of Object.values(linkKinds) as LinkKindPlugin[]) {
+  if (p.data) (infoDataCases as Record<string, unknown>)[p.kind] = nest(p.data);
+  if (p.port) (infoSlaveDataCases as Record<string, unknown>)[p.kind] = nest(p.port.data);
+}
 
 export const linkInfoAttrs = attrs('IFLA_INFO', {
   kind: [C.IFLA_INFO_KIND, 'string'],
@@ -243,6 +262,10 @@ export const linkAttrs = attrs('IFLA', {
   tailroom: [C.IFLA_TAILROOM, 'u16'],
 });
 export type LinkAttrs = SetValues<typeof linkAttrs>;
+// A veth's peer is a link message inside a link message (see linkMessageRef).
+linkMessageRef.header = ifinfomsg;
+linkMessageRef.attrs = linkAttrs;
+linkMessageRef.peer = headered(ifinfomsg, linkAttrs);
 
 /**
  * IFLA_* of an AF_BRIDGE link message (`bridge link`, `bridge vlan`, the bridge's port

@@ -1,6 +1,7 @@
-/** tun and tap IFLA_INFO_DATA (IFLA_TUN_*), per tun_fill_info in drivers/net/tun.c. Read-only: tun devices are made by ioctl. */
-import * as C from '../../constants/index.js';
-import { attrs } from '../../schema.js';
+/** The tun link kind (tun and tap devices). IFLA_INFO_DATA (IFLA_TUN_*), per tun_fill_info in drivers/net/tun.c. Read-only: tun devices are made by ioctl. */
+import * as C from '../../codec/constants/index.js';
+import { attrs } from '../../codec/schema.js';
+import { defineLinkKind } from './kind.js';
 
 /** IFLA_TUN_TYPE is the device's IFF_TUN or IFF_TAP bit. */
 const tunTypes: Readonly<Record<number, string>> = { [C.IFF_TUN]: 'TUN', [C.IFF_TAP]: 'TAP' };
@@ -15,4 +16,10 @@ export const tunData = attrs('IFLA_TUN', {
   multiQueue: [C.IFLA_TUN_MULTI_QUEUE, 'u8'],
   numQueues: [C.IFLA_TUN_NUM_QUEUES, 'u32'],
   numDisabledQueues: [C.IFLA_TUN_NUM_DISABLED_QUEUES, 'u32'],
+});
+
+/** tun/tap: read-only data for now; the tun/tap create hook and options come with their own plugin work. */
+export default defineLinkKind<never>()({
+  kind: 'tun',
+  data: tunData,
 });
