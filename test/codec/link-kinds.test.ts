@@ -1,7 +1,15 @@
 // Link kinds' IFLA_INFO_DATA / IFLA_INFO_SLAVE_DATA tables: keys, wire bytes, and real kernel fixtures.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { constants as C, decode, encode, keyOf, type AttrSetDef, type NetlinkMessage } from '../../src/codec/index.js';
+import {
+  constants as C,
+  decode,
+  encode,
+  keyOf,
+  LAYOUT,
+  type AttrSetDef,
+  type NetlinkMessage,
+} from '../../src/codec/index.js';
 import { bondAdInfo, bondArpIpTargets, bondData, bondNsIp6Targets, bondSlaveData } from '../../src/kinds/link/bond.js';
 import { bridgeData, bridgePortData, bridgeQuerierState } from '../../src/kinds/link/bridge.js';
 import { ipvlanData } from '../../src/kinds/link/ipvlan.js';
@@ -10,6 +18,21 @@ import { tunData } from '../../src/kinds/link/tun.js';
 import { vlanData, vlanQosAttrs } from '../../src/kinds/link/vlan.js';
 import { vrfData, vrfSlaveData } from '../../src/kinds/link/vrf.js';
 import { vxlanData } from '../../src/kinds/link/vxlan.js';
+import {
+  afSpecAttrs,
+  inet6Attrs,
+  inetAttrs,
+  linkAttrs,
+  linkInfoAttrs,
+  propListAttrs,
+  protoDownReasonAttrs,
+  xdpAttrs,
+} from '../../src/codec/rtnl/link/index.js';
+import type { LinkKindPlugin } from '../../src/kinds/link/kind.js';
+import { linkKinds } from '../../src/kinds/link/registry.js';
+import { kindOptions } from '../../src/ops/link-kinds.js';
+import { kindFiles, registryText } from '../../scripts/gen-kinds.js';
+import { readFileSync } from 'node:fs';
 import { allFixtures, type Fixture } from '../helpers/fixtures.js';
 import { assertRoundTrip } from '../helpers/round-trip.js';
 
@@ -36,6 +59,12 @@ const NAMED: Array<[AttrSetDef, string[]]> = [
   [vrfSlaveData, []],
   [tunData, []],
   [ipvlanData, []],
+  [linkInfoAttrs, []],
+  [xdpAttrs, []],
+  [protoDownReasonAttrs, []],
+  [inetAttrs, []],
+  [inet6Attrs, []],
+  [propListAttrs, []],
 ];
 
 test("every key is its kernel name in camelCase, with the constant's number", () => {
@@ -53,7 +82,8 @@ test("every key is its kernel name in camelCase, with the constant's number", ()
 
 test('every attribute of the installed uapi headers is declared', () => {
   for (const [set, others] of NAMED) {
-    if (set === macvlanMacaddrData) continue; // a one-attribute view of IFLA_MACVLAN
+    // One-attribute views of a larger set.
+    if (set === macvlanMacaddrData || set === propListAttrs) continue;
     const declared = new Set(Object.values(set.spec).map(([n]) => n));
     for (const name of Object.keys(K)) {
       if (!name.startsWith(`${set.prefix}_`)) continue;
@@ -62,6 +92,36 @@ test('every attribute of the installed uapi headers is declared', () => {
       assert.ok(declared.has(K[name]!), `${name} is not declared in ${set.prefix}`);
     }
   }
+});
+
+/**
+ * The top-level IFLA_* table. Its prefix is every nested set's too, so its own attributes are the
+ * IFLA_* names outside every `IFLA_X_` family that has an UNSPEC or MAX (or is listed below).
+ */
+test('the top-level IFLA table: each key is its constant, and every top-level IFLA_* attribute is declared', () => {
+  const names = Object.keys(K).filter((n) => n.startsWith('IFLA_'));
+  const families = new Set(['IFLA_EVENT_']);
+  for (const n of names) {
+    const m = /^(IFLA_.+)_(UNSPEC|MAX)$/.exec(n);
+    if (m) families.add(`${m[1]}_`);
+  }
+  // Top-level attributes whose names look like a nested family's.
+  const topLevelAnyway = new Set(['IFLA_VF_PORTS', 'IFLA_PORT_SELF']);
+  const top = names.filter(
+    (n) => !/^IFLA_(UNSPEC|MAX)$/.test(n) && (topLevelAnyway.has(n) || ![...families].some((f) => n.startsWith(f))),
+  );
+  assert.ok(top.length >= 60, `only ${top.length} top-level IFLA_* names`);
+  const byNumber = new Map(top.map((n) => [K[n]!, n]));
+  for (const [key, [num]] of Object.entries(linkAttrs.spec)) {
+    const name = byNumber.get(num);
+    assert.ok(name !== undefined, `IFLA: '${key}' is declared as ${num}, no top-level IFLA_* constant has it`);
+    assert.equal(keyOf(name, 'IFLA'), key, `IFLA: ${name} (${num}) is declared as '${key}'`);
+  }
+  const declared = new Set<number>(Object.values(linkAttrs.spec).map(([n]) => n));
+  for (const n of top) assert.ok(declared.has(K[n]!), `${n} is not declared in IFLA`);
+  // IFLA_AF_SPEC (AF_UNSPEC messages): one nest per address family, keyed by AF_* number.
+  assert.equal(afSpecAttrs.spec.inet[0], C.AF_INET);
+  assert.equal(afSpecAttrs.spec.inet6[0], C.AF_INET6);
 });
 
 test('bond target nests are indexed by slot', () => {
@@ -466,13 +526,21 @@ function compareWithIp(
   return n;
 }
 
-const withJson = (kind: string, slave = false) =>
-  linkFixtures.filter((f) => f.json !== undefined && (slave ? infoOf(f).slaveKind : infoOf(f).kind) === kind);
+/**
+ * The reply fixtures of a kind (or of a master's kind, for port data). There must be at least
+ * `min`, and each must carry ip's JSON: a comparison over no fixture proves nothing.
+ */
+function withJson(kind: string, slave = false, min = 1): Fixture[] {
+  const fx = linkFixtures.filter(
+    (f) => f.name.endsWith('-reply.hex') && (slave ? infoOf(f).slaveKind : infoOf(f).kind) === kind,
+  );
+  assert.ok(fx.length >= min, `${kind}${slave ? ' port' : ''}: ${fx.length} reply fixtures, expected ${min} or more`);
+  for (const f of fx) assert.ok(f.json !== undefined, `${f.name}: its .json (ip -j -d) is missing`);
+  return fx;
+}
 
 test('bridge fixtures agree with ip -j -d', () => {
-  const fx = withJson('bridge');
-  assert.ok(fx.length > 0 || allFixtures('link').length === 0, 'no bridge fixture with JSON');
-  for (const f of fx) {
+  for (const f of withJson('bridge', false, 2)) {
     const data = infoOf(f).data;
     const ip = (f.json as any)[0].linkinfo.info_data;
     const n = compareWithIp(f.name, ip, data, {}, ['no_linklocal_learn', 'mcast_vlan_snooping', 'mst_enabled']);
@@ -502,7 +570,7 @@ test('bridge port fixtures agree with ip -j -d', () => {
 });
 
 test('vxlan fixtures agree with ip -j -d (id, port, ttl, learning, addresses)', () => {
-  for (const f of withJson('vxlan')) {
+  for (const f of withJson('vxlan', false, 2)) {
     const data = infoOf(f).data;
     const ip = (f.json as any)[0].linkinfo.info_data;
     compareWithIp(f.name, ip, data, { remote: 'group' }, ['link']);
@@ -514,7 +582,7 @@ test('vxlan fixtures agree with ip -j -d (id, port, ttl, learning, addresses)', 
 });
 
 test('macvlan and macvtap fixtures agree with ip -j -d (mode, broadcast queue)', () => {
-  const fx = [...withJson('macvlan'), ...withJson('macvtap')];
+  const fx = [...withJson('macvlan', false, 4), ...withJson('macvtap')];
   for (const f of fx) {
     const ip = (f.json as any)[0].linkinfo.info_data;
     compareWithIp(f.name, ip, infoOf(f).data, { bcqueuelen: 'bcQueueLen', usedbcqueuelen: 'bcQueueLenUsed' }, []);
@@ -523,8 +591,117 @@ test('macvlan and macvtap fixtures agree with ip -j -d (mode, broadcast queue)',
 });
 
 test('tun and tap fixtures agree with ip -j -d', () => {
-  for (const f of withJson('tun')) {
+  const fx = withJson('tun', false, 2);
+  assert.deepEqual(fx.map((f) => (f.json as any)[0].linkinfo.info_data.type).sort(), ['tap', 'tun']);
+  for (const f of fx) {
     const ip = (f.json as any)[0].linkinfo.info_data;
-    compareWithIp(f.name, ip, infoOf(f).data, {}, []);
+    const n = compareWithIp(f.name, ip, infoOf(f).data, {}, []);
+    assert.equal(n, 5, `${f.name}: ${n} keys compared`);
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// The plugins: generated registry, one vocabulary both ways
+
+const PLUGINS = linkKinds as unknown as Record<string, LinkKindPlugin>;
+
+test('the registry is what scripts/gen-kinds.ts writes, and each file is named after its kind', () => {
+  const committed = readFileSync(new URL('../../src/kinds/link/registry.ts', import.meta.url), 'utf8');
+  assert.equal(committed, registryText(kindFiles()), 'run npm run gen:kinds');
+  for (const [key, plugin] of Object.entries(PLUGINS)) assert.equal(plugin.kind, key);
+  // The codec decodes every kind that declares data through its plugin's table.
+  for (const plugin of Object.values(PLUGINS)) {
+    const cases = (linkInfoAttrs.spec.data[1] as { cases: Record<string, { set: unknown }> }).cases;
+    if (plugin.data) assert.equal(cases[plugin.kind]?.set, plugin.data, plugin.kind);
+    else assert.equal(cases[plugin.kind], undefined, plugin.kind);
+  }
+});
+
+/** A kind context for conversions without a kernel: link references are already indexes. */
+const offline = {
+  linkIndex: async (ref: string | number) => {
+    assert.equal(typeof ref, 'number', 'a read-back dev is an index');
+    return ref as number;
+  },
+  netnsFd: () => assert.fail('no namespace in these options'),
+};
+
+/** The first RTM_NEWLINK with a linkinfo, and its kind's plugin. */
+function kindMessage(f: Fixture) {
+  const msg = decode(f.bytes).find((m) => m.type === 'RTM_NEWLINK' && m.attrs.linkinfo);
+  return msg && { msg, info: msg.attrs.linkinfo, plugin: PLUGINS[msg.attrs.linkinfo.kind] };
+}
+
+/** Replace a message's IFLA_INFO_DATA and encode it. */
+function withData(msg: NetlinkMessage, data: unknown): Uint8Array {
+  const linkinfo = { ...msg.attrs.linkinfo, data };
+  // Keep how iproute2 laid the linkinfo out (a kind string sent without its NUL).
+  const layoutOf = (o: object): unknown => (o as Record<symbol, unknown>)[LAYOUT];
+  if (layoutOf(msg.attrs.linkinfo)) Object.defineProperty(linkinfo, LAYOUT, { value: layoutOf(msg.attrs.linkinfo) });
+  const attrs = { ...msg.attrs, linkinfo };
+  if (layoutOf(msg.attrs)) Object.defineProperty(attrs, LAYOUT, { value: layoutOf(msg.attrs) });
+  return encode({ ...msg, attrs });
+}
+
+test('requests iproute2 sent: decode -> options -> encode gives the same bytes (vlan, bond, vrf, dummy too)', async () => {
+  const requests = allFixtures('link').filter((f) => f.name.endsWith('-request.hex'));
+  const seen = new Set<string>();
+  for (const f of requests) {
+    const { msg, info, plugin } = kindMessage(f) ?? {};
+    if (!msg || !plugin || plugin.createOnly) continue;
+    const options = info.data === undefined ? undefined : plugin.fromAttrs!(info.data);
+    if (options === undefined) {
+      assert.equal(info.data, undefined, `${f.name}: data read back as no options`);
+      assert.equal(hex(encode(msg)), hex(f.bytes), f.name);
+    } else {
+      // What was read is valid input, and turns back into the same attributes.
+      kindOptions({ [plugin.optionKey!]: options }, 'link', plugin.kind);
+      const bytes = withData(msg, await plugin.toAttrs!(options, offline));
+      if (plugin.kind === 'vxlan') {
+        // vxlan's attributes come out in rtnl's order, not the command line's: compare them as a set.
+        assert.deepEqual(decode(bytes)[0]!.attrs.linkinfo.data, info.data, f.name);
+        assert.equal(bytes.length, f.bytes.length, f.name);
+      } else assert.equal(hex(bytes), hex(f.bytes), `${f.name}: ${JSON.stringify(options)}`);
+    }
+    seen.add(plugin.kind);
+  }
+  for (const kind of ['vlan', 'bond', 'vrf', 'dummy', 'ifb', 'bridge', 'vxlan', 'macvlan', 'ipvlan'])
+    assert.ok(seen.has(kind), `no ${kind} request fixture was round-tripped`);
+});
+
+test('replies the kernel sent: options read back are valid input and a fixpoint of options -> attributes', async () => {
+  let n = 0;
+  for (const f of linkFixtures.filter((x) => x.name.endsWith('-reply.hex'))) {
+    const { msg, info, plugin } = kindMessage(f)!;
+    if (!plugin?.fromAttrs || plugin.createOnly || info.data === undefined) continue;
+    const options = plugin.fromAttrs(info.data);
+    assert.ok(options !== undefined, f.name);
+    const { options: valid } = kindOptions({ [plugin.optionKey!]: options }, 'link', plugin.kind);
+    assert.deepEqual(valid, options, `${f.name}: validation changed what was read`);
+    const [again] = decode(withData(msg, await plugin.toAttrs!(options, offline)));
+    assert.deepEqual(plugin.fromAttrs(again!.attrs.linkinfo.data), options, f.name);
+    n++;
+  }
+  assert.ok(n >= 8, `only ${n} reply fixtures with kind options`);
+});
+
+test("one spelling per value: macvlan mode 'bridge', vlan protocol '802.1Q', bond mode 'active-backup'", () => {
+  const read = (kind: string, data: Record<string, unknown>) => PLUGINS[kind]!.fromAttrs!(data);
+  assert.deepEqual(read('macvlan', { mode: 'BRIDGE' }), { mode: 'bridge' });
+  assert.deepEqual(read('macvtap', { mode: 'VEPA', flags: 0 }), { mode: 'vepa', nopromisc: false });
+  assert.deepEqual(read('vlan', { id: 5, protocol: '8021Q' }), { id: 5, protocol: '802.1Q' });
+  assert.deepEqual(read('vlan', { id: 5, protocol: '8021AD' }), { id: 5, protocol: '802.1ad' });
+  assert.deepEqual(read('bridge', { vlanProtocol: '8021AD', mcastQueryIntvl: 12500n }), {
+    vlanProtocol: '802.1ad',
+    mcastQueryIntvl: 12500,
+  });
+  assert.deepEqual(read('bond', { mode: 'ACTIVEBACKUP', xmitHashPolicy: 'LAYER34' }), {
+    mode: 'active-backup',
+    xmitHashPolicy: 'layer3+4',
+  });
+  assert.deepEqual(read('vxlan', { id: 1, df: 'INHERIT', ttlInherit: 1, ttl: 0 }), {
+    id: 1,
+    df: 'inherit',
+    ttl: 'inherit',
+  });
 });

@@ -229,6 +229,7 @@ const OPTS: ReadonlyArray<readonly [keyof BridgeOptions, Width, string]> = [
   ['nfCallArptables', 'flag8', 'nf_call_arptables'],
 ];
 const WORD_KEY = new Map(OPTS.map(([key, , word]) => [word, key]));
+const WIDTH = new Map(OPTS.map(([key, width]) => [key, width]));
 const VLAN_PROTOCOLS = { '802.1Q': C.ETH_P_8021Q, '802.1ad': C.ETH_P_8021AD } as const;
 /** A VLAN protocol as the codec decodes it ('8021Q', or a number) -> ip's word, or the number. */
 export function vlanProtocolWord(v: unknown): '802.1Q' | '802.1ad' | number | undefined {
@@ -364,20 +365,19 @@ export default defineLinkKind<BridgeOptions, BridgeAttrs>()({
     return z.object(shape).strict();
   },
   toAttrs(o) {
+    // In the order the options were given (the order they were read back in, for a copy).
     const out: Record<string, unknown> = {};
-    for (const [key, w] of OPTS) {
-      const val = o[key];
+    for (const [key, val] of Object.entries(o)) {
       if (val === undefined) continue;
       if (key === 'vlanProtocol') out[key] = vlanProtocolNumber(val as BridgeOptions['vlanProtocol'] & {});
-      else out[key] = w === 'u64' ? BigInt(val as number) : val;
+      else out[key] = WIDTH.get(key as keyof BridgeOptions) === 'u64' ? BigInt(val as number) : val;
     }
     return out as BridgeAttrs;
   },
   fromAttrs(d) {
     const o: Record<string, unknown> = {};
-    for (const [key] of OPTS) {
-      const val = (d as Record<string, unknown>)[key];
-      if (val === undefined) continue;
+    for (const [key, val] of Object.entries(d)) {
+      if (val === undefined || !WIDTH.has(key as keyof BridgeOptions)) continue;
       o[key] = key === 'vlanProtocol' ? vlanProtocolWord(val) : typeof val === 'bigint' ? Number(val) : val;
     }
     return o as BridgeOptions;
