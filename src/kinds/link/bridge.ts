@@ -378,6 +378,10 @@ export default defineLinkKind<BridgeOptions, BridgeAttrs>()({
     const o: Record<string, unknown> = {};
     for (const [key, val] of Object.entries(d)) {
       if (val === undefined || !WIDTH.has(key as keyof BridgeOptions)) continue;
+      // Off is what a new bridge gets, and a kernel without CONFIG_BRIDGE_VLAN_FILTERING reports
+      // vlan_filtering 0 but refuses the attribute (EOPNOTSUPP) even as 0: leave it out, so what
+      // is read back creates a copy on that kernel too.
+      if (key === 'vlanFiltering' && val === 0) continue;
       o[key] = key === 'vlanProtocol' ? vlanProtocolWord(val) : typeof val === 'bigint' ? Number(val) : val;
     }
     return o as BridgeOptions;
