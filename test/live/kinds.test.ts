@@ -2,7 +2,9 @@
 // copy in another namespace from what was read, and compare both as `ip -j -d link show` sees them.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Link, LinkAddOptions, Rtnl } from '../../src/index.js';
+import { currentNetnsInode, netnsInode } from '../../src/ffi/netns.js';
+import { customLinkKind, type Link, type LinkAddOptions, type LinkKindPlugin, type Rtnl } from '../../src/index.js';
+import { linkKinds } from '../../src/kinds/link/registry.js';
 import { linkKindPlugin } from '../../src/ops/link-kinds.js';
 import { ipJson, needsRoot, withTestNetnses } from '../helpers/netns.js';
 
@@ -159,4 +161,49 @@ describe('link kinds: what get() returns creates an equal link', { skip: needsRo
       });
     });
   }
+});
+
+describe('create hook: a kind the kernel does not create through RTM_NEWLINK', { skip: needsRoot }, () => {
+  test('the hook runs in the target namespace, then add() applies the link options and reads the link back', async () => {
+    await withTestNetnses(2, async ([a, b], [na, nb]) => {
+      const seen: Array<{ name: string; options: unknown; inode: number }> = [];
+      // A stand-in kind whose hook makes the device some other way (here: an ifb, through the
+      // client of the namespace the hook is asked for).
+      const fake: { -readonly [K in keyof LinkKindPlugin]: LinkKindPlugin[K] } = {
+        kind: 'rtnl-test-hook',
+        create: async () => async (ctx, req) => {
+          const inode = ctx.inNetns(() => currentNetnsInode());
+          seen.push({ name: req.name, options: req.options, inode });
+          const there = inode === netnsInode(a!) ? na! : nb!;
+          await there.links.add({ name: req.name, kind: 'ifb' });
+        },
+      };
+      const registry = linkKinds as unknown as Record<string, LinkKindPlugin>;
+      registry[fake.kind] = fake;
+      try {
+        const kind = customLinkKind(fake.kind);
+        const made = await na!.links.add({ name: 'h0', kind, mtu: 1400, alias: 'hooked', up: true });
+        assert.deepEqual([made.name, made.mtu, made.alias, made.up], ['h0', 1400, 'hooked', true]);
+        // Created for another namespace: the hook is asked for that one, add() reads it back there.
+        const far = await na!.links.add({ name: 'h1', kind, netns: b!, txqlen: 7 });
+        assert.equal(far.txqlen, 7);
+        assert.equal((await nb!.links.get('h1')).txqlen, 7);
+        assert.deepEqual(
+          seen.map((s) => [s.name, s.inode]),
+          [
+            ['h0', netnsInode(a!)],
+            ['h1', netnsInode(b!)],
+          ],
+        );
+        // A failing hook fails add(), and nothing is applied.
+        fake.create = async () => async () => {
+          throw new Error('no device');
+        };
+        await assert.rejects(na!.links.add({ name: 'h2', kind, mtu: 1400 }), /no device/);
+        assert.equal(await na!.links.exists('h2'), false);
+      } finally {
+        delete registry[fake.kind];
+      }
+    });
+  });
 });
