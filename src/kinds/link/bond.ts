@@ -137,6 +137,7 @@ const NUMERIC = [
   ['adLacpActive', 'u8'],
   ['missedMax', 'u8'],
   ['coupledControl', 'u8'],
+  ['broadcastNeigh', 'u8'],
 ] as const;
 type NumericKey = (typeof NUMERIC)[number][0];
 

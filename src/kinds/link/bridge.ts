@@ -188,6 +188,8 @@ export interface BridgeOptions {
   nfCallIptables?: number;
   nfCallIp6tables?: number;
   nfCallArptables?: number;
+  /** Limit of learned FDB entries (0: none). Linux 6.8+. */
+  fdbMaxLearned?: number;
 }
 
 type BridgeAttrs = SetValues<typeof bridgeData>;
@@ -227,6 +229,7 @@ const OPTS: ReadonlyArray<readonly [keyof BridgeOptions, Width, string]> = [
   ['nfCallIptables', 'flag8', 'nf_call_iptables'],
   ['nfCallIp6tables', 'flag8', 'nf_call_ip6tables'],
   ['nfCallArptables', 'flag8', 'nf_call_arptables'],
+  ['fdbMaxLearned', 'u32', 'fdb_max_learned'],
 ];
 const WORD_KEY = new Map(OPTS.map(([key, , word]) => [word, key]));
 const WIDTH = new Map(OPTS.map(([key, width]) => [key, width]));

@@ -50,6 +50,8 @@ export interface MacvlanOptions {
   nopromisc?: boolean;
   /** Length of the broadcast/multicast queue (ip's bcqueuelen). */
   bcQueueLen?: number;
+  /** Multicast addresses beyond this many are delivered unqueued (-1: never). Linux 6.7+, ip's bc_cutoff. */
+  bcCutoff?: number;
 }
 
 type MacvlanAttrs = SetValues<typeof macvlanData>;
@@ -76,6 +78,7 @@ export const macvlanKind = <const K extends string>(kind: K) =>
           mode: z.union([z.enum(MACVLAN_MODES), v.u32]).optional(),
           nopromisc: z.boolean().optional(),
           bcQueueLen: v.u32.optional(),
+          bcCutoff: z.number().int().min(-1).max(0x7fffffff).optional(),
         })
         .strict(),
     toAttrs(o) {
@@ -83,6 +86,7 @@ export const macvlanKind = <const K extends string>(kind: K) =>
       if (o.mode !== undefined) d.mode = typeof o.mode === 'number' ? o.mode : MODE_NUMBER[o.mode];
       if (o.nopromisc !== undefined) d.flags = o.nopromisc ? C.MACVLAN_FLAG_NOPROMISC : 0;
       if (o.bcQueueLen !== undefined) d.bcQueueLen = o.bcQueueLen;
+      if (o.bcCutoff !== undefined) d.bcCutoff = o.bcCutoff;
       return d;
     },
     fromAttrs(d) {
@@ -91,6 +95,7 @@ export const macvlanKind = <const K extends string>(kind: K) =>
       if (mode !== undefined) o.mode = mode;
       if (d.flags !== undefined) o.nopromisc = (d.flags & C.MACVLAN_FLAG_NOPROMISC) !== 0;
       if (d.bcQueueLen !== undefined) o.bcQueueLen = d.bcQueueLen;
+      if (d.bcCutoff !== undefined) o.bcCutoff = d.bcCutoff;
       return o;
     },
     json: macvlanJson,
@@ -101,11 +106,14 @@ export const macvlanKind = <const K extends string>(kind: K) =>
         if (k === 'mode') o.mode = w.value(k) as MacvlanMode;
         else if (k === 'nopromisc') o.nopromisc = true;
         else if (k === 'bcqueuelen') o.bcQueueLen = w.uint(k, w.value(k));
-        else throw w.usage(`unknown ${kind} option "${k}"`);
+        else if (k === 'bc_cutoff') {
+          const val = w.value(k);
+          o.bcCutoff = val === '-1' ? -1 : w.uint(k, val, 0x7fffffff);
+        } else throw w.usage(`unknown ${kind} option "${k}"`);
       }
       return Object.keys(o).length ? o : undefined;
     },
-    usage: `ARGS for ${kind}: mode {private|vepa|bridge|passthru|source} [nopromisc] [bcqueuelen N]`,
+    usage: `ARGS for ${kind}: mode {private|vepa|bridge|passthru|source} [nopromisc] [bcqueuelen N] [bc_cutoff N]`,
   });
 
 export default macvlanKind('macvlan');

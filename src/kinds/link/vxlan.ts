@@ -124,6 +124,12 @@ export interface VxlanOptions {
   gbp?: boolean;
   gpe?: boolean;
   vnifilter?: boolean;
+  /** Deliver to a local vxlan device directly (Linux 6.7+, on by default). */
+  localbypass?: boolean;
+  /** Route multicast through the routing table (ip's mcroute). */
+  mcRoute?: boolean;
+  /** IPv6 flow label: 'fixed' (label) or 'inherit' from the inner packet. */
+  labelPolicy?: 'fixed' | 'inherit';
 }
 
 type VxlanAttrs = SetValues<typeof vxlanData>;
@@ -144,10 +150,14 @@ const U8_BOOLS = [
   'remcsumRx',
   'collectMetadata',
   'vnifilter',
+  'localbypass',
+  'mcRoute',
 ] as const;
 /** Options that are NLA_FLAGs: present means on. */
 const FLAGS = ['gbp', 'gpe', 'remcsumNopartial'] as const;
 const DF = ['unset', 'set', 'inherit'] as const;
+const LABEL_POLICIES = ['fixed', 'inherit'] as const;
+const LABEL_POLICY_NUMBER = { fixed: C.VXLAN_LABEL_FIXED, inherit: C.VXLAN_LABEL_INHERIT } as const;
 
 function vxlanJson(d: Record<string, any>, names: Names): Json {
   const j: Json = {};
@@ -197,6 +207,7 @@ export default defineLinkKind<VxlanOptions, VxlanAttrs>()({
       ageing: v.u32.optional(),
       limit: v.u32.optional(),
       portRange: z.object({ low: v.u16, high: v.u16 }).strict().optional(),
+      labelPolicy: z.enum(LABEL_POLICIES).optional(),
     };
     for (const k of [...U8_BOOLS, ...FLAGS]) shape[k] = z.boolean().optional();
     return z
@@ -223,6 +234,7 @@ export default defineLinkKind<VxlanOptions, VxlanAttrs>()({
     if (o.tos !== undefined) d.tos = o.tos;
     if (o.df !== undefined) d.df = DF.indexOf(o.df);
     if (o.label !== undefined) d.label = o.label;
+    if (o.labelPolicy !== undefined) d.labelPolicy = LABEL_POLICY_NUMBER[o.labelPolicy];
     if (o.ageing !== undefined) d.ageing = o.ageing;
     if (o.limit !== undefined) d.limit = o.limit;
     if (o.portRange !== undefined) d.portRange = { low: o.portRange.low, high: o.portRange.high };
@@ -247,6 +259,12 @@ export default defineLinkKind<VxlanOptions, VxlanAttrs>()({
       if (df !== undefined) o.df = df as VxlanOptions['df'];
     }
     if (d.label !== undefined) o.label = d.label;
+    if (d.labelPolicy !== undefined) {
+      const n =
+        typeof d.labelPolicy === 'string' ? C[`VXLAN_LABEL_${d.labelPolicy}` as 'VXLAN_LABEL_FIXED'] : d.labelPolicy;
+      const policy = LABEL_POLICIES.find((p) => LABEL_POLICY_NUMBER[p] === n);
+      if (policy !== undefined) o.labelPolicy = policy;
+    }
     if (d.ageing !== undefined) o.ageing = d.ageing;
     if (d.limit !== undefined) o.limit = d.limit;
     if (d.portRange?.low !== undefined && d.portRange.high !== undefined)
@@ -280,6 +298,9 @@ export default defineLinkKind<VxlanOptions, VxlanAttrs>()({
       gbp: ['gbp', true],
       gpe: ['gpe', true],
       vnifilter: ['vnifilter', true],
+      localbypass: ['localbypass', true],
+      nolocalbypass: ['localbypass', false],
+      mcroute: ['mcRoute', true],
     };
     while (!w.done) {
       const k = w.shift();
