@@ -80,6 +80,18 @@ export interface KindPlugin<Options = unknown, Attrs = Record<string, unknown>> 
   readonly usage?: string;
 }
 
+/**
+ * The number behind an enum value as the codec decodes it: a name from `table` (an enumOf()
+ * table) or a number it did not name. Plugins use it rather than indexing the constants by a
+ * computed name, which would make the bundler keep every constant.
+ */
+export function enumNumber(table: Readonly<Record<number, string>>, v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string') return undefined;
+  for (const n in table) if (table[n] === v) return Number(n);
+  return undefined;
+}
+
 /** Declare a plugin with its types checked and its literal types kept. */
 export function definePlugin<const P extends KindPlugin<any, any>>(plugin: P): P {
   return plugin;

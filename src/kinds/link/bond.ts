@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import * as C from '../../codec/constants/index.js';
 import { enumOf } from '../../codec/enums.js';
 import { attrs, nest, type AttrSpec, type Kind, type SetValues } from '../../codec/schema.js';
+import { enumNumber } from '../plugin.js';
 import { defineLinkKind } from './kind.js';
 
 /**
@@ -160,12 +161,8 @@ const wordOf = <T extends Record<string, number>>(table: T, v: unknown): keyof T
   return hit ?? n;
 };
 /** The codec decodes modes to names ('ACTIVEBACKUP'); back to their numbers. */
-const enumNumber = (v: unknown, prefix: string): number | undefined =>
-  typeof v === 'number'
-    ? v
-    : typeof v === 'string'
-      ? ((C as Record<string, unknown>)[prefix + v] as number)
-      : undefined;
+const modeNames = enumOf('BOND_MODE_');
+const hashNames = enumOf('BOND_XMIT_POLICY_');
 const slots = (list: string[]) => Object.fromEntries(list.map((a, i) => [String(i), a]));
 const fromSlots = (n: Record<string, unknown> | undefined) =>
   n === undefined
@@ -205,13 +202,13 @@ export default defineLinkKind<BondOptions, BondAttrs>()({
   },
   fromAttrs(d) {
     const o: BondOptions = {};
-    const mode = wordOf(MODES, enumNumber(d.mode, 'BOND_MODE_'));
+    const mode = wordOf(MODES, enumNumber(modeNames, d.mode));
     if (mode !== undefined) o.mode = mode;
     for (const [key] of NUMERIC) {
       const val = (d as Record<string, unknown>)[key];
       if (typeof val === 'number') o[key] = val;
     }
-    const policy = wordOf(HASH_POLICIES, enumNumber(d.xmitHashPolicy, 'BOND_XMIT_POLICY_'));
+    const policy = wordOf(HASH_POLICIES, enumNumber(hashNames, d.xmitHashPolicy));
     if (policy !== undefined) o.xmitHashPolicy = policy;
     const arp = fromSlots(d.arpIpTarget as Record<string, unknown> | undefined);
     if (arp) o.arpIpTarget = arp;

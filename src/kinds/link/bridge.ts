@@ -4,6 +4,7 @@ import * as C from '../../codec/constants/index.js';
 import { enumOf } from '../../codec/enums.js';
 import { attrs, nest, struct, type SetValues } from '../../codec/schema.js';
 import { bool, bridgeId, hash0x, num, put, timer, type Json, type Names } from '../json.js';
+import { enumNumber } from '../plugin.js';
 import { defineLinkKind } from './kind.js';
 
 /** struct ifla_bridge_id: priority in network byte order, then the bridge's MAC address. */
@@ -236,8 +237,7 @@ const WIDTH = new Map(OPTS.map(([key, width]) => [key, width]));
 const VLAN_PROTOCOLS = { '802.1Q': C.ETH_P_8021Q, '802.1ad': C.ETH_P_8021AD } as const;
 /** A VLAN protocol as the codec decodes it ('8021Q', or a number) -> ip's word, or the number. */
 export function vlanProtocolWord(v: unknown): '802.1Q' | '802.1ad' | number | undefined {
-  const n =
-    typeof v === 'number' ? v : typeof v === 'string' ? (C as Record<string, unknown>)[`ETH_P_${v}`] : undefined;
+  const n = enumNumber(vlanProtocols, v);
   if (n === C.ETH_P_8021Q) return '802.1Q';
   if (n === C.ETH_P_8021AD) return '802.1ad';
   return typeof n === 'number' ? n : undefined;

@@ -5,6 +5,7 @@ import * as C from '../../codec/constants/index.js';
 import { enumOf } from '../../codec/enums.js';
 import { attrs, custom, struct, type SetValues } from '../../codec/schema.js';
 import { bool, hash0x, put, type Json, type Names } from '../json.js';
+import { enumNumber } from '../plugin.js';
 import { defineLinkKind } from './kind.js';
 
 /** struct ifla_vxlan_port_range: the UDP source port range, both ends big-endian. */
@@ -260,8 +261,7 @@ export default defineLinkKind<VxlanOptions, VxlanAttrs>()({
     }
     if (d.label !== undefined) o.label = d.label;
     if (d.labelPolicy !== undefined) {
-      const n =
-        typeof d.labelPolicy === 'string' ? C[`VXLAN_LABEL_${d.labelPolicy}` as 'VXLAN_LABEL_FIXED'] : d.labelPolicy;
+      const n = enumNumber(enumOf('VXLAN_LABEL_'), d.labelPolicy);
       const policy = LABEL_POLICIES.find((p) => LABEL_POLICY_NUMBER[p] === n);
       if (policy !== undefined) o.labelPolicy = policy;
     }
