@@ -48,6 +48,65 @@ const CASES: Array<[string, string, unknown[]]> = [
     [{ name: 'eth0.10', kind: 'vlan', link: 'eth0', vlan: { id: 10 } }],
   ],
   ['link add vrf0 type vrf table 10', 'links.add', [{ name: 'vrf0', kind: 'vrf', vrf: { table: 10 } }]],
+  // Each kind's words come from its plugin (src/kinds/link).
+  [
+    'link add vx1 type vxlan id 5 srcport 5000 6000 df set ttl inherit external maxaddress unlimited',
+    'links.add',
+    [
+      {
+        name: 'vx1',
+        kind: 'vxlan',
+        vxlan: {
+          id: 5,
+          portRange: { low: 5000, high: 6000 },
+          df: 'set',
+          ttl: 'inherit',
+          collectMetadata: true,
+          limit: 0,
+        },
+      },
+    ],
+  ],
+  [
+    'link add b0 type bond mode 802.3ad xmit_hash_policy layer3+4 arp_ip_target 10.0.0.1,10.0.0.2 min_links 2',
+    'links.add',
+    [
+      {
+        name: 'b0',
+        kind: 'bond',
+        bond: { mode: '802.3ad', xmitHashPolicy: 'layer3+4', arpIpTarget: ['10.0.0.1', '10.0.0.2'], minLinks: 2 },
+      },
+    ],
+  ],
+  [
+    'link add link eth0 name vl5 type vlan id 5 egress-qos-map 1:2 3:4 protocol 802.1ad',
+    'links.add',
+    [
+      {
+        name: 'vl5',
+        kind: 'vlan',
+        link: 'eth0',
+        vlan: {
+          id: 5,
+          egressQos: [
+            { from: 1, to: 2 },
+            { from: 3, to: 4 },
+          ],
+          protocol: '802.1ad',
+        },
+      },
+    ],
+  ],
+  [
+    'link add iv0 link eth0 type ipvlan mode l3s private',
+    'links.add',
+    [{ name: 'iv0', kind: 'ipvlan', link: 'eth0', ipvlan: { mode: 'l3s', isolation: 'private' } }],
+  ],
+  [
+    'link add mt0 link eth0 type macvtap mode vepa',
+    'links.add',
+    [{ name: 'mt0', kind: 'macvtap', link: 'eth0', macvlan: { mode: 'vepa' } }],
+  ],
   ['link add d0 type dummy', 'links.add', [{ name: 'd0', kind: 'dummy' }]],
   ['link set dev vh up mtu 1400 master br0', 'links.set', ['vh', { up: true, mtu: 1400, master: 'br0' }]],
   ['link set vc netns blue name eth0', 'links.set', ['vc', { netns: 'blue', name: 'eth0' }]],
@@ -249,6 +308,9 @@ const BAD: Array<[string, RegExp]> = [
   ['link add br0 type bridge bogus_opt 1', /unknown bridge option "bogus_opt"/],
   ['link add br0 type bridge stp_state', /"stp_state" needs a value/],
   ['link add vh type veth peer', /veth peer needs a name/],
+  ['link set vh type veth peer name x', /can only be given when the link is created/],
+  ['link add vx type vxlan id 5 df maybe', /argument "maybe" is wrong: df/],
+  ['link add g0 type gtp role sgsn', /rtnl does not know the options of gtp links/],
   ['link set eth0 eth1', /"dev" is duplicate, or "eth1" is garbage/],
   ['addr add 10.0.0.300/24 dev eth0', /argument "10.0.0.300\/24" is wrong/],
   ['addr add 10.0.0.2/24', /"dev" argument is required/],
