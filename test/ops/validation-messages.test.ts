@@ -35,7 +35,7 @@ const cases: Array<[string, () => unknown, string]> = [
   [
     'an enum lists its values',
     () => nl.links.add(x({ name: 'a0', kind: 'macvlan', link: 'lo', macvlan: { mode: 'brigde' } })),
-    "link.macvlan.mode: must be one of 'private', 'vepa', 'bridge', 'passthru', 'source'; got \"brigde\"",
+    "link.macvlan.mode: must be one of 'private', 'vepa', 'bridge', 'passthru', 'source', or an integer from 0 to 4294967295; got \"brigde\"",
   ],
   [
     'an unknown key names the known ones',
