@@ -49,6 +49,9 @@ const c = {
   write: lib.func('intptr_t write(int fd, const void *buf, size_t len)'),
   read: lib.func('intptr_t read(int fd, void *buf, size_t len)'),
   gettid: lib.func('int gettid()'),
+  // ioctl is variadic; these are its two shapes here (x86_64 passes both in the same register).
+  ioctlPtr: lib.func('ioctl', 'int', ['int', 'unsigned long', 'void *']),
+  ioctlVal: lib.func('ioctl', 'int', ['int', 'unsigned long', 'unsigned long']),
 };
 
 export function errnoName(errno: number): string {
@@ -157,6 +160,28 @@ export const libc = {
   close(fd: number): void {
     seam('close');
     check('close', c.close(fd));
+  },
+  /**
+   * close(2) on a libuv threadpool thread. Closing the last fd of a tun/tap device tears the
+   * device down inside close() (RCU grace periods, ~16 ms here), which must not block the event
+   * loop. The fd number is released by the kernel whatever close returns, so this never fails;
+   * it resolves with close's return value (0, or -1 whose errno stayed on the pool thread).
+   */
+  closeAsync(fd: number): Promise<number> {
+    seam('close');
+    return new Promise((resolve) => {
+      c.close.async(fd, (err: unknown, n: number) => resolve(err ? -1 : n));
+    });
+  },
+  /** ioctl(fd, request, buf): the kernel reads and/or writes `buf`. `what` names the call in errors. */
+  ioctl(fd: number, request: number, buf: Uint8Array, what: string): number {
+    seam('ioctl');
+    return check('ioctl', c.ioctlPtr(fd, request, buf), what);
+  },
+  /** ioctl(fd, request, value): the argument is a number, not a pointer (TUNSETPERSIST, TUNSETOWNER, ...). */
+  ioctlValue(fd: number, request: number, value: number, what: string): number {
+    seam('ioctl');
+    return check('ioctl', c.ioctlVal(fd, request, value), what);
   },
   setns(fd: number, nstype: number): void {
     seam('setns');

@@ -15,6 +15,7 @@ import { monitor, monitorSchemas, type MonitorEvent, type MonitorGroup, type Mon
 import { Neighbours } from './neighbours.js';
 import { Routes } from './routes.js';
 import { Rules } from './rules.js';
+import { TunTap } from './tuntap.js';
 import { check, V } from './validate.js';
 import { schemas } from './zod.js';
 
@@ -78,6 +79,8 @@ export class Rtnl {
   readonly neighbours: Neighbours;
   /** Policy routing rules: `ip rule`. */
   readonly rules: Rules;
+  /** tun and tap devices and their queue fds: `ip tuntap`. */
+  readonly tuntap: TunTap;
   /** @internal */
   readonly engine: Engine;
   /** @internal An fd of this client's namespace (-1: the namespace the process was in at open). */
@@ -95,6 +98,7 @@ export class Rtnl {
     this.routes = new Routes(this);
     this.neighbours = new Neighbours(this);
     this.rules = new Rules(this);
+    this.tuntap = new TunTap(this);
     registry.register(this, { sock: engine.sock, nsFd }, this.token);
   }
 

@@ -1,0 +1,501 @@
+/**
+ * tun and tap links: created by ioctl on /dev/net/tun (the kernel refuses RTM_NEWLINK for them),
+ * then configured with one RTM_NEWLINK like any link; and their queue fds, handed to a VMM.
+ *
+ * createTunTap() and openTunTapQueues() are standalone functions over a narrow host (a namespace
+ * fd and the link ops), so that links.add({ kind: 'tap' }) and nl.tuntap share them.
+ */
+import * as C from '../codec/constants/index.js';
+import { RtnlError, SysError, ValidationError } from '../errors.js';
+import type { NetnsSpec } from '../ffi/netns.js';
+import { closeTunAsync, openTun, tunSetGroup, tunSetIff, tunSetOwner, tunSetPersist } from '../ffi/tun.js';
+import { resolveId } from './ids.js';
+import type { Rtnl } from './client.js';
+import { isCode } from './common.js';
+import { checkAddOptions, type Link, type LinkAddOptions, type LinkSetOptions } from './links.js';
+import { check, V } from './validate.js';
+import { schemas } from './zod.js';
+
+/** tun/tap options: the IFF_* flags given to TUNSETIFF, persistence and ownership. */
+export interface TunTapOptions {
+  /** IFF_MULTI_QUEUE: several fds may attach, one queue each. Equivalent to: ip tuntap add ... multi_queue */
+  multiQueue?: boolean;
+  /** IFF_VNET_HDR: frames carry a virtio-net header (what VMMs use). Equivalent to: ip tuntap add ... vnet_hdr */
+  vnetHdr?: boolean;
+  /** Packet information: a 4-byte header before each frame (off by default: IFF_NO_PI). Equivalent to: ip tuntap add ... pi */
+  pi?: boolean;
+  /** IFF_ONE_QUEUE, kept for `ip tuntap`'s one_queue; the kernel ignores it. */
+  oneQueue?: boolean;
+  /** Keep the device when its last fd closes (TUNSETPERSIST). Equivalent to: ip tuntap add (always persistent) */
+  persist?: boolean;
+  /** The user who may attach without CAP_NET_ADMIN: a uid or a name from /etc/passwd. Equivalent to: ip tuntap add ... user U */
+  owner?: number | string;
+  /** The group that may attach without CAP_NET_ADMIN: a gid or a name from /etc/group. Equivalent to: ip tuntap add ... group G */
+  group?: number | string;
+}
+
+/** What createTunTap() takes: the device, its tun/tap options and the usual link options. */
+export interface TunTapAddOptions {
+  kind: 'tun' | 'tap';
+  name: string;
+  tuntap?: TunTapOptions;
+  /** Open this many queues and return their fds (at most 1 without multiQueue). Default 0. */
+  queues?: number;
+  mtu?: number;
+  address?: string;
+  broadcast?: string;
+  txqlen?: number;
+  alias?: string;
+  up?: boolean;
+  master?: string | number;
+  /** The link group (IFLA_GROUP); the owning group is `tuntap.group`. */
+  group?: number;
+  /** Create it directly inside this namespace (/dev/net/tun is opened there). */
+  netns?: NetnsSpec;
+  exist?: 'error' | 'ok';
+}
+
+/** Options of openTunTapQueues(): the flags to attach with (default: the device's own). */
+export interface TunTapOpenOptions {
+  /** How many queue fds to open (default 1; more needs a multi-queue device). */
+  queues?: number;
+  /** Expect this type; an existing device of the other type is an error. */
+  kind?: 'tun' | 'tap';
+  vnetHdr?: boolean;
+  pi?: boolean;
+  multiQueue?: boolean;
+  /**
+   * Let the open change the device's vnet_hdr or pi flags. Attaching with other flags changes
+   * them for every user of the device, so by default a difference is an error.
+   */
+  reconfigure?: boolean;
+  /** The device lives in this namespace (default: the client's). */
+  netns?: NetnsSpec;
+}
+
+/** Queue fds of a tun/tap device. Close them with close() (off the event loop). */
+export interface TunTapQueues {
+  /** The device name. */
+  name: string;
+  /** Its ifindex (in the namespace it lives in). */
+  index: number;
+  /** One fd per queue, O_RDWR|O_CLOEXEC: pass one to a child with `spawn(cmd, { stdio: [..., fd] })`. */
+  fds: number[];
+  /** Whether close() ran. */
+  readonly closed: boolean;
+  /** Close every fd on a pool thread (the last fd of a non-persistent device takes ~16 ms). Idempotent. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** A device made by createTunTap(): the link as read back, and the queues opened with it. */
+export interface TunTapDevice extends TunTapQueues {
+  link: Link;
+}
+
+/** What the tun/tap functions need from a client: its namespace fd and the link ops. */
+export interface TunTapHost {
+  /** @internal An fd of the client's namespace, or -1 for the process's own. */
+  readonly nsFd: number;
+  readonly links: {
+    get(ref: string | number): Promise<Link>;
+    set(ref: string | number, options: LinkSetOptions): Promise<void>;
+  };
+}
+
+/** A host, and a way to open a short-lived one in another namespace. */
+export interface TunTapDeps extends TunTapHost {
+  openIn(netns: NetnsSpec): Promise<TunTapHost & { close(): Promise<void> }>;
+}
+
+const S = schemas((z) => {
+  const id = z.union([z.number().int().min(0).max(0xfffffffe), z.string().min(1).max(255)]);
+  const tuntap = z
+    .object({
+      multiQueue: z.boolean().optional(),
+      vnetHdr: z.boolean().optional(),
+      pi: z.boolean().optional(),
+      oneQueue: z.boolean().optional(),
+      persist: z.boolean().optional(),
+      owner: id.optional(),
+      group: id.optional(),
+    })
+    .strict();
+  // Up to the kernel's MAX_TAP_QUEUES (256).
+  const queues = z.number().int().min(0).max(256);
+  const open = z
+    .object({
+      queues: queues.min(1).optional(),
+      kind: z.enum(['tun', 'tap']).optional(),
+      vnetHdr: z.boolean().optional(),
+      pi: z.boolean().optional(),
+      multiQueue: z.boolean().optional(),
+      reconfigure: z.boolean().optional(),
+      netns: V().netnsSpec.optional(),
+    })
+    .strict();
+  return { tuntap, queues, open };
+});
+
+/** Check the tun/tap options of a links.add() call (the rest is the link schema's job). */
+export function checkTunTapOptions(o: unknown, field: string): TunTapOptions {
+  return check(S().tuntap, o, field) as TunTapOptions;
+}
+
+/** The TUNSETIFF flags for a kind and its options. */
+export function tunFlags(
+  kind: 'tun' | 'tap',
+  o: { pi?: boolean; vnetHdr?: boolean; multiQueue?: boolean; oneQueue?: boolean },
+): number {
+  let f = kind === 'tap' ? C.IFF_TAP : C.IFF_TUN;
+  if (!o.pi) f |= C.IFF_NO_PI;
+  if (o.vnetHdr) f |= C.IFF_VNET_HDR;
+  if (o.multiQueue) f |= C.IFF_MULTI_QUEUE;
+  if (o.oneQueue) f |= C.IFF_ONE_QUEUE;
+  return f;
+}
+
+/** A tun/tap device's settings as IFLA_TUN_* reports them. */
+export interface TunTapInfo {
+  kind: 'tun' | 'tap';
+  pi: boolean;
+  vnetHdr: boolean;
+  multiQueue: boolean;
+  persist: boolean;
+  owner?: number;
+  group?: number;
+  /** Attached queues (IFLA_TUN_NUM_QUEUES) and those disabled with TUNSETQUEUE; the kernel reports them for multi-queue devices only (0 otherwise). */
+  numQueues: number;
+  numDisabledQueues: number;
+}
+
+/** The tun/tap settings of a link (from IFLA_INFO_DATA), or undefined for another kind. */
+export function tunTapInfo(link: Link): TunTapInfo | undefined {
+  if (link.kind !== 'tun') return undefined;
+  const d = (link.attrs.linkinfo?.data ?? {}) as Record<string, unknown>;
+  const type = d.type === 'TUN' || d.type === C.IFF_TUN ? 'tun' : 'tap';
+  const info: TunTapInfo = {
+    kind: type,
+    pi: !!d.pi,
+    vnetHdr: !!d.vnetHdr,
+    multiQueue: !!d.multiQueue,
+    persist: !!d.persist,
+    numQueues: Number(d.numQueues ?? 0),
+    numDisabledQueues: Number(d.numDisabledQueues ?? 0),
+  };
+  if (d.owner !== undefined) info.owner = Number(d.owner);
+  if (d.group !== undefined) info.group = Number(d.group);
+  return info;
+}
+
+function queueSet(name: string, index: number, fds: number[]): TunTapQueues {
+  let closed = false;
+  const q: TunTapQueues = {
+    name,
+    index,
+    fds,
+    get closed() {
+      return closed;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await closeAll(fds);
+    },
+    [Symbol.asyncDispose]() {
+      return q.close();
+    },
+  };
+  return q;
+}
+
+/** Close fds on pool threads, all at once. Never throws: the fd numbers are released either way. */
+async function closeAll(fds: readonly number[]): Promise<void> {
+  await Promise.all(fds.map((fd) => closeTunAsync(fd)));
+}
+
+const isSys = (err: unknown, code: string): boolean => err instanceof SysError && err.code === code;
+
+/** A TUNSETIFF failure, said in terms of the device and the request. */
+function tunError(err: unknown, name: string, what: string): unknown {
+  if (!(err instanceof SysError)) return err;
+  const why: Record<string, string> = {
+    EPERM: `not permitted to ${what} "${name}" (needs CAP_NET_ADMIN, or to be its owner or group)`,
+    EBUSY: `"${name}" is busy: a single-queue device takes one fd and it is already open`,
+    EINVAL: `cannot ${what} "${name}": the kernel refused the flags (an existing device of another type or queue mode?)`,
+    ENOENT: `cannot ${what} "${name}": /dev/net/tun is missing (no tun driver?)`,
+    ENODEV: `cannot ${what} "${name}": the tun driver is not available`,
+  };
+  const msg = why[err.code] ?? `cannot ${what} "${name}": ${err.message}`;
+  return new RtnlError(msg, err.code, { cause: err });
+}
+
+/** How a device's flags differ from those asked for, as 'vnet_hdr on (it is off)' phrases. */
+function flagDiffs(info: TunTapInfo, want: { kind?: string; pi?: boolean; vnetHdr?: boolean; multiQueue?: boolean }) {
+  const out: { field: string; text: string; kernelRefuses: boolean }[] = [];
+  const onOff = (b: boolean) => (b ? 'on' : 'off');
+  if (want.kind !== undefined && want.kind !== info.kind)
+    out.push({ field: 'kind', text: `it is a ${info.kind}, not a ${want.kind}`, kernelRefuses: true });
+  if (want.multiQueue !== undefined && want.multiQueue !== info.multiQueue)
+    out.push({
+      field: 'multiQueue',
+      text: `multi_queue ${onOff(want.multiQueue)} (it is ${onOff(info.multiQueue)})`,
+      kernelRefuses: true,
+    });
+  if (want.vnetHdr !== undefined && want.vnetHdr !== info.vnetHdr)
+    out.push({
+      field: 'vnetHdr',
+      text: `vnet_hdr ${onOff(want.vnetHdr)} (it is ${onOff(info.vnetHdr)})`,
+      kernelRefuses: false,
+    });
+  if (want.pi !== undefined && want.pi !== info.pi)
+    out.push({ field: 'pi', text: `pi ${onOff(want.pi)} (it is ${onOff(info.pi)})`, kernelRefuses: false });
+  return out;
+}
+
+/**
+ * Create a tun or tap device, apply the usual link options with one RTM_NEWLINK, and optionally
+ * keep `queues` fds open. On any failure nothing is left behind: the device is made
+ * non-persistent and every fd is closed, which destroys it.
+ *
+ * Equivalent to: ip tuntap add dev NAME mode tap [multi_queue] [vnet_hdr] [pi] [user U] [group G];
+ *   ip link set dev NAME [mtu N] [address MAC] [master BR] [up]
+ */
+export async function createTunTap(deps: TunTapDeps, o: TunTapAddOptions): Promise<TunTapDevice> {
+  const field = 'link';
+  const t = o.tuntap === undefined ? {} : checkTunTapOptions(o.tuntap, `${field}.tuntap`);
+  const queues = o.queues === undefined ? 0 : check(S().queues, o.queues, `${field}.queues`);
+  const persist = t.persist ?? queues === 0;
+  if (queues === 0 && !persist)
+    throw new ValidationError(
+      `${field}.tuntap.persist`,
+      'a device that is not persistent vanishes when its last fd closes: open queues with it, or keep persist',
+      t.persist,
+    );
+  if (queues > 1 && !t.multiQueue)
+    throw new ValidationError(`${field}.queues`, 'more than one queue needs tuntap.multiQueue', queues);
+  // Resolved before anything is made, so a bad name leaves nothing behind.
+  const uid = t.owner === undefined ? undefined : resolveId('user', t.owner, `${field}.tuntap.owner`);
+  const gid = t.group === undefined ? undefined : resolveId('group', t.group, `${field}.tuntap.group`);
+  const flags = tunFlags(o.kind, t);
+
+  const temp = o.netns === undefined ? undefined : await deps.openIn(o.netns);
+  const host: TunTapHost = temp ?? deps;
+  const fds: number[] = [];
+  let made = false;
+  try {
+    try {
+      fds.push(openTun(host.nsFd));
+      try {
+        tunSetIff(fds[0]!, o.name, flags | C.IFF_TUN_EXCL);
+      } catch (err) {
+        if (isSys(err, 'EBUSY')) {
+          await closeAll(fds.splice(0));
+          return await existing(host, o, t);
+        }
+        throw tunError(err, o.name, `create ${o.kind}`);
+      }
+      made = true;
+      if (uid !== undefined) tunSetOwner(fds[0]!, uid);
+      if (gid !== undefined) tunSetGroup(fds[0]!, gid);
+      if (persist) tunSetPersist(fds[0]!, true);
+      for (let i = 1; i < queues; i++) {
+        fds.push(openTun(host.nsFd));
+        tunSetIff(fds[i]!, o.name, flags);
+      }
+      const index = (await host.links.get(o.name)).index;
+      const set: LinkSetOptions = {};
+      if (o.mtu !== undefined) set.mtu = o.mtu;
+      if (o.address !== undefined) set.address = o.address;
+      if (o.broadcast !== undefined) set.broadcast = o.broadcast;
+      if (o.txqlen !== undefined) set.txqlen = o.txqlen;
+      if (o.alias !== undefined) set.alias = o.alias;
+      if (o.group !== undefined) set.group = o.group;
+      if (o.master !== undefined) set.master = o.master;
+      if (o.up !== undefined) set.up = o.up;
+      if (Object.keys(set).length > 0) await host.links.set(index, set);
+      const link = await host.links.get(index);
+      if (queues === 0) {
+        await closeAll(fds.splice(0));
+        return { ...queueSet(o.name, index, []), link };
+      }
+      return { ...queueSet(o.name, index, fds), link };
+    } catch (err) {
+      if (made && persist) {
+        try {
+          tunSetPersist(fds[0]!, false);
+        } catch {
+          /* the fd is still attached: closing it below destroys the device unless persistent */
+        }
+      }
+      await closeAll(fds.splice(0));
+      throw err;
+    }
+  } finally {
+    await temp?.close();
+  }
+}
+
+/** TUNSETIFF with IFF_TUN_EXCL said EBUSY: the name is taken. With exist: 'ok', a matching device is a success. */
+async function existing(host: TunTapHost, o: TunTapAddOptions, t: TunTapOptions): Promise<TunTapDevice> {
+  let link: Link | undefined;
+  try {
+    link = await host.links.get(o.name);
+  } catch {
+    /* gone meanwhile: report the conflict anyway */
+  }
+  const info = link && tunTapInfo(link);
+  if (o.exist === 'ok' && link && info && !o.queues) {
+    const diffs = flagDiffs(info, { kind: o.kind, pi: !!t.pi, vnetHdr: !!t.vnetHdr, multiQueue: !!t.multiQueue });
+    if (diffs.length === 0) return { ...queueSet(o.name, link.index, []), link };
+    throw new RtnlError(
+      `${o.kind} "${o.name}" exists with other flags: ${diffs.map((d) => d.text).join(', ')}`,
+      'EEXIST',
+    );
+  }
+  const what = info ? `a ${info.kind}` : link?.kind ? `a ${link.kind} link` : 'a link';
+  throw new RtnlError(`cannot create ${o.kind} "${o.name}": ${what} of that name already exists`, 'EEXIST');
+}
+
+/**
+ * Open queue fds of an existing tun/tap device, for a VMM or a VPN daemon. The flags default to
+ * the device's own; asking for another type or queue mode is an error, and so is asking for
+ * other vnet_hdr/pi flags unless `reconfigure` (which changes them for every user).
+ *
+ * Equivalent to: open("/dev/net/tun") + ioctl(TUNSETIFF) per queue, as a VMM does
+ */
+export async function openTunTapQueues(
+  deps: TunTapDeps,
+  name: string,
+  opts: TunTapOpenOptions = {},
+): Promise<TunTapQueues> {
+  check(V().ifname, name, 'name');
+  const o = check(S().open, opts, 'options') as TunTapOpenOptions;
+  const n = o.queues ?? 1;
+  const temp = o.netns === undefined ? undefined : await deps.openIn(o.netns);
+  const host: TunTapHost = temp ?? deps;
+  try {
+    const link = await host.links.get(name);
+    const info = tunTapInfo(link);
+    if (!info)
+      throw new RtnlError(
+        `"${name}" is ${link.kind ? `a ${link.kind} link` : 'not a tun/tap device'}, not a tun or tap`,
+        'EINVAL',
+      );
+    const diffs = flagDiffs(info, o);
+    const refused = diffs.filter((d) => d.kernelRefuses || !o.reconfigure);
+    if (refused.length > 0) {
+      const hint = refused.some((d) => !d.kernelRefuses)
+        ? '; opening with other vnet_hdr/pi flags changes them for every user of the device (pass reconfigure: true to allow it)'
+        : '';
+      throw new RtnlError(
+        `cannot open ${info.kind} "${name}" with ${refused.map((d) => d.text).join(', ')}${hint}`,
+        'EINVAL',
+      );
+    }
+    const multiQueue = o.multiQueue ?? info.multiQueue;
+    if (n > 1 && !multiQueue)
+      throw new RtnlError(
+        `cannot open ${n} queues of ${info.kind} "${name}": it is single-queue (no multi_queue)`,
+        'EINVAL',
+      );
+    // A single-queue device that already has its fd: the kernel says EBUSY (it reports no queue
+    // count for single-queue devices, so this cannot be checked first).
+    const flags = tunFlags(info.kind, { pi: o.pi ?? info.pi, vnetHdr: o.vnetHdr ?? info.vnetHdr, multiQueue });
+    const fds: number[] = [];
+    try {
+      for (let i = 0; i < n; i++) {
+        fds.push(openTun(host.nsFd));
+        try {
+          tunSetIff(fds[i]!, name, flags);
+        } catch (err) {
+          throw tunError(err, name, `open a queue of ${info.kind}`);
+        }
+      }
+    } catch (err) {
+      await closeAll(fds.splice(0));
+      throw err;
+    }
+    return queueSet(name, link.index, fds);
+  } finally {
+    await temp?.close();
+  }
+}
+
+/** The deps of the tun/tap functions from a client (an Rtnl): short-lived clients are of its class. */
+export function tunTapDeps(nl: TunTapHost): TunTapDeps {
+  const Client = nl.constructor as unknown as {
+    open(o: { netns: NetnsSpec }): Promise<TunTapHost & { close(): Promise<void> }>;
+  };
+  return { nsFd: nl.nsFd, links: nl.links, openIn: (netns) => Client.open({ netns }) };
+}
+
+/** A tun/tap link with its settings, as `ip tuntap show` lists it. */
+export interface TunTapLink extends Link {
+  tuntap: TunTapInfo;
+}
+
+/** tun and tap devices: `ip tuntap`, and queue fds for VMMs. */
+export class TunTap {
+  constructor(private readonly nl: Rtnl) {}
+
+  /**
+   * Create a tun or tap device with the usual link options in the same call and, with `queues`,
+   * keep that many queue fds open for a VMM. Persistent by default when no queue is kept, not
+   * persistent (it goes with its last fd) when queues are kept.
+   *
+   * Equivalent to: ip tuntap add dev NAME mode tap [multi_queue] [vnet_hdr] [pi] [user U] [group G];
+   *   ip link set dev NAME [mtu N] [address MAC] [master BR] [up]
+   */
+  async add(options: LinkAddOptions & { kind: 'tun' | 'tap'; queues?: number }): Promise<TunTapDevice> {
+    const { queues, ...rest } = options;
+    const o = checkAddOptions(rest);
+    return createTunTap(tunTapDeps(this.nl), { ...o, kind: options.kind, queues });
+  }
+
+  /**
+   * Open queue fds of an existing tun/tap device (see openTunTapQueues).
+   *
+   * Equivalent to: open("/dev/net/tun") + ioctl(TUNSETIFF, NAME) per queue, as a VMM does
+   */
+  open(name: string, options?: TunTapOpenOptions): Promise<TunTapQueues> {
+    return openTunTapQueues(tunTapDeps(this.nl), name, options);
+  }
+
+  /**
+   * The tun and tap devices, with their flags, owner, group and queue counts.
+   *
+   * Equivalent to: ip tuntap show
+   */
+  async list(): Promise<TunTapLink[]> {
+    const out: TunTapLink[] = [];
+    for (const link of await this.nl.links.list({ kind: 'tun' })) {
+      const tuntap = tunTapInfo(link);
+      if (tuntap) out.push(Object.assign(link, { tuntap }));
+    }
+    return out;
+  }
+
+  /**
+   * Delete a tun or tap device (another kind of link of that name is an error, and stays).
+   * With `ifExists`, a missing device is not an error (returns false).
+   *
+   * Equivalent to: ip tuntap del dev NAME mode tap
+   */
+  async delete(name: string, options: { kind?: 'tun' | 'tap'; ifExists?: boolean } = {}): Promise<boolean> {
+    let link: Link;
+    try {
+      link = await this.nl.links.get(name);
+    } catch (err) {
+      if (options.ifExists && isCode(err, 'ENODEV')) return false;
+      throw err;
+    }
+    const info = tunTapInfo(link);
+    if (!info || (options.kind !== undefined && info.kind !== options.kind))
+      throw new RtnlError(
+        `"${name}" is ${info ? `a ${info.kind}` : link.kind ? `a ${link.kind} link` : 'not a tun/tap device'}, not a ${options.kind ?? 'tun or tap'}; not deleted`,
+        'EINVAL',
+      );
+    return this.nl.links.delete(link.index, { ifExists: options.ifExists });
+  }
+}
