@@ -42,6 +42,7 @@ const CALLS: Record<string, readonly string[]> = {
   routes: ['add', 'replace', 'delete'],
   neighbours: ['add', 'replace', 'delete'],
   rules: ['add', 'delete'],
+  tuntap: ['add', 'delete'],
 };
 
 /** Whether `op` is a plain ops call that runOp() can make. */

@@ -23,11 +23,12 @@ import { neighbour } from './neigh.js';
 import { netnsCommand } from './netns.js';
 import { route } from './route.js';
 import { rule } from './rule.js';
+import { tuntap } from './tuntap.js';
 
 export const USAGE = `Usage: rtnl [OPTIONS] OBJECT { COMMAND | help }
        rtnl [-force] -batch FILENAME
        rtnl decode [FILE | -]
-where  OBJECT := { link | address | route | rule | neigh | netns | monitor | decode }
+where  OBJECT := { link | address | route | rule | neigh | tuntap | netns | monitor | decode }
        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -d[etails] | -4 | -6 | -s[tats] |
                     -b[atch] FILENAME | -force | -h[elp] | -V[ersion] }
 Each OBJECT has its own help: rtnl link help, rtnl route help, ...`;
@@ -40,6 +41,8 @@ const OBJECT_NAMES = [
   'neighbor',
   'neighbour',
   'link',
+  'tap',
+  'tuntap',
   'monitor',
   'netns',
   'decode',
@@ -52,6 +55,8 @@ const OBJECTS: Record<string, ObjectCommand> = {
   neighbor: neighbour,
   neighbour,
   link,
+  tap: tuntap,
+  tuntap,
   monitor: monitorCommand,
   netns: netnsCommand,
   decode: decodeCommand,

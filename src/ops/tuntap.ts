@@ -188,7 +188,9 @@ export function tunTapInfo(link: Link): TunTapInfo | undefined {
   return info;
 }
 
-function queueSet(name: string, index: number, fds: number[]): TunTapQueues {
+function queueSet(name: string, index: number, fds: number[]): TunTapQueues;
+function queueSet(name: string, index: number, fds: number[], link: Link): TunTapDevice;
+function queueSet(name: string, index: number, fds: number[], link?: Link): TunTapQueues {
   let closed = false;
   const q: TunTapQueues = {
     name,
@@ -206,6 +208,7 @@ function queueSet(name: string, index: number, fds: number[]): TunTapQueues {
       return q.close();
     },
   };
+  if (link) (q as TunTapDevice).link = link;
   return q;
 }
 
@@ -283,11 +286,13 @@ export async function createTunTap(deps: TunTapDeps, o: TunTapAddOptions): Promi
   const host: TunTapHost = temp ?? deps;
   const fds: number[] = [];
   let made = false;
+  // A name with %d is a template: the kernel picks the number (tap0, tap1, ...) and says which.
+  let name = o.name;
   try {
     try {
       fds.push(openTun(host.nsFd));
       try {
-        tunSetIff(fds[0]!, o.name, flags | C.IFF_TUN_EXCL);
+        name = tunSetIff(fds[0]!, o.name, flags | C.IFF_TUN_EXCL);
       } catch (err) {
         if (isSys(err, 'EBUSY')) {
           await closeAll(fds.splice(0));
@@ -301,9 +306,9 @@ export async function createTunTap(deps: TunTapDeps, o: TunTapAddOptions): Promi
       if (persist) tunSetPersist(fds[0]!, true);
       for (let i = 1; i < queues; i++) {
         fds.push(openTun(host.nsFd));
-        tunSetIff(fds[i]!, o.name, flags);
+        tunSetIff(fds[i]!, name, flags);
       }
-      const index = (await host.links.get(o.name)).index;
+      const index = (await host.links.get(name)).index;
       const set: LinkSetOptions = {};
       if (o.mtu !== undefined) set.mtu = o.mtu;
       if (o.address !== undefined) set.address = o.address;
@@ -317,9 +322,9 @@ export async function createTunTap(deps: TunTapDeps, o: TunTapAddOptions): Promi
       const link = await host.links.get(index);
       if (queues === 0) {
         await closeAll(fds.splice(0));
-        return { ...queueSet(o.name, index, []), link };
+        return queueSet(name, index, [], link);
       }
-      return { ...queueSet(o.name, index, fds), link };
+      return queueSet(name, index, fds, link);
     } catch (err) {
       if (made && persist) {
         try {
@@ -347,7 +352,7 @@ async function existing(host: TunTapHost, o: TunTapAddOptions, t: TunTapOptions)
   const info = link && tunTapInfo(link);
   if (o.exist === 'ok' && link && info && !o.queues) {
     const diffs = flagDiffs(info, { kind: o.kind, pi: !!t.pi, vnetHdr: !!t.vnetHdr, multiQueue: !!t.multiQueue });
-    if (diffs.length === 0) return { ...queueSet(o.name, link.index, []), link };
+    if (diffs.length === 0) return queueSet(o.name, link.index, [], link);
     throw new RtnlError(
       `${o.kind} "${o.name}" exists with other flags: ${diffs.map((d) => d.text).join(', ')}`,
       'EEXIST',
