@@ -1,4 +1,5 @@
 /** `rtnl tuntap`: add, del, show, as `ip tuntap`. */
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { TunTapLink } from '../ops/tuntap.js';
 import { Args, pick, UsageError, type Globals } from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
@@ -115,12 +116,48 @@ export function tuntapJson(l: TunTapLink): Json {
   return j;
 }
 
-/** `NAME: tap vnet_hdr persist user 1000 group 1000`. */
+/** `NAME: tap vnet_hdr persist user 1000 group 1000` (and, with -d, the processes attached). */
 export function tuntapText(j: Json): string {
   let line = `${j.ifname}: ${(j.flags as string[]).join(' ')}`;
   if (j.user !== undefined) line += ` user ${j.user}`;
   if (j.group !== undefined) line += ` group ${j.group}`;
+  const procs = j.processes as Array<{ name: string; pid: number }> | undefined;
+  if (procs) line += `\n\tAttached to processes:${procs.map((p) => `${p.name}(${p.pid})`).join('')}`;
   return line;
+}
+
+/**
+ * Which processes hold a queue of which device, as `ip -d tuntap show` finds them: every fd that
+ * links to /dev/net/tun, by the `iff:` line of its fdinfo. Like ip, this matches by name only
+ * (fdinfo does not say which namespace), and skips processes it may not read.
+ */
+export function attachedProcesses(): Map<string, Array<{ name: string; pid: number }>> {
+  const out = new Map<string, Array<{ name: string; pid: number }>>();
+  const ls = (dir: string) => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  for (const pid of ls('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let comm: string | undefined;
+    for (const fd of ls(`/proc/${pid}/fd`)) {
+      try {
+        if (readlinkSync(`/proc/${pid}/fd/${fd}`) !== '/dev/net/tun') continue;
+        const iff = /^iff:\s*(\S+)/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))?.[1];
+        if (!iff) continue;
+        comm ??= readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+        const list = out.get(iff) ?? [];
+        list.push({ name: comm, pid: Number(pid) });
+        out.set(iff, list);
+      } catch {
+        /* gone meanwhile, or not ours to read */
+      }
+    }
+  }
+  return out;
 }
 
 export const tuntap: ObjectCommand = {
@@ -135,6 +172,10 @@ export const tuntap: ObjectCommand = {
       (l) => (f.name === undefined || l.name === f.name) && (f.mode === undefined || l.tuntap.kind === f.mode),
     );
     const objs = devices.map(tuntapJson);
+    if (ctx.g.details > 0) {
+      const procs = attachedProcesses();
+      for (const j of objs) j.processes = procs.get(j.ifname as string) ?? [];
+    }
     if (ctx.g.json) ctx.out(jsonText(objs, ctx.g.pretty));
     else for (const j of objs) ctx.out(tuntapText(j));
   },
