@@ -80,3 +80,14 @@ export type {
   NeighbourListFilter,
 } from './ops/neighbours.js';
 export type { Rule, Rules, RuleSpec } from './ops/rules.js';
+export { tunTapInfo } from './ops/tuntap.js';
+export type {
+  TunTap,
+  TunTapOptions,
+  TunTapAddOptions,
+  TunTapOpenOptions,
+  TunTapQueues,
+  TunTapDevice,
+  TunTapInfo,
+  TunTapLink,
+} from './ops/tuntap.js';

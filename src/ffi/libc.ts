@@ -168,7 +168,6 @@ export const libc = {
    * it resolves with close's return value (0, or -1 whose errno stayed on the pool thread).
    */
   closeAsync(fd: number): Promise<number> {
-    seam('close');
     return new Promise((resolve) => {
       c.close.async(fd, (err: unknown, n: number) => resolve(err ? -1 : n));
     });

@@ -263,8 +263,10 @@ export class Links {
 
   /**
    * Create a link. With `exist: 'ok'`, an existing link of the same kind is returned instead.
+   * tun and tap links are made by ioctl on /dev/net/tun, then configured (see createTunTap).
    *
-   * Equivalent to: ip link add NAME [mtu N] [address MAC] type KIND [options] [peer name P netns NS]
+   * Equivalent to: ip link add NAME [mtu N] [address MAC] type KIND [options] [peer name P netns NS];
+   *   ip tuntap add dev NAME mode tap [vnet_hdr] [multi_queue] [pi] [user U] [group G]
    */
   async add(options: LinkAddOptions): Promise<Link> {
     const o = check(S().addSchema, options, 'link') as LinkAddBase & { kind: string } & Record<string, unknown>;

@@ -148,6 +148,10 @@ describe('tun/tap', { skip: needsRoot }, () => {
       assert.equal(q.fds.length, 1);
       assert.equal(show(ns, 'p0').linkinfo.info_data.vnet_hdr, true);
       await q.close();
+      // Other flags only with reconfigure, and then for every user of the device.
+      const r = await nl.tuntap.open('p0', { vnetHdr: false, reconfigure: true });
+      assert.equal(show(ns, 'p0').linkinfo.info_data.vnet_hdr, false);
+      await r.close();
       assert.equal(fdCount(), fds);
       assert.deepEqual(tunNames(ns), ['p0']);
       // A device that is neither persistent nor kept open would vanish at once: refused.
