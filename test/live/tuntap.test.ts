@@ -99,6 +99,11 @@ describe('tun/tap', { skip: needsRoot }, () => {
       assert.deepEqual(tunNames(a!), ['here0']);
       assert.deepEqual(tunNames(b!), ['there0']);
       assert.equal(show(b!, 'there0').master, 'brb');
+      // Moved and renamed like any link, in one request; it keeps its tun settings.
+      await nla!.links.set('here0', { netns: b!, name: 'moved0' });
+      assert.deepEqual(tunNames(a!), []);
+      assert.deepEqual(tunNames(b!), ['there0', 'moved0']);
+      assert.equal(show(b!, 'moved0').linkinfo.info_data.persist, true);
     });
   });
 
