@@ -284,31 +284,20 @@ export async function createTunTap(deps: TunTapDeps, o: TunTapAddOptions): Promi
 
   const temp = o.netns === undefined ? undefined : await deps.openIn(o.netns);
   const host: TunTapHost = temp ?? deps;
-  const fds: number[] = [];
-  let made = false;
-  // A name with %d is a template: the kernel picks the number (tap0, tap1, ...) and says which.
-  let name = o.name;
   try {
+    const nsFd = host.nsFd;
+    const made = await makeTunTap(() => openTun(nsFd), {
+      kind: o.kind,
+      name: o.name,
+      flags,
+      uid,
+      gid,
+      persist,
+      queues,
+    });
+    if (made === 'exists') return await existing(host, o, t);
     try {
-      fds.push(openTun(host.nsFd));
-      try {
-        name = tunSetIff(fds[0]!, o.name, flags | C.IFF_TUN_EXCL);
-      } catch (err) {
-        if (isSys(err, 'EBUSY')) {
-          await closeAll(fds.splice(0));
-          return await existing(host, o, t);
-        }
-        throw tunError(err, o.name, `create ${o.kind}`);
-      }
-      made = true;
-      if (uid !== undefined) tunSetOwner(fds[0]!, uid);
-      if (gid !== undefined) tunSetGroup(fds[0]!, gid);
-      if (persist) tunSetPersist(fds[0]!, true);
-      for (let i = 1; i < queues; i++) {
-        fds.push(openTun(host.nsFd));
-        tunSetIff(fds[i]!, name, flags);
-      }
-      const index = (await host.links.get(name)).index;
+      const index = (await host.links.get(made.name)).index;
       const set: LinkSetOptions = {};
       if (o.mtu !== undefined) set.mtu = o.mtu;
       if (o.address !== undefined) set.address = o.address;
@@ -321,23 +310,85 @@ export async function createTunTap(deps: TunTapDeps, o: TunTapAddOptions): Promi
       if (Object.keys(set).length > 0) await host.links.set(index, set);
       const link = await host.links.get(index);
       if (queues === 0) {
-        await closeAll(fds.splice(0));
-        return queueSet(name, index, [], link);
+        await closeAll(made.fds.splice(0));
+        return queueSet(made.name, index, [], link);
       }
-      return queueSet(name, index, fds, link);
+      return queueSet(made.name, index, made.fds, link);
     } catch (err) {
-      if (made && persist) {
-        try {
-          tunSetPersist(fds[0]!, false);
-        } catch {
-          /* the fd is still attached: closing it below destroys the device unless persistent */
-        }
-      }
-      await closeAll(fds.splice(0));
+      await made.undo();
       throw err;
     }
   } finally {
     await temp?.close();
+  }
+}
+
+/** What makeTunTap() makes: the TUNSETIFF flags and the settings applied by ioctl. */
+export interface TunTapMakeRequest {
+  kind: 'tun' | 'tap';
+  /** The name, or a template with %d for the kernel to fill in. */
+  name: string;
+  /** From tunFlags(). IFF_TUN_EXCL is added: an existing name is never attached to. */
+  flags: number;
+  uid?: number;
+  gid?: number;
+  persist: boolean;
+  /** Queue fds to keep open (0: only the creating fd, which the caller closes once done). */
+  queues: number;
+}
+
+/** A device just made: its name, its open fds, and `undo()` to remove it again. */
+export interface MadeTunTap {
+  name: string;
+  /** The creating fd, then one per further queue: at least one. */
+  fds: number[];
+  /** Clear persistence and close every fd (off the event loop), which destroys the device. */
+  undo(): Promise<void>;
+}
+
+/**
+ * The ioctl part of creating a tun/tap device: TUNSETIFF (with IFF_TUN_EXCL), owner, group,
+ * persistence, and the further queues. `open` opens /dev/net/tun in the namespace the device
+ * belongs in. Resolves 'exists' when the name is taken (nothing made); on any other failure
+ * nothing is left behind and the error is thrown.
+ */
+export async function makeTunTap(open: () => number, r: TunTapMakeRequest): Promise<MadeTunTap | 'exists'> {
+  const fds: number[] = [];
+  let made = false;
+  const undo = async () => {
+    if (made && r.persist && fds.length > 0) {
+      try {
+        tunSetPersist(fds[0]!, false);
+      } catch {
+        /* still attached: the close below destroys it unless persistent */
+      }
+    }
+    await closeAll(fds.splice(0));
+  };
+  try {
+    fds.push(open());
+    let name: string;
+    try {
+      name = tunSetIff(fds[0]!, r.name, r.flags | C.IFF_TUN_EXCL);
+    } catch (err) {
+      if (isSys(err, 'EBUSY')) {
+        await undo();
+        return 'exists';
+      }
+      throw tunError(err, r.name, `create ${r.kind}`);
+    }
+    made = true;
+    if (r.uid !== undefined) tunSetOwner(fds[0]!, r.uid);
+    if (r.gid !== undefined) tunSetGroup(fds[0]!, r.gid);
+    if (r.persist) tunSetPersist(fds[0]!, true);
+    for (let i = 1; i < r.queues; i++) {
+      fds.push(open());
+      tunSetIff(fds[i]!, name, r.flags);
+    }
+    return { name, fds, undo };
+  } catch (err) {
+    await undo();
+    throw err;
   }
 }
 
