@@ -81,13 +81,12 @@ export type {
 } from './ops/neighbours.js';
 export type { Rule, Rules, RuleSpec } from './ops/rules.js';
 export { tunTapInfo } from './ops/tuntap.js';
+export type { TunTap, TunTapLink } from './ops/tuntap-ops.js';
 export type {
-  TunTap,
   TunTapOptions,
   TunTapAddOptions,
   TunTapOpenOptions,
   TunTapQueues,
   TunTapDevice,
   TunTapInfo,
-  TunTapLink,
 } from './ops/tuntap.js';

@@ -1,6 +1,6 @@
 /** `rtnl tuntap`: add, del, show, as `ip tuntap`. */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import type { TunTapLink } from '../ops/tuntap.js';
+import type { TunTapLink } from '../ops/tuntap-ops.js';
 import { Args, pick, UsageError, type Globals } from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
 import { jsonText, type Json } from './format.js';

@@ -15,7 +15,7 @@ import { monitor, monitorSchemas, type MonitorEvent, type MonitorGroup, type Mon
 import { Neighbours } from './neighbours.js';
 import { Routes } from './routes.js';
 import { Rules } from './rules.js';
-import { TunTap } from './tuntap.js';
+import { TunTap } from './tuntap-ops.js';
 import { check, V } from './validate.js';
 import { schemas } from './zod.js';
 

@@ -10,9 +10,7 @@ import { RtnlError, SysError, ValidationError } from '../errors.js';
 import type { NetnsSpec } from '../ffi/netns.js';
 import { closeTunAsync, openTun, tunSetGroup, tunSetIff, tunSetOwner, tunSetPersist } from '../ffi/tun.js';
 import { resolveId } from './ids.js';
-import type { Rtnl } from './client.js';
-import { isCode } from './common.js';
-import { checkAddOptions, type Link, type LinkAddOptions, type LinkSetOptions } from './links.js';
+import type { Link, LinkSetOptions } from './links.js';
 import { check, V } from './validate.js';
 import { schemas } from './zod.js';
 
@@ -475,83 +473,5 @@ export async function openTunTapQueues(
     return queueSet(name, link.index, fds);
   } finally {
     await temp?.close();
-  }
-}
-
-/** The deps of the tun/tap functions from a client (an Rtnl): short-lived clients are of its class. */
-export function tunTapDeps(nl: TunTapHost): TunTapDeps {
-  const Client = nl.constructor as unknown as {
-    open(o: { netns: NetnsSpec }): Promise<TunTapHost & { close(): Promise<void> }>;
-  };
-  return { nsFd: nl.nsFd, links: nl.links, openIn: (netns) => Client.open({ netns }) };
-}
-
-/** A tun/tap link with its settings, as `ip tuntap show` lists it. */
-export interface TunTapLink extends Link {
-  tuntap: TunTapInfo;
-}
-
-/** tun and tap devices: `ip tuntap`, and queue fds for VMMs. */
-export class TunTap {
-  constructor(private readonly nl: Rtnl) {}
-
-  /**
-   * Create a tun or tap device with the usual link options in the same call and, with `queues`,
-   * keep that many queue fds open for a VMM. Persistent by default when no queue is kept, not
-   * persistent (it goes with its last fd) when queues are kept.
-   *
-   * Equivalent to: ip tuntap add dev NAME mode tap [multi_queue] [vnet_hdr] [pi] [user U] [group G];
-   *   ip link set dev NAME [mtu N] [address MAC] [master BR] [up]
-   */
-  async add(options: LinkAddOptions & { kind: 'tun' | 'tap'; queues?: number }): Promise<TunTapDevice> {
-    const { queues, ...rest } = options;
-    const o = checkAddOptions(rest);
-    return createTunTap(tunTapDeps(this.nl), { ...o, kind: options.kind, queues });
-  }
-
-  /**
-   * Open queue fds of an existing tun/tap device (see openTunTapQueues).
-   *
-   * Equivalent to: open("/dev/net/tun") + ioctl(TUNSETIFF, NAME) per queue, as a VMM does
-   */
-  open(name: string, options?: TunTapOpenOptions): Promise<TunTapQueues> {
-    return openTunTapQueues(tunTapDeps(this.nl), name, options);
-  }
-
-  /**
-   * The tun and tap devices, with their flags, owner, group and queue counts.
-   *
-   * Equivalent to: ip tuntap show
-   */
-  async list(): Promise<TunTapLink[]> {
-    const out: TunTapLink[] = [];
-    for (const link of await this.nl.links.list({ kind: 'tun' })) {
-      const tuntap = tunTapInfo(link);
-      if (tuntap) out.push(Object.assign(link, { tuntap }));
-    }
-    return out;
-  }
-
-  /**
-   * Delete a tun or tap device (another kind of link of that name is an error, and stays).
-   * With `ifExists`, a missing device is not an error (returns false).
-   *
-   * Equivalent to: ip tuntap del dev NAME mode tap
-   */
-  async delete(name: string, options: { kind?: 'tun' | 'tap'; ifExists?: boolean } = {}): Promise<boolean> {
-    let link: Link;
-    try {
-      link = await this.nl.links.get(name);
-    } catch (err) {
-      if (options.ifExists && isCode(err, 'ENODEV')) return false;
-      throw err;
-    }
-    const info = tunTapInfo(link);
-    if (!info || (options.kind !== undefined && info.kind !== options.kind))
-      throw new RtnlError(
-        `"${name}" is ${info ? `a ${info.kind}` : link.kind ? `a ${link.kind} link` : 'not a tun/tap device'}, not a ${options.kind ?? 'tun or tap'}; not deleted`,
-        'EINVAL',
-      );
-    return this.nl.links.delete(link.index, { ifExists: options.ifExists });
   }
 }
