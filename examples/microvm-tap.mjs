@@ -1,15 +1,12 @@
-// example-requires: tap
 // Recipe: networking for a microVM (Firecracker, Cloud Hypervisor, QEMU): a tap device per VM,
 // owned by the user the VMM runs as, on a bridge that has the guests' gateway address.
-//
-// Written against `links.add({ kind: 'tap', ... })`, which is not in rtnl yet: until it is, the
-// test suite skips this recipe (see the `example-requires` line above), and running it fails.
+// To hand the tap's queue fd to a VMM process instead (QEMU's `fd=3`), see docs/tuntap.md.
 //
 // Run as root: node examples/microvm-tap.mjs [--keep]
 //
 // Equivalent to:
 //   ip link add br-vm type bridge; ip addr add 172.30.0.1/24 dev br-vm; ip link set br-vm up
-//   ip tuntap add dev tap-vm1 mode tap user 1000; ip link set tap-vm1 master br-vm up
+//   ip tuntap add dev tap-vm1 mode tap vnet_hdr user 1000; ip link set tap-vm1 master br-vm up
 import { Rtnl } from 'rtnl';
 
 const keep = process.argv.includes('--keep');
@@ -18,7 +15,7 @@ try {
   await nl.links.add({ name: 'br-vm', kind: 'bridge', up: true, exist: 'ok' });
   await nl.addresses.replace('br-vm', '172.30.0.1/24');
   // A tap the VMM (running as uid 1000) opens by name; no carrier until the VM starts.
-  await nl.links.add({ name: 'tap-vm1', kind: 'tap', tap: { owner: 1000 }, master: 'br-vm', up: true });
+  await nl.links.add({ name: 'tap-vm1', kind: 'tap', tuntap: { owner: 1000, vnetHdr: true }, master: 'br-vm', up: true });
   const tap = await nl.links.get('tap-vm1');
   console.log(`tap-vm1: index ${tap.index}, master ${tap.master}, ${tap.operstate}`);
 } finally {
