@@ -1,5 +1,6 @@
 /** Shared pieces of the ip-JSON formatters: names, ip's value formats, small helpers. */
 import * as C from '../codec/constants/index.js';
+import { idName } from '../ops/ids.js';
 import type { Link } from '../ops/links.js';
 
 import type { Names } from '../kinds/json.js';
@@ -15,7 +16,14 @@ export function namesFrom(
     map.set(l.index, l.name);
     if (l.up !== undefined) up.set(l.index, l.up);
   }
-  return { map, up, ifname: (i) => map.get(i) ?? `if${i}`, isUp: (i) => up.get(i) };
+  return {
+    map,
+    up,
+    ifname: (i) => map.get(i) ?? `if${i}`,
+    isUp: (i) => up.get(i),
+    user: (uid) => idName('user', uid),
+    group: (gid) => idName('group', gid),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

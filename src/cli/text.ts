@@ -62,16 +62,12 @@ export function linkText(j: Json, details = 0): string {
   return lines.join('\n');
 }
 
-/** info_data booleans that ip's text prints as a bare word when true and omits when false (print_bool). */
-const BARE_FLAGS = new Set(['multi_queue']);
-
 /** ` key value key value` of info_data, nested objects flattened one level. */
 function kv(d: Json | undefined): string {
   if (!d) return '';
   let out = '';
   for (const [k, v] of Object.entries(d)) {
     if (v && typeof v === 'object' && !Array.isArray(v)) out += ` ${k} ${Object.values(v as Json).join('-')}`;
-    else if (typeof v === 'boolean' && BARE_FLAGS.has(k)) out += v ? ` ${k}` : '';
     else if (typeof v === 'boolean') out += ` ${k} ${v ? 'on' : 'off'}`;
     else out += ` ${k} ${Array.isArray(v) ? v.join(',') : s(v)}`;
   }

@@ -10,6 +10,9 @@ export interface Names {
   ifname(index: number): string;
   /** Whether a link is up; undefined when not known. ip marks a link whose lower device is down M-DOWN. */
   isUp?(index: number): boolean | undefined;
+  /** A uid's and a gid's name, as ip prints a tun's owner and group (undefined: print the number). */
+  user?(uid: number): string | undefined;
+  group?(gid: number): string | undefined;
 }
 
 /** printf("%#x"): '0' for zero, '0x1f' otherwise. */

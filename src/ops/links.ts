@@ -16,6 +16,7 @@ import {
   kindOptions,
   linkKindPlugin,
   readKindOptions,
+  type GivenKindOptions,
   type KindOptions,
   type KindOptionsFor,
   type KnownLinkKind,
@@ -269,8 +270,7 @@ export class Links {
    *   ip tuntap add dev NAME mode tap [vnet_hdr] [multi_queue] [pi] [user U] [group G]
    */
   async add(options: LinkAddOptions): Promise<Link> {
-    const o = check(S().addSchema, options, 'link') as LinkAddBase & { kind: string } & Record<string, unknown>;
-    const given = kindOptions(o, 'link', o.kind);
+    const { o, given } = checkAddOptions(options);
     const plugin = linkKindPlugin(o.kind);
     if (plugin?.create) return this.addByHook(o, given.options, plugin.create);
     const release: Array<() => void> = [];
@@ -347,9 +347,12 @@ export class Links {
     try {
       await hook(ctx, { name: o.name, options });
     } catch (err) {
-      if (o.exist === 'ok' && isCode(err, 'EEXIST') && o.netns === undefined) {
+      // A hook's EEXIST need not be a kernel reply (TUNSETIFF says EBUSY): any error with that code.
+      if (o.exist === 'ok' && (err as { code?: unknown })?.code === 'EEXIST' && o.netns === undefined) {
         const existing = await this.get(o.name);
-        if (existing.kind === o.kind) return existing;
+        const plugin = linkKindPlugin(o.kind);
+        const info = existing.attrs.linkinfo ?? {};
+        if (plugin?.matches ? plugin.matches(info, options) : existing.kind === o.kind) return existing;
       }
       throw err;
     } finally {
@@ -366,15 +369,18 @@ export class Links {
       up: o.up,
     });
     if (Object.keys(rest).length > 0) {
-      if (o.netns === undefined) await this.set(o.name, rest);
-      else {
-        const Client = this.nl.constructor as typeof Rtnl;
-        const there = await Client.open({ netns: o.netns });
-        try {
-          await there.links.set(o.name, rest);
-        } finally {
-          await there.close();
-        }
+      // The device exists now: if its options fail (an unknown master, say), remove it again, so
+      // that a failed add() leaves nothing behind, as a refused RTM_NEWLINK does.
+      const Client = this.nl.constructor as typeof Rtnl;
+      const there = o.netns === undefined ? undefined : await Client.open({ netns: o.netns });
+      const links = there?.links ?? this;
+      try {
+        await links.set(o.name, rest);
+      } catch (err) {
+        await links.delete(o.name, { ifExists: true }).catch(() => undefined);
+        throw err;
+      } finally {
+        await there?.close();
       }
     }
     return this.readBack(o.name, o.netns);
@@ -448,6 +454,18 @@ export class Links {
     if (!link.kind) throw new ValidationError(`set.${key}`, 'the link has no kind', key);
     return link.kind;
   }
+}
+
+/**
+ * Validate links.add() options: the shared ones (zod) and the kind's, before anything is sent.
+ * Throws ValidationError naming the field.
+ */
+export function checkAddOptions(options: LinkAddOptions): {
+  o: LinkAddBase & { kind: string } & Record<string, unknown>;
+  given: GivenKindOptions;
+} {
+  const o = check(S().addSchema, options, 'link') as LinkAddBase & { kind: string } & Record<string, unknown>;
+  return { o, given: kindOptions(o, 'link', o.kind) };
 }
 
 /** The IFLA attributes that add() and set() share. */

@@ -1,6 +1,6 @@
 /** nl.tuntap: tun and tap devices and their queue fds, over the functions of tuntap.ts. */
 import type { NetnsSpec } from '../ffi/netns.js';
-import { RtnlError } from '../errors.js';
+import { RtnlError, ValidationError } from '../errors.js';
 import type { Rtnl } from './client.js';
 import { isCode } from './common.js';
 import { checkAddOptions, type Link, type LinkAddOptions } from './links.js';
@@ -8,7 +8,9 @@ import {
   createTunTap,
   openTunTapQueues,
   tunTapInfo,
+  type TunTapAddOptions,
   type TunTapDeps,
+  type TunTapOptions,
   type TunTapDevice,
   type TunTapHost,
   type TunTapInfo,
@@ -43,8 +45,14 @@ export class TunTap {
    */
   async add(options: LinkAddOptions & { kind: 'tun' | 'tap'; queues?: number }): Promise<TunTapDevice> {
     const { queues, ...rest } = options;
-    const o = checkAddOptions(rest);
-    return createTunTap(tunTapDeps(this.nl), { ...o, kind: options.kind, queues });
+    const { o, given } = checkAddOptions(rest as LinkAddOptions);
+    if (o.link !== undefined) throw new ValidationError('link.link', `a ${o.kind} has no lower device`, o.link);
+    return createTunTap(tunTapDeps(this.nl), {
+      ...(o as Omit<TunTapAddOptions, 'kind' | 'tuntap' | 'queues'>),
+      kind: options.kind,
+      tuntap: given.options as TunTapOptions | undefined,
+      queues,
+    });
   }
 
   /**

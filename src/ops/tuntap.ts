@@ -10,27 +10,13 @@ import { RtnlError, SysError, ValidationError } from '../errors.js';
 import type { NetnsSpec } from '../ffi/netns.js';
 import { closeTunAsync, openTun, tunSetGroup, tunSetIff, tunSetOwner, tunSetPersist } from '../ffi/tun.js';
 import { resolveId } from './ids.js';
+import type { LinkCreateHook } from '../kinds/link/kind.js';
+import type { TunTapOptions } from '../kinds/link/tun.js';
 import type { Link, LinkSetOptions } from './links.js';
 import { check, V } from './validate.js';
 import { schemas } from './zod.js';
 
-/** tun/tap options: the IFF_* flags given to TUNSETIFF, persistence and ownership. */
-export interface TunTapOptions {
-  /** IFF_MULTI_QUEUE: several fds may attach, one queue each. Equivalent to: ip tuntap add ... multi_queue */
-  multiQueue?: boolean;
-  /** IFF_VNET_HDR: frames carry a virtio-net header (what VMMs use). Equivalent to: ip tuntap add ... vnet_hdr */
-  vnetHdr?: boolean;
-  /** Packet information: a 4-byte header before each frame (off by default: IFF_NO_PI). Equivalent to: ip tuntap add ... pi */
-  pi?: boolean;
-  /** IFF_ONE_QUEUE, kept for `ip tuntap`'s one_queue; the kernel ignores it. */
-  oneQueue?: boolean;
-  /** Keep the device when its last fd closes (TUNSETPERSIST). Equivalent to: ip tuntap add (always persistent) */
-  persist?: boolean;
-  /** The user who may attach without CAP_NET_ADMIN: a uid or a name from /etc/passwd. Equivalent to: ip tuntap add ... user U */
-  owner?: number | string;
-  /** The group that may attach without CAP_NET_ADMIN: a gid or a name from /etc/group. Equivalent to: ip tuntap add ... group G */
-  group?: number | string;
-}
+export type { TunTapOptions } from '../kinds/link/tun.js';
 
 /** What createTunTap() takes: the device, its tun/tap options and the usual link options. */
 export interface TunTapAddOptions {
@@ -107,18 +93,6 @@ export interface TunTapDeps extends TunTapHost {
 }
 
 const S = schemas((z) => {
-  const id = z.union([z.number().int().min(0).max(0xfffffffe), z.string().min(1).max(255)]);
-  const tuntap = z
-    .object({
-      multiQueue: z.boolean().optional(),
-      vnetHdr: z.boolean().optional(),
-      pi: z.boolean().optional(),
-      oneQueue: z.boolean().optional(),
-      persist: z.boolean().optional(),
-      owner: id.optional(),
-      group: id.optional(),
-    })
-    .strict();
   // Up to the kernel's MAX_TAP_QUEUES (256).
   const queues = z.number().int().min(0).max(256);
   const open = z
@@ -132,13 +106,8 @@ const S = schemas((z) => {
       netns: V().netnsSpec.optional(),
     })
     .strict();
-  return { tuntap, queues, open };
+  return { queues, open };
 });
-
-/** Check the tun/tap options of a links.add() call (the rest is the link schema's job). */
-export function checkTunTapOptions(o: unknown, field: string): TunTapOptions {
-  return check(S().tuntap, o, field) as TunTapOptions;
-}
 
 /** The TUNSETIFF flags for a kind and its options. */
 export function tunFlags(
@@ -263,23 +232,9 @@ function flagDiffs(info: TunTapInfo, want: { kind?: string; pi?: boolean; vnetHd
  *   ip link set dev NAME [mtu N] [address MAC] [master BR] [up]
  */
 export async function createTunTap(deps: TunTapDeps, o: TunTapAddOptions): Promise<TunTapDevice> {
-  const field = 'link';
-  const t = o.tuntap === undefined ? {} : checkTunTapOptions(o.tuntap, `${field}.tuntap`);
-  const queues = o.queues === undefined ? 0 : check(S().queues, o.queues, `${field}.queues`);
-  const persist = t.persist ?? queues === 0;
-  if (queues === 0 && !persist)
-    throw new ValidationError(
-      `${field}.tuntap.persist`,
-      'a device that is not persistent vanishes when its last fd closes: open queues with it, or keep persist',
-      t.persist,
-    );
-  if (queues > 1 && !t.multiQueue)
-    throw new ValidationError(`${field}.queues`, 'more than one queue needs tuntap.multiQueue', queues);
-  // Resolved before anything is made, so a bad name leaves nothing behind.
-  const uid = t.owner === undefined ? undefined : resolveId('user', t.owner, `${field}.tuntap.owner`);
-  const gid = t.group === undefined ? undefined : resolveId('group', t.group, `${field}.tuntap.group`);
-  const flags = tunFlags(o.kind, t);
-
+  const t = o.tuntap ?? {};
+  const queues = o.queues === undefined ? 0 : check(S().queues, o.queues, 'link.queues');
+  const { flags, uid, gid, persist } = prepare(o.kind, t, queues);
   const temp = o.netns === undefined ? undefined : await deps.openIn(o.netns);
   const host: TunTapHost = temp ?? deps;
   try {
@@ -319,6 +274,55 @@ export async function createTunTap(deps: TunTapDeps, o: TunTapAddOptions): Promi
   } finally {
     await temp?.close();
   }
+}
+
+/**
+ * The settings of a creation, checked before anything is made: persistence (default: on unless
+ * queues are kept), the queue count against multiQueue, owner and group resolved to ids.
+ */
+function prepare(kind: 'tun' | 'tap', t: TunTapOptions, queues: number) {
+  const persist = t.persist ?? queues === 0;
+  if (queues === 0 && !persist)
+    throw new ValidationError(
+      'link.tuntap.persist',
+      'a device that is not persistent vanishes when its last fd closes: open queues with it (nl.tuntap.add), or keep persist',
+      t.persist,
+    );
+  if (queues > 1 && !t.multiQueue)
+    throw new ValidationError('link.queues', 'more than one queue needs tuntap.multiQueue', queues);
+  const uid = t.owner === undefined ? undefined : resolveId('user', t.owner, 'link.tuntap.owner');
+  const gid = t.group === undefined ? undefined : resolveId('group', t.group, 'link.tuntap.group');
+  return { flags: tunFlags(kind, t), uid, gid, persist };
+}
+
+/**
+ * The create hook of the tun and tap kind plugins (src/kinds/link/tun.ts): links.add() calls it
+ * to make the device by ioctl inside the target namespace, then applies the usual link options.
+ * The device is persistent (it outlives the call); the creating fd is closed off the event loop.
+ * A name that is taken raises code 'EEXIST', with nothing made.
+ */
+export function tunCreateHook(kind: 'tun' | 'tap'): LinkCreateHook<TunTapOptions> {
+  return async (ctx, req) => {
+    if (req.name.includes('%'))
+      throw new ValidationError(
+        'link.name',
+        'a name template (tap%d) is for nl.tuntap.add(), which reports the name',
+        req.name,
+      );
+    const { flags, uid, gid, persist } = prepare(kind, req.options ?? {}, 0);
+    const made = await makeTunTap(() => ctx.inNetns(() => openTun(-1)), {
+      kind,
+      name: req.name,
+      flags,
+      uid,
+      gid,
+      persist,
+      queues: 0,
+    });
+    if (made === 'exists')
+      throw new RtnlError(`cannot create ${kind} "${req.name}": a link of that name already exists`, 'EEXIST');
+    await closeAll(made.fds.splice(0));
+  };
 }
 
 /** What makeTunTap() makes: the TUNSETIFF flags and the settings applied by ioctl. */

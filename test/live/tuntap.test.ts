@@ -189,16 +189,24 @@ describe('tun/tap', { skip: needsRoot }, () => {
       );
       await expect(
         () => nl.links.add({ kind: 'tap', name: 'sq0' }),
-        /tap "sq0": a tap of that name already exists/,
+        /cannot create tap "sq0": a link of that name already exists/,
         'EEXIST',
       );
       await expect(
         () => nl.links.add({ kind: 'tun', name: 'br0' }),
-        /a bridge link of that name already exists/,
+        /cannot create tun "br0": a link of that name already exists/,
         'EEXIST',
       );
+      // exist: 'ok' accepts only the tap these options would make (the plugin's matches()).
+      await expect(() => nl.links.add({ kind: 'tap', name: 'sq0', exist: 'ok' }), /already exists/, 'EEXIST');
       await expect(
-        () => nl.links.add({ kind: 'tap', name: 'sq0', exist: 'ok' }),
+        () => nl.links.add({ kind: 'tun', name: 'sq0', exist: 'ok', tuntap: { vnetHdr: true } }),
+        /already exists/,
+        'EEXIST',
+      );
+      // nl.tuntap.add (the queues path) says what differs.
+      await expect(
+        () => nl.tuntap.add({ kind: 'tap', name: 'sq0', exist: 'ok', queues: 0 } as never),
         /tap "sq0" exists with other flags: vnet_hdr off \(it is on\)/,
       );
       assert.equal(

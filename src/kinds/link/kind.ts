@@ -69,6 +69,12 @@ export interface LinkKindPlugin<
   readonly port?: LinkPortPlugin<any, PD>;
   /** Loads the create hook (a dynamic import, so the pure codec never loads I/O code). */
   readonly create?: () => Promise<LinkCreateHook<O>>;
+  /**
+   * For links.add()'s `exist: 'ok'`: whether an existing link (its IFLA_INFO_KIND and decoded
+   * IFLA_INFO_DATA) is what these options would create. Default: the same IFLA_INFO_KIND. A tap
+   * reads back as kind 'tun', and its flags decide whether it is the one asked for.
+   */
+  matches?(info: { kind?: string; data?: unknown }, options: O | undefined): boolean;
 }
 
 /** Declare a link kind plugin, keeping its literal kind and key. */

@@ -7,6 +7,7 @@ import ipvlan from './ipvlan.js';
 import ipvtap from './ipvtap.js';
 import macvlan from './macvlan.js';
 import macvtap from './macvtap.js';
+import tap from './tap.js';
 import tun from './tun.js';
 import veth from './veth.js';
 import vlan from './vlan.js';
@@ -23,6 +24,7 @@ export const linkKinds = {
   ipvtap,
   macvlan,
   macvtap,
+  tap,
   tun,
   veth,
   vlan,
