@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import koffi from 'koffi';
-import { ERRNO_NAMES } from '../errno.js';
+import { EINVAL, ERRNO_NAMES } from '../errno.js';
 import { SysError } from '../errors.js';
 
 const lib = koffi.load('libc.so.6');
@@ -23,7 +23,16 @@ const msghdr = koffi.struct('rtnl_msghdr', {
   flags: 'int',
 });
 
+// struct ifreq as SIOCETHTOOL reads it: ifr_name[IFNAMSIZ], then ifr_data (a pointer) in the
+// 24-byte union.
+const ifreqData = koffi.struct('rtnl_ifreq_data', {
+  name: koffi.array('uint8', 16, 'Typed'),
+  data: 'void *',
+  pad: koffi.array('uint8', 16, 'Typed'),
+});
+
 const c = {
+  ioctlData: lib.func('ioctl', 'int', ['int', 'unsigned long', koffi.pointer(ifreqData)]),
   recvmsg: lib.func('recvmsg', 'intptr_t', ['int', koffi.inout(koffi.pointer(msghdr)), 'int']),
   socket: lib.func('int socket(int domain, int type, int protocol)'),
   bind: lib.func('int bind(int fd, const void *addr, uint32_t addrlen)'),
@@ -152,6 +161,18 @@ export const libc = {
     const n = Number(c.recvmsg(fd, hdr, flags));
     out.controllen = Number(hdr.controllen);
     out.flags = hdr.flags;
+    return n < 0 ? -koffi.errno() : n;
+  },
+  /**
+   * ioctl(fd, request, &ifreq) with ifr_name = `ifname` (at most 15 bytes) and ifr_data pointing
+   * at `data`, which the kernel reads and writes in place. Returns 0, or -errno.
+   */
+  ioctlIfreqData(fd: number, request: number, ifname: string, data: Uint8Array): number {
+    seam('ioctl');
+    const name = new Uint8Array(16);
+    const { read } = new TextEncoder().encodeInto(ifname, name.subarray(0, 15));
+    if (read !== ifname.length) return -EINVAL; // the name does not fit
+    const n = c.ioctlData(fd, request, { name, data, pad: new Uint8Array(16) });
     return n < 0 ? -koffi.errno() : n;
   },
   poll(fds: Uint8Array, nfds: number, timeout: number): number {

@@ -10,6 +10,7 @@ import { NetlinkSocket, type SocketOptions } from '../ffi/socket.js';
 import { O_CLOEXEC, O_RDONLY } from '../ffi/constants.js';
 import { Addresses } from './addresses.js';
 import { Engine, type InterruptPolicy } from './engine.js';
+import { Ethtool } from './ethtool/index.js';
 import { Links } from './links.js';
 import { monitor, monitorSchemas, type MonitorEvent, type MonitorGroup, type MonitorOptions } from './monitor.js';
 import { Neighbours } from './neighbours.js';
@@ -81,6 +82,8 @@ export class Rtnl {
   readonly rules: Rules;
   /** tun and tap devices and their queue fds: `ip tuntap`. */
   readonly tuntap: TunTap;
+  /** Device settings and counters: `ethtool`. */
+  readonly ethtool: Ethtool;
   /** @internal */
   readonly engine: Engine;
   /** @internal An fd of this client's namespace (-1: the namespace the process was in at open). */
@@ -99,6 +102,7 @@ export class Rtnl {
     this.neighbours = new Neighbours(this);
     this.rules = new Rules(this);
     this.tuntap = new TunTap(this);
+    this.ethtool = new Ethtool(this);
     registry.register(this, { sock: engine.sock, nsFd }, this.token);
   }
 
@@ -179,6 +183,7 @@ export class Rtnl {
     this.monitors.clear();
     for (const fn of this.closers) fn();
     this.closers.clear();
+    this.ethtool.close();
     this.engine.close();
     if (this.nsFd >= 0) libc.close(this.nsFd);
   }
