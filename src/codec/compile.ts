@@ -197,7 +197,8 @@ function compileKind(
       };
     }
     case 'custom':
-      return leaf(kind.decode, kind.encode);
+      // A custom payload may be a nest (ethtool's stats-grp-stat): it takes nestedFlag too.
+      return { ...leaf(kind.decode, kind.encode), nested: opts.nestedFlag ?? false };
     case 'lazy': {
       let c: KindCodec | undefined;
       const get = () => (c ??= compileKind(kind.get(), opts));
