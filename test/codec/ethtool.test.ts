@@ -15,7 +15,7 @@ import {
   ssetInfoRequest,
   statsRequest,
 } from '../../src/codec/ethtool/ioctl.js';
-import { ethtoolReplies, ethtoolRequests } from '../../src/codec/ethtool/messages.js';
+import { ethtoolCmds, ethtoolReplies, ethtoolRequests } from '../../src/codec/ethtool/messages.js';
 import { beginMessage } from '../../src/codec/primitives.js';
 import type { AttrSetDef } from '../../src/codec/schema.js';
 import { Writer } from '../../src/codec/writer.js';
@@ -273,4 +273,20 @@ test('ethtool request fixtures: the zeroPadding helper only touches padding', ()
   const f = fixtures.find((x) => x.name === 'ethtool/features-set-veth-request.hex')!;
   const [m] = ethtoolMessages(f);
   assert.notEqual(hex(m!.bytes), hex(zeroPadding(m!.bytes))); // ethtool really left stale bytes
+});
+
+test('the one-table-per-cmd view: every reply decodes with its own set; every request encodes as with its own', () => {
+  for (const [n, c] of Object.entries(ethtoolReplies)) assert.equal(ethtoolCmds[Number(n)], c.attrs, c.name);
+  for (const [n, c] of Object.entries(ethtoolRequests)) {
+    const set = ethtoolCmds[Number(n)]!;
+    if (set === c.attrs) continue;
+    // GETs that carry more than the header (string set ids, statistics groups) must keep their set.
+    assert.ok(/_GET$/.test(c.name) && !/_(STRSET|STATS)_GET$/.test(c.name), `${c.name} would encode with another set`);
+    assert.equal(set.spec.header?.[0], 1, c.name);
+    const a = new Writer();
+    compileSet(set).encode(a, { header: { devName: 'eth0', flags: 1 } }, '');
+    const b = new Writer();
+    compileSet(c.attrs).encode(b, { header: { devName: 'eth0', flags: 1 } }, '');
+    assert.equal(hex(a.buf.slice(0, a.pos)), hex(b.buf.slice(0, b.pos)), c.name);
+  }
 });

@@ -106,3 +106,15 @@ export const ethtoolReplies: Readonly<Record<number, EthtoolCommand>> = {
   [C.ETHTOOL_MSG_FEC_NTF]: cmd('ETHTOOL_MSG_FEC_NTF', fecAttrs),
   [C.ETHTOOL_MSG_STATS_GET_REPLY]: cmd('ETHTOOL_MSG_STATS_GET_REPLY', statsAttrs),
 };
+
+/**
+ * One attribute set per command number, for a message table that selects by `cmd` alone (the
+ * generic netlink table does): the replies' and notifications' sets, and the requests' where no
+ * reply uses the number. Where the two directions disagree, the request is a GET that carries
+ * only the header (attribute 1 in every set), so it encodes the same either way; a test checks
+ * this for every request.
+ */
+export const ethtoolCmds: Readonly<Record<number, AttrSetDef>> = Object.fromEntries([
+  ...Object.entries(ethtoolRequests).map(([n, c]) => [n, c.attrs] as const),
+  ...Object.entries(ethtoolReplies).map(([n, c]) => [n, c.attrs] as const),
+]);

@@ -3,14 +3,58 @@
  *
  * `driver()` and `stats()` use the SIOCETHTOOL ioctl (netlink does not carry them), issued on a
  * datagram socket made inside the client's namespace on first use and closed with the client.
+ * Everything else speaks the `ethtool` generic netlink family, resolved once per client.
  */
+import type { FeaturesAttrs, StrsetAttrs } from '../../codec/ethtool/attrs.js';
 import type { DriverInfo } from '../../codec/ethtool/ioctl.js';
+import * as C from '../../codec/constants/index.js';
 import { RtnlError, ValidationError } from '../../errors.js';
 import { EthtoolIoctlSocket } from '../../ffi/ethtool-ioctl.js';
 import type { Rtnl } from '../client.js';
+import { bitsetBits } from './bitset.js';
+import {
+  expandFeatureChanges,
+  featureStates,
+  featuresSetResult,
+  type Features,
+  type FeaturesSetResult,
+} from './features.js';
 import { type EthtoolCall, readDriverInfo, readStats, readStrings } from './ioctl.js';
+import {
+  type Channels,
+  type ChannelsChange,
+  type Coalesce,
+  type CoalesceChange,
+  type Eee,
+  type EeeChange,
+  type Fec,
+  type LinkSettings,
+  type Pause,
+  type PauseChange,
+  type Rings,
+  type RingsChange,
+  STATS_GROUPS,
+  type StatsGroup,
+  type Tsinfo,
+  channelsFrom,
+  channelsTo,
+  coalesceFrom,
+  coalesceTo,
+  eeeFrom,
+  eeeTo,
+  fecFrom,
+  linkSettingsFrom,
+  pauseFrom,
+  pauseTo,
+  ringsFrom,
+  ringsTo,
+  statsGroupsFrom,
+  tsinfoFrom,
+} from './settings.js';
 
 export type { DriverInfo } from '../../codec/ethtool/ioctl.js';
+export type { FeatureState, Features, FeaturesSetResult } from './features.js';
+export type * from './settings.js';
 
 export interface StatsOptions {
   /**
@@ -23,20 +67,147 @@ export interface StatsOptions {
 /** A device: its name, or its index (resolved to the name with one RTM_GETLINK). */
 export type EthtoolDevice = string | number;
 
+/** One ethtool message: its command (ETHTOOL_MSG_*) and attributes. */
+export interface EthtoolMessage {
+  cmd: number;
+  attrs: Record<string, any>;
+}
+
+/**
+ * @internal How ethtool requests travel: one request (user-side command and attributes), its
+ * replies (kernel-side commands). The client's generic netlink engine in production; fakes in
+ * tests.
+ */
+export interface EthtoolTransport {
+  request(cmd: number, attrs: Record<string, unknown>): Promise<EthtoolMessage[]>;
+}
+
+/** A getter that also has `.set()`: `nl.ethtool.rings('eth0')`, `nl.ethtool.rings.set('eth0', {...})`. */
+export type GetSet<G, S, R = void> = ((dev: EthtoolDevice) => Promise<G>) & {
+  set(dev: EthtoolDevice, change: S): Promise<R>;
+};
+
 const NAME_RE = /^[^\s/]{1,15}$/;
+
+function getSet<G, S, R>(
+  get: (dev: EthtoolDevice) => Promise<G>,
+  set: (dev: EthtoolDevice, change: S) => Promise<R>,
+): GetSet<G, S, R> {
+  return Object.assign(get, { set });
+}
 
 export class Ethtool {
   private ioctlSocket: EthtoolIoctlSocket | undefined;
   /** @internal A replacement for the SIOCETHTOOL call, for tests. */
   ioctlOverride: EthtoolCall | undefined;
+  /** @internal The generic netlink transport (set by the client; tests replace it). */
+  transport: EthtoolTransport | undefined;
+  /** Global string sets (kernel-wide: feature names, standard counter names), by id. */
+  private readonly stringSets = new Map<number, Promise<string[]>>();
 
-  constructor(private readonly nl: Rtnl) {}
+  /**
+   * Features and their state: `{ name: { active, requested, fixed } }` in the kernel's order;
+   * `.set(dev, { name: boolean })` changes them. Names are the kernel's ('tx-checksum-ipv4') or
+   * ethtool's legacy ones ('tx-checksumming', 'tx'), which stand for every feature of their
+   * group. `.set` resolves with what changed and what the kernel did not apply (a fixed
+   * feature, one that depends on another).
+   *
+   * Equivalent to: ethtool -k DEV / ethtool -K DEV FEATURE on|off ...
+   */
+  readonly features: GetSet<Features, Record<string, boolean>, FeaturesSetResult>;
+  /**
+   * Private flags of the driver, `{ name: boolean }`; `.set(dev, { name: boolean })`.
+   *
+   * Equivalent to: ethtool --show-priv-flags DEV / ethtool --set-priv-flags DEV FLAG on|off
+   */
+  readonly privateFlags: GetSet<Record<string, boolean>, Record<string, boolean>>;
+  /**
+   * Ring sizes (maxima `*Max` and current values); `.set(dev, { rx, tx, ... })`. Most virtual
+   * devices refuse (NetlinkError EOPNOTSUPP).
+   *
+   * Equivalent to: ethtool -g DEV / ethtool -G DEV rx N tx N ...
+   */
+  readonly rings: GetSet<Rings, RingsChange>;
+  /**
+   * Channel counts (maxima `*Max`, current `*Count`); `.set(dev, { rxCount, txCount, ... })`.
+   *
+   * Equivalent to: ethtool -l DEV / ethtool -L DEV rx N tx N other N combined N
+   */
+  readonly channels: GetSet<Channels, ChannelsChange>;
+  /**
+   * Interrupt coalescing; `.set(dev, { rxUsecs, rxMaxFrames, useAdaptiveRx, ... })`. Absent
+   * fields are not supported by the driver.
+   *
+   * Equivalent to: ethtool -c DEV / ethtool -C DEV rx-usecs N ...
+   */
+  readonly coalesce: GetSet<Coalesce, CoalesceChange>;
+  /**
+   * Pause frame settings; `.set(dev, { autoneg, rx, tx })`.
+   *
+   * Equivalent to: ethtool -a DEV / ethtool -A DEV autoneg on|off rx on|off tx on|off
+   */
+  readonly pause: GetSet<Pause, PauseChange>;
+  /**
+   * Energy-efficient Ethernet; `.set(dev, { enabled, txLpiEnabled, txLpiTimer })`.
+   *
+   * Equivalent to: ethtool --show-eee DEV / ethtool --set-eee DEV eee on|off ...
+   */
+  readonly eee: GetSet<Eee, EeeChange>;
+
+  constructor(private readonly nl: Rtnl) {
+    this.features = getSet(
+      (dev) => this.getFeatures(dev),
+      (dev, change) => this.setFeatures(dev, change),
+    );
+    this.privateFlags = getSet(
+      async (dev) => {
+        const [r] = await this.get(C.ETHTOOL_MSG_PRIVFLAGS_GET, dev);
+        const out: Record<string, boolean> = {};
+        for (const b of bitsetBits(r?.attrs.flags)) out[b.name] = b.value;
+        return out;
+      },
+      async (dev, change) => {
+        const bit = Object.entries(change).map(([name, on]) => {
+          if (typeof on !== 'boolean') throw new ValidationError(`privateFlags.${name}`, 'expected true or false', on);
+          return on ? { name, value: true } : { name };
+        });
+        if (bit.length === 0) throw new ValidationError('privateFlags', 'no change given', change);
+        await this.set(C.ETHTOOL_MSG_PRIVFLAGS_SET, dev, { flags: { bits: { bit } } });
+      },
+    );
+    this.rings = this.simple(C.ETHTOOL_MSG_RINGS_GET, C.ETHTOOL_MSG_RINGS_SET, ringsFrom, ringsTo);
+    this.channels = this.simple(C.ETHTOOL_MSG_CHANNELS_GET, C.ETHTOOL_MSG_CHANNELS_SET, channelsFrom, channelsTo);
+    this.coalesce = this.simple(C.ETHTOOL_MSG_COALESCE_GET, C.ETHTOOL_MSG_COALESCE_SET, coalesceFrom, coalesceTo);
+    this.pause = this.simple(C.ETHTOOL_MSG_PAUSE_GET, C.ETHTOOL_MSG_PAUSE_SET, pauseFrom, pauseTo);
+    this.eee = this.simple(C.ETHTOOL_MSG_EEE_GET, C.ETHTOOL_MSG_EEE_SET, eeeFrom, eeeTo);
+  }
+
+  private simple<G, S, A>(
+    getCmd: number,
+    setCmd: number,
+    from: (a: A) => G,
+    to: (c: S) => Record<string, unknown>,
+  ): GetSet<G, S> {
+    return getSet(
+      async (dev) => from(((await this.get(getCmd, dev))[0]?.attrs ?? {}) as A),
+      async (dev, change) => {
+        const attrs = to(change);
+        await this.set(setCmd, dev, attrs);
+      },
+    );
+  }
 
   private get call(): EthtoolCall {
     if (this.ioctlOverride) return this.ioctlOverride;
     this.ioctlSocket ??= new EthtoolIoctlSocket(this.nl.nsFd);
     const sock = this.ioctlSocket;
     return (ifname, data) => sock.call(ifname, data);
+  }
+
+  private get nlTransport(): EthtoolTransport {
+    if (this.nl.closed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
+    if (!this.transport) throw new RtnlError('generic netlink is not available', 'ERR_RTNL_NO_GENL');
+    return this.transport;
   }
 
   private async name(dev: EthtoolDevice): Promise<string> {
@@ -47,11 +218,136 @@ export class Ethtool {
     return dev;
   }
 
+  /** The request header for a device: by index when given an index (no name lookup needed). */
+  private header(dev: EthtoolDevice, flags = 0): Record<string, unknown> {
+    if (typeof dev === 'number') {
+      if (!Number.isInteger(dev) || dev < 1) throw new ValidationError('dev', 'an interface index (1 or more)', dev);
+      return flags ? { devIndex: dev, flags } : { devIndex: dev };
+    }
+    if (typeof dev !== 'string' || !NAME_RE.test(dev))
+      throw new ValidationError('dev', 'an interface name (1 to 15 bytes, no "/" or whitespace) or index', dev);
+    return flags ? { devName: dev, flags } : { devName: dev };
+  }
+
+  private get(cmd: number, dev: EthtoolDevice, flags = 0, extra: Record<string, unknown> = {}) {
+    return this.nlTransport.request(cmd, { header: this.header(dev, flags), ...extra });
+  }
+
+  private set(cmd: number, dev: EthtoolDevice, attrs: Record<string, unknown>) {
+    return this.nlTransport.request(cmd, { header: this.header(dev), ...attrs });
+  }
+
+  /**
+   * The strings of a global string set (ETH_SS_*: feature names, standard counter names), from
+   * the kernel, cached per client.
+   *
+   * Equivalent to: ethtool --show-features name list (ETHTOOL_MSG_STRSET_GET)
+   */
+  strings(set: number): Promise<string[]> {
+    let p = this.stringSets.get(set);
+    if (p === undefined) {
+      p = this.nlTransport
+        .request(C.ETHTOOL_MSG_STRSET_GET, { header: {}, stringsets: { stringset: [{ id: set }] } })
+        .then((replies) => {
+          const a = replies[0]?.attrs as StrsetAttrs | undefined;
+          const s = a?.stringsets?.stringset?.find((x) => x.id === set);
+          const out: string[] = [];
+          for (const e of s?.strings?.string ?? []) if (e.index !== undefined) out[e.index] = e.value ?? '';
+          for (let i = 0; i < out.length; i++) out[i] ??= '';
+          return out;
+        });
+      this.stringSets.set(set, p);
+      p.catch(() => this.stringSets.delete(set));
+    }
+    return p;
+  }
+
+  private async getFeatures(dev: EthtoolDevice): Promise<Features> {
+    const [names, replies] = await Promise.all([
+      this.strings(C.ETH_SS_FEATURES),
+      this.get(C.ETHTOOL_MSG_FEATURES_GET, dev, C.ETHTOOL_FLAG_COMPACT_BITSETS),
+    ]);
+    return featureStates((replies[0]?.attrs ?? {}) as FeaturesAttrs, names);
+  }
+
+  private async setFeatures(dev: EthtoolDevice, change: Record<string, boolean>): Promise<FeaturesSetResult> {
+    if (change === null || typeof change !== 'object' || Object.keys(change).length === 0)
+      throw new ValidationError('features', 'no change given', change);
+    const names = await this.strings(C.ETH_SS_FEATURES);
+    const wanted = expandFeatureChanges(names, change);
+    // By name, in the order given (a legacy name's features in the kernel's order), as ethtool sends them.
+    const bit = Object.entries(wanted).map(([name, on]) => (on ? { name, value: true } : { name }));
+    const replies = await this.nlTransport.request(C.ETHTOOL_MSG_FEATURES_SET, {
+      header: this.header(dev, C.ETHTOOL_FLAG_COMPACT_BITSETS),
+      wanted: { bits: { bit } },
+    });
+    const reply = replies.find((r) => r.cmd === C.ETHTOOL_MSG_FEATURES_SET_REPLY);
+    return reply ? featuresSetResult(reply.attrs as FeaturesAttrs, names) : { changed: {}, notApplied: {} };
+  }
+
+  /**
+   * Timestamping capabilities, transmit types and receive filters, by name, and the PTP clock.
+   *
+   * Equivalent to: ethtool -T DEV
+   */
+  async tsinfo(dev: EthtoolDevice): Promise<Tsinfo> {
+    return tsinfoFrom(((await this.get(C.ETHTOOL_MSG_TSINFO_GET, dev))[0]?.attrs ?? {}) as never);
+  }
+
+  /**
+   * Forward error correction: configured encodings and the active one. Virtual devices refuse
+   * (NetlinkError EOPNOTSUPP).
+   *
+   * Equivalent to: ethtool --show-fec DEV
+   */
+  async fec(dev: EthtoolDevice): Promise<Fec> {
+    return fecFrom(((await this.get(C.ETHTOOL_MSG_FEC_GET, dev))[0]?.attrs ?? {}) as never);
+  }
+
+  /**
+   * Link settings: port, speed, duplex, autonegotiation, link modes (supported, advertised, the
+   * partner's) and link state. What the driver does not report is absent; a device that
+   * reports none of the three raises the kernel's error.
+   *
+   * Equivalent to: ethtool DEV
+   */
+  async link(dev: EthtoolDevice): Promise<LinkSettings> {
+    const settled = await Promise.allSettled([
+      this.get(C.ETHTOOL_MSG_LINKINFO_GET, dev),
+      this.get(C.ETHTOOL_MSG_LINKMODES_GET, dev),
+      this.get(C.ETHTOOL_MSG_LINKSTATE_GET, dev),
+    ]);
+    const ok = settled.filter((s) => s.status === 'fulfilled');
+    if (ok.length === 0) throw (settled[0] as PromiseRejectedResult).reason;
+    const attrs = settled.map((s) => (s.status === 'fulfilled' ? (s.value[0]?.attrs ?? {}) : {}));
+    return linkSettingsFrom(attrs[0] as never, attrs[1] as never, attrs[2] as never);
+  }
+
+  /**
+   * The standard statistics groups (IEEE 802.3 PHY, MAC, MAC control; RMON), counters by the
+   * kernel's names. `groups` picks some ('eth-phy', 'eth-mac', 'eth-ctrl', 'rmon'); default all.
+   * Drivers without them answer with no groups.
+   *
+   * Equivalent to: ethtool -S DEV --all-groups / --groups eth-phy ...
+   */
+  async statsGroups(dev: EthtoolDevice, groups?: readonly string[]): Promise<StatsGroup[]> {
+    const want = groups ?? Object.keys(STATS_GROUPS);
+    for (const g of want)
+      if (!(g in STATS_GROUPS))
+        throw new ValidationError('groups', `unknown group (known: ${Object.keys(STATS_GROUPS).join(', ')})`, g);
+    const replies = await this.get(C.ETHTOOL_MSG_STATS_GET, dev, 0, {
+      groups: { nomask: true, bits: { bit: want.map((name) => ({ name })) } },
+    });
+    const a = (replies[0]?.attrs ?? {}) as never as Parameters<typeof statsGroupsFrom>[0];
+    const tables = new Map<number, string[]>();
+    for (const g of a.grp ?? []) if (g.ssId !== undefined) tables.set(g.ssId, await this.strings(g.ssId));
+    return statsGroupsFrom(a, (id) => tables.get(id));
+  }
+
   /**
    * Driver information: driver name, version, firmware and expansion ROM versions, bus address,
    * and how many counters, private flags, self-test results, EEPROM and register bytes it has.
-   * A device without a driver callback (lo, most virtual devices but veth and tun) raises
-   * SysError EOPNOTSUPP.
+   * A device without a driver callback (lo) raises SysError EOPNOTSUPP.
    *
    * Equivalent to: ethtool -i DEV
    */
@@ -77,7 +373,7 @@ export class Ethtool {
   /**
    * The names of one string set (ETH_SS_*) of a device, through the ioctl.
    *
-   * Equivalent to: ethtool --show-features / -S name lists (ETHTOOL_GSTRINGS)
+   * Equivalent to: the name lists of ethtool -S / --show-priv-flags (ETHTOOL_GSTRINGS)
    */
   async stringSet(dev: EthtoolDevice, set: number): Promise<string[]> {
     return readStrings(this.call, await this.name(dev), set);
