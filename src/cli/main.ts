@@ -17,6 +17,7 @@ import { address } from './addr.js';
 import { defaultGlobals, matches, pick, UsageError, type Globals } from './args.js';
 import { isOpsCall, runOp, type Context, type ObjectCommand, type Plan } from './command.js';
 import { decodeCommand } from './decode.js';
+import { ethtoolCommand } from './ethtool.js';
 import { link } from './link.js';
 import { monitorCommand } from './monitor.js';
 import { neighbour } from './neigh.js';
@@ -28,7 +29,8 @@ import { tuntap } from './tuntap.js';
 export const USAGE = `Usage: rtnl [OPTIONS] OBJECT { COMMAND | help }
        rtnl [-force] -batch FILENAME
        rtnl decode [FILE | -]
-where  OBJECT := { link | address | route | rule | neigh | tuntap | netns | monitor | decode }
+       rtnl [-n NETNS] ethtool [--json] OPTION DEV [ARGS...]
+where  OBJECT := { link | address | route | rule | neigh | tuntap | netns | monitor | decode | ethtool }
        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -d[etails] | -4 | -6 | -s[tats] |
                     -b[atch] FILENAME | -force | -h[elp] | -V[ersion] }
 Each OBJECT has its own help: rtnl link help, rtnl route help, ...`;
@@ -46,6 +48,7 @@ const OBJECT_NAMES = [
   'monitor',
   'netns',
   'decode',
+  'ethtool',
   'help',
 ] as const;
 const OBJECTS: Record<string, ObjectCommand> = {
@@ -60,6 +63,7 @@ const OBJECTS: Record<string, ObjectCommand> = {
   monitor: monitorCommand,
   netns: netnsCommand,
   decode: decodeCommand,
+  ethtool: ethtoolCommand,
 };
 
 export interface ParsedCommand {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
+import { main } from '../../src/cli/main.js';
 import { ip, needsRoot, withTestNetns } from '../helpers/netns.js';
 
 const hasEthtool = spawnSync('ethtool', ['--version']).status === 0;
@@ -88,6 +89,25 @@ describe('ethtool (ioctl half)', { skip }, () => {
       assert.equal(typeof nums.peer_ifindex, 'number');
       // veth: peer_ifindex, 7 per rx queue, 2 per tx queue; two queues each way here.
       assert.equal(Object.keys(nums).length, 1 + 2 * 7 + 2 * 2);
+    });
+  });
+
+  test('rtnl ethtool -i / -S print what ethtool -i / -S print', async () => {
+    await withTestNetns(async (ns) => {
+      setup(ns);
+      for (const args of [
+        ['-i', 'v0'],
+        ['-i', 'br0'],
+        ['-S', 'v0'],
+      ]) {
+        const out: string[] = [];
+        const status = await main(['-n', ns, 'ethtool', ...args], { out: (s) => out.push(s), err: () => {} });
+        assert.equal(status, 0);
+        assert.equal(`${out.join('\n')}\n`, ethtool(ns, ...args).out, args.join(' '));
+      }
+      const err: string[] = [];
+      assert.equal(await main(['-n', ns, 'ethtool', '-S', 'lo'], { out: () => {}, err: (s) => err.push(s) }), 2);
+      assert.deepEqual(err, ['Error: no stats available']);
     });
   });
 });

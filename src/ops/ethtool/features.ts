@@ -104,20 +104,40 @@ export function expandFeatureChanges(
 
 /** What the kernel did with a change (the FEATURES_SET reply). */
 export interface FeaturesSetResult {
-  /** Features whose active state changed, with their new state. */
+  /** Features whose active state changed, with their new state (asked for or not). */
   changed: Record<string, boolean>;
-  /** Features the kernel did not set as asked (their requested value stays pending or was refused). */
+  /** Features the kernel did not set as asked, with what was asked (a fixed feature, a dependency). */
   notApplied: Record<string, boolean>;
+  /** Every feature named above, in the kernel's order, as `ethtool -K` lists them under "Actual changes". */
+  diff: Array<{ name: string; active: boolean; changed: boolean; requested?: boolean; asked: boolean }>;
 }
 
 /**
  * Read a FEATURES_SET reply: `wanted` holds the bits the kernel could not set as requested
  * (value: what was asked), `active` the bits whose state changed (value: the new state).
+ * `asked` is the change as sent (kernel names).
  */
-export function featuresSetResult(attrs: FeaturesAttrs, names?: readonly string[]): FeaturesSetResult {
+export function featuresSetResult(
+  attrs: FeaturesAttrs,
+  names: readonly string[] | undefined,
+  asked: Record<string, boolean> = {},
+): FeaturesSetResult {
   const changed: Record<string, boolean> = {};
   const notApplied: Record<string, boolean> = {};
-  for (const b of bitsetBits(attrs.active, names)) if (b.name) changed[b.name] = b.value;
-  for (const b of bitsetBits(attrs.wanted, names)) if (b.name) notApplied[b.name] = b.value;
-  return { changed, notApplied };
+  const rows = new Map<number, FeaturesSetResult['diff'][number]>();
+  for (const b of bitsetBits(attrs.active, names)) {
+    if (!b.name) continue;
+    changed[b.name] = b.value;
+    rows.set(b.index, { name: b.name, active: b.value, changed: true, asked: b.name in asked });
+  }
+  for (const b of bitsetBits(attrs.wanted, names)) {
+    if (!b.name) continue;
+    notApplied[b.name] = b.value;
+    const row = rows.get(b.index);
+    // Not changed and not as asked: it stayed as it was, the opposite of what was asked.
+    if (row) row.requested = b.value;
+    else rows.set(b.index, { name: b.name, active: !b.value, changed: false, requested: b.value, asked: true });
+  }
+  const diff = [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+  return { changed, notApplied, diff };
 }

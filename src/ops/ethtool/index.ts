@@ -282,7 +282,9 @@ export class Ethtool {
       wanted: { bits: { bit } },
     });
     const reply = replies.find((r) => r.cmd === C.ETHTOOL_MSG_FEATURES_SET_REPLY);
-    return reply ? featuresSetResult(reply.attrs as FeaturesAttrs, names) : { changed: {}, notApplied: {} };
+    return reply
+      ? featuresSetResult(reply.attrs as FeaturesAttrs, names, wanted)
+      : { changed: {}, notApplied: {}, diff: [] };
   }
 
   /**
