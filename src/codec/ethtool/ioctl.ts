@@ -50,11 +50,22 @@ export const DRVINFO_SIZE = DRV_COUNTS + 5 * 4;
 
 const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
-/** A fixed-size, NUL-padded C string. */
+const utf8 = new TextDecoder();
+
+/** A fixed-size, NUL-padded C string (ASCII read directly; anything else through UTF-8). */
 function cString(b: Uint8Array, at: number, len: number): string {
-  let end = at;
-  while (end < at + len && b[end] !== 0) end++;
-  return new TextDecoder().decode(b.subarray(at, end));
+  let s = '';
+  for (let i = at; i < at + len; i++) {
+    const c = b[i]!;
+    if (c === 0) return s;
+    if (c >= 0x80) {
+      let end = i;
+      while (end < at + len && b[end] !== 0) end++;
+      return utf8.decode(b.subarray(at, end));
+    }
+    s += String.fromCharCode(c);
+  }
+  return s;
 }
 
 function need(b: Uint8Array, size: number, what: string): void {
