@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { main } from '../../src/cli/main.js';
+import { NetlinkError } from '../../src/errors.js';
 import { ip, needsRoot, withTestNetns } from '../helpers/netns.js';
 
 const hasEthtool = spawnSync('ethtool', ['--version']).status === 0;
@@ -29,9 +30,24 @@ function keyValues(out: string): Map<string, string> {
 const setup = (ns: string) => {
   ip('-n', ns, 'link', 'add', 'v0', 'numtxqueues', '2', 'numrxqueues', '2', 'type', 'veth', 'peer', 'name', 'v1');
   ip('-n', ns, 'tuntap', 'add', 'tun0', 'mode', 'tun');
+  ip('-n', ns, 'tuntap', 'add', 'tap0', 'mode', 'tap');
   ip('-n', ns, 'link', 'add', 'br0', 'type', 'bridge');
 };
 const DEVICES = ['v0', 'v1', 'tun0', 'br0', 'lo'];
+const NL_DEVICES = ['v0', 'tun0', 'tap0', 'br0', 'lo'];
+
+/** `ethtool -l`-style "Key:\tvalue" lines after a heading, as numbers (n/a: undefined). */
+function section(out: string, heading: string): Record<string, number | undefined> {
+  const lines = out.split('\n');
+  const at = lines.findIndex((l) => l.startsWith(heading));
+  const o: Record<string, number | undefined> = {};
+  for (const l of lines.slice(at + 1)) {
+    const m = /^([A-Za-z ]+):\s+(\S+)$/.exec(l);
+    if (!m) break;
+    o[m[1]!] = m[2] === 'n/a' ? undefined : Number(m[2]);
+  }
+  return o;
+}
 
 describe('ethtool (ioctl half)', { skip }, () => {
   test('driver() matches ethtool -i; refusals are SysError EOPNOTSUPP', async () => {
@@ -108,6 +124,111 @@ describe('ethtool (ioctl half)', { skip }, () => {
       const err: string[] = [];
       assert.equal(await main(['-n', ns, 'ethtool', '-S', 'lo'], { out: () => {}, err: (s) => err.push(s) }), 2);
       assert.deepEqual(err, ['Error: no stats available']);
+    });
+  });
+});
+
+describe('ethtool (generic netlink)', { skip }, () => {
+  test('features agree with ethtool --json -k on veth, tun, tap, bridge and lo', async () => {
+    await withTestNetns(async (ns, nl) => {
+      setup(ns);
+      for (const dev of NL_DEVICES) {
+        const [want] = JSON.parse(ethtool(ns, '--json', '-k', dev).out);
+        const got = await nl.ethtool.features(dev);
+        let compared = 0;
+        for (const [name, st] of Object.entries(got)) {
+          if (!(name in want)) continue; // listed under its legacy name only
+          assert.deepEqual(
+            { active: st.active, fixed: st.fixed, requested: st.requested },
+            want[name],
+            `${dev} ${name}`,
+          );
+          compared++;
+        }
+        assert.ok(compared > 40, `${dev}: compared only ${compared}`);
+      }
+    });
+  });
+
+  test('features.set and channels.set change what ethtool then reports; the counter set follows', async () => {
+    await withTestNetns(async (ns, nl) => {
+      setup(ns);
+      const r = await nl.ethtool.features.set('v0', { gro: true, 'tx-checksumming': false });
+      assert.equal(r.changed['rx-gro'], true);
+      assert.equal(r.changed['tx-checksum-ip-generic'], false);
+      const [k] = JSON.parse(ethtool(ns, '--json', '-k', 'v0').out);
+      assert.equal(k['generic-receive-offload'].active, true);
+      assert.equal(k['tx-checksum-ip-generic'].active, false);
+      // A fixed feature: accepted, not applied.
+      assert.deepEqual((await nl.ethtool.features.set('lo', { 'rx-checksum': false })).notApplied, {
+        'rx-checksum': false,
+      });
+
+      const before = Object.keys(await nl.ethtool.stats('v0')).length;
+      await nl.ethtool.channels.set('v0', { rxCount: 1 });
+      const l = ethtool(ns, '-l', 'v0').out;
+      assert.equal(section(l, 'Current hardware settings').RX, 1);
+      assert.deepEqual(await nl.ethtool.channels('v0'), {
+        rxMax: section(l, 'Pre-set maximums').RX,
+        txMax: section(l, 'Pre-set maximums').TX,
+        rxCount: 1,
+        txCount: section(l, 'Current hardware settings').TX,
+      });
+      const after = Object.keys(await nl.ethtool.stats('v0')).length;
+      assert.equal(before - after, 7); // one rx queue fewer: 7 counters fewer
+      const S = ethtool(ns, '-S', 'v0').out.trim().split('\n').length - 1;
+      assert.equal(after, S);
+      const err = await nl.ethtool.channels.set('v0', { rxCount: 3 }).catch((e) => e);
+      assert.ok(err instanceof NetlinkError && err.code === 'EINVAL', String(err));
+      assert.match(err.extack.msg ?? '', /exceeds maximum/);
+    });
+  });
+
+  test('coalesce on tun (get and set), tsinfo and link settings agree with ethtool', async () => {
+    await withTestNetns(async (ns, nl) => {
+      setup(ns);
+      await nl.ethtool.coalesce.set('tun0', { rxMaxFrames: 8 });
+      assert.match(ethtool(ns, '-c', 'tun0').out, /^rx-frames: 8$/m);
+      assert.deepEqual(await nl.ethtool.coalesce('tun0'), { rxMaxFrames: 8 });
+      for (const dev of NL_DEVICES) {
+        const t = ethtool(ns, '-T', dev).out;
+        const caps = t.split('Capabilities:')[1]!.split('PTP Hardware Clock')[0]!.trim().split(/\s+/);
+        assert.deepEqual((await nl.ethtool.tsinfo(dev)).timestamping, caps, dev);
+      }
+      const link = await nl.ethtool.link('v0');
+      const plain = ethtool(ns, 'v0').out;
+      assert.match(plain, new RegExp(`Speed: ${link.speed}Mb/s`));
+      assert.match(plain, /Duplex: Full/);
+      assert.equal(link.duplex, 'full');
+    });
+  });
+
+  test('what a device cannot do fails as ethtool fails: NetlinkError EOPNOTSUPP', async () => {
+    await withTestNetns(async (ns, nl) => {
+      setup(ns);
+      const cases: Array<[string[], (dev: string) => Promise<unknown>]> = [
+        [['-g'], (d) => nl.ethtool.rings(d)],
+        [['-a'], (d) => nl.ethtool.pause(d)],
+        [['--show-eee'], (d) => nl.ethtool.eee(d)],
+        [['--show-fec'], (d) => nl.ethtool.fec(d)],
+        [['--show-priv-flags'], (d) => nl.ethtool.privateFlags(d)],
+      ];
+      let refused = 0;
+      for (const dev of NL_DEVICES)
+        for (const [args, call] of cases) {
+          const want = ethtool(ns, ...args, dev);
+          const got = await call(dev).then(
+            () => 'ok',
+            (e) => e,
+          );
+          if (want.ok) assert.equal(got, 'ok', `${args[0]} ${dev}`);
+          else {
+            assert.match(want.out, /Operation not supported/, `${args[0]} ${dev}`);
+            assert.ok(got instanceof NetlinkError && got.code === 'EOPNOTSUPP', `${args[0]} ${dev}: ${got}`);
+            refused++;
+          }
+        }
+      assert.ok(refused >= 20, `only ${refused} refusals`);
     });
   });
 });

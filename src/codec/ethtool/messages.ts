@@ -8,7 +8,8 @@
  * and FEATURES_NTF coming out), so there is one table per direction.
  */
 import * as C from '../constants/index.js';
-import type { AttrSetDef } from '../schema.js';
+import { genlFamily } from '../genl/ctrl.js';
+import { attrs, nest, type AttrSetDef } from '../schema.js';
 import {
   channelsAttrs,
   coalesceAttrs,
@@ -16,6 +17,7 @@ import {
   eeeAttrs,
   featuresAttrs,
   fecAttrs,
+  headerAttrs,
   linkinfoAttrs,
   linkmodesAttrs,
   linkstateAttrs,
@@ -118,3 +120,14 @@ export const ethtoolCmds: Readonly<Record<number, AttrSetDef>> = Object.fromEntr
   ...Object.entries(ethtoolRequests).map(([n, c]) => [n, c.attrs] as const),
   ...Object.entries(ethtoolReplies).map(([n, c]) => [n, c.attrs] as const),
 ]);
+
+/** The set of a command rtnl does not type: its header is known, the rest is kept raw. */
+export const ethtoolUntypedAttrs = attrs('ETHTOOL_A_UNTYPED', {
+  header: [1, nest(headerAttrs), { nestedFlag: true }],
+});
+
+/**
+ * The ethtool generic netlink family for the NETLINK_GENERIC table (`resolveFamily(nl,
+ * 'ethtool', ethtoolFamily)` registers it under the id the kernel gave it).
+ */
+export const ethtoolFamily = genlFamily({ name: ETHTOOL_GENL_NAME, attrs: ethtoolUntypedAttrs, cmds: ethtoolCmds });

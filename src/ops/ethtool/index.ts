@@ -10,7 +10,11 @@ import type { DriverInfo } from '../../codec/ethtool/ioctl.js';
 import * as C from '../../codec/constants/index.js';
 import { RtnlError, ValidationError } from '../../errors.js';
 import { EthtoolIoctlSocket } from '../../ffi/ethtool-ioctl.js';
+import { ETHTOOL_GENL_VERSION, ethtoolFamily } from '../../codec/ethtool/messages.js';
+import type { GenlMsgHdr } from '../../codec/genl/ctrl.js';
+import type { NetlinkMessage } from '../../codec/nlmsg.js';
 import type { Rtnl } from '../client.js';
+import { genlEngine, resolveFamily, type GenlFamily } from '../genl.js';
 import { bitsetBits } from './bitset.js';
 import {
   expandFeatureChanges,
@@ -206,8 +210,38 @@ export class Ethtool {
 
   private get nlTransport(): EthtoolTransport {
     if (this.nl.closed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
-    if (!this.transport) throw new RtnlError('generic netlink is not available', 'ERR_RTNL_NO_GENL');
+    this.transport ??= this.genlTransport();
     return this.transport;
+  }
+
+  private family: Promise<GenlFamily> | undefined;
+
+  /** @internal The ethtool family as this kernel offers it (its id, its monitor group), resolved once. */
+  resolve(): Promise<GenlFamily> {
+    if (this.family === undefined) {
+      this.family = resolveFamily(this.nl, 'ethtool', ethtoolFamily);
+      this.family.catch(() => {
+        this.family = undefined;
+      });
+    }
+    return this.family;
+  }
+
+  /** Requests on the client's generic netlink engine, once the family is resolved. */
+  private genlTransport(): EthtoolTransport {
+    return {
+      request: async (cmd, attrs) => {
+        await this.resolve();
+        const msg = {
+          type: 'ethtool',
+          header: {} as NetlinkMessage['header'],
+          body: { cmd, version: ETHTOOL_GENL_VERSION },
+          attrs,
+        } as NetlinkMessage;
+        const { replies } = await genlEngine(this.nl).request(msg);
+        return replies.map((m) => ({ cmd: (m.body as GenlMsgHdr).cmd ?? 0, attrs: m.attrs as Record<string, any> }));
+      },
+    };
   }
 
   private async name(dev: EthtoolDevice): Promise<string> {
