@@ -231,4 +231,27 @@ describe('ethtool (generic netlink)', { skip }, () => {
       assert.ok(refused >= 20, `only ${refused} refusals`);
     });
   });
+
+  test('monitor: typed notifications for changes made by ethtool and by rtnl', async () => {
+    await withTestNetns(async (ns, nl) => {
+      setup(ns);
+      const ac = new AbortController();
+      const it = nl.ethtool.monitor({ signal: ac.signal, subscribed: true })[Symbol.asyncIterator]();
+      assert.deepEqual((await it.next()).value, { type: 'subscribed' });
+      assert.ok(ethtool(ns, '-L', 'v0', 'rx', '1').ok);
+      const ch = (await it.next()).value as any;
+      assert.equal(ch.type, 'channels');
+      assert.equal(ch.dev.ifname, 'v0');
+      assert.equal(ch.channels.rxCount, 1);
+      await nl.ethtool.features.set('v0', { gro: true });
+      const f = (await it.next()).value as any;
+      assert.equal(f.type, 'features');
+      assert.deepEqual(f.features['rx-gro'], { active: true, requested: true, fixed: false });
+      await nl.ethtool.coalesce.set('tun0', { rxMaxFrames: 4 });
+      const c = (await it.next()).value as any;
+      assert.deepEqual([c.type, c.dev.ifname, c.coalesce.rxMaxFrames], ['coalesce', 'tun0', 4]);
+      ac.abort();
+      assert.equal((await it.next()).done, true);
+    });
+  });
 });

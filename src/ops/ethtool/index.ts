@@ -24,6 +24,7 @@ import {
   type FeaturesSetResult,
 } from './features.js';
 import { type EthtoolCall, readDriverInfo, readStats, readStrings } from './ioctl.js';
+import { type EthtoolEvent, type EthtoolMonitorOptions, ethtoolMonitor } from './monitor.js';
 import {
   type Channels,
   type ChannelsChange,
@@ -59,6 +60,7 @@ import {
 export type { DriverInfo } from '../../codec/ethtool/ioctl.js';
 export type { FeatureState, Features, FeaturesSetResult } from './features.js';
 export type * from './settings.js';
+export type { EthtoolEvent, EthtoolEventDevice, EthtoolMonitorOptions } from './monitor.js';
 
 export interface StatsOptions {
   /**
@@ -413,6 +415,25 @@ export class Ethtool {
    */
   async stringSet(dev: EthtoolDevice, set: number): Promise<string[]> {
     return readStrings(this.call, await this.name(dev), set);
+  }
+
+  /**
+   * Watch ethtool notifications: the kernel announces every change of features, channels,
+   * rings, coalescing, pause, EEE, FEC, private flags, link settings and more, made by anyone.
+   * Events are typed (`{ type: 'channels', dev: { ifindex, ifname }, channels }`); kinds rtnl
+   * does not type arrive as `{ type: 'other', name, attrs }`. If the kernel drops notifications,
+   * an `overflow` event says so. Ends when the signal aborts or the loop breaks.
+   *
+   * Equivalent to: ethtool --monitor
+   */
+  monitor(options: EthtoolMonitorOptions = {}): AsyncIterable<EthtoolEvent> {
+    if (this.nl.closed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
+    return ethtoolMonitor(
+      this.nl,
+      () => this.resolve(),
+      (set) => this.strings(set),
+      options,
+    );
   }
 
   /** @internal Release the ioctl socket. */
