@@ -4,7 +4,7 @@
  */
 import type { DriverInfo } from '../codec/ethtool/ioctl.js';
 import { LEGACY_FEATURES, legacyGroupOf, type Features, type FeaturesSetResult } from '../ops/ethtool/features.js';
-import type { Channels, Coalesce, Eee, Fec, Pause, Rings, Tsinfo } from '../ops/ethtool/settings.js';
+import type { Channels, Coalesce, Eee, Fec, Pause, Rings, StatsGroup, Tsinfo } from '../ops/ethtool/settings.js';
 
 /** JSON as ethtool (iproute2's json_writer, pretty) writes it. */
 export function jsonw(value: unknown): string {
@@ -71,6 +71,32 @@ export function formatDriver(d: DriverInfo): string {
 /** `ethtool -S`. */
 export function formatStats(stats: Record<string, bigint | number>): string {
   return ['NIC statistics:', ...Object.entries(stats).map(([k, v]) => `     ${k}: ${v}`)].join('\n');
+}
+
+/**
+ * `ethtool -S DEV --all-groups`: "GROUP-COUNTER: value" lines, and RMON histogram buckets as
+ * "rmon-rx-etherStatsPktsLOWtoHIGHOctets" (after ethtool 6.1; the test machine has no device
+ * with these counters to compare with).
+ */
+export function formatStatsGroups(dev: string, groups: StatsGroup[]): string {
+  const lines = [`Standard stats for ${dev}:`];
+  for (const g of groups) {
+    for (const [k, v] of Object.entries(g.counters)) lines.push(`${g.group}-${k}: ${v}`);
+    for (const [dir, hist] of [
+      ['rx', g.histRx],
+      ['tx', g.histTx],
+    ] as const)
+      for (const b of hist ?? [])
+        lines.push(`${g.group}-${dir}-etherStatsPkts${b.low}to${b.high || ''}Octets: ${b.value}`);
+  }
+  return lines.join('\n');
+}
+
+/** `ethtool --json -S DEV --all-groups`. */
+export function statsGroupsJson(dev: string, groups: StatsGroup[]): unknown {
+  const o: Record<string, unknown> = { ifname: dev };
+  for (const g of groups) o[g.group] = { ...g.counters };
+  return [o];
 }
 
 function featureLine(prefix: string, name: string, s: Features[string]): string {

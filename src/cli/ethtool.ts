@@ -19,6 +19,8 @@ import {
   formatPause,
   formatRings,
   formatStats,
+  formatStatsGroups,
+  statsGroupsJson,
   formatTsinfo,
   jsonw,
   pauseJson,
@@ -26,7 +28,8 @@ import {
 
 export const ETHTOOL_USAGE = `Usage: rtnl ethtool [--json] OPTION DEV [ARGS...]
 OPTION := { -i | --driver                    driver information
-          | -S | --statistics                per-driver counters
+          | -S | --statistics                per-driver counters; DEV --all-groups | --groups G...:
+                                             the standard groups (eth-phy, eth-mac, eth-ctrl, rmon)
           | -k | --show-features | --show-offload
           | -K | --features | --offload      DEV FEATURE on|off ...
           | -g | --show-ring   | -G | --set-ring       DEV [rx N] [rx-mini N] [rx-jumbo N] [tx N]
@@ -35,7 +38,7 @@ OPTION := { -i | --driver                    driver information
           | -a | --show-pause  | -A | --pause          DEV [autoneg on|off] [rx on|off] [tx on|off]
           | -T | --show-time-stamping
           | --show-eee | --show-fec | --show-priv-flags }
---json is honoured for -k, -a and --show-fec, as by ethtool 6.1.`;
+--json is honoured for -k, -a, --show-fec and -S --all-groups, as by ethtool 6.1.`;
 
 type Mode =
   | 'driver'
@@ -189,6 +192,20 @@ export function parseEthtool(words: string[], g: Globals): Plan {
     case 'pause.set':
       change = settings(a, PAUSE_ARGS);
       break;
+    case 'stats': {
+      if (a.done) break;
+      const w = a.shift();
+      if (w === '--all-groups') change = { groups: [] as string[] } as never;
+      else if (w === '--groups') {
+        const groups: string[] = [];
+        while (!a.done) groups.push(a.shift());
+        if (groups.length === 0)
+          throw new UsageError('"--groups" needs group names (eth-phy, eth-mac, eth-ctrl, rmon)');
+        change = { groups } as never;
+      } else throw new UsageError(`unexpected parameter "${w}"`);
+      if (!a.done) throw new UsageError(`unexpected parameter "${a.peek()}"`);
+      break;
+    }
     default:
       if (!a.done) throw new UsageError(`unexpected parameter "${a.peek()}"`);
   }
@@ -203,6 +220,11 @@ export async function runEthtool(e: Ethtool, plan: Plan, out: (s: string) => voi
     case 'ethtool.driver':
       return out(formatDriver(await e.driver(dev)));
     case 'ethtool.stats': {
+      if (change !== undefined) {
+        const want = (change as { groups: string[] }).groups;
+        const groups = await e.statsGroups(dev, want.length ? want : undefined);
+        return emit(formatStatsGroups(dev, groups), statsGroupsJson(dev, groups));
+      }
       const stats = await e.stats(dev).catch((err) => {
         if (err?.code === 'EOPNOTSUPP') throw new UsageError('no stats available');
         throw err;

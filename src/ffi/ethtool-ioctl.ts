@@ -6,11 +6,20 @@
  * socket is created inside the namespace with the same synchronous switch as the netlink
  * sockets (withNetnsFd), on this thread only.
  */
+// Kernel numbers are data: as socket.ts does, read the codec's generated <linux/netlink.h> constants.
+import { NETLINK_ROUTE } from '../codec/constants/netlink.js';
 import { AF_NETLINK, SIOCETHTOOL, SOCK_CLOEXEC, SOCK_DGRAM } from './constants.js';
 import { libc } from './libc.js';
 import { withNetnsFd } from './netns.js';
 
-const NETLINK_ROUTE = 0;
+// A socket collected without close() (its client was dropped unclosed) still releases its fd.
+const registry = new FinalizationRegistry<number>((fd) => {
+  try {
+    libc.close(fd);
+  } catch {
+    /* already closed */
+  }
+});
 
 export class EthtoolIoctlSocket {
   private fd = -1;
@@ -23,6 +32,7 @@ export class EthtoolIoctlSocket {
     if (this.fd < 0) {
       const open = () => libc.socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_ROUTE);
       this.fd = this.nsFd < 0 ? open() : withNetnsFd(this.nsFd, open);
+      registry.register(this, this.fd, this);
     }
     return libc.ioctlIfreqData(this.fd, SIOCETHTOOL, ifname, data);
   }
@@ -32,6 +42,7 @@ export class EthtoolIoctlSocket {
     if (this.fd < 0) return;
     const fd = this.fd;
     this.fd = -1;
+    registry.unregister(this);
     libc.close(fd);
   }
 }

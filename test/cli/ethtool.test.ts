@@ -9,7 +9,7 @@ import { parseEthtool, runEthtool } from '../../src/cli/ethtool.js';
 import { formatFeaturesSet, jsonw } from '../../src/cli/ethtool-format.js';
 import { constants as C } from '../../src/codec/index.js';
 import { Ethtool } from '../../src/ops/ethtool/index.js';
-import { replayTransport } from '../helpers/ethtool-replay.js';
+import { replayTransport, statsStrsets } from '../helpers/ethtool-replay.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
 const g = defaultGlobals();
@@ -96,6 +96,18 @@ test('-l, -c, -T print what ethtool printed', async () => {
   );
   assert.equal(await run(['-T', 'v0'], { [C.ETHTOOL_MSG_TSINFO_GET]: 'tsinfo-veth' }), printed('tsinfo-veth.txt'));
   assert.equal(await run(['-T', 'lo'], { [C.ETHTOOL_MSG_TSINFO_GET]: 'tsinfo-lo' }), printed('tsinfo-lo.txt'));
+});
+
+test('-S --all-groups (text and --json) prints what ethtool printed', async () => {
+  const cases = {
+    [C.ETHTOOL_MSG_STATS_GET]: { case: 'stats-groups-veth', compare: false },
+    [C.ETHTOOL_MSG_STRSET_GET]: statsStrsets,
+  };
+  assert.equal(await run(['-S', 'v0', '--all-groups'], cases), printed('stats-groups-veth.txt'));
+  assert.equal(await run(['--json', '-S', 'v0', '--all-groups'], cases), printed('stats-groups-veth.json'));
+  assert.deepEqual(parseEthtool(['-S', 'eth0', '--groups', 'eth-mac', 'rmon'], g).args[2], {
+    groups: ['eth-mac', 'rmon'],
+  });
 });
 
 test('-K: "Actual changes" as ethtool lists them; nothing changed is an error', async () => {

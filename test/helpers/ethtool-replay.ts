@@ -51,14 +51,17 @@ export interface ReplayCase {
  * A transport serving requests by command from `cases` (cmd -> case). Each request must match
  * ethtool's bytes unless `compare: false`; `log` lists the commands asked.
  */
-export function replayTransport(cases: Record<number, string | ReplayCase>): EthtoolTransport & { log: number[] } {
+export function replayTransport(
+  cases: Record<number, string | ReplayCase | ((attrs: Record<string, any>) => string | ReplayCase)>,
+): EthtoolTransport & { log: number[] } {
   const log: number[] = [];
   return {
     log,
     async request(cmd: number, attrs: Record<string, unknown>): Promise<EthtoolMessage[]> {
       log.push(cmd);
-      const c = cases[cmd];
-      assert.ok(c, `no fixture for ethtool command ${cmd}`);
+      const entry = cases[cmd];
+      assert.ok(entry, `no fixture for ethtool command ${cmd}`);
+      const c = typeof entry === 'function' ? entry(attrs) : entry;
       const rc: ReplayCase = typeof c === 'string' ? { case: c } : c;
       const w = new Writer();
       compileSet(ethtoolRequests[cmd]!.attrs).encode(w, attrs, '');
@@ -90,3 +93,17 @@ export function replayTransport(cases: Record<number, string | ReplayCase>): Eth
     },
   };
 }
+
+const STRSET_STATS: Record<number, string> = {
+  16: 'strset-stats-std',
+  17: 'strset-stats-eth-phy',
+  18: 'strset-stats-eth-mac',
+  19: 'strset-stats-eth-ctrl',
+  20: 'strset-stats-rmon',
+};
+
+/** STRSET_GET routed by string set id to the statistics captures (ETH_SS_STATS_STD and the groups'). */
+export const statsStrsets = (attrs: Record<string, any>): string | ReplayCase => {
+  const id = attrs.stringsets.stringset[0].id as number;
+  return STRSET_STATS[id] ?? { case: 'strset-stats-std', compare: false }; // phydev's set was not captured
+};

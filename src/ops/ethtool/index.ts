@@ -38,7 +38,6 @@ import {
   type PauseChange,
   type Rings,
   type RingsChange,
-  STATS_GROUPS,
   type StatsGroup,
   type Tsinfo,
   channelsFrom,
@@ -362,24 +361,26 @@ export class Ethtool {
   }
 
   /**
-   * The standard statistics groups (IEEE 802.3 PHY, MAC, MAC control; RMON), counters by the
-   * kernel's names. `groups` picks some ('eth-phy', 'eth-mac', 'eth-ctrl', 'rmon'); default all.
-   * Drivers without them answer with no groups.
+   * The standard statistics groups (IEEE 802.3 PHY, MAC, MAC control; RMON; PHY device),
+   * counters by the kernel's names. `groups` picks some by the kernel's names ('eth-phy',
+   * 'eth-mac', 'eth-ctrl', 'rmon', 'phydev'); default all. A driver without a group answers it
+   * empty.
    *
    * Equivalent to: ethtool -S DEV --all-groups / --groups eth-phy ...
    */
   async statsGroups(dev: EthtoolDevice, groups?: readonly string[]): Promise<StatsGroup[]> {
-    const want = groups ?? Object.keys(STATS_GROUPS);
+    // The groups by the kernel's own names (ETH_SS_STATS_STD: eth-phy, eth-mac, eth-ctrl, rmon, ...).
+    const std = (await this.strings(C.ETH_SS_STATS_STD)).filter((n) => n);
+    const want = groups ?? std;
     for (const g of want)
-      if (!(g in STATS_GROUPS))
-        throw new ValidationError('groups', `unknown group (known: ${Object.keys(STATS_GROUPS).join(', ')})`, g);
+      if (!std.includes(g)) throw new ValidationError('groups', `unknown group (known: ${std.join(', ')})`, g);
     const replies = await this.get(C.ETHTOOL_MSG_STATS_GET, dev, 0, {
       groups: { nomask: true, bits: { bit: want.map((name) => ({ name })) } },
     });
     const a = (replies[0]?.attrs ?? {}) as never as Parameters<typeof statsGroupsFrom>[0];
     const tables = new Map<number, string[]>();
     for (const g of a.grp ?? []) if (g.ssId !== undefined) tables.set(g.ssId, await this.strings(g.ssId));
-    return statsGroupsFrom(a, (id) => tables.get(id));
+    return statsGroupsFrom(a, (id) => tables.get(id), std);
   }
 
   /**

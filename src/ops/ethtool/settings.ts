@@ -240,7 +240,7 @@ export function linkSettingsFrom(info: LinkinfoAttrs, modes: LinkmodesAttrs, sta
 
 /** A standard statistics group (ETHTOOL_MSG_STATS_GET), counters by the kernel's names. */
 export interface StatsGroup {
-  /** 'eth-phy', 'eth-mac', 'eth-ctrl', 'rmon', or the group's number when newer than this table. */
+  /** The kernel's name of the group ('eth-phy', 'eth-mac', 'eth-ctrl', 'rmon', 'phydev'). */
   group: string;
   /** Counter values by name (from the group's string set), bigint. */
   counters: Record<string, bigint>;
@@ -249,19 +249,15 @@ export interface StatsGroup {
   histTx?: Array<{ low: number; high: number; value: bigint }>;
 }
 
-/** The standard groups by ethtool's names, and the string set that names each one's counters. */
-export const STATS_GROUPS: Readonly<Record<string, { id: number; strings: number }>> = {
-  'eth-phy': { id: C.ETHTOOL_STATS_ETH_PHY, strings: C.ETH_SS_STATS_ETH_PHY },
-  'eth-mac': { id: C.ETHTOOL_STATS_ETH_MAC, strings: C.ETH_SS_STATS_ETH_MAC },
-  'eth-ctrl': { id: C.ETHTOOL_STATS_ETH_CTRL, strings: C.ETH_SS_STATS_ETH_CTRL },
-  rmon: { id: C.ETHTOOL_STATS_RMON, strings: C.ETH_SS_STATS_RMON },
-};
-
 /** Read a STATS_GET reply; `names(ssId)` gives a group's counter names (from its string set). */
-export function statsGroupsFrom(a: StatsAttrs, names: (ssId: number) => readonly string[] | undefined): StatsGroup[] {
+export function statsGroupsFrom(
+  a: StatsAttrs,
+  names: (ssId: number) => readonly string[] | undefined,
+  groupNames: readonly string[] = [],
+): StatsGroup[] {
   const out: StatsGroup[] = [];
   for (const g of a.grp ?? []) {
-    const label = Object.entries(STATS_GROUPS).find(([, v]) => v.id === g.id)?.[0] ?? String(g.id);
+    const label = (g.id !== undefined ? groupNames[g.id] : undefined) || String(g.id);
     const table = g.ssId === undefined ? undefined : names(g.ssId);
     const counters: Record<string, bigint> = {};
     for (const s of g.stat ?? []) {
