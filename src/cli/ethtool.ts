@@ -209,6 +209,11 @@ export function parseEthtool(words: string[], g: Globals): Plan {
     default:
       if (!a.done) throw new UsageError(`unexpected parameter "${a.peek()}"`);
   }
+  // As ethtool 6.1: JSON only where it has it.
+  if (json && !['features', 'pause', 'fec'].includes(mode) && !(mode === 'stats' && change !== undefined))
+    throw new UsageError(
+      `"--json" is not supported with "${opt}" (ethtool has JSON for -k, -a, --show-fec, -S --all-groups)`,
+    );
   return { op: `ethtool.${mode}`, args: change === undefined ? [dev, json] : [dev, json, change] };
 }
 

@@ -51,6 +51,9 @@ test('parse: options, long forms, --json, and set arguments by ethtool name', ()
     ['-G', 'eth0', 'rx', 'many'],
     ['-L', 'eth0', 'rx', '1', 'rx', '2'],
     ['-C', 'eth0', 'nonsense', '1'],
+    ['--json', '-i', 'eth0'],
+    ['--json', '-l', 'eth0'],
+    ['--json', '-S', 'eth0'],
   ])
     assert.throws(() => parseEthtool(bad, g), UsageError, bad.join(' '));
 });
