@@ -112,5 +112,6 @@ export type {
   Fec,
   Tsinfo,
   LinkSettings,
+  LinkChange,
   StatsGroup,
 } from './ops/ethtool/index.js';

@@ -200,6 +200,12 @@ describe('ethtool (generic netlink)', { skip }, () => {
       assert.match(plain, new RegExp(`Speed: ${link.speed}Mb/s`));
       assert.match(plain, /Duplex: Full/);
       assert.equal(link.duplex, 'full');
+      await nl.ethtool.link.set('tun0', { speed: 100, duplex: 'half', autoneg: false });
+      assert.match(ethtool(ns, 'tun0').out, /Speed: 100Mb\/s\s+Duplex: Half/);
+      const tun = await nl.ethtool.link('tun0');
+      assert.deepEqual([tun.speed, tun.duplex, tun.autoneg], [100, 'half', false]);
+      const refused = await nl.ethtool.link.set('v0', { speed: 100 }).catch((e) => e);
+      assert.ok(refused instanceof NetlinkError && refused.code === 'EOPNOTSUPP', String(refused));
     });
   });
 

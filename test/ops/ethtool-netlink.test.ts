@@ -125,6 +125,14 @@ test('tsinfo and link settings: ethtool -T, ethtool DEV', async () => {
   assert.deepEqual([l.speed, l.duplex, l.autoneg, l.link, l.supported.length], [10000, 'full', false, false, 0]);
 });
 
+test('link.set: ethtool -s tun0 speed 1000 duplex full autoneg off, byte for byte; veth refuses', async () => {
+  const { e } = ethtoolWith({ [C.ETHTOOL_MSG_LINKMODES_SET]: 'linkmodes-set-tun' });
+  await e.link.set('tun0', { speed: 1000, duplex: 'full', autoneg: false });
+  const r = ethtoolWith({ [C.ETHTOOL_MSG_LINKMODES_SET]: 'linkmodes-set-veth-refused' });
+  await assert.rejects(r.e.link.set('v0', { speed: 1000, duplex: 'full', autoneg: false }), { code: 'EOPNOTSUPP' });
+  await assert.rejects(e.link.set('tun0', { duplex: 'sideways' as never }), { code: 'ERR_RTNL_VALIDATION' });
+});
+
 test('statistics groups: the kernel names the groups and their counters; none has counters on a veth', async () => {
   const { e, t } = ethtoolWith({
     [C.ETHTOOL_MSG_STATS_GET]: { case: 'stats-groups-veth', compare: false }, // ethtool asks in compact form

@@ -48,6 +48,8 @@ import {
   eeeTo,
   fecFrom,
   linkSettingsFrom,
+  type LinkChange,
+  linkTo,
   pauseFrom,
   pauseTo,
   ringsFrom,
@@ -159,7 +161,23 @@ export class Ethtool {
    */
   readonly eee: GetSet<Eee, EeeChange>;
 
+  /**
+   * Link settings: port, speed, duplex, autonegotiation, link modes (supported, advertised, the
+   * partner's) and link state. What the driver does not report is absent; a device that
+   * reports none of the three raises the kernel's error. `.set(dev, { speed, duplex, autoneg })`
+   * forces speed and duplex or turns autonegotiation on (tun takes it; veth refuses).
+   *
+   * Equivalent to: ethtool DEV / ethtool -s DEV speed N duplex full|half autoneg on|off
+   */
+  readonly link: GetSet<LinkSettings, LinkChange>;
+
   constructor(private readonly nl: Rtnl) {
+    this.link = getSet(
+      (dev) => this.getLink(dev),
+      async (dev, change) => {
+        await this.set(C.ETHTOOL_MSG_LINKMODES_SET, dev, linkTo(change));
+      },
+    );
     this.features = getSet(
       (dev) => this.getFeatures(dev),
       (dev, change) => this.setFeatures(dev, change),
@@ -322,6 +340,18 @@ export class Ethtool {
       : { changed: {}, notApplied: {}, diff: [] };
   }
 
+  private async getLink(dev: EthtoolDevice): Promise<LinkSettings> {
+    const settled = await Promise.allSettled([
+      this.get(C.ETHTOOL_MSG_LINKINFO_GET, dev),
+      this.get(C.ETHTOOL_MSG_LINKMODES_GET, dev),
+      this.get(C.ETHTOOL_MSG_LINKSTATE_GET, dev),
+    ]);
+    const ok = settled.filter((s) => s.status === 'fulfilled');
+    if (ok.length === 0) throw (settled[0] as PromiseRejectedResult).reason;
+    const attrs = settled.map((s) => (s.status === 'fulfilled' ? (s.value[0]?.attrs ?? {}) : {}));
+    return linkSettingsFrom(attrs[0] as never, attrs[1] as never, attrs[2] as never);
+  }
+
   /**
    * Timestamping capabilities, transmit types and receive filters, by name, and the PTP clock.
    *
@@ -339,25 +369,6 @@ export class Ethtool {
    */
   async fec(dev: EthtoolDevice): Promise<Fec> {
     return fecFrom(((await this.get(C.ETHTOOL_MSG_FEC_GET, dev))[0]?.attrs ?? {}) as never);
-  }
-
-  /**
-   * Link settings: port, speed, duplex, autonegotiation, link modes (supported, advertised, the
-   * partner's) and link state. What the driver does not report is absent; a device that
-   * reports none of the three raises the kernel's error.
-   *
-   * Equivalent to: ethtool DEV
-   */
-  async link(dev: EthtoolDevice): Promise<LinkSettings> {
-    const settled = await Promise.allSettled([
-      this.get(C.ETHTOOL_MSG_LINKINFO_GET, dev),
-      this.get(C.ETHTOOL_MSG_LINKMODES_GET, dev),
-      this.get(C.ETHTOOL_MSG_LINKSTATE_GET, dev),
-    ]);
-    const ok = settled.filter((s) => s.status === 'fulfilled');
-    if (ok.length === 0) throw (settled[0] as PromiseRejectedResult).reason;
-    const attrs = settled.map((s) => (s.status === 'fulfilled' ? (s.value[0]?.attrs ?? {}) : {}));
-    return linkSettingsFrom(attrs[0] as never, attrs[1] as never, attrs[2] as never);
   }
 
   /**

@@ -238,6 +238,28 @@ export function linkSettingsFrom(info: LinkinfoAttrs, modes: LinkmodesAttrs, sta
   };
 }
 
+/** Link setting changes (`ethtool -s`): forced speed and duplex, or autonegotiation. */
+export interface LinkChange {
+  /** Mb/s. */
+  speed?: number;
+  duplex?: 'half' | 'full';
+  autoneg?: boolean;
+  lanes?: number;
+}
+
+/** LINKMODES_SET attributes, in the order ethtool sends them. */
+export function linkTo(c: LinkChange): Record<string, unknown> {
+  check(c as Record<string, unknown>, ['speed', 'duplex', 'autoneg', 'lanes'], 'link');
+  if (c.duplex !== undefined && c.duplex !== 'half' && c.duplex !== 'full')
+    throw new ValidationError('link.duplex', "expected 'half' or 'full'", c.duplex);
+  return strip({
+    speed: c.speed,
+    duplex: c.duplex === undefined ? undefined : c.duplex === 'full' ? C.DUPLEX_FULL : C.DUPLEX_HALF,
+    autoneg: u8(c.autoneg),
+    lanes: c.lanes,
+  });
+}
+
 /** A standard statistics group (ETHTOOL_MSG_STATS_GET), counters by the kernel's names. */
 export interface StatsGroup {
   /** The kernel's name of the group ('eth-phy', 'eth-mac', 'eth-ctrl', 'rmon', 'phydev'). */
@@ -317,7 +339,7 @@ function check<T extends object>(c: T, keys: readonly string[], what: string): T
   for (const [k, v] of entries) {
     if (!keys.includes(k)) throw new ValidationError(`${what}.${k}`, `unknown setting (known: ${keys.join(', ')})`, v);
     const max = k === 'tcpDataSplit' ? 0xff : 0xffffffff;
-    if (typeof v === 'boolean') continue;
+    if (typeof v === 'boolean' || (k === 'duplex' && typeof v === 'string')) continue;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max)
       throw new ValidationError(`${what}.${k}`, `expected an integer 0..${max}`, v);
   }
