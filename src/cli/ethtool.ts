@@ -36,6 +36,7 @@ OPTION := { -i | --driver                    driver information
           | -l | --show-channels | -L | --set-channels DEV [rx N] [tx N] [other N] [combined N]
           | -c | --show-coalesce | -C | --coalesce     DEV [adaptive-rx on|off] [rx-usecs N] ...
           | -a | --show-pause  | -A | --pause          DEV [autoneg on|off] [rx on|off] [tx on|off]
+          | -s | --change DEV [speed N] [duplex half|full] [autoneg on|off] [lanes N]
           | -T | --show-time-stamping
           | --show-eee | --show-fec | --show-priv-flags }
 --json is honoured for -k, -a, --show-fec and -S --all-groups, as by ethtool 6.1.`;
@@ -56,7 +57,8 @@ type Mode =
   | 'tsinfo'
   | 'eee'
   | 'fec'
-  | 'privflags';
+  | 'privflags'
+  | 'link.set';
 
 const OPTIONS: Record<string, Mode> = {
   '-i': 'driver',
@@ -90,6 +92,8 @@ const OPTIONS: Record<string, Mode> = {
   '--show-eee': 'eee',
   '--show-fec': 'fec',
   '--show-priv-flags': 'privflags',
+  '-s': 'link.set',
+  '--change': 'link.set',
 };
 
 /** ethtool's argument names for the set commands: word -> [ops key, kind]. */
@@ -192,6 +196,24 @@ export function parseEthtool(words: string[], g: Globals): Plan {
     case 'pause.set':
       change = settings(a, PAUSE_ARGS);
       break;
+    case 'link.set': {
+      const c: Record<string, number | boolean | string> = {};
+      while (!a.done) {
+        const w = a.shift();
+        const v = a.value(w);
+        if (w in c) throw new UsageError(`parameter "${w}" given twice`);
+        if (w === 'speed') c.speed = uint(w, v);
+        else if (w === 'duplex') {
+          if (v !== 'half' && v !== 'full') throw new UsageError(`duplex: "${v}" is not half or full`);
+          c.duplex = v;
+        } else if (w === 'autoneg') c.autoneg = onOff(w, v);
+        else if (w === 'lanes') c.lanes = uint(w, v);
+        else throw new UsageError(`unknown parameter "${w}" (known: speed, duplex, autoneg, lanes)`);
+      }
+      if (Object.keys(c).length === 0) throw new UsageError('no parameter to change given');
+      change = c as never;
+      break;
+    }
     case 'stats': {
       if (a.done) break;
       const w = a.shift();
@@ -264,6 +286,8 @@ export async function runEthtool(e: Ethtool, plan: Plan, out: (s: string) => voi
     }
     case 'ethtool.pause.set':
       return e.pause.set(dev, change!);
+    case 'ethtool.link.set':
+      return e.link.set(dev, change!);
     case 'ethtool.tsinfo':
       return out(formatTsinfo(dev, await e.tsinfo(dev)));
     case 'ethtool.eee':

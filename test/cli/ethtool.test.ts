@@ -40,6 +40,10 @@ test('parse: options, long forms, --json, and set arguments by ethtool name', ()
     rxMaxFrames: 8,
   });
   assert.deepEqual(parseEthtool(['-A', 'eth0', 'autoneg', 'off', 'rx', 'on'], g).args[2], { autoneg: false, rx: true });
+  assert.deepEqual(parseEthtool(['-s', 'tun0', 'speed', '1000', 'duplex', 'full', 'autoneg', 'off'], g), {
+    op: 'ethtool.link.set',
+    args: ['tun0', false, { speed: 1000, duplex: 'full', autoneg: false }],
+  });
   assert.equal(parseEthtool(['help'], g).op, 'help');
   for (const bad of [
     ['-k'],
@@ -52,6 +56,8 @@ test('parse: options, long forms, --json, and set arguments by ethtool name', ()
     ['-L', 'eth0', 'rx', '1', 'rx', '2'],
     ['-C', 'eth0', 'nonsense', '1'],
     ['--json', '-i', 'eth0'],
+    ['-s', 'eth0', 'duplex', 'sideways'],
+    ['-s', 'eth0'],
     ['--json', '-l', 'eth0'],
     ['--json', '-S', 'eth0'],
   ])

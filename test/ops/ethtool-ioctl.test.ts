@@ -10,7 +10,7 @@ import {
   ETHTOOL_GSTATS,
   ETHTOOL_GSTRINGS,
 } from '../../src/codec/constants/ethtool.js';
-import { headroom, MAX_ATTEMPTS, readStats, type EthtoolCall } from '../../src/ops/ethtool/ioctl.js';
+import { headroom, MAX_ATTEMPTS, MAX_COUNT, readStats, type EthtoolCall } from '../../src/ops/ethtool/ioctl.js';
 
 /**
  * A fake kernel with a counter set that can change between calls, writing as a pre-fix kernel
@@ -107,6 +107,12 @@ test('stats: no ETH_SS_STATS set is EOPNOTSUPP; an ioctl error keeps its errno',
   };
   assert.throws(() => readStats(none, 'lo'), { code: 'EOPNOTSUPP' });
   assert.throws(() => readStats(() => -19, 'gone0'), { code: 'ENODEV', syscall: 'ioctl' });
+});
+
+test('stats: an absurd count is refused before anything is allocated for it', () => {
+  const k = fakeKernel([MAX_COUNT + 1]);
+  assert.throws(() => readStats(k.call, 'v0'), { code: 'ERR_RTNL_PROTOCOL' });
+  assert.equal(k.log.length, 1);
 });
 
 test('stats: headroom covers a doubled count, and at least 64', () => {

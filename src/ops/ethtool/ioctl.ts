@@ -56,11 +56,17 @@ export function readDriverInfo(call: EthtoolCall, ifname: string): DriverInfo {
   return decodeDrvinfo(b);
 }
 
+/** More entries than any driver has (the largest have tens of thousands): a count past it is refused. */
+export const MAX_COUNT = 1 << 20;
+
 /** @internal The size of string set `set` (ETH_SS_*), or undefined when the device has none. */
 export function readSetCount(call: EthtoolCall, ifname: string, set: number): number | undefined {
   const b = ssetInfoRequest(set);
   invoke(call, ifname, b, 'ETHTOOL_GSSET_INFO');
-  return decodeSsetInfo(b, set);
+  const n = decodeSsetInfo(b, set);
+  if (n !== undefined && n > MAX_COUNT)
+    throw new RtnlError(`${ifname}: the driver reports ${n} entries in string set ${set}`, 'ERR_RTNL_PROTOCOL');
+  return n;
 }
 
 /** Thrown (code 'EAGAIN') when the count kept changing for MAX_ATTEMPTS reads. */
