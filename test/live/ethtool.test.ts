@@ -184,6 +184,34 @@ describe('ethtool (generic netlink)', { skip }, () => {
     });
   });
 
+  test('channels and coalesce agree with ethtool -l / -c on every device, or both refuse', async () => {
+    await withTestNetns(async (ns, nl) => {
+      setup(ns);
+      for (const dev of NL_DEVICES) {
+        const l = ethtool(ns, '-l', dev);
+        const ch = await nl.ethtool.channels(dev).catch((e) => e);
+        if (!l.ok) assert.ok(ch instanceof NetlinkError && ch.code === 'EOPNOTSUPP', `${dev}: ${ch}`);
+        else {
+          const max = section(l.out, 'Pre-set maximums');
+          const cur = section(l.out, 'Current hardware settings');
+          assert.deepEqual(
+            [ch.rxMax, ch.txMax, ch.otherMax, ch.combinedMax, ch.rxCount, ch.txCount, ch.otherCount, ch.combinedCount],
+            [max.RX, max.TX, max.Other, max.Combined, cur.RX, cur.TX, cur.Other, cur.Combined],
+            dev,
+          );
+        }
+        const c = ethtool(ns, '-c', dev);
+        const co = await nl.ethtool.coalesce(dev).catch((e) => e);
+        if (!c.ok) assert.ok(co instanceof NetlinkError && co.code === 'EOPNOTSUPP', `${dev}: ${co}`);
+        else {
+          const frames = /^rx-frames: (\S+)$/m.exec(c.out)![1];
+          assert.equal(co.rxMaxFrames === undefined ? 'n/a' : String(co.rxMaxFrames), frames, dev);
+          assert.equal(co.rxUsecs === undefined ? 'n/a' : String(co.rxUsecs), /^rx-usecs: (\S+)$/m.exec(c.out)![1]);
+        }
+      }
+    });
+  });
+
   test('coalesce on tun (get and set), tsinfo and link settings agree with ethtool', async () => {
     await withTestNetns(async (ns, nl) => {
       setup(ns);
