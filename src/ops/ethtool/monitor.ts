@@ -4,7 +4,7 @@
  * client's namespace, joined to the group by id, read through the poller like rtnetlink monitors.
  */
 import type { FeaturesAttrs } from '../../codec/ethtool/attrs.js';
-import { ETHTOOL_MCGRP_MONITOR } from '../../codec/ethtool/messages.js';
+import { ETHTOOL_MCGRP_MONITOR, ethtoolReplies } from '../../codec/ethtool/messages.js';
 import * as C from '../../codec/constants/index.js';
 import { type GenlMsgHdr, genlMessages } from '../../codec/genl/index.js';
 import type { NetlinkMessage } from '../../codec/nlmsg.js';
@@ -68,10 +68,6 @@ export interface EthtoolMonitorOptions {
   /** Yield `{ type: 'subscribed' }` first, once the socket has joined the group. */
   subscribed?: boolean;
 }
-
-const NAMES: Record<number, string> = {};
-for (const [k, v] of Object.entries(C as unknown as Record<string, number>))
-  if (/^ETHTOOL_MSG_\w+_NTF$/.test(k)) NAMES[v] ??= k;
 
 /** @internal The monitor loop; `strings(set)` gives a global string set (feature names). */
 export async function* ethtoolMonitor(
@@ -160,6 +156,6 @@ function toEvent(m: NetlinkMessage, featureNames: readonly string[]): EthtoolEve
       return { type: 'privateFlags', privateFlags: flags, ...base };
     }
     default:
-      return { type: 'other', name: NAMES[cmd] ?? `cmd ${cmd}`, ...base };
+      return { type: 'other', name: ethtoolReplies[cmd]?.name ?? `cmd ${cmd}`, ...base };
   }
 }
