@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
+import { readdirSync } from 'node:fs';
 import { main } from '../../src/cli/main.js';
+import { Rtnl } from '../../src/index.js';
 import { NetlinkError } from '../../src/errors.js';
 import { ip, needsRoot, withTestNetns } from '../helpers/netns.js';
 
@@ -286,6 +288,25 @@ describe('ethtool (generic netlink)', { skip }, () => {
       assert.deepEqual([c.type, c.dev.ifname, c.coalesce.rxMaxFrames], ['coalesce', 'tun0', 4]);
       ac.abort();
       assert.equal((await it.next()).done, true);
+    });
+  });
+
+  test('a client that used the ioctl, the generic netlink engine and a monitor leaves no fd open', async () => {
+    const fds = () => readdirSync('/proc/self/fd').length;
+    await withTestNetns(async (ns) => {
+      setup(ns);
+      const before = fds();
+      const nl = await Rtnl.open({ netns: ns });
+      await nl.ethtool.stats('v0');
+      await nl.ethtool.features('v0');
+      const ac = new AbortController();
+      const it = nl.ethtool.monitor({ signal: ac.signal, subscribed: true })[Symbol.asyncIterator]();
+      await it.next();
+      assert.ok(fds() >= before + 4); // netlink, ioctl, genl and monitor sockets
+      await nl.close();
+      assert.equal((await it.next()).done, true);
+      assert.equal(fds(), before);
+      await assert.rejects(nl.ethtool.stats('v0'), { code: 'ERR_RTNL_CLOSED' });
     });
   });
 });
