@@ -44,6 +44,22 @@ try {
   for (const n of sample.slice(0, 50)) spawnSync('nsenter', [`--net=/run/netns/${ns}`, 'ethtool', '-S', n]);
   const nsenterPerIf = (performance.now() - t2) / Math.min(50, sample.length);
 
+  // Netlink: the features (one FEATURES_GET per interface; the names are fetched once per client)
+  // and channels of every interface.
+  const featPasses: number[] = [];
+  const chanPasses: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    let t = performance.now();
+    await Promise.all(names.map((n) => nl.ethtool.features(n)));
+    featPasses.push(performance.now() - t);
+    t = performance.now();
+    for (const n of names) await nl.ethtool.channels(n);
+    chanPasses.push(performance.now() - t);
+  }
+  const t3 = performance.now();
+  for (const n of sample.slice(0, 50)) spawnSync('nsenter', [`--net=/run/netns/${ns}`, 'ethtool', '-k', n]);
+  const spawnKPerIf = (performance.now() - t3) / Math.min(50, sample.length);
+
   const perIfUs = (rtnlMs * 1000) / names.length;
   console.log(
     JSON.stringify(
@@ -56,6 +72,9 @@ try {
         spawnNsenterEthtoolPerInterfaceMs: +nsenterPerIf.toFixed(2),
         speedupVsIpNetnsExec: +((spawnPerIf * 1000) / perIfUs).toFixed(1),
         speedupVsNsenter: +((nsenterPerIf * 1000) / perIfUs).toFixed(1),
+        featuresPerInterfaceUs: +((median(featPasses) * 1000) / names.length).toFixed(1),
+        channelsPerInterfaceUs: +((median(chanPasses) * 1000) / names.length).toFixed(1),
+        spawnNsenterEthtoolKPerInterfaceMs: +spawnKPerIf.toFixed(2),
         node: process.version,
       },
       null,
