@@ -2,9 +2,20 @@
  * Output of `rtnl ethtool`, laid out as ethtool 6.1 prints it, and its JSON (`--json`) in
  * ethtool's layout (iproute2's json_writer: 4-space indents, `[ {` ... `} ]`).
  */
+import * as C from '../codec/constants/index.js';
 import type { DriverInfo } from '../codec/ethtool/ioctl.js';
 import { LEGACY_FEATURES, legacyGroupOf, type Features, type FeaturesSetResult } from '../ops/ethtool/features.js';
-import type { Channels, Coalesce, Eee, Fec, Pause, Rings, StatsGroup, Tsinfo } from '../ops/ethtool/settings.js';
+import type {
+  Channels,
+  Coalesce,
+  Eee,
+  Fec,
+  LinkSettings,
+  Pause,
+  Rings,
+  StatsGroup,
+  Tsinfo,
+} from '../ops/ethtool/settings.js';
 
 /** JSON as ethtool (iproute2's json_writer, pretty) writes it. */
 export function jsonw(value: unknown): string {
@@ -316,4 +327,86 @@ export function formatFec(dev: string, f: Fec): string {
 /** `ethtool --json --show-fec`. */
 export function fecJson(dev: string, f: Fec): unknown {
   return [{ ifname: dev, config: f.configured, active: f.active === undefined ? [] : [f.active] }];
+}
+
+const PORT_BITS = ['TP', 'AUI', 'BNC', 'MII', 'FIBRE', 'Backplane'];
+const NOT_MODES = new Set([...PORT_BITS, 'Autoneg', 'Pause', 'Asym_Pause']);
+const FEC_BITS: Record<string, string> = { FEC_NONE: 'None', FEC_BASER: 'BaseR', FEC_RS: 'RS', FEC_LLRS: 'LLRS' };
+const PORTS: Record<number, string> = {
+  [C.PORT_TP]: 'Twisted Pair',
+  [C.PORT_AUI]: 'AUI',
+  [C.PORT_MII]: 'MII',
+  [C.PORT_FIBRE]: 'FIBRE',
+  [C.PORT_BNC]: 'BNC',
+  [C.PORT_DA]: 'Direct Attach Copper',
+  [C.PORT_NONE]: 'None',
+  [C.PORT_OTHER]: 'Other',
+};
+const WOL_LETTERS: Record<string, string> = {
+  phy: 'p',
+  ucast: 'u',
+  mcast: 'm',
+  bcast: 'b',
+  arp: 'a',
+  magic: 'g',
+  magicsecure: 's',
+  filter: 'f',
+};
+
+function modeLines(prefix: string, bits: string[]): string[] {
+  const modes = bits.filter((b) => !NOT_MODES.has(b) && !(b in FEC_BITS));
+  const fec = bits.filter((b) => b in FEC_BITS).map((b) => FEC_BITS[b]!);
+  const pause = bits.includes('Pause');
+  const asym = bits.includes('Asym_Pause');
+  const use = pause ? (asym ? 'Symmetric Receive-only' : 'Symmetric') : asym ? 'Transmit-only' : 'No';
+  const head = prefix === 'Supported' ? 'Supports auto-negotiation' : `${prefix} auto-negotiation`;
+  return [
+    `\t${prefix} link modes:${prefix === 'Supported' ? '   ' : '  '}${modes.length ? modes.join(' ') : 'Not reported'}`,
+    `\t${prefix} pause frame use: ${use}`,
+    `\t${head}: ${bits.includes('Autoneg') ? 'Yes' : 'No'}`,
+    `\t${prefix} FEC modes: ${fec.length ? fec.join(' ') : 'Not reported'}`,
+  ];
+}
+
+/**
+ * Plain `ethtool DEV`. Laid out as ethtool 6.1 prints it for the parts the device reports;
+ * compared with ethtool on veth, tun, bridge and lo. A NIC's link mode lists are printed on one
+ * line each (ethtool wraps them by speed), and extended link state is not printed.
+ */
+export function formatLinkSettings(dev: string, s: LinkSettings): string {
+  const lines = [`Settings for ${dev}:`];
+  if (s.reported.includes('modes')) {
+    const ports = s.supported.filter((b) => PORT_BITS.includes(b));
+    lines.push(`\tSupported ports: [ ${ports.join(' ')} ]`);
+    lines.push(...modeLines('Supported', s.supported), ...modeLines('Advertised', s.advertised));
+    if (s.peer.length) lines.push(...modeLines('Link partner advertised', s.peer));
+    lines.push(`\tSpeed: ${s.speed === undefined ? 'Unknown!' : `${s.speed}Mb/s`}`);
+    lines.push(
+      `\tDuplex: ${s.duplex === 'full' ? 'Full' : s.duplex === 'half' ? 'Half' : s.duplex === undefined ? 'Unknown!' : 'Unknown! (255)'}`,
+    );
+    if (s.lanes !== undefined) lines.push(`\tLanes: ${s.lanes}`);
+    lines.push(`\tAuto-negotiation: ${s.autoneg ? 'on' : 'off'}`);
+  }
+  if (s.reported.includes('info')) {
+    if (s.port !== undefined) lines.push(`\tPort: ${PORTS[s.port] ?? `Unknown! (${s.port})`}`);
+    if (s.phyaddr !== undefined) lines.push(`\tPHYAD: ${s.phyaddr}`);
+    if (s.transceiver !== undefined)
+      lines.push(
+        `\tTransceiver: ${s.transceiver === C.XCVR_INTERNAL ? 'internal' : s.transceiver === C.XCVR_EXTERNAL ? 'external' : 'Unknown!'}`,
+      );
+    if (s.port === C.PORT_TP) {
+      const mdix = s.tpMdix === C.ETH_TP_MDI ? 'off' : s.tpMdix === C.ETH_TP_MDI_X ? 'on' : 'Unknown';
+      lines.push(`\tMDI-X: ${mdix}${s.tpMdixCtrl === C.ETH_TP_MDI_AUTO && mdix !== 'Unknown' ? ' (auto)' : ''}`);
+    }
+  }
+  if (s.wolSupported !== undefined) {
+    const letters = (names: string[]) => names.map((n) => WOL_LETTERS[n] ?? '').join('') || 'd';
+    lines.push(`\tSupports Wake-on: ${letters(s.wolSupported)}`, `\tWake-on: ${letters(s.wolEnabled ?? [])}`);
+  }
+  if (s.msglevel !== undefined) {
+    lines.push(`        Current message level: 0x${s.msglevel.toString(16).padStart(8, '0')} (${s.msglevel})`);
+    lines.push(`${' '.repeat(30)}${(s.msglevelNames ?? []).join(' ')}`);
+  }
+  if (s.link !== undefined) lines.push(`\tLink detected: ${s.link ? 'yes' : 'no'}`);
+  return lines.join('\n');
 }

@@ -16,6 +16,7 @@ import {
   formatFeatures,
   formatFeaturesSet,
   formatFec,
+  formatLinkSettings,
   formatPause,
   formatRings,
   formatStats,
@@ -26,7 +27,8 @@ import {
   pauseJson,
 } from './ethtool-format.js';
 
-export const ETHTOOL_USAGE = `Usage: rtnl ethtool [--json] OPTION DEV [ARGS...]
+export const ETHTOOL_USAGE = `Usage: rtnl ethtool DEV                          link settings
+       rtnl ethtool [--json] OPTION DEV [ARGS...]
 OPTION := { -i | --driver                    driver information
           | -S | --statistics                per-driver counters; DEV --all-groups | --groups G...:
                                              the standard groups (eth-phy, eth-mac, eth-ctrl, rmon)
@@ -58,7 +60,8 @@ type Mode =
   | 'eee'
   | 'fec'
   | 'privflags'
-  | 'link.set';
+  | 'link.set'
+  | 'link';
 
 const OPTIONS: Record<string, Mode> = {
   '-i': 'driver',
@@ -168,6 +171,12 @@ export function parseEthtool(words: string[], g: Globals): Plan {
   }
   const opt = a.peek();
   if (opt === undefined || opt === 'help' || opt === '-h' || opt === '--help') return help(ETHTOOL_USAGE);
+  if (!opt.startsWith('-')) {
+    a.shift();
+    if (!a.done) throw new UsageError(`unexpected parameter "${a.peek()}"`);
+    if (json) throw new UsageError('"--json" is not supported for the link settings (nor by ethtool)');
+    return { op: 'ethtool.link', args: [opt, false] };
+  }
   const mode = OPTIONS[opt];
   if (!mode) throw new UsageError(`option "${opt}" is unknown or not supported, try "rtnl ethtool help"`);
   a.shift();
@@ -286,6 +295,8 @@ export async function runEthtool(e: Ethtool, plan: Plan, out: (s: string) => voi
     }
     case 'ethtool.pause.set':
       return e.pause.set(dev, change!);
+    case 'ethtool.link':
+      return out(formatLinkSettings(dev, await e.link(dev)));
     case 'ethtool.link.set':
       return e.link.set(dev, change!);
     case 'ethtool.tsinfo':

@@ -44,6 +44,7 @@ test('parse: options, long forms, --json, and set arguments by ethtool name', ()
     op: 'ethtool.link.set',
     args: ['tun0', false, { speed: 1000, duplex: 'full', autoneg: false }],
   });
+  assert.deepEqual(parseEthtool(['eth0'], g), { op: 'ethtool.link', args: ['eth0', false] });
   assert.equal(parseEthtool(['help'], g).op, 'help');
   for (const bad of [
     ['-k'],
@@ -58,6 +59,8 @@ test('parse: options, long forms, --json, and set arguments by ethtool name', ()
     ['--json', '-i', 'eth0'],
     ['-s', 'eth0', 'duplex', 'sideways'],
     ['-s', 'eth0'],
+    ['eth0', 'extra'],
+    ['--json', 'eth0'],
     ['--json', '-l', 'eth0'],
     ['--json', '-S', 'eth0'],
   ])

@@ -110,6 +110,19 @@ describe('ethtool (ioctl half)', { skip }, () => {
     });
   });
 
+  test('rtnl ethtool DEV prints what ethtool DEV prints, on veth, tun, tap, bridge and lo', async () => {
+    await withTestNetns(async (ns) => {
+      setup(ns);
+      for (const dev of ['v0', 'tun0', 'tap0', 'br0', 'lo']) {
+        const out: string[] = [];
+        const status = await main(['-n', ns, 'ethtool', dev], { out: (s) => out.push(s), err: () => {} });
+        assert.equal(status, 0);
+        const want = spawnSync('ip', ['netns', 'exec', ns, 'ethtool', dev], { encoding: 'utf8' }).stdout;
+        assert.equal(`${out.join('\n')}\n`, want, dev);
+      }
+    });
+  });
+
   test('rtnl ethtool -i / -S print what ethtool -i / -S print', async () => {
     await withTestNetns(async (ns) => {
       setup(ns);

@@ -115,6 +115,8 @@ test('tsinfo and link settings: ethtool -T, ethtool DEV', async () => {
     [C.ETHTOOL_MSG_LINKINFO_GET]: 'linkinfo-veth',
     [C.ETHTOOL_MSG_LINKMODES_GET]: 'linkmodes-veth',
     [C.ETHTOOL_MSG_LINKSTATE_GET]: 'linkstate-veth',
+    [C.ETHTOOL_MSG_DEBUG_GET]: 'debug-veth',
+    [C.ETHTOOL_MSG_WOL_GET]: 'wol-veth',
   });
   assert.deepEqual(await e.tsinfo('v0'), {
     timestamping: ['software-transmit', 'software-receive', 'software-system-clock'],
@@ -123,6 +125,7 @@ test('tsinfo and link settings: ethtool -T, ethtool DEV', async () => {
   });
   const l = await e.link('v0');
   assert.deepEqual([l.speed, l.duplex, l.autoneg, l.link, l.supported.length], [10000, 'full', false, false, 0]);
+  assert.deepEqual(l.reported, ['info', 'modes', 'state']); // veth refuses debug and wol
 });
 
 test('link.set: ethtool -s tun0 speed 1000 duplex full autoneg off, byte for byte; veth refuses', async () => {

@@ -127,11 +127,14 @@ export const debugAttrs = attrs('ETHTOOL_A_DEBUG', {
   msgmask: nested(C.ETHTOOL_A_DEBUG_MSGMASK, bitsetAttrs),
 });
 
+export type DebugAttrs = SetValues<typeof debugAttrs>;
+
 export const wolAttrs = attrs('ETHTOOL_A_WOL', {
   header: [C.ETHTOOL_A_WOL_HEADER, header[1], N],
   modes: nested(C.ETHTOOL_A_WOL_MODES, bitsetAttrs),
   sopass: [C.ETHTOOL_A_WOL_SOPASS, 'binary'],
 });
+export type WolAttrs = SetValues<typeof wolAttrs>;
 
 export const featuresAttrs = attrs('ETHTOOL_A_FEATURES', {
   header: [C.ETHTOOL_A_FEATURES_HEADER, header[1], N],

@@ -8,7 +8,7 @@
 import type { FeaturesAttrs, StrsetAttrs } from '../../codec/ethtool/attrs.js';
 import type { DriverInfo } from '../../codec/ethtool/ioctl.js';
 import * as C from '../../codec/constants/index.js';
-import { RtnlError, ValidationError } from '../../errors.js';
+import { NetlinkError, RtnlError, ValidationError } from '../../errors.js';
 import { EthtoolIoctlSocket } from '../../ffi/ethtool-ioctl.js';
 import { ETHTOOL_GENL_VERSION, ethtoolFamily } from '../../codec/ethtool/messages.js';
 import type { GenlMsgHdr } from '../../codec/genl/ctrl.js';
@@ -163,8 +163,8 @@ export class Ethtool {
 
   /**
    * Link settings: port, speed, duplex, autonegotiation, link modes (supported, advertised, the
-   * partner's) and link state. What the driver does not report is absent; a device that
-   * reports none of the three raises the kernel's error. `.set(dev, { speed, duplex, autoneg })`
+   * partner's), link state, message level and Wake-on-LAN. What the driver does not report is
+   * absent (`reported` lists what it did); a device that reports none raises the kernel's error. `.set(dev, { speed, duplex, autoneg })`
    * forces speed and duplex or turns autonegotiation on (tun takes it; veth refuses).
    *
    * Equivalent to: ethtool DEV / ethtool -s DEV speed N duplex full|half autoneg on|off
@@ -341,15 +341,24 @@ export class Ethtool {
   }
 
   private async getLink(dev: EthtoolDevice): Promise<LinkSettings> {
-    const settled = await Promise.allSettled([
-      this.get(C.ETHTOOL_MSG_LINKINFO_GET, dev),
-      this.get(C.ETHTOOL_MSG_LINKMODES_GET, dev),
-      this.get(C.ETHTOOL_MSG_LINKSTATE_GET, dev),
-    ]);
-    const ok = settled.filter((s) => s.status === 'fulfilled');
-    if (ok.length === 0) throw (settled[0] as PromiseRejectedResult).reason;
-    const attrs = settled.map((s) => (s.status === 'fulfilled' ? (s.value[0]?.attrs ?? {}) : {}));
-    return linkSettingsFrom(attrs[0] as never, attrs[1] as never, attrs[2] as never);
+    const settled = await Promise.allSettled(
+      [
+        C.ETHTOOL_MSG_LINKINFO_GET,
+        C.ETHTOOL_MSG_LINKMODES_GET,
+        C.ETHTOOL_MSG_LINKSTATE_GET,
+        C.ETHTOOL_MSG_DEBUG_GET,
+        C.ETHTOOL_MSG_WOL_GET,
+      ].map((cmd) => this.get(cmd, dev)),
+    );
+    if (!settled.some((s) => s.status === 'fulfilled')) throw (settled[0] as PromiseRejectedResult).reason;
+    // A refusal (EOPNOTSUPP: the driver lacks that part) leaves the part out; anything else is an error.
+    for (const s of settled)
+      if (s.status === 'rejected' && !(s.reason instanceof NetlinkError && s.reason.code === 'EOPNOTSUPP'))
+        throw s.reason;
+    const [info, modes, state, debug, wol] = settled.map((s) =>
+      s.status === 'fulfilled' ? (s.value[0]?.attrs ?? {}) : undefined,
+    ) as never[];
+    return linkSettingsFrom(info, modes, state, debug, wol);
   }
 
   /**

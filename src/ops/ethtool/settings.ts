@@ -6,6 +6,8 @@
 import type {
   ChannelsAttrs,
   CoalesceAttrs,
+  DebugAttrs,
+  WolAttrs,
   EeeAttrs,
   FecAttrs,
   LinkinfoAttrs,
@@ -114,6 +116,14 @@ export interface LinkSettings {
   extState?: number;
   extSubstate?: number;
   linkDownEvents?: number;
+  /** The driver's message level (NETIF_MSG_* bits) and their names, when it has one. */
+  msglevel?: number;
+  msglevelNames?: string[];
+  /** Wake-on-LAN modes the device supports and those enabled, by the kernel's names. */
+  wolSupported?: string[];
+  wolEnabled?: string[];
+  /** Which of the kernel's answers this came from (a device may answer some and refuse others). */
+  reported: Array<'info' | 'modes' | 'state' | 'debug' | 'wol'>;
 }
 
 const bool = (v: number | undefined) => (v === undefined ? undefined : v !== 0);
@@ -204,38 +214,62 @@ export function tsinfoFrom(a: TsinfoAttrs): Tsinfo {
 }
 
 const SPEED_UNKNOWN = 0xffffffff;
-export function linkSettingsFrom(info: LinkinfoAttrs, modes: LinkmodesAttrs, state: LinkstateAttrs): LinkSettings {
-  const ours = bitsetBits(modes.ours);
+export function linkSettingsFrom(
+  info: LinkinfoAttrs | undefined,
+  modes: LinkmodesAttrs | undefined,
+  state: LinkstateAttrs | undefined,
+  debug?: DebugAttrs,
+  wol?: WolAttrs,
+): LinkSettings {
+  const m = modes ?? {};
+  const ours = bitsetBits(m.ours);
   const duplex: LinkSettings['duplex'] =
-    modes.duplex === undefined
+    m.duplex === undefined
       ? undefined
-      : modes.duplex === C.DUPLEX_FULL
+      : m.duplex === C.DUPLEX_FULL
         ? 'full'
-        : modes.duplex === C.DUPLEX_HALF
+        : m.duplex === C.DUPLEX_HALF
           ? 'half'
           : 'unknown';
-  return {
+  const out: LinkSettings = {
     ...strip({
-      port: info.port,
-      phyaddr: info.phyaddr,
-      transceiver: info.transceiver,
-      tpMdix: info.tpMdix,
-      tpMdixCtrl: info.tpMdixCtrl,
-      autoneg: bool(modes.autoneg),
-      speed: modes.speed === undefined || modes.speed === SPEED_UNKNOWN ? undefined : modes.speed,
+      port: info?.port,
+      phyaddr: info?.phyaddr,
+      transceiver: info?.transceiver,
+      tpMdix: info?.tpMdix,
+      tpMdixCtrl: info?.tpMdixCtrl,
+      autoneg: bool(m.autoneg),
+      speed: m.speed === undefined || m.speed === SPEED_UNKNOWN ? undefined : m.speed,
       duplex,
-      lanes: modes.lanes,
-      link: bool(state.link),
-      sqi: state.sqi,
-      sqiMax: state.sqiMax,
-      extState: state.extState,
-      extSubstate: state.extSubstate,
-      linkDownEvents: state.extDownCnt,
+      lanes: m.lanes,
+      link: bool(state?.link),
+      sqi: state?.sqi,
+      sqiMax: state?.sqiMax,
+      extState: state?.extState,
+      extSubstate: state?.extSubstate,
+      linkDownEvents: state?.extDownCnt,
     }),
     supported: ours.map((b) => b.name),
     advertised: ours.filter((b) => b.value).map((b) => b.name),
-    peer: bitsetNames(modes.peer),
+    peer: bitsetNames(m.peer),
+    reported: [],
   };
+  if (debug) {
+    const bits = bitsetBits(debug.msgmask).filter((b) => b.value);
+    out.msglevel = bits.reduce((n, b) => (n | (1 << b.index)) >>> 0, 0);
+    out.msglevelNames = bits.map((b) => b.name);
+  }
+  if (wol) {
+    const bits = bitsetBits(wol.modes);
+    out.wolSupported = bits.map((b) => b.name);
+    out.wolEnabled = bits.filter((b) => b.value).map((b) => b.name);
+  }
+  if (info) out.reported.push('info');
+  if (modes) out.reported.push('modes');
+  if (state) out.reported.push('state');
+  if (debug) out.reported.push('debug');
+  if (wol) out.reported.push('wol');
+  return out;
 }
 
 /** Link setting changes (`ethtool -s`): forced speed and duplex, or autonegotiation. */
