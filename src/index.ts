@@ -114,4 +114,7 @@ export type {
   LinkSettings,
   LinkChange,
   StatsGroup,
+  EthtoolEvent,
+  EthtoolEventDevice,
+  EthtoolMonitorOptions,
 } from './ops/ethtool/index.js';
