@@ -134,6 +134,18 @@ const cases: Case[] = [
   { name: 'ifb', spec: { name: 'k0', kind: 'ifb' } },
 ];
 
+/** A deep copy without the keys that count time (bridge timers), which move between two reads. */
+const withoutTimers = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(withoutTimers)
+    : v && typeof v === 'object' && !(v instanceof Uint8Array)
+      ? Object.fromEntries(
+          Object.entries(v)
+            .filter(([k]) => !k.endsWith('Timer'))
+            .map(([k, x]) => [k, withoutTimers(x)]),
+        )
+      : v;
+
 describe('link kinds: what get() returns creates an equal link', { skip: needsRoot }, () => {
   for (const c of cases) {
     test(c.name, async () => {
@@ -142,7 +154,8 @@ describe('link kinds: what get() returns creates an equal link', { skip: needsRo
         await c.setup?.(nb!);
         const made = await na!.links.add(c.spec);
         const read = await na!.links.get('k0');
-        assert.deepEqual(made, read);
+        // Bridge timers (gcTimer, helloTimer, ...) run between the two reads.
+        assert.deepEqual(withoutTimers(made), withoutTimers(read));
         const key = linkKindPlugin(read.kind)?.optionKey;
         if (c.reads) {
           const got = (read as unknown as Record<string, Record<string, unknown>>)[key!]!;
