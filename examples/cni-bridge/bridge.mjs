@@ -77,7 +77,7 @@ async function main() {
   if (!required[command]) throw new CniError(4, `unknown CNI_COMMAND: ${command ?? '(unset)'}`);
   const missing = required[command].filter((k) => !env[k]);
   if (missing.length > 0) throw new CniError(4, `required env variables [${missing.join(',')}] missing`);
-  const n = netConf(conf);
+  const n = netConf(conf, env.CNI_ARGS ?? '');
   const args = { containerId: env.CNI_CONTAINERID, netns: env.CNI_NETNS, ifName: env.CNI_IFNAME, path: env.CNI_PATH };
 
   const tImport = performance.now();
@@ -98,7 +98,7 @@ async function main() {
 }
 
 /** The reference plugin's configuration keys, with its defaults. */
-function netConf(c) {
+function netConf(c, cniArgs) {
   if (c.vlan !== undefined && c.vlan !== 0) {
     if (!Number.isInteger(c.vlan) || c.vlan < 0 || c.vlan > 4094)
       throw fail(`invalid VLAN ID ${c.vlan} (must be between 0 and 4094)`);
@@ -119,6 +119,8 @@ function netConf(c) {
     ipamType: c.ipam?.type ?? '',
     dns: c.dns,
     prevResult: c.prevResult,
+    // The container's MAC: CNI_ARGS MAC=..., overridden by args.cni.mac, then runtimeConfig.mac.
+    mac: c.runtimeConfig?.mac || c.args?.cni?.mac || argsMac(cniArgs) || undefined,
   };
   if (typeof n.bridge !== 'string' || n.bridge === '') throw new CniError(7, 'invalid network configuration: "bridge"');
   if (!Number.isInteger(n.mtu) || n.mtu < 0) throw new CniError(7, `invalid network configuration: "mtu": ${c.mtu}`);
@@ -214,6 +216,21 @@ async function ensureBridge(host, sysctl, n, undo) {
   return br;
 }
 
+/** MAC=... from CNI_ARGS ("K=V;K=V"); other keys are an error unless IgnoreUnknown is set. */
+function argsMac(cniArgs) {
+  if (!cniArgs) return undefined;
+  const pairs = cniArgs.split(';').map((kv) => {
+    const i = kv.indexOf('=');
+    if (i < 1) throw fail(`ARGS: invalid pair "${kv}"`);
+    return [kv.slice(0, i), kv.slice(i + 1)];
+  });
+  const kv = Object.fromEntries(pairs);
+  const ignore = /^(1|true)$/i.test(kv.IgnoreUnknown ?? '');
+  const unknown = pairs.map(([k]) => k).filter((k) => k !== 'MAC' && k !== 'IgnoreUnknown');
+  if (unknown.length > 0 && !ignore) throw fail(`ARGS: unknown args ${JSON.stringify(unknown)}`);
+  return kv.MAC;
+}
+
 /** A veth pair made in the container, its peer in this (the host's) namespace under a random name. */
 async function makeVeth(ctr, n, ifName) {
   for (let i = 0; ; i++) {
@@ -224,6 +241,7 @@ async function makeVeth(ctr, n, ifName) {
         name: ifName,
         kind: 'veth',
         ...mtu,
+        ...(n.mac ? { address: n.mac } : {}),
         peer: { name: hostName, netns: { path: '/proc/self/ns/net' }, ...mtu },
       });
       return { hostName, contMac: link.address };
@@ -291,8 +309,11 @@ async function ensureAddr(host, br, gw, force) {
   }
   await host.addresses.add(br.index, gw, family === 4 ? { broadcast: '+' } : undefined);
   // Pin the bridge's MAC (the one it had before its first port), or it follows the lowest port
-  // MAC as ports come and go.
-  await host.links.set(br.index, { address: br.address });
+  // MAC as ports come and go. A bridge whose last port went away has none (all zeros): then pin
+  // the one it took from its new port.
+  const zero = (mac) => !mac || /^(00:){5}00$/.test(mac);
+  const mac = zero(br.address) ? (await host.links.get(br.index)).address : br.address;
+  if (!zero(mac)) await host.links.set(br.index, { address: mac });
 }
 
 // ---------------------------------------------------------------------------------------------
