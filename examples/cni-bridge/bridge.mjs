@@ -45,7 +45,8 @@ try {
   const out = await main();
   if (out !== undefined) process.stdout.write(`${JSON.stringify(out, null, 4)}\n`);
 } catch (err) {
-  const e = err instanceof CniError ? err : fail(err?.message ?? String(err));
+  // rtnl's errors carry a stable code ('EEXIST', 'ENODEV', ...): passed on as the details.
+  const e = err instanceof CniError ? err : fail(err?.message ?? String(err), err?.code);
   const obj = { cniVersion, code: e.code, msg: e.message };
   if (e.details) obj.details = e.details;
   process.stdout.write(`${JSON.stringify(obj, null, 4)}\n`);
@@ -209,7 +210,12 @@ async function ensureBridge(host, sysctl, n, undo) {
     br = await host.links.get(n.bridge);
     if (br.kind !== 'bridge') throw fail(`failed to create bridge "${n.bridge}": "${n.bridge}" already exists but is not a bridge`);
   }
-  if (created) undo.push(() => host.links.delete(n.bridge, { ifExists: true }));
+  // Undone only while it has no ports: a concurrent ADD may have attached a container meanwhile.
+  if (created)
+    undo.push(async () => {
+      if ((await host.links.list({ master: br.index })).length === 0)
+        await host.links.delete(br.index, { ifExists: true });
+    });
   if (n.promiscMode) await host.links.set(n.bridge, { promisc: true });
   await sysctl.set(`net/ipv6/conf/${n.bridge}/accept_ra`, '0').catch(() => {});
   await host.links.set(n.bridge, { up: true });
