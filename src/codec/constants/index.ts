@@ -30,3 +30,4 @@ export * from './gen_stats.js';
 export * from './tc_act.js';
 export * from './if_packet.js';
 export * from './socket.js';
+export * from './ynl.js';

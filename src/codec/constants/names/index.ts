@@ -30,6 +30,7 @@ import { NAMES as gen_statsNames } from './gen_stats.js';
 import { NAMES as tc_actNames } from './tc_act.js';
 import { NAMES as if_packetNames } from './if_packet.js';
 import { NAMES as socketNames } from './socket.js';
+import { NAMES as ynlNames } from './ynl.js';
 
 export const NAME_TABLES: readonly string[] = [
   netlinkNames,
@@ -63,4 +64,5 @@ export const NAME_TABLES: readonly string[] = [
   tc_actNames,
   if_packetNames,
   socketNames,
+  ynlNames,
 ];

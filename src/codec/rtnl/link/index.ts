@@ -117,6 +117,11 @@ export const inet6Attrs = attrs('IFLA_INET6', {
   addrGenMode: [C.IFLA_INET6_ADDR_GEN_MODE, 'u8', { enum: enumOf('IN6_ADDR_GEN_MODE_') }],
   raMtu: [C.IFLA_INET6_RA_MTU, 'u32'],
 });
+/** AF_MCTP in IFLA_AF_SPEC (mctp_fill_link_af): the MCTP network and physical binding. */
+export const mctpAttrs = attrs('IFLA_MCTP', {
+  net: [C.IFLA_MCTP_NET, 'u32'],
+  physBinding: [C.IFLA_MCTP_PHYS_BINDING, 'u8'],
+});
 /**
  * IFLA_AF_SPEC of an AF_UNSPEC link message: one nest per address family, keyed by AF_* number.
  * Families we do not declare (AF_MPLS, ...) are kept as raw attributes.
@@ -124,6 +129,7 @@ export const inet6Attrs = attrs('IFLA_INET6', {
 export const afSpecAttrs = attrs('AF', {
   inet: [C.AF_INET, nest(inetAttrs)],
   inet6: [C.AF_INET6, nest(inet6Attrs)],
+  mctp: [C.AF_MCTP, nest(mctpAttrs)],
 });
 
 export const xdpAttrs = attrs('IFLA_XDP', {
