@@ -160,6 +160,8 @@ const HEADERS: Array<[string, string, string[]]> = [
   ['linux/gen_stats.h', 'gen_stats', []],
   ...TC_ACT.map((a): [string, string, string[]] => [`linux/tc_act/tc_${a}.h`, 'tc_act', []]),
   ['linux/if_packet.h', 'if_packet', ['PACKET_']],
+  // The devlink port handle rtnetlink nests in IFLA_DEVLINK_PORT.
+  ['linux/devlink.h', 'devlink', ['DEVLINK_ATTR_BUS_NAME', 'DEVLINK_ATTR_DEV_NAME', 'DEVLINK_ATTR_PORT_INDEX']],
   ['x86_64-linux-gnu/bits/socket.h', 'socket', ['AF_', 'PF_']],
   // For src/ffi (libc calls): written to src/ffi/constants.ts, not the codec.
   ['asm-generic/socket.h', 'ffi', ['SOL_SOCKET', 'SO_RCVBUF', 'SO_SNDBUF', 'SO_RCVBUFFORCE', 'SO_SNDBUFFORCE']],
@@ -296,8 +298,8 @@ function parse(src: string, known: Map<string, number | bigint>): Entry[] {
 /**
  * Attribute numbers the kernel's rtnetlink YNL specs define that none of the headers above do yet
  * (RTA_FLOWLABEL, FRA_SPORT_MASK, ...), named as the C headers name them: the set's name-prefix
- * plus the attribute, upper-cased. Read from the committed digest (scripts/gen-ynl-digest.ts), and
- * only for prefixes the headers already use. Every spec name a header does define must have the
+ * plus the attribute, upper-cased. Read from the committed digest (scripts/gen-ynl-digest.ts).
+ * Every spec name a header does define must have the
  * header's number, or generation stops: the specs and the headers are checked against each other.
  */
 function specOnly(
@@ -310,7 +312,6 @@ function specOnly(
   type Sets = Record<string, { prefix?: string; attrs: Array<[string, number, string]> }>;
   const digest = JSON.parse(readFileSync(path, 'utf8')) as Record<string, { sets: Sets }>;
   const entries: Entry[] = [];
-  const names = [...known.keys()];
   for (const [spec, { sets }] of Object.entries(digest)) {
     for (const set of Object.values(sets)) {
       if (!set.prefix) continue; // subsets: their members are named by the set they subset
@@ -322,7 +323,7 @@ function specOnly(
           if (Number(had) !== value) throw new Error(`${spec}: ${name} is ${value} in the spec, ${had} in the headers`);
           continue;
         }
-        if (!names.some((n) => n.startsWith(prefix)) || seen.has(name)) continue;
+        if (seen.has(name)) continue;
         seen.add(name);
         known.set(name, value);
         entries.push({ name, value });

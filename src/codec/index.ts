@@ -26,6 +26,7 @@ export function encode(message: NetlinkMessage | NetlinkMessage[]): Uint8Array {
 }
 
 export { messages } from './messages.js';
+export { decodeAttrs, encodeAttrs } from './attrs.js';
 export { MessageTable } from './nlmsg.js';
 export type {
   NetlinkMessage,
@@ -67,6 +68,10 @@ export { DecodeError, EncodeError } from '../errors.js';
 export {
   ifinfomsg,
   linkAttrs,
+  linkInfoAttrs,
+  afSpecAttrs,
+  inetAttrs,
+  inet6Attrs,
   bridgeLinkAttrs,
   inet6LinkAttrs,
   type LinkAttrs,
@@ -103,3 +108,4 @@ export {
   type FibRuleHdr,
 } from './rtnl/rule.js';
 export { rtgenmsg, nsidAttrs, type NsidAttrs, type RtGenMsg } from './rtnl/nsid.js';
+export { prefixmsg, prefixCacheinfo, prefixAttrs, type PrefixAttrs, type PrefixMsg } from './rtnl/prefix.js';

@@ -5,6 +5,7 @@ import { addressMessages } from './rtnl/address.js';
 import { linkMessages } from './rtnl/link/index.js';
 import { neighbourMessages } from './rtnl/neighbour.js';
 import { nsidMessages } from './rtnl/nsid.js';
+import { prefixMessages } from './rtnl/prefix.js';
 import { routeMessages } from './rtnl/route.js';
 import { ruleMessages } from './rtnl/rule.js';
 
@@ -15,6 +16,7 @@ export const FAMILIES: MessageDef[] = [
   neighbourMessages,
   ruleMessages,
   nsidMessages,
+  prefixMessages,
 ];
 
 /** The shared, compiled NETLINK_ROUTE table (what `decode`/`encode` of rtnl/codec use). */

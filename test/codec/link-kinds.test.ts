@@ -196,8 +196,8 @@ test('bridge: IFLA_BR_* round-trips; be16 protocol, u64 timers, bridge id and fl
         vlanFiltering: 1,
         vlanProtocol: '8021AD',
         groupFwdMask: 0x4000,
-        rootId: { prio: Uint8Array.of(0x10, 0), addr: '02:00:00:00:00:01' },
-        bridgeId: { prio: Uint8Array.of(0x80, 0), addr: '02:00:00:00:00:02' },
+        rootId: { priority: 0x1000, address: '02:00:00:00:00:01' },
+        bridgeId: { priority: 0x8000, address: '02:00:00:00:00:02' },
         rootPort: 1,
         rootPathCost: 100,
         helloTimer: 150n,
@@ -244,7 +244,7 @@ test('bridge port: IFLA_BRPORT_* round-trips; state is named, booleans are u8', 
         backupPort: 7,
         mcastEhtHostsLimit: 512,
         locked: 1,
-        rootId: { prio: Uint8Array.of(0x80, 0), addr: '02:00:00:00:00:02' },
+        rootId: { priority: 0x8000, address: '02:00:00:00:00:02' },
       },
     }),
   );
@@ -494,8 +494,8 @@ for (const f of linkFixtures) {
 
 const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 /** iproute2's ifla_bridge_id: "8000.2:0:0:0:0:1". */
-const bridgeIdText = (id: { prio: Uint8Array; addr: string }) =>
-  `${hex(id.prio)}.${id.addr
+const bridgeIdText = (id: { priority: number; address: string }) =>
+  `${id.priority.toString(16).padStart(4, '0')}.${id.address
     .split(':')
     .map((b) => parseInt(b, 16).toString(16))
     .join(':')}`;

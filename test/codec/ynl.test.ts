@@ -18,6 +18,7 @@ const EXCEPTIONS: Record<string, [FindingKind, string]> = {
   'rt-link/link-attrs/priority': ['type', 'never sent by the kernel; kept as bytes'],
   'rt-link/link-attrs/wireless': ['type', 'wireless extensions events; kept as bytes'],
   'rt-link/link-attrs/protinfo': ['type', 'a nest chosen by ifi_family, not a string'],
+  'rt-link/link-attrs/devlink-port': ['type', 'a DEVLINK_ATTR_* nest (rtnl_fill_devlink_port)'],
   'rt-link/link-attrs/proto-down-reason': ['type', 'rtnl_fill_proto_down puts a nest (IFLA_PROTO_DOWN_REASON_*)'],
   'rt-link/linkinfo-bridge-attrs/vlan-protocol': ['type', 'br_netlink.c puts it with nla_put_be16'],
   'rt-link/linkinfo-bridge-attrs/fdb-flush': ['type', 'only its presence counts; iproute2 sends it empty'],
@@ -92,6 +93,7 @@ const NOT_IN_SPEC: Record<string, string> = {
   IFLA_BOND_ARP_IP_TARGET: 'an indexed array in the spec (sub-type u32), no set',
   IFLA_BOND_NS_IP6_TARGET: 'an indexed array in the spec (sub-type binary), no set',
   IFLA_PROTO_DOWN_REASON: 'the spec types IFLA_PROTO_DOWN_REASON as a string',
+  DEVLINK_ATTR: 'the spec keeps IFLA_DEVLINK_PORT as binary',
 };
 
 test('the digest agrees with the generated constants, name for name', () => {

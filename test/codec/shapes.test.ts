@@ -1,0 +1,158 @@
+// Shapes the 6.18 kernel sends that need more than a table row: bridge ids, devconf arrays and
+// IPv6 counters, RTM_NEWPREFIX, an ACK as kernels before NLM_F_CAPPED sent it, and bare
+// attribute chains. Every case decodes real captured bytes (fixtures/) and re-encodes them.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  afSpecAttrs,
+  constants as C,
+  decode,
+  decodeAttrs,
+  encode,
+  encodeAttrs,
+  DecodeError,
+  type NetlinkMessage,
+} from '../../src/codec/index.js';
+import { loadFixture, loadHex } from '../helpers/fixtures.js';
+import { assertEveryTruncationThrows, assertRoundTrip } from '../helpers/round-trip.js';
+
+const first = (name: string) => decode(loadHex(name))[0] as NetlinkMessage & { attrs: any; body: any };
+
+test('bridge ids are { priority, address } with the priority a number', () => {
+  const br = first('link/bridge-stp-reply.hex');
+  const data = br.attrs.linkinfo.data;
+  assert.deepEqual(data.bridgeId, { priority: data.priority, address: data.bridgeId.address });
+  assert.equal(data.bridgeId.priority, 32768);
+  assert.match(data.rootId.address, /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+  const port = first('link/bridge-port-reply.hex').attrs.linkinfo.slaveData;
+  assert.equal(port.rootId.priority, 32768);
+  assert.equal(port.bridgeId.priority, 32768);
+  for (const f of ['link/bridge-stp-reply.hex', 'link/bridge-port-reply.hex']) assertRoundTrip(loadHex(f));
+});
+
+test('IFLA_INET_CONF and IFLA_INET6_CONF are objects keyed by devconf name', () => {
+  const { inet, inet6 } = first('link/lo-reply.hex').attrs.afSpec;
+  // Values as `sysctl net.ipv4.conf.lo` / `net.ipv6.conf.lo` show them in a fresh namespace.
+  assert.equal(inet.conf.forwarding, 0);
+  assert.equal(inet.conf.acceptRedirects, 1);
+  assert.equal(inet.conf.igmpv2UnsolicitedReportInterval, 10000);
+  assert.equal(Object.keys(inet.conf).length, C.IPV4_DEVCONF_MAX, 'one value per IPV4_DEVCONF_*');
+  assert.equal(inet6.conf.hoplimit, 64);
+  assert.equal(inet6.conf.mtu6, 65536);
+  assert.equal(inet6.conf.useTempaddr, -1, 'devconf values are signed');
+  assert.equal(inet6.conf.disableIpv6, 0);
+  // DEVCONF_* newer than every header at hand (6.18 sends 60) stay keyed by their number.
+  const unnamed = Object.keys(inet6.conf).filter((k) => /^\d+$/.test(k));
+  assert.ok(
+    unnamed.every((k) => Number(k) >= C.DEVCONF_MAX),
+    `unnamed: ${unnamed}`,
+  );
+  assertRoundTrip(loadHex('link/lo-reply.hex'));
+});
+
+test('IFLA_INET6_STATS and IFLA_INET6_ICMP6STATS are named u64 counters; num counts them', () => {
+  const { stats, icmp6stats } = first('link/lo-reply.hex').attrs.afSpec.inet6;
+  assert.equal(stats.num, BigInt(Object.keys(stats).length));
+  assert.equal(typeof stats.inpkts, 'bigint');
+  assert.ok('reasmOverlaps' in stats && 'outforwdatagrams' in stats);
+  assert.equal(icmp6stats.num, BigInt(Object.keys(icmp6stats).length));
+  assert.deepEqual(Object.keys(icmp6stats), [
+    'num',
+    'inmsgs',
+    'inerrors',
+    'outmsgs',
+    'outerrors',
+    'csumerrors',
+    'ratelimithost',
+  ]);
+});
+
+test('devconf and counter objects encode back, and refuse unknown names', () => {
+  const m = first('link/lo-reply.hex');
+  const again = decode(encode(m))[0] as typeof m;
+  assert.deepEqual(again.attrs.afSpec, m.attrs.afSpec);
+  const bad = structuredClone(m);
+  bad.attrs.afSpec.inet.conf.nosuch = 1;
+  assert.throws(() => encode(bad), /unknown IPV4_DEVCONF_\* name 'nosuch'/);
+  bad.attrs.afSpec.inet.conf = { forwarding: 2 ** 31 };
+  assert.throws(() => encode(bad), /expected an s32/);
+});
+
+test('RTM_NEWPREFIX: prefixmsg and PREFIX_* of a router advertisement', () => {
+  const f = loadFixture('prefix/ra-prefix-reply.hex');
+  const [m] = decode(f.bytes) as Array<NetlinkMessage & { attrs: any; body: any }>;
+  assert.equal(m!.type, 'RTM_NEWPREFIX');
+  assert.deepEqual(m!.body, {
+    family: C.AF_INET6,
+    pad1: 0,
+    pad2: 0,
+    ifindex: 3,
+    type: 3,
+    len: 64,
+    flags: 0xc0,
+    pad3: 0,
+  });
+  assert.deepEqual(m!.attrs, { address: '2001:db8:5::', cacheinfo: { preferredTime: 14400, validTime: 86400 } });
+  assertRoundTrip(f.bytes);
+  assertEveryTruncationThrows(f.bytes);
+});
+
+test('an ACK from a kernel before NLM_F_CAPPED: the echoed header claims the whole request', () => {
+  // The real ACK of this kernel, with NLM_F_CAPPED cleared: exactly what older kernels sent.
+  const bytes = loadHex('error/ack-reply.hex').slice();
+  const view = new DataView(bytes.buffer);
+  assert.ok(view.getUint16(6, true) & C.NLM_F_CAPPED, 'the capture is a capped ACK');
+  view.setUint16(6, view.getUint16(6, true) & ~C.NLM_F_CAPPED, true);
+  const [m] = decode(bytes) as any[];
+  assert.equal(m.type, 'NLMSG_ERROR');
+  assert.equal(m.body.error, 0);
+  assert.equal(m.body.request.len, 84, 'the length of the request, not of what was echoed');
+  assert.equal(m.body.request.type, C.RTM_NEWLINK);
+  assert.equal(m.body.request.payload, undefined);
+  assertRoundTrip(bytes);
+  // With more than the header but less than it claims, the echo is still malformed.
+  const longer = new Uint8Array(bytes.length + 4);
+  longer.set(bytes);
+  new DataView(longer.buffer).setUint32(0, longer.length, true);
+  assert.throws(() => decode(longer), DecodeError);
+});
+
+/** The payload of the first attribute of `type` after a message's fixed header. */
+function payloadOf(bytes: Uint8Array, hlen: number, type: number): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 16 + hlen; at + 4 <= view.getUint32(0, true); ) {
+    const len = view.getUint16(at, true);
+    if ((view.getUint16(at + 2, true) & 0x3fff) === type) return bytes.slice(at + 4, at + len);
+    at += (len + 3) & ~3;
+  }
+  throw new Error(`no attribute ${type}`);
+}
+
+test('decodeAttrs decodes a bare chain (an IFLA_AF_SPEC payload) as decode does', () => {
+  const bytes = loadHex('link/lo-reply.hex');
+  const chain = payloadOf(bytes, 16, C.IFLA_AF_SPEC);
+  const attrs = decodeAttrs(afSpecAttrs, chain);
+  assert.deepEqual(attrs, first('link/lo-reply.hex').attrs.afSpec);
+  assert.deepEqual(encodeAttrs(afSpecAttrs, attrs), chain);
+  chain.fill(0xee);
+  assert.notEqual(attrs.inet6?.conf, undefined, 'nothing returned is a view of the input');
+});
+
+test('decodeAttrs raises DecodeError, with the offset, for every cut inside an attribute', () => {
+  const chain = payloadOf(loadHex('link/lo-reply.hex'), 16, C.IFLA_AF_SPEC);
+  const view = new DataView(chain.buffer);
+  const ends = new Set<number>([0]);
+  for (let at = 0; at < chain.length; at += (view.getUint16(at, true) + 3) & ~3) ends.add(at);
+  let cuts = 0;
+  for (let n = 1; n < chain.length; n++) {
+    if (ends.has(n)) continue;
+    assert.throws(
+      () => decodeAttrs(afSpecAttrs, chain.subarray(0, n)),
+      (e: unknown) => e instanceof DecodeError && e.offset >= 0 && e.offset <= n,
+      `cut at ${n}`,
+    );
+    cuts++;
+  }
+  assert.ok(cuts > 100);
+  assert.throws(() => decodeAttrs(afSpecAttrs, 'nope' as unknown as Uint8Array), DecodeError);
+});
