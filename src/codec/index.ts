@@ -108,4 +108,13 @@ export {
   type FibRuleHdr,
 } from './rtnl/rule.js';
 export { rtgenmsg, nsidAttrs, type NsidAttrs, type RtGenMsg } from './rtnl/nsid.js';
+export {
+  ndtmsg,
+  ndtConfig,
+  ndtStats,
+  ndtpaAttrs,
+  neightblAttrs,
+  type NeightblAttrs,
+  type NdtMsg,
+} from './rtnl/neightbl.js';
 export { prefixmsg, prefixCacheinfo, prefixAttrs, type PrefixAttrs, type PrefixMsg } from './rtnl/prefix.js';

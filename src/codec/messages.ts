@@ -4,6 +4,7 @@ import { MessageTable, type MessageDef } from './nlmsg.js';
 import { addressMessages } from './rtnl/address.js';
 import { linkMessages } from './rtnl/link/index.js';
 import { neighbourMessages } from './rtnl/neighbour.js';
+import { neightblMessages } from './rtnl/neightbl.js';
 import { nsidMessages } from './rtnl/nsid.js';
 import { prefixMessages } from './rtnl/prefix.js';
 import { routeMessages } from './rtnl/route.js';
@@ -17,6 +18,7 @@ export const FAMILIES: MessageDef[] = [
   ruleMessages,
   nsidMessages,
   prefixMessages,
+  neightblMessages,
 ];
 
 /** The shared, compiled NETLINK_ROUTE table (what `decode`/`encode` of rtnl/codec use). */

@@ -156,3 +156,35 @@ test('decodeAttrs raises DecodeError, with the offset, for every cut inside an a
   assert.ok(cuts > 100);
   assert.throws(() => decodeAttrs(afSpecAttrs, 'nope' as unknown as Uint8Array), DecodeError);
 });
+
+test('RTM_NEWNEIGHTBL: ndtmsg, NDTA_* and NDTPA_* agree with ip -j ntable show', () => {
+  const f = loadFixture('neightbl/dump-reply.hex');
+  const msgs = decode(f.bytes).filter((m) => m.type === 'RTM_NEWNEIGHTBL') as any[];
+  const ip = f.json as any[];
+  assert.equal(msgs.length, ip.length);
+  for (const [i, m] of msgs.entries()) {
+    const j = ip[i];
+    const p = m.attrs.parms;
+    assert.equal(m.attrs.name, j.name);
+    assert.equal(m.body.family, j.family === 'inet' ? C.AF_INET : C.AF_INET6);
+    assert.equal(m.attrs.thresh1, j.thresh1);
+    if (j.gc_interval !== undefined) assert.equal(m.attrs.gcInterval, BigInt(j.gc_interval));
+    assert.equal(p.refcnt, j.refcnt);
+    assert.equal(p.reachableTime, BigInt(j.reachable));
+    assert.equal(p.baseReachableTime, BigInt(j.base_reachable));
+    assert.equal(p.gcStaletime, BigInt(j.gc_stale));
+    assert.equal(p.ucastProbes, j.ucast_probes);
+    assert.equal(p.proxyQlen, j.proxy_queue);
+    assert.equal(p.locktime, BigInt(j.locktime));
+    assert.equal(j.dev === undefined, p.ifindex === undefined, 'per-device messages carry NDTPA_IFINDEX');
+    if (j.dev === undefined) {
+      assert.equal(typeof m.attrs.config.entries, 'number');
+      assert.equal(typeof m.attrs.stats.lookups, 'bigint');
+    }
+    assert.equal(m.attrs.$unknown, undefined);
+    assert.equal(p.$unknown, undefined);
+  }
+  assertRoundTrip(f.bytes);
+  assertEveryTruncationThrows(f.bytes);
+  assertRoundTrip(loadHex('neightbl/dump-request.hex'));
+});

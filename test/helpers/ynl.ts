@@ -9,6 +9,7 @@ import type { AttrSetDef, Kind } from '../../src/codec/index.js';
 import { addressAttrs } from '../../src/codec/rtnl/address.js';
 import { linkAttrs } from '../../src/codec/rtnl/link/index.js';
 import { neighbourAttrs } from '../../src/codec/rtnl/neighbour.js';
+import { neightblAttrs } from '../../src/codec/rtnl/neightbl.js';
 import { routeAttrs } from '../../src/codec/rtnl/route.js';
 import { ruleAttrs } from '../../src/codec/rtnl/rule.js';
 
@@ -38,6 +39,7 @@ export const ROOTS: Array<[AttrSetDef, string, string]> = [
   [addressAttrs, 'rt-addr', 'addr-attrs'],
   [routeAttrs, 'rt-route', 'route-attrs'],
   [neighbourAttrs, 'rt-neigh', 'neighbour-attrs'],
+  [neightblAttrs, 'rt-neigh', 'ndt-attrs'],
   [ruleAttrs, 'rt-rule', 'fib-rule-attrs'],
 ];
 

@@ -86,6 +86,7 @@ test('a namespace with every kind, address, route, neighbour and rule dumps with
       ['bridge fdb', req('RTM_GETNEIGH', { family: C.AF_BRIDGE })],
       ['IPv4 rules', req('RTM_GETRULE', { family: C.AF_INET })],
       ['IPv6 rules', req('RTM_GETRULE', { family: C.AF_INET6 })],
+      ['neighbour tables', req('RTM_GETNEIGHTBL', { family: C.AF_UNSPEC })],
     ];
     const kinds = new Set<string>();
     const found: string[] = [];
