@@ -117,4 +117,12 @@ export {
   type NeightblAttrs,
   type NdtMsg,
 } from './rtnl/neightbl.js';
+export {
+  ifStatsMsg,
+  rtnlHwStats64,
+  statsAttrs,
+  statsGetsetAttrs,
+  type StatsAttrs,
+  type IfStatsMsg,
+} from './rtnl/stats.js';
 export { prefixmsg, prefixCacheinfo, prefixAttrs, type PrefixAttrs, type PrefixMsg } from './rtnl/prefix.js';

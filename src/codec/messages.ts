@@ -7,6 +7,7 @@ import { neighbourMessages } from './rtnl/neighbour.js';
 import { neightblMessages } from './rtnl/neightbl.js';
 import { nsidMessages } from './rtnl/nsid.js';
 import { prefixMessages } from './rtnl/prefix.js';
+import { statsMessages, statsRequestMessages } from './rtnl/stats.js';
 import { routeMessages } from './rtnl/route.js';
 import { ruleMessages } from './rtnl/rule.js';
 
@@ -19,6 +20,8 @@ export const FAMILIES: MessageDef[] = [
   nsidMessages,
   prefixMessages,
   neightblMessages,
+  statsMessages,
+  statsRequestMessages,
 ];
 
 /** The shared, compiled NETLINK_ROUTE table (what `decode`/`encode` of rtnl/codec use). */

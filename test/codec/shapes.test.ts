@@ -188,3 +188,20 @@ test('RTM_NEWNEIGHTBL: ndtmsg, NDTA_* and NDTPA_* agree with ip -j ntable show',
   assertEveryTruncationThrows(f.bytes);
   assertRoundTrip(loadHex('neightbl/dump-request.hex'));
 });
+
+test('RTM_NEWSTATS: if_stats_msg and IFLA_STATS_*; RTM_GETSTATS decodes as a request', () => {
+  const [req] = decode(loadHex('stats/lo-request.hex')) as any[];
+  assert.equal(req.type, 'RTM_GETSTATS');
+  assert.equal(req.body.filterMask, 31, 'every group: IFLA_STATS_FILTER_BIT(1..5)');
+  const [m] = decode(loadHex('stats/lo-reply.hex')) as any[];
+  assert.equal(m.type, 'RTM_NEWSTATS');
+  assert.equal(m.body.ifindex, 1);
+  assert.equal(m.attrs.link64.rxPackets, 0n);
+  assert.deepEqual(m.attrs.linkOffloadXstats.hwSInfo, { l3Stats: { request: 0, used: 0 } });
+  assert.deepEqual(m.attrs.afSpec, {});
+  assert.equal(m.attrs.$unknown, undefined);
+  for (const f of ['stats/lo-request.hex', 'stats/lo-reply.hex']) {
+    assertRoundTrip(loadHex(f));
+    assertEveryTruncationThrows(loadHex(f));
+  }
+});

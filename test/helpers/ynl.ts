@@ -12,6 +12,7 @@ import { neighbourAttrs } from '../../src/codec/rtnl/neighbour.js';
 import { neightblAttrs } from '../../src/codec/rtnl/neightbl.js';
 import { routeAttrs } from '../../src/codec/rtnl/route.js';
 import { ruleAttrs } from '../../src/codec/rtnl/rule.js';
+import { statsAttrs } from '../../src/codec/rtnl/stats.js';
 
 export type Details = {
   nest?: string;
@@ -36,6 +37,7 @@ export const digest = JSON.parse(readFileSync(join(ROOT, 'fixtures/ynl-digest.js
 /** The message roots: rtnl's top-level set and the spec set it answers to. */
 export const ROOTS: Array<[AttrSetDef, string, string]> = [
   [linkAttrs, 'rt-link', 'link-attrs'],
+  [statsAttrs, 'rt-link', 'stats-attrs'],
   [addressAttrs, 'rt-addr', 'addr-attrs'],
   [routeAttrs, 'rt-route', 'route-attrs'],
   [neighbourAttrs, 'rt-neigh', 'neighbour-attrs'],
@@ -151,7 +153,15 @@ export function walk(): Walk {
         out.findings.push({ key, kind: 'type', detail: `spec ${want}, rtnl ${label(kind)}` });
       }
       const r = resolved(kind);
-      if (d.nest) {
+      if (d.nest && type === 'indexed-array') {
+        // Entries keyed by index (or, in rtnl, by what the index means): each is the spec's nest.
+        if (typeof r === 'object' && r.tag === 'nest') {
+          for (const [, k] of Object.values(r.set.spec)) {
+            const e = resolved(k);
+            if (typeof e === 'object' && e.tag === 'nest') visit(e.set, spec, d.nest);
+          }
+        } else out.rawNests.add(`${spec}/${d.nest}`);
+      } else if (d.nest) {
         const inner = typeof r === 'object' && r.tag === 'multi' ? resolved(r.inner) : r;
         if (typeof inner === 'object' && inner.tag === 'nest') visit(inner.set, spec, d.nest);
         else out.rawNests.add(`${spec}/${d.nest}`);
