@@ -25,6 +25,7 @@ import { bridgePortData } from '../../../kinds/link/bridge.js';
 import type { LinkKindPlugin } from '../../../kinds/link/kind.js';
 import { linkMessageRef } from '../../../kinds/link/kind.js';
 import { linkKinds } from '../../../kinds/link/registry.js';
+import { vfInfoListAttrs } from './vf.js';
 
 export const ifinfomsg = struct(
   'ifinfomsg',
@@ -231,7 +232,7 @@ export const linkAttrs = attrs('IFLA', {
   netNsPid: [C.IFLA_NET_NS_PID, 'u32'],
   ifalias: [C.IFLA_IFALIAS, 'string', { max: C.IFALIASZ - 1 }],
   numVf: [C.IFLA_NUM_VF, 'u32'],
-  vfinfoList: [C.IFLA_VFINFO_LIST, 'binary'],
+  vfinfoList: [C.IFLA_VFINFO_LIST, nest(vfInfoListAttrs)],
   stats64: [C.IFLA_STATS64, rtnlLinkStats64],
   vfPorts: [C.IFLA_VF_PORTS, 'binary'],
   portSelf: [C.IFLA_PORT_SELF, 'binary'],
