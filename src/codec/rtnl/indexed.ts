@@ -15,6 +15,8 @@ export type IndexedValues<V> = Record<string, V>;
 interface Table {
   keys: string[];
   byKey: Map<string, number>;
+  /** A generated reader per element count: one object literal, so every result has one shape. */
+  readers: Map<number, (view: DataView, at: number) => Record<string, unknown>>;
 }
 
 /**
@@ -42,20 +44,30 @@ export function indexedArray<E extends 's32' | 'u64'>(
       keys[i] = key;
       byKey.set(key, i);
     }
-    table = { keys, byKey };
+    table = { keys, byKey, readers: new Map() };
     return table;
+  };
+  const reader = (t: Table, n: number) => {
+    let f = t.readers.get(n);
+    if (!f) {
+      const get = size === 8 ? 'getBigUint64' : 'getInt32';
+      const props = [];
+      for (let i = 0; i < n; i++) {
+        props.push(`${JSON.stringify(t.keys[i] ?? String(i + first))}: v.${get}(a + ${i * size}, true)`);
+      }
+      f = new Function('v', 'a', `return { ${props.join(', ')} };`) as (
+        view: DataView,
+        at: number,
+      ) => Record<string, unknown>;
+      t.readers.set(n, f);
+    }
+    return f;
   };
   return custom<IndexedValues<V> | Uint8Array>({
     name,
     decode: (buf, view, at, len) => {
       if (len % size !== 0) return buf.slice(at, at + len);
-      const { keys } = load();
-      const out: IndexedValues<V> = {};
-      for (let i = 0, p = at; p < at + len; i++, p += size) {
-        const key = keys[i] ?? String(i + first);
-        out[key] = (size === 8 ? view.getBigUint64(p, true) : view.getInt32(p, true)) as V;
-      }
-      return out;
+      return reader(load(), len / size)(view, at) as IndexedValues<V>;
     },
     encode: (w, v, path) => {
       if (v instanceof Uint8Array) return w.bytes(v);
