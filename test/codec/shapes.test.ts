@@ -232,3 +232,21 @@ test('IFLA_VFINFO_LIST: one typed IFLA_VF_INFO per VF survives encode and decode
   assert.deepEqual(back.attrs.vfinfoList, msg.attrs.vfinfoList);
   assertRoundTrip(bytes);
 });
+
+test('IFLA_PROTINFO of an AF_INET6 link message holds IFLA_INET6_*', () => {
+  const f = loadFixture('link/inet6-protinfo-reply.hex');
+  const msgs = decode(f.bytes).filter((m) => m.type === 'RTM_NEWLINK') as any[];
+  assert.ok(msgs.length > 0);
+  for (const m of msgs) {
+    assert.equal(m.body.family, C.AF_INET6);
+    const p = m.attrs.protinfo;
+    assert.equal(typeof p.flags, 'number');
+    assert.equal(p.conf.hoplimit, 64);
+    assert.equal(typeof p.stats.inpkts, 'bigint');
+    assert.equal(p.icmp6stats.num, 7n);
+    assert.equal(typeof p.cacheinfo.reachableTime, 'number');
+    assert.equal(p.$unknown, undefined);
+  }
+  assertRoundTrip(f.bytes);
+  assertEveryTruncationThrows(f.bytes);
+});

@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AttrSetDef, Kind } from '../../src/codec/index.js';
+import { FAMILIES } from '../../src/codec/messages.js';
 import { addressAttrs } from '../../src/codec/rtnl/address.js';
-import { linkAttrs } from '../../src/codec/rtnl/link/index.js';
+import { inet6LinkAttrs, linkAttrs } from '../../src/codec/rtnl/link/index.js';
 import { neighbourAttrs } from '../../src/codec/rtnl/neighbour.js';
 import { neightblAttrs } from '../../src/codec/rtnl/neightbl.js';
 import { routeAttrs } from '../../src/codec/rtnl/route.js';
@@ -37,6 +38,8 @@ export const digest = JSON.parse(readFileSync(join(ROOT, 'fixtures/ynl-digest.js
 /** The message roots: rtnl's top-level set and the spec set it answers to. */
 export const ROOTS: Array<[AttrSetDef, string, string]> = [
   [linkAttrs, 'rt-link', 'link-attrs'],
+  // An AF_INET6 link message: the same attributes, IFLA_PROTINFO holding IFLA_INET6_*.
+  [inet6LinkAttrs, 'rt-link', 'link-attrs'],
   [statsAttrs, 'rt-link', 'stats-attrs'],
   [addressAttrs, 'rt-addr', 'addr-attrs'],
   [routeAttrs, 'rt-route', 'route-attrs'],
@@ -119,11 +122,13 @@ export interface Walk {
 
 export function walk(): Walk {
   const out: Walk = { findings: [], named: new Map(), pairs: new Map(), rawNests: new Set() };
-  const seen = new Set<string>();
+  const seen = new Map<AttrSetDef, Set<string>>();
   const visit = (set: AttrSetDef, spec: string, setName: string) => {
-    const pairKey = `${spec}/${setName}<-${set.prefix}`;
-    if (seen.has(pairKey)) return;
-    seen.add(pairKey);
+    const pairKey = `${spec}/${setName}`;
+    const done = seen.get(set) ?? new Set<string>();
+    if (done.has(pairKey)) return;
+    done.add(pairKey);
+    seen.set(set, done);
     out.pairs.set(`${spec}/${setName}`, [...(out.pairs.get(`${spec}/${setName}`) ?? []), set]);
     const specSet = digest[spec]!.sets[setName];
     if (!specSet) throw new Error(`${spec}: no set ${setName}`);
@@ -199,7 +204,10 @@ export function coverage(w: Walk): Array<{ spec: string; sets: number; walked: n
   return rows;
 }
 
-/** Every attribute set reachable from the roots through nests, sub-messages and headers. */
+/**
+ * Every attribute set rtnl declares for NETLINK_ROUTE: each family's sets (and those its header
+ * field selects), and everything reachable from them through nests, sub-messages and headers.
+ */
 export function rtnlSets(): Map<string, AttrSetDef> {
   const out = new Map<string, AttrSetDef>();
   const kind = (k: Kind) => {
@@ -217,6 +225,10 @@ export function rtnlSets(): Map<string, AttrSetDef> {
     for (const [, k] of Object.values(s.spec)) kind(k);
   };
   for (const [s] of ROOTS) set(s);
+  for (const def of FAMILIES) {
+    set(def.attrs);
+    for (const c of Object.values(def.select?.cases ?? {})) if (c.attrs) set(c.attrs);
+  }
   return out;
 }
 

@@ -75,8 +75,11 @@ test('a namespace with every kind, address, route, neighbour and rule dumps with
       run(ns, cmd);
 
     const dumps: Array<[string, NetlinkMessage]> = [
-      // What `ip -d link` asks for.
+      // What `ip -d link` asks for; the AF_INET6 view (IFLA_PROTINFO: IFLA_INET6_*); what
+      // `bridge -d link` and `bridge vlan` ask for (IFLA_PROTINFO: IFLA_BRPORT_*).
       ['links', req('RTM_GETLINK', { family: C.AF_UNSPEC }, { extMask: C.RTEXT_FILTER_VF })],
+      ['inet6 links', req('RTM_GETLINK', { family: C.AF_INET6 })],
+      ['bridge links', req('RTM_GETLINK', { family: C.AF_BRIDGE }, { extMask: C.RTEXT_FILTER_BRVLAN })],
       ['addresses', req('RTM_GETADDR', { family: C.AF_UNSPEC })],
       ['multicast addresses', req('RTM_GETMULTICAST', { family: C.AF_INET6 })],
       ['anycast addresses', req('RTM_GETANYCAST', { family: C.AF_INET6 })],
@@ -90,16 +93,21 @@ test('a namespace with every kind, address, route, neighbour and rule dumps with
     ];
     const kinds = new Set<string>();
     const found: string[] = [];
+    const seen = new Set<string>();
     for (const [what, msg] of dumps) {
       const msgs = await nl.engine.dump(msg);
       assert.ok(msgs.length > 0, `${what}: nothing dumped`);
       for (const m of msgs) {
+        const protinfo = (m.attrs as { protinfo?: Record<string, unknown> }).protinfo;
+        if (protinfo?.conf) seen.add('IFLA_PROTINFO with IFLA_INET6_CONF');
+        if (protinfo?.state !== undefined) seen.add('IFLA_PROTINFO with IFLA_BRPORT_STATE');
         const kind = (m.attrs as { linkinfo?: { kind?: string } }).linkinfo?.kind;
         if (kind) kinds.add(kind);
         rawPaths(m, `${what} ${m.type}`, found);
       }
     }
     assert.deepEqual([...kinds].sort(), ['bridge', 'ifb', 'macvlan', 'macvtap', 'tun', 'veth', 'vxlan']);
+    assert.deepEqual([...seen].sort(), ['IFLA_PROTINFO with IFLA_BRPORT_STATE', 'IFLA_PROTINFO with IFLA_INET6_CONF']);
     assert.deepEqual([...new Set(found)], []);
   });
 });
