@@ -5,7 +5,7 @@
 import { DecodeError } from '../errors.js';
 import { compileSet } from './compile.js';
 import { beginMessage } from './primitives.js';
-import type { AttrSetDef, AttrTableSpec, AttrValues } from './schema.js';
+import type { AttrSetDef, SetValues } from './schema.js';
 import { Writer } from './writer.js';
 
 /**
@@ -15,27 +15,28 @@ import { Writer } from './writer.js';
  * `bytes`.
  *
  * ```ts
- * import { decodeAttrs, linkInfoAttrs } from 'rtnl/codec';
- * decodeAttrs(linkInfoAttrs, bytes); // { kind: 'vxlan', data: { id: 42, ... } }
+ * import { decodeAttrs, afSpecAttrs } from 'rtnl/codec';
+ * decodeAttrs(afSpecAttrs, bytes); // { inet: { conf: {...} }, inet6: { flags, conf, stats, ... } }
  * ```
  *
  * Equivalent to: nothing in ip; what `ip -d link` does with a nest internally.
  */
-export function decodeAttrs<T extends AttrTableSpec>(set: AttrSetDef<T>, bytes: Uint8Array): AttrValues<T> {
+export function decodeAttrs<S extends AttrSetDef>(set: S, bytes: Uint8Array): SetValues<S> {
   if (!(bytes instanceof Uint8Array)) throw new DecodeError('expected a Uint8Array', 0, set.prefix);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   beginMessage(bytes, 0, bytes.length);
-  return compileSet(set).decode(bytes, view, 0, bytes.length, set.prefix) as AttrValues<T>;
+  return compileSet(set).decode(bytes, view, 0, bytes.length, set.prefix) as never;
 }
 
 /**
  * Encode attributes of one set as a bare chain (each attribute padded to four bytes): the inverse
- * of `decodeAttrs`, byte-exact for what it decoded.
+ * of `decodeAttrs`, byte-exact for what it decoded. Values are checked when encoding, as
+ * `encode()` checks a message's attributes (EncodeError with the attribute's path).
  *
  * Equivalent to: nothing in ip; how a request's nest is built.
  */
-export function encodeAttrs<T extends AttrTableSpec>(set: AttrSetDef<T>, value: AttrValues<T>): Uint8Array {
+export function encodeAttrs(set: AttrSetDef, value: Record<string, unknown>): Uint8Array {
   const w = new Writer();
-  compileSet(set).encode(w, value as Record<string, unknown>, '');
+  compileSet(set).encode(w, value as never, '');
   return w.finish();
 }
