@@ -22,6 +22,7 @@ import { bareudpData } from '../../src/kinds/link/bareudp.js';
 import { geneveData } from '../../src/kinds/link/geneve.js';
 import { gre6Data, greData } from '../../src/kinds/link/gre.js';
 import { hsrData } from '../../src/kinds/link/hsr.js';
+import { macsecData } from '../../src/kinds/link/macsec.js';
 import { ip6tnlData, iptunData } from '../../src/kinds/link/ipip.js';
 import { netkitData } from '../../src/kinds/link/netkit.js';
 import { ovpnData } from '../../src/kinds/link/ovpn.js';
@@ -80,6 +81,7 @@ const NAMED: Array<[AttrSetDef, string[]]> = [
   [ovpnData, []],
   [bareudpData, []],
   [xfrmData, []],
+  [macsecData, []],
   [linkInfoAttrs, []],
   [xdpAttrs, []],
   [protoDownReasonAttrs, []],
@@ -498,6 +500,7 @@ const DATA_PREFIX: Record<string, string> = {
   hsr: 'IFLA_HSR',
   bareudp: 'IFLA_BAREUDP',
   xfrm: 'IFLA_XFRM',
+  macsec: 'IFLA_MACSEC',
 };
 const SLAVE_PREFIX: Record<string, string> = { bridge: 'IFLA_BRPORT', bond: 'IFLA_BOND_SLAVE', vrf: 'IFLA_VRF_PORT' };
 

@@ -22,6 +22,7 @@ const KINDS = [
   'hsr',
   'bareudp',
   'xfrm',
+  'macsec',
 ];
 
 const data = (kind: string) => {
@@ -74,4 +75,7 @@ test('the values iproute2 was given come back out of the typed data', () => {
   assert.deepEqual([bu.port, bu.ethertype, bu.srcportMin, bu.multiprotoMode], [6635, 0x8847, 2000, true]);
   // ... type xfrm dev k0 if_id 7
   assert.equal(data('xfrm').ifId, 7);
+  // ... type macsec port 11 encrypt on validate strict
+  const ms = data('macsec');
+  assert.deepEqual([ms.port, ms.encrypt, ms.validation], [11, 1, 'STRICT']);
 });

@@ -83,6 +83,7 @@ const NOT_IN_SPEC: Record<string, string> = {
   'IFLA_OFFLOAD_XSTATS#2': 'HW_S_INFO, an indexed array in the spec: its entries are checked',
   IFLA_BAREUDP: 'rt-link.yaml has no bareudp sub-message',
   IFLA_XFRM: 'rt-link.yaml has no xfrm sub-message',
+  IFLA_MACSEC: 'rt-link.yaml has no macsec sub-message',
   'IFLA#4': 'an AF_BRIDGE link message: the spec does not select IFLA_AF_SPEC / PROTINFO by family',
   IFLA_BRIDGE: 'the AF_BRIDGE IFLA_AF_SPEC: no spec describes it',
   IFLA_BRIDGE_VLAN_TUNNEL: 'inside the AF_BRIDGE IFLA_AF_SPEC: no spec describes it',

@@ -16,6 +16,7 @@ import ip6tnl from './ip6tnl.js';
 import ipip from './ipip.js';
 import ipvlan from './ipvlan.js';
 import ipvtap from './ipvtap.js';
+import macsec from './macsec.js';
 import macvlan from './macvlan.js';
 import macvtap from './macvtap.js';
 import netkit from './netkit.js';
@@ -50,6 +51,7 @@ export const linkKinds = {
   ipip,
   ipvlan,
   ipvtap,
+  macsec,
   macvlan,
   macvtap,
   netkit,
