@@ -200,7 +200,22 @@ test('RTM_NEWSTATS: if_stats_msg and IFLA_STATS_*; RTM_GETSTATS decodes as a req
   assert.deepEqual(m.attrs.linkOffloadXstats.hwSInfo, { l3Stats: { request: 0, used: 0 } });
   assert.deepEqual(m.attrs.afSpec, {});
   assert.equal(m.attrs.$unknown, undefined);
-  for (const f of ['stats/lo-request.hex', 'stats/lo-reply.hex']) {
+  // A bridge's and a port's own counters (IFLA_STATS_LINK_XSTATS / _SLAVE, LINK_XSTATS_TYPE_BRIDGE).
+  const [br] = decode(loadHex('stats/bridge-reply.hex')) as any[];
+  assert.equal(typeof br.attrs.linkXstats.bridge.mcast.igmpV2queriesRx, 'bigint');
+  const [port] = decode(loadHex('stats/bridge-port-reply.hex')) as any[];
+  assert.equal(typeof port.attrs.linkXstatsSlave.bridge.stp.rxBpdu, 'bigint');
+  for (const m of [br, port])
+    assert.equal(
+      JSON.stringify(m, (k, v) => (k === '$unknown' ? 'UNKNOWN' : typeof v === 'bigint' ? 0 : v)).includes('UNKNOWN'),
+      false,
+    );
+  for (const f of [
+    'stats/lo-request.hex',
+    'stats/lo-reply.hex',
+    'stats/bridge-reply.hex',
+    'stats/bridge-port-reply.hex',
+  ]) {
     assertRoundTrip(loadHex(f));
     assertEveryTruncationThrows(loadHex(f));
   }

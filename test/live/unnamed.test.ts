@@ -90,6 +90,11 @@ test('a namespace with every kind, address, route, neighbour and rule dumps with
       ['IPv4 rules', req('RTM_GETRULE', { family: C.AF_INET })],
       ['IPv6 rules', req('RTM_GETRULE', { family: C.AF_INET6 })],
       ['neighbour tables', req('RTM_GETNEIGHTBL', { family: C.AF_UNSPEC })],
+      // Every statistics group: IFLA_STATS_FILTER_BIT(1 .. IFLA_STATS_MAX).
+      [
+        'link statistics',
+        req('RTM_GETSTATS', { family: C.AF_UNSPEC, ifindex: 0, filterMask: (1 << C.IFLA_STATS_MAX) - 1 }),
+      ],
     ];
     const kinds = new Set<string>();
     const found: string[] = [];

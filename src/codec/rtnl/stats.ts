@@ -5,7 +5,7 @@
  */
 import * as C from '../constants/index.js';
 import type { MessageDef } from '../nlmsg.js';
-import { attrs, nest, struct, type SetValues, type StructValue } from '../schema.js';
+import { attrs, multi, nest, struct, type FieldSpec, type SetValues, type StructValue } from '../schema.js';
 import { rtnlLinkStats64 } from './link/index.js';
 
 /** struct if_stats_msg. filter_mask has bit (1 << (IFLA_STATS_x - 1)) per group wanted. */
@@ -62,11 +62,61 @@ export const statsAfSpecAttrs = attrs('AF', {
   mpls: [C.AF_MPLS, 'binary'],
 });
 
+/** struct bridge_vlan_xstats (BRIDGE_XSTATS_VLAN), one per VLAN; 4 bytes of padding at the end. */
+export const bridgeVlanXstats = struct(
+  'bridge_vlan_xstats',
+  [
+    ['rxBytes', 'u64'],
+    ['rxPackets', 'u64'],
+    ['txBytes', 'u64'],
+    ['txPackets', 'u64'],
+    ['vid', 'u16'],
+    ['flags', 'u16'],
+    ['pad2', 'u32'],
+  ],
+  40,
+);
+/** struct bridge_stp_xstats (BRIDGE_XSTATS_STP), a port's STP counters. */
+export const bridgeStpXstats = struct(
+  'bridge_stp_xstats',
+  (['transitionBlk', 'transitionFwd', 'rxBpdu', 'txBpdu', 'rxTcn', 'txTcn'] as const).map((n) => [n, 'u64'] as const),
+  48,
+);
+/** struct br_mcast_stats (BRIDGE_XSTATS_MCAST): [BR_MCAST_DIR_SIZE] arrays as ...Rx / ...Tx fields. */
+const dirs = (n: string): FieldSpec[] => [
+  [`${n}Rx`, 'u64'],
+  [`${n}Tx`, 'u64'],
+];
+export const brMcastStats = struct(
+  'br_mcast_stats',
+  [
+    ...['igmpV1queries', 'igmpV2queries', 'igmpV3queries', 'igmpLeaves'].flatMap(dirs),
+    ...['igmpV1reports', 'igmpV2reports', 'igmpV3reports'].flatMap(dirs),
+    ['igmpParseErrors', 'u64'],
+    ...['mldV1queries', 'mldV2queries', 'mldLeaves', 'mldV1reports', 'mldV2reports'].flatMap(dirs),
+    ['mldParseErrors', 'u64'],
+    ...['mcastBytes', 'mcastPackets'].flatMap(dirs),
+  ],
+  240,
+);
+
+/** LINK_XSTATS_TYPE_BRIDGE: the bridge's (or, as slave stats, a port's) own counters. */
+export const bridgeXstatsAttrs = attrs('BRIDGE_XSTATS', {
+  vlan: [C.BRIDGE_XSTATS_VLAN, multi(bridgeVlanXstats)],
+  mcast: [C.BRIDGE_XSTATS_MCAST, brMcastStats],
+  pad: [C.BRIDGE_XSTATS_PAD, 'binary'],
+  stp: [C.BRIDGE_XSTATS_STP, bridgeStpXstats],
+});
+/** IFLA_STATS_LINK_XSTATS(_SLAVE): one nest per driver type; the bond's is kept as bytes. */
+export const linkXstatsAttrs = attrs('LINK_XSTATS_TYPE', {
+  bridge: [C.LINK_XSTATS_TYPE_BRIDGE, nest(bridgeXstatsAttrs)],
+  bond: [C.LINK_XSTATS_TYPE_BOND, 'binary'],
+});
+
 export const statsAttrs = attrs('IFLA_STATS', {
   link64: [C.IFLA_STATS_LINK_64, rtnlLinkStats64],
-  // LINK_XSTATS_TYPE_* nests of the master's driver (bridge, bond): kept as bytes.
-  linkXstats: [C.IFLA_STATS_LINK_XSTATS, 'binary'],
-  linkXstatsSlave: [C.IFLA_STATS_LINK_XSTATS_SLAVE, 'binary'],
+  linkXstats: [C.IFLA_STATS_LINK_XSTATS, nest(linkXstatsAttrs)],
+  linkXstatsSlave: [C.IFLA_STATS_LINK_XSTATS_SLAVE, nest(linkXstatsAttrs)],
   linkOffloadXstats: [C.IFLA_STATS_LINK_OFFLOAD_XSTATS, nest(offloadXstatsAttrs)],
   afSpec: [C.IFLA_STATS_AF_SPEC, nest(statsAfSpecAttrs)],
 });
