@@ -1,11 +1,13 @@
 /** Helpers shared by the typed operations. */
 import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
-import type { DumpResult, Undecodable } from './engine.js';
+import type { LinkAttrs } from '../codec/rtnl/link/index.js';
+import { ENODEV } from '../errno.js';
+import type { DumpResult, Engine, Undecodable } from './engine.js';
 import { NetlinkError } from '../errors.js';
 import { libc } from '../ffi/libc.js';
 import { openNetns, type NetnsSpec } from '../ffi/netns.js';
-import type { Rtnl } from './client.js';
+import type { OpContext } from './context.js';
 
 /** Address family numbers by the short names users pass. */
 export const FAMILY = { inet: C.AF_INET, inet6: C.AF_INET6, bridge: C.AF_BRIDGE, unspec: C.AF_UNSPEC } as const;
@@ -88,10 +90,44 @@ export function req(type: string, body: Record<string, unknown>, attrs: Record<s
   return { type, header: {} as NetlinkMessage['header'], body, attrs };
 }
 
-/** Resolve a link name or index to an index (an index is returned as is). */
-export async function linkIndex(nl: Rtnl, ref: string | number): Promise<number> {
-  if (typeof ref === 'number') return ref;
-  return (await nl.links.get(ref)).index;
+/**
+ * RTM_GETLINK for one link by name or index (validated already): its RTM_NEWLINK message. A missing
+ * link rejects with NetlinkError ENODEV.
+ */
+export async function getLinkMessage(engine: Engine, ref: string | number): Promise<NetlinkMessage> {
+  const body = { family: C.AF_UNSPEC, index: typeof ref === 'number' ? ref : 0 };
+  const attrs: LinkAttrs = { extMask: C.RTEXT_FILTER_VF };
+  if (typeof ref === 'string') attrs.ifname = ref;
+  const { replies } = await engine.request(req('RTM_GETLINK', body, attrs));
+  const m = replies.find((x) => x.type === 'RTM_NEWLINK');
+  if (!m) throw new NetlinkError(ENODEV, 'ENODEV', 'RTM_GETLINK', { msg: 'no link in the reply' });
+  return m;
+}
+
+/**
+ * Resolve the link references of one call (validated already) to ifindexes, each distinct name once
+ * and all of them in one round trip. Undefined stays undefined.
+ */
+export async function resolveLinks<K extends string>(
+  ctx: OpContext,
+  refs: { [k in K]?: string | number },
+): Promise<{ [k in K]?: number }> {
+  const byName = new Map<string | number, Promise<number>>();
+  const out: { [k in K]?: number } = {};
+  const waits: Array<Promise<void>> = [];
+  for (const k in refs) {
+    const ref = refs[k];
+    if (ref === undefined) continue;
+    if (typeof ref === 'number') {
+      out[k] = ref;
+      continue;
+    }
+    let p = byName.get(ref);
+    if (p === undefined) byName.set(ref, (p = ctx.linkIndex(ref)));
+    waits.push(p.then((i) => void (out[k] = i)));
+  }
+  await Promise.all(waits);
+  return out;
 }
 
 /**

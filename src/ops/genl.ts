@@ -14,7 +14,8 @@ import type { NetlinkMessage } from '../codec/nlmsg.js';
 import { ENOENT } from '../errno.js';
 import { NetlinkError, RtnlError } from '../errors.js';
 import type { NetlinkSocket } from '../ffi/socket.js';
-import { openSocketIn, type Rtnl } from './client.js';
+import type { Rtnl } from './client.js';
+import { contextOf, type OpContext } from './context.js';
 import { Engine } from './engine.js';
 
 /** A generic netlink family as this kernel offers it (CTRL_CMD_GETFAMILY). */
@@ -40,7 +41,7 @@ interface GenlState {
   families: Map<string, Promise<GenlFamily>>;
 }
 
-const states = new WeakMap<Rtnl, GenlState>();
+const states = new WeakMap<OpContext, GenlState>();
 // A client collected without close() still releases its generic netlink socket.
 const registry = new FinalizationRegistry<NetlinkSocket>((sock) => {
   try {
@@ -50,22 +51,22 @@ const registry = new FinalizationRegistry<NetlinkSocket>((sock) => {
   }
 });
 
-function state(nl: Rtnl): GenlState {
-  let s = states.get(nl);
+function state(ctx: OpContext): GenlState {
+  let s = states.get(ctx);
   if (s === undefined) {
-    if (nl.closed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
-    const sock = openSocketIn(nl.nsFd, { protocol: NETLINK_GENERIC, rcvbuf: nl.options.rcvbuf });
+    if (ctx.engine.isClosed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
+    const sock = ctx.openSocket({ protocol: NETLINK_GENERIC, rcvbuf: ctx.options.rcvbuf });
     const warn =
-      nl.options.onWarning ??
+      ctx.options.onWarning ??
       ((message: string, request: string) => process.emitWarning(`${request}: ${message}`, 'RtnlWarning'));
     const engine = new Engine(sock, genlMessages, warn);
-    registry.register(nl, sock, engine);
-    nl.onClose(() => {
+    registry.register(ctx, sock, engine);
+    ctx.onClose(() => {
       registry.unregister(engine);
       engine.close();
     });
     s = { engine, families: new Map() };
-    states.set(nl, s);
+    states.set(ctx, s);
   }
   return s;
 }
@@ -75,7 +76,12 @@ function state(nl: Rtnl): GenlState {
  * and closed with the client.
  */
 export function genlEngine(nl: Rtnl): Engine {
-  return state(nl).engine;
+  return state(contextOf(nl)).engine;
+}
+
+/** @internal genlEngine() for an operation, which holds the client's context. */
+export function genlEngineOf(ctx: OpContext): Engine {
+  return state(ctx).engine;
 }
 
 /**
@@ -88,9 +94,14 @@ export function genlEngine(nl: Rtnl): Engine {
  * Equivalent to: genl ctrl get name NAME
  */
 export async function resolveFamily(nl: Rtnl, name: string, codec?: GenlFamilyDef): Promise<GenlFamily> {
+  return resolveFamilyIn(contextOf(nl), name, codec);
+}
+
+/** @internal resolveFamily() for an operation, which holds the client's context. */
+export async function resolveFamilyIn(ctx: OpContext, name: string, codec?: GenlFamilyDef): Promise<GenlFamily> {
   if (codec !== undefined && codec.name !== name)
     throw new RtnlError(`genl codec '${codec.name}' given for family '${name}'`, 'ERR_RTNL_GENL_CODEC');
-  const s = state(nl);
+  const s = state(ctx);
   let p = s.families.get(name);
   if (p === undefined) {
     p = lookup(s.engine, name);

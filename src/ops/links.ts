@@ -2,14 +2,13 @@
 import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { IfInfoMsg, LinkAttrs } from '../codec/rtnl/link/index.js';
-import { ENODEV } from '../errno.js';
-import { NetlinkError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import type { NetnsSpec } from '../ffi/netns.js';
-import type { Rtnl } from './client.js';
-import { defined, isCode, linkFlagNames, linkIndex, netnsFdFor, req, listOf, type ListResult } from './common.js';
+import { defined, getLinkMessage, isCode, linkFlagNames, netnsFdFor, req, listOf, type ListResult } from './common.js';
+import type { OpContext } from './context.js';
 import type { CustomLinkKind, LinkCreateContext } from '../kinds/link/kind.js';
 import type { KindContext } from '../kinds/plugin.js';
-import { runInNetnsSync, withNetnsFd } from '../ffi/netns.js';
+import { runInNetnsSync } from '../ffi/netns.js';
 import {
   kindData,
   kindOptionKeys,
@@ -214,7 +213,7 @@ export interface LinkSetOptions extends KindOptions {
 const isLink = (m: NetlinkMessage): boolean => m.type === 'RTM_NEWLINK';
 
 export class Links {
-  constructor(private readonly nl: Rtnl) {}
+  constructor(private readonly nl: OpContext) {}
 
   /**
    * List links, optionally only those of one kind or one master (filtered in the kernel).
@@ -228,7 +227,7 @@ export class Links {
     const attrs: LinkAttrs = { extMask: C.RTEXT_FILTER_VF };
     if (filter.kind !== undefined) attrs.linkinfo = { kind: filter.kind };
     if (filter.master !== undefined)
-      attrs.master = await linkIndex(this.nl, check(V().linkRef, filter.master, 'master'));
+      attrs.master = await this.nl.linkIndex(check(V().linkRef, filter.master, 'master'));
     const msgs = await this.nl.engine.dump(req('RTM_GETLINK', { family: C.AF_UNSPEC }, attrs), {
       onInterrupted: this.nl.options.onInterrupted,
     });
@@ -242,13 +241,7 @@ export class Links {
    */
   async get(ref: string | number): Promise<Link> {
     const r = check(V().linkRef, ref, 'link');
-    const body = { family: C.AF_UNSPEC, index: typeof r === 'number' ? r : 0 };
-    const attrs: LinkAttrs = { extMask: C.RTEXT_FILTER_VF };
-    if (typeof r === 'string') attrs.ifname = r;
-    const { replies } = await this.nl.engine.request(req('RTM_GETLINK', body, attrs));
-    const m = replies.find((x) => x.type === 'RTM_NEWLINK');
-    if (!m) throw new NetlinkError(ENODEV, 'ENODEV', 'RTM_GETLINK', { msg: 'no link in the reply' });
-    return toLink(m);
+    return toLink(await getLinkMessage(this.nl.engine, r));
   }
 
   /** Whether a link exists. */
@@ -276,8 +269,8 @@ export class Links {
     const release: Array<() => void> = [];
     try {
       const attrs = commonAttrs(o);
-      if (o.master !== undefined) attrs.master = await linkIndex(this.nl, o.master);
-      if (o.link !== undefined) attrs.link = await linkIndex(this.nl, o.link);
+      if (o.master !== undefined) attrs.master = await this.nl.linkIndex(o.master);
+      if (o.link !== undefined) attrs.link = await this.nl.linkIndex(o.link);
       if (o.netns !== undefined) {
         const ns = netnsFdFor(o.netns);
         release.push(ns.release);
@@ -305,19 +298,18 @@ export class Links {
   /** A link read back after add(), from the namespace it was created in. */
   private async readBack(name: string, netns: NetnsSpec | undefined): Promise<Link> {
     if (netns === undefined) return this.get(name);
-    const Client = this.nl.constructor as typeof Rtnl;
-    const there = await Client.open({ netns });
+    const there = await this.nl.openIn(netns);
     try {
-      return await there.links.get(name);
+      return toLink(await getLinkMessage(there.engine, name));
     } finally {
-      await there.close();
+      there.close();
     }
   }
 
   /** What a kind plugin may use while building its data: fds it opens are released by the caller. */
   private kindContext(release: Array<() => void>): KindContext {
     return {
-      linkIndex: (ref) => linkIndex(this.nl, ref),
+      linkIndex: (ref) => this.nl.linkIndex(ref),
       netnsFd: (spec) => {
         const ns = netnsFdFor(spec as NetnsSpec);
         release.push(ns.release);
@@ -338,11 +330,10 @@ export class Links {
   ): Promise<Link> {
     const hook = await load();
     const release: Array<() => void> = [];
-    const nsFd = this.nl.nsFd;
+    const nl = this.nl;
     const ctx: LinkCreateContext = {
       ...this.kindContext(release),
-      inNetns: <T>(fn: () => T): T =>
-        o.netns !== undefined ? runInNetnsSync(o.netns, fn) : nsFd >= 0 ? withNetnsFd(nsFd, fn) : fn(),
+      inNetns: <T>(fn: () => T): T => (o.netns !== undefined ? runInNetnsSync(o.netns, fn) : nl.inNetns(fn)),
     };
     try {
       await hook(ctx, { name: o.name, options });
@@ -371,16 +362,15 @@ export class Links {
     if (Object.keys(rest).length > 0) {
       // The device exists now: if its options fail (an unknown master, say), remove it again, so
       // that a failed add() leaves nothing behind, as a refused RTM_NEWLINK does.
-      const Client = this.nl.constructor as typeof Rtnl;
-      const there = o.netns === undefined ? undefined : await Client.open({ netns: o.netns });
-      const links = there?.links ?? this;
+      const there = o.netns === undefined ? undefined : await this.nl.openIn(o.netns);
+      const links = there ? new Links(there) : this;
       try {
         await links.set(o.name, rest);
       } catch (err) {
         await links.delete(o.name, { ifExists: true }).catch(() => undefined);
         throw err;
       } finally {
-        await there?.close();
+        there?.close();
       }
     }
     return this.readBack(o.name, o.netns);
@@ -417,12 +407,12 @@ export class Links {
     const r = check(V().linkRef, ref, 'link');
     const o = check(S().setSchema, options, 'set') as LinkSetOptions;
     const given = kindOptions(o as Record<string, unknown>, 'set');
-    const index = await linkIndex(this.nl, r);
+    const index = await this.nl.linkIndex(r);
     const release: Array<() => void> = [];
     try {
       const attrs = commonAttrs(o);
       if (o.master === null) attrs.master = 0;
-      else if (o.master !== undefined) attrs.master = await linkIndex(this.nl, o.master);
+      else if (o.master !== undefined) attrs.master = await this.nl.linkIndex(o.master);
       if (o.netns !== undefined) {
         if (typeof o.netns === 'object' && 'pid' in o.netns) attrs.netNsPid = o.netns.pid;
         else {

@@ -23,8 +23,7 @@ import { schemas } from './zod.js';
 import type { NetnsSpec } from '../ffi/netns.js';
 import type { NetlinkSocket } from '../ffi/socket.js';
 import { WaitCancelledError } from '../ffi/poller.js';
-import type { Rtnl } from './client.js';
-import { openSocketIn } from './client.js';
+import type { OpContext } from './context.js';
 import { req } from './common.js';
 import type { ObjectKind, ObjectOf, RtnlObject } from './objects.js';
 
@@ -187,7 +186,7 @@ interface Entry {
 }
 
 export async function* monitor(
-  nl: Rtnl,
+  nl: OpContext,
   groups: MonitorGroup[],
   opts: MonitorOptions,
 ): AsyncGenerator<MonitorEvent, void, undefined> {
@@ -202,7 +201,7 @@ export async function* monitor(
     const fam = GROUP_FAMILY[g] ?? C.AF_UNSPEC;
     kinds.set(k, kinds.has(k) && kinds.get(k) !== fam ? C.AF_UNSPEC : fam);
   }
-  const sock = openSocketIn(nl.nsFd, { groups: ids, rcvbuf: opts.rcvbuf ?? 4 << 20, listenAllNsid: opts.allNsid });
+  const sock = nl.openSocket({ groups: ids, rcvbuf: opts.rcvbuf ?? 4 << 20, listenAllNsid: opts.allNsid });
   const untrack = nl.trackMonitor(sock);
   const track = opts.track ?? true;
   /** Known objects by `kind/key`, when tracking. */

@@ -3,8 +3,8 @@ import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { NdMsg, NeighbourAttrs } from '../codec/rtnl/neighbour.js';
 import { ValidationError } from '../errors.js';
-import type { Rtnl } from './client.js';
-import { defined, isCode, linkIndex, req, listOf, type ListResult } from './common.js';
+import type { OpContext } from './context.js';
+import { defined, isCode, req, listOf, type ListResult } from './common.js';
 import { NUD_NAMES, neighbourFlagNames, nudStateNames } from './names.js';
 import { check, V } from './validate.js';
 import { schemas } from './zod.js';
@@ -163,7 +163,7 @@ export function toNeighbour(m: NetlinkMessage): Neighbour {
 const isNeighbour = (m: NetlinkMessage): boolean => m.type === 'RTM_NEWNEIGH';
 
 export class Neighbours {
-  constructor(private readonly nl: Rtnl) {}
+  constructor(private readonly nl: OpContext) {}
 
   /**
    * List neighbour entries (filtered in the kernel), or with `family: 'bridge'` the FDB.
@@ -182,8 +182,8 @@ export class Neighbours {
             ? C.AF_INET
             : C.AF_INET6;
     const attrs: NeighbourAttrs = {};
-    if (f.link !== undefined) attrs.ifindex = await linkIndex(this.nl, f.link);
-    if (f.master !== undefined) attrs.master = await linkIndex(this.nl, f.master);
+    if (f.link !== undefined) attrs.ifindex = await this.nl.linkIndex(f.link);
+    if (f.master !== undefined) attrs.master = await this.nl.linkIndex(f.master);
     if (f.proxy && fam === C.AF_BRIDGE)
       throw new ValidationError('filter.proxy', 'the FDB has no proxy entries', filter!.proxy);
     const body = { family: fam, flags: f.proxy ? C.NTF_PROXY : 0 };
@@ -255,7 +255,7 @@ export class Neighbours {
           : st === 'static'
             ? C.NUD_REACHABLE | C.NUD_NOARP
             : C.NUD_REACHABLE;
-      const body = { family: C.AF_BRIDGE, ifindex: await linkIndex(this.nl, s.dev), state, flags };
+      const body = { family: C.AF_BRIDGE, ifindex: await this.nl.linkIndex(s.dev), state, flags };
       const attrs: NeighbourAttrs = defined({ lladdr: s.lladdr, vlan: s.vlan, dst: s.dst, vni: s.vni, port: s.port });
       return req(type, body, attrs);
     }
@@ -276,7 +276,7 @@ export class Neighbours {
     const flags = (s.router ? C.NTF_ROUTER : 0) | (s.proxy ? C.NTF_PROXY : 0);
     const body = {
       family: fam === 4 ? C.AF_INET : C.AF_INET6,
-      ifindex: await linkIndex(this.nl, s.dev),
+      ifindex: await this.nl.linkIndex(s.dev),
       state: del ? 0 : state,
       flags,
     };

@@ -5,8 +5,8 @@ import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { RtNexthop } from '../codec/rtnl/multipath.js';
 import type { MetricsAttrs, RouteAttrs, RtMsg } from '../codec/rtnl/route.js';
 import { RtnlError, ValidationError } from '../errors.js';
-import type { Rtnl } from './client.js';
-import { defined, isCode, linkIndex, req, listOf, type ListResult } from './common.js';
+import type { OpContext } from './context.js';
+import { defined, isCode, req, listOf, type ListResult } from './common.js';
 import {
   nameOf,
   nexthopFlagNames,
@@ -337,7 +337,7 @@ function routeFamily(s: Spec, raw: RouteSpec): 4 | 6 {
 }
 
 export class Routes {
-  constructor(private readonly nl: Rtnl) {}
+  constructor(private readonly nl: OpContext) {}
 
   /**
    * List routes. Every filter is applied by the kernel (strict dump filtering); without `table`,
@@ -385,7 +385,7 @@ export class Routes {
     };
     const attrs: RouteAttrs = {};
     if (f.table !== undefined) attrs.table = f.table;
-    if (f.oif !== undefined) attrs.oif = await linkIndex(this.nl, f.oif);
+    if (f.oif !== undefined) attrs.oif = await this.nl.linkIndex(f.oif);
     return { msg: req('RTM_GETROUTE', body, attrs), f };
   }
 
@@ -412,8 +412,8 @@ export class Routes {
     if (fam === 4) flags |= C.RTM_F_LOOKUP_TABLE;
     const body = { family: af(fam), dstLen: full, srcLen: o.from === undefined ? 0 : full, flags };
     const attrs: RouteAttrs = defined({ dst: d, src: o.from, mark: o.mark });
-    if (o.oif !== undefined) attrs.oif = await linkIndex(this.nl, o.oif);
-    if (o.iif !== undefined) attrs.iif = await linkIndex(this.nl, o.iif);
+    if (o.oif !== undefined) attrs.oif = await this.nl.linkIndex(o.oif);
+    if (o.iif !== undefined) attrs.iif = await this.nl.linkIndex(o.iif);
     const { replies } = await this.nl.engine.request(req('RTM_GETROUTE', body, attrs));
     const m = replies.find((x) => x.type === 'RTM_NEWROUTE');
     if (!m) throw new RtnlError('RTM_GETROUTE: the kernel acknowledged without a route', 'ERR_RTNL_NO_REPLY');
@@ -501,7 +501,7 @@ export class Routes {
       table: tableId,
       pref: s.pref === undefined ? undefined : ROUTER_PREF[s.pref],
     });
-    if (s.dev !== undefined) attrs.oif = await linkIndex(this.nl, s.dev);
+    if (s.dev !== undefined) attrs.oif = await this.nl.linkIndex(s.dev);
     if (s.metrics !== undefined && Object.keys(s.metrics).length > 0)
       attrs.metrics = defined({ ...s.metrics }) as MetricsAttrs;
     if (s.multipath) {
@@ -510,7 +510,7 @@ export class Routes {
         hops.push({
           flags: nh.onlink ? C.RTNH_F_ONLINK : 0,
           hops: (nh.weight ?? 1) - 1,
-          ifindex: nh.dev === undefined ? 0 : await linkIndex(this.nl, nh.dev),
+          ifindex: nh.dev === undefined ? 0 : await this.nl.linkIndex(nh.dev),
           attrs: nh.gateway === undefined ? {} : { gateway: nh.gateway },
         });
       }
