@@ -105,29 +105,20 @@ export async function getLinkMessage(engine: Engine, ref: string | number): Prom
 }
 
 /**
- * Resolve the link references of one call (validated already) to ifindexes, each distinct name once
- * and all of them in one round trip. Undefined stays undefined.
+ * The context for one call: the same, but each link name is resolved once however often the call
+ * names it (the requests of one tick share a round trip, so resolve them together: Promise.all).
  */
-export async function resolveLinks<K extends string>(
-  ctx: OpContext,
-  refs: { [k in K]?: string | number },
-): Promise<{ [k in K]?: number }> {
-  const byName = new Map<string | number, Promise<number>>();
-  const out: { [k in K]?: number } = {};
-  const waits: Array<Promise<void>> = [];
-  for (const k in refs) {
-    const ref = refs[k];
-    if (ref === undefined) continue;
-    if (typeof ref === 'number') {
-      out[k] = ref;
-      continue;
-    }
-    let p = byName.get(ref);
-    if (p === undefined) byName.set(ref, (p = ctx.linkIndex(ref)));
-    waits.push(p.then((i) => void (out[k] = i)));
-  }
-  await Promise.all(waits);
-  return out;
+export function perCall(ctx: OpContext): OpContext {
+  const seen = new Map<string, Promise<number>>();
+  return {
+    ...ctx,
+    linkIndex(ref) {
+      if (typeof ref === 'number') return Promise.resolve(ref);
+      let p = seen.get(ref);
+      if (p === undefined) seen.set(ref, (p = ctx.linkIndex(ref)));
+      return p;
+    },
+  };
 }
 
 /**

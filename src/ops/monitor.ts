@@ -18,7 +18,6 @@ import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
 import { type DecodeError, SysError } from '../errors.js';
 import { ENOBUFS } from '../errno.js';
-import { check } from './validate.js';
 import { schemas } from './zod.js';
 import type { NetnsSpec } from '../ffi/netns.js';
 import type { NetlinkSocket } from '../ffi/socket.js';
@@ -190,8 +189,7 @@ export async function* monitor(
   groups: MonitorGroup[],
   opts: MonitorOptions,
 ): AsyncGenerator<MonitorEvent, void, undefined> {
-  check(monitorSchemas().monitorGroupsSchema, groups, 'groups');
-  check(monitorSchemas().monitorOptionsSchema, opts, 'options');
+  // groups and opts were validated by nl.monitor(), where the call is made.
   if (opts.signal?.aborted) return;
   const { OBJECT_KINDS } = await import('./objects.js');
   const ids = [...new Set(groups.flatMap((g) => GROUPS[g]))];
