@@ -4,7 +4,7 @@ import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { NdMsg, NeighbourAttrs } from '../codec/rtnl/neighbour.js';
 import { ValidationError } from '../errors.js';
 import type { OpContext } from './context.js';
-import { defined, isCode, req, listOf, type ListResult } from './common.js';
+import { defined, isCode, perCall, req, listOf, type ListResult } from './common.js';
 import { NUD_NAMES, neighbourFlagNames, nudStateNames } from './names.js';
 import { check, V } from './validate.js';
 import { schemas } from './zod.js';
@@ -182,8 +182,13 @@ export class Neighbours {
             ? C.AF_INET
             : C.AF_INET6;
     const attrs: NeighbourAttrs = {};
-    if (f.link !== undefined) attrs.ifindex = await this.nl.linkIndex(f.link);
-    if (f.master !== undefined) attrs.master = await this.nl.linkIndex(f.master);
+    const nl = perCall(this.nl);
+    const [ifindex, master] = await Promise.all([
+      f.link === undefined ? undefined : nl.linkIndex(f.link),
+      f.master === undefined ? undefined : nl.linkIndex(f.master),
+    ]);
+    if (ifindex !== undefined) attrs.ifindex = ifindex;
+    if (master !== undefined) attrs.master = master;
     if (f.proxy && fam === C.AF_BRIDGE)
       throw new ValidationError('filter.proxy', 'the FDB has no proxy entries', filter!.proxy);
     const body = { family: fam, flags: f.proxy ? C.NTF_PROXY : 0 };

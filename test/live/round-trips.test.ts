@@ -70,6 +70,25 @@ describe('round trips and validation passes', { skip: needsRoot }, () => {
     });
   });
 
+  test('routes.add resolves a device named by several nexthops once', async () => {
+    await withTestNetns(async (_ns, nl) => {
+      await nl.links.add({ name: 'r0', kind: 'veth', peer: { name: 'r1' }, up: true });
+      await nl.links.set('r1', { up: true });
+      await nl.addresses.add('r0', '192.0.2.1/24');
+      const c = await cost(nl, () =>
+        nl.routes.add({
+          dst: '10.2.0.0/16',
+          dev: 'r0',
+          multipath: [
+            { gateway: '192.0.2.2', dev: 'r0' },
+            { gateway: '192.0.2.3', dev: 'r0', weight: 2 },
+          ],
+        }),
+      );
+      assert.deepEqual([c.sends, c.requests, c.passes], [2, 2, 1]);
+    });
+  });
+
   test('a link created in another namespace is read back from there (no echo reaches us)', async () => {
     await withTestNetnses(2, async ([, b], [na]) => {
       const link = await na!.links.add({ name: 'far0', kind: 'veth', peer: { name: 'far1' }, netns: b! });
