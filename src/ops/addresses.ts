@@ -4,6 +4,7 @@ import { parseIPv4, formatIPv4 } from '../codec/ip.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { AddressAttrs, IfAddrMsg } from '../codec/rtnl/address.js';
 import { ValidationError } from '../errors.js';
+import { publicCalls } from './calls.js';
 import type { OpContext } from './context.js';
 import { defined, isCode, req, listOf, type ListResult } from './common.js';
 import { addressFlagNames, nameOf, numberOf, SCOPE_ALIASES, SCOPE_NAMES, SETTABLE_ADDRESS_FLAGS } from './names.js';
@@ -144,7 +145,12 @@ export class Addresses {
     // No filter: nothing to validate, so zod is not loaded (see zod.ts).
     const f = filter === undefined ? {} : check(S().listSchema, filter, 'filter');
     const index = f.link === undefined ? 0 : await this.nl.linkIndex(f.link);
-    const body = { family: f.family === undefined ? C.AF_UNSPEC : af(f.family), index };
+    return this.dumpOf(index, f.family);
+  }
+
+  /** The addresses of one link (index 0: all), of one family if given. Input validated already. */
+  private async dumpOf(index: number, family: Parameters<typeof af>[0] | undefined): Promise<ListResult<Address>> {
+    const body = { family: family === undefined ? C.AF_UNSPEC : af(family), index };
     const msgs = await this.nl.engine.dump(req('RTM_GETADDR', body), { onInterrupted: this.nl.options.onInterrupted });
     return listOf(msgs, isAddress, toAddress);
   }
@@ -200,7 +206,7 @@ export class Addresses {
     const ref = check(V().linkRef, link, 'link');
     const f = check(S().flushSchema, filter, 'filter');
     const index = await this.nl.linkIndex(ref);
-    const all = await this.list({ link: index, family: f.family });
+    const all = await this.dumpOf(index, f.family);
     // Secondaries first: deleting an IPv4 primary takes its secondaries with it.
     all.sort((x, y) => Number(y.flags.includes('secondary')) - Number(x.flags.includes('secondary')));
     const results = await Promise.allSettled(
@@ -276,3 +282,14 @@ export class Addresses {
     return req('RTM_NEWADDR', body, attrs);
   }
 }
+
+publicCalls(Addresses, 'addresses', {
+  list: {},
+  add: { show: (link: string | number, address: string) => [link, address] },
+  replace: { show: (link: string | number, address: string) => [link, address] },
+  delete: {
+    show: (link: string | number, address: string) => [link, address],
+    errnos: { EADDRNOTAVAIL: 'no such address' },
+  },
+  flush: { show: (link: string | number) => [link] },
+});

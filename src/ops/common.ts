@@ -98,10 +98,21 @@ export async function getLinkMessage(engine: Engine, ref: string | number): Prom
   const body = { family: C.AF_UNSPEC, index: typeof ref === 'number' ? ref : 0 };
   const attrs: LinkAttrs = { extMask: C.RTEXT_FILTER_VF };
   if (typeof ref === 'string') attrs.ifname = ref;
-  const { replies } = await engine.request(req('RTM_GETLINK', body, attrs));
+  let replies: NetlinkMessage[];
+  try {
+    ({ replies } = await engine.request(req('RTM_GETLINK', body, attrs)));
+  } catch (err) {
+    throw missingLink(err, ref);
+  }
   const m = replies.find((x) => x.type === 'RTM_NEWLINK');
-  if (!m) throw new NetlinkError(ENODEV, 'ENODEV', 'RTM_GETLINK', { msg: 'no link in the reply' });
+  if (!m) throw missingLink(new NetlinkError(ENODEV, 'ENODEV', 'RTM_GETLINK', { msg: 'no link in the reply' }), ref);
   return m;
+}
+
+/** An ENODEV for a link looked up by name, tagged with that name (error messages and the CLI show it). */
+export function missingLink(err: unknown, ref: string | number): unknown {
+  if (typeof ref === 'string' && err instanceof NetlinkError && err.code === 'ENODEV') err.link ??= ref;
+  return err;
 }
 
 /**

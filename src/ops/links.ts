@@ -4,6 +4,7 @@ import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { IfInfoMsg, LinkAttrs } from '../codec/rtnl/link/index.js';
 import { ValidationError } from '../errors.js';
 import type { NetnsSpec } from '../ffi/netns.js';
+import { publicCalls } from './calls.js';
 import {
   defined,
   getLinkMessage,
@@ -11,6 +12,7 @@ import {
   perCall,
   linkFlagNames,
   netnsFdFor,
+  missingLink,
   req,
   listOf,
   type ListResult,
@@ -273,7 +275,7 @@ export class Links {
   /** Whether a link exists. */
   async exists(ref: string | number): Promise<boolean> {
     try {
-      await this.get(ref);
+      await getLinkMessage(this.nl.engine, check(V().linkRef, ref, 'link'));
       return true;
     } catch (err) {
       if (isCode(err, 'ENODEV')) return false;
@@ -442,7 +444,7 @@ export class Links {
       return true;
     } catch (err) {
       if (opts.ifExists && isCode(err, 'ENODEV')) return false;
-      throw err;
+      throw missingLink(err, r);
     }
   }
 
@@ -493,7 +495,9 @@ export class Links {
         flags: o.up ? C.IFF_UP : 0,
         change: o.up === undefined ? 0 : C.IFF_UP,
       };
-      await nl.engine.request(req('RTM_NEWLINK', body, attrs));
+      await nl.engine.request(req('RTM_NEWLINK', body, attrs)).catch((err: unknown) => {
+        throw byName ? missingLink(err, r) : err;
+      });
     } finally {
       for (const rel of release) rel();
     }
@@ -534,3 +538,12 @@ function commonAttrs(o: {
     group: o.group,
   });
 }
+
+publicCalls(Links, 'links', {
+  list: {},
+  get: { show: (ref: string | number) => [ref] },
+  exists: { show: (ref: string | number) => [ref] },
+  add: { show: (o: LinkAddOptions) => [o?.name] },
+  delete: { show: (ref: string | number) => [ref] },
+  set: { show: (ref: string | number) => [ref] },
+});

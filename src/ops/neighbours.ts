@@ -3,6 +3,7 @@ import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { NdMsg, NeighbourAttrs } from '../codec/rtnl/neighbour.js';
 import { ValidationError } from '../errors.js';
+import { publicCalls } from './calls.js';
 import type { OpContext } from './context.js';
 import { defined, isCode, perCall, req, listOf, type ListResult } from './common.js';
 import { NUD_NAMES, neighbourFlagNames, nudStateNames } from './names.js';
@@ -290,3 +291,23 @@ export class Neighbours {
     return req(type, body, attrs);
   }
 }
+
+publicCalls(Neighbours, 'neighbours', {
+  list: {},
+  add: {
+    show: (n: NeighbourSpec) => [n?.family === 'bridge' ? n.lladdr : n?.address],
+    errnos: { ENOENT: 'no such neighbour' },
+  },
+  replace: {
+    show: (n: NeighbourSpec) => [n?.family === 'bridge' ? n.lladdr : n?.address],
+    errnos: { ENOENT: 'no such neighbour' },
+  },
+  append: {
+    show: (n: NeighbourSpec) => [n?.family === 'bridge' ? n.lladdr : n?.address],
+    errnos: { ENOENT: 'no such neighbour' },
+  },
+  delete: {
+    show: (n: NeighbourSpec) => [n?.family === 'bridge' ? n.lladdr : n?.address],
+    errnos: { ENOENT: 'no such neighbour' },
+  },
+});

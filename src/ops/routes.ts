@@ -5,6 +5,7 @@ import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { RtNexthop } from '../codec/rtnl/multipath.js';
 import type { MetricsAttrs, RouteAttrs, RtMsg } from '../codec/rtnl/route.js';
 import { RtnlError, ValidationError } from '../errors.js';
+import { publicCalls } from './calls.js';
 import type { OpContext } from './context.js';
 import { defined, isCode, perCall, req, listOf, type ListResult } from './common.js';
 import {
@@ -532,3 +533,11 @@ export class Routes {
     return req(del ? 'RTM_DELROUTE' : 'RTM_NEWROUTE', body, attrs);
   }
 }
+
+publicCalls(Routes, 'routes', {
+  list: {},
+  get: { show: (dst: string) => [dst] },
+  add: { show: (r: RouteSpec) => [r?.dst], errnos: { ESRCH: 'no such route' } },
+  replace: { show: (r: RouteSpec) => [r?.dst], errnos: { ESRCH: 'no such route' } },
+  delete: { show: (r: RouteSpec) => [r?.dst], errnos: { ESRCH: 'no such route' } },
+});

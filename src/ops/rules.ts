@@ -4,6 +4,7 @@ import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { FibRuleHdr, RuleAttrs } from '../codec/rtnl/rule.js';
 import { ValidationError } from '../errors.js';
+import { publicCalls } from './calls.js';
 import type { OpContext } from './context.js';
 import { defined, isCode, req, listOf, type ListResult } from './common.js';
 import { nameOf, numberOf, PROTOCOL_NAMES, RULE_ACTION_NAMES, ruleFlagNames } from './names.js';
@@ -237,3 +238,9 @@ export class Rules {
     return req(del ? 'RTM_DELRULE' : 'RTM_NEWRULE', body, attrs);
   }
 }
+
+publicCalls(Rules, 'rules', {
+  list: {},
+  add: { show: (r: RuleSpec) => [r], errnos: { ENOENT: 'no such rule' } },
+  delete: { show: (r: RuleSpec) => [r], errnos: { ENOENT: 'no such rule' } },
+});
