@@ -297,11 +297,7 @@ export class Links {
     const nl = perCall(this.nl);
     const engine = nl.engine;
     const here = o.netns === undefined;
-    // The kernel echoes a new link (NLM_F_ECHO), but before it enslaves it to a master: with a
-    // master, read it back with a GET sent in the same datagram (the kernel handles them in order).
-    const echo = here && o.master === undefined;
     let read: Promise<NetlinkMessage> | undefined;
-    let replies: NetlinkMessage[];
     const release: Array<() => void> = [];
     try {
       const attrs = commonAttrs(o);
@@ -322,16 +318,17 @@ export class Links {
       attrs.linkinfo = data === undefined ? { kind: o.kind } : { kind: o.kind, data: data as never };
       const flags = o.up ? C.IFF_UP : 0;
       const body = { family: C.AF_UNSPEC, index: 0, flags, change: o.up ? C.IFF_UP : 0 };
-      const create = engine.request(
-        req('RTM_NEWLINK', body, attrs),
-        C.NLM_F_CREATE | C.NLM_F_EXCL | (echo ? C.NLM_F_ECHO : 0),
-      );
-      if (here && !echo) {
+      const create = engine.request(req('RTM_NEWLINK', body, attrs), C.NLM_F_CREATE | C.NLM_F_EXCL);
+      // Read it back in the same round trip: a GET sent in the same datagram, which the kernel
+      // handles after the create. Not NLM_F_ECHO: the kernel echoes a new link midway through
+      // creating it (before it enslaves it to a master, with a bridge's timers not yet started,
+      // `change` all ones), so the echo is not what get() returns.
+      if (here) {
         read = getLinkMessage(engine, o.name);
         read.catch(() => {}); // looked at only once the create has answered
       }
       try {
-        ({ replies } = await create);
+        await create;
       } catch (err) {
         if (o.exist === 'ok' && here && isCode(err, 'EEXIST')) {
           const existing = toLink(await (read ?? getLinkMessage(engine, o.name)));
@@ -342,9 +339,7 @@ export class Links {
     } finally {
       for (const r of release) r();
     }
-    if (!here) return this.readBack(o.name, o.netns);
-    const echoed = replies.find((m) => m.type === 'RTM_NEWLINK' && m.attrs.ifname === o.name);
-    return toLink(read ? await read : (echoed ?? (await getLinkMessage(engine, o.name))));
+    return read ? toLink(await read) : this.readBack(o.name, o.netns);
   }
 
   /** A link read back after add(), from the namespace it was created in. */
