@@ -12,7 +12,6 @@ import {
   type TunTapDeps,
   type TunTapOptions,
   type TunTapDevice,
-  type TunTapHost,
   type TunTapInfo,
   type TunTapOpenOptions,
   type TunTapQueues,
