@@ -48,7 +48,7 @@ export interface OpContext {
 }
 
 /**
- * Each client's context, for code that is handed the client itself (resolveFamily(nl, ...)).
+ * Each client's context, for code that is handed the client itself (resolveFamily(nl, ...) in genl-client.ts).
  * client.ts fills it; keyed by the client object, so this module needs no client type.
  */
 export const contexts = new WeakMap<object, OpContext>();

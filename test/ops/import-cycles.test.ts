@@ -3,23 +3,23 @@
 // a circle in the design. Imports are read with TypeScript's own pre-processor.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const OPS = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/ops');
 
-/** file -> the src/ops files it imports (relative imports that stay inside src/ops). */
+/** file -> the src/ops files it imports (relative imports that stay inside src/ops), subfolders included. */
 export function importGraph(dir: string): Map<string, string[]> {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
   const graph = new Map<string, string[]>();
   for (const f of files) {
     const info = ts.preProcessFile(readFileSync(join(dir, f), 'utf8'), true, true);
     const deps = info.importedFiles
       .map((i) => i.fileName)
-      .filter((n) => n.startsWith('./'))
-      .map((n) => n.slice(2).replace(/\.js$/, '.ts'))
+      .filter((n) => n.startsWith('.'))
+      .map((n) => relative(dir, resolve(dir, dirname(f), n)).replace(/\.js$/, '.ts'))
       .filter((n) => files.includes(n));
     graph.set(f, [...new Set(deps)]);
   }
@@ -53,6 +53,7 @@ export function findCycle(graph: Map<string, string[]>): string[] | undefined {
 test('src/ops has no import circle', () => {
   const graph = importGraph(OPS);
   assert.ok(graph.size > 10 && (graph.get('client.ts')?.length ?? 0) > 3, 'the import graph was read');
+  assert.ok(graph.get('client.ts')?.includes('ethtool/index.ts'), 'subfolders are read');
   const cycle = findCycle(graph);
   assert.equal(cycle, undefined, `import circle: ${cycle?.join(' -> ')}`);
 });
