@@ -105,6 +105,12 @@ function getSet<G, S, R>(
   return Object.assign(get, { set });
 }
 
+/**
+ * `nl.ethtool`: device settings, features and counters of the client's namespace, over
+ * SIOCETHTOOL (driver info, `-S` counters) and the ethtool generic netlink family (the rest).
+ *
+ * Equivalent to: ethtool
+ */
 export class Ethtool {
   private ioctlSocket: EthtoolIoctlSocket | undefined;
   /** @internal A replacement for the SIOCETHTOOL call, for tests. */
