@@ -28,6 +28,12 @@ export interface Globals {
   family?: 4 | 6;
   /** -s */
   stats: number;
+  /** -br */
+  brief?: boolean;
+  /** -o */
+  oneline?: boolean;
+  /** -t (monitor: a timestamp line before each event), -ts (short, on the same line) */
+  timestamp?: 'long' | 'short';
 }
 
 export const defaultGlobals = (): Globals => ({ json: false, pretty: false, details: 0, stats: 0 });

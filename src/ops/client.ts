@@ -13,6 +13,7 @@ import { getLinkMessage } from './common.js';
 import { contexts, type OpContext } from './context.js';
 import { Engine, type InterruptPolicy } from './engine.js';
 import { Ethtool } from './ethtool/index.js';
+import { Bridge } from './bridge.js';
 import { Links } from './links.js';
 import { monitor, monitorSchemas, type MonitorEvent, type MonitorGroup, type MonitorOptions } from './monitor.js';
 import { Neighbours } from './neighbours.js';
@@ -86,6 +87,8 @@ export class Rtnl {
   readonly tuntap: TunTap;
   /** Device settings and counters: `ethtool`. */
   readonly ethtool: Ethtool;
+  /** Bridge ports and VLANs (`bridge link`, `bridge vlan`); the FDB is in neighbours. */
+  readonly bridge: Bridge;
   /** @internal The request engine (tests and benchmarks reach it; operations get it through their context). */
   readonly engine: Engine;
   /** An fd of this client's namespace (-1: the namespace the process was in at open). */
@@ -132,6 +135,7 @@ export class Rtnl {
     this.rules = new Rules(this.#ctx);
     this.tuntap = new TunTap(this.#ctx);
     this.ethtool = new Ethtool(this.#ctx);
+    this.bridge = new Bridge(this.#ctx);
     registry.register(this, { sock: engine.sock, nsFd }, this.#token);
     contexts.set(this, this.#ctx);
   }

@@ -671,4 +671,6 @@ publicCalls(Links, 'links', {
   add: { show: (o: LinkAddOptions) => [o?.name] },
   delete: { show: (ref: string | number) => [ref] },
   set: { show: (ref: string | number) => [ref] },
+  addAltNames: { show: (ref: string | number) => [ref] },
+  deleteAltNames: { show: (ref: string | number) => [ref] },
 });
