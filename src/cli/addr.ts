@@ -5,7 +5,7 @@ import { help, type Context, type ObjectCommand, type Plan } from './command.js'
 import { addrShowJson, jsonText, namesFrom } from './format.js';
 import { selectLinks } from './link.js';
 import { addrEventText, addrShowText } from './text.js';
-import { addrBriefJson, addrBriefText, oneline, stats64Json, statsText } from './format-brief.js';
+import { addrBriefJson, addrBriefText, stats64Json, statsText } from './format-brief.js';
 import { put, type Json } from './format-util.js';
 
 export const ADDR_USAGE = `Usage: rtnl address {add|replace} IFADDR dev IFNAME [LIFETIME] [CONFFLAG-LIST]
@@ -75,6 +75,15 @@ function parseModify(op: 'add' | 'replace' | 'delete', a: Args): Plan {
   }
   return { op: `addresses.${op}`, args: [dev, local, o] };
 }
+
+/**
+ * ip's -o line for one address: ip ends the address line with a space unless it printed a label
+ * (IPv6 addresses have none), and -o keeps that space before the backslash.
+ */
+const onelineAddr = (text: string, a: Json): string => {
+  const [first, ...rest] = text.split('\n');
+  return [a.label === undefined ? `${first} ` : first, ...rest].join('\\');
+};
 
 /** A selector word of `show`/`flush` (scope, label, to, primary, secondary) into `f`; false if `k` is none. */
 function selectorWord(k: string, a: Args, f: AddressSelectors): boolean {
@@ -223,7 +232,7 @@ export const address: ObjectCommand = {
     else if (ctx.g.oneline) {
       for (const j of objs)
         for (const a of (j.addr_info as Json[]) ?? [])
-          ctx.out(oneline(addrEventText({ ...a, index: j.ifindex, dev: j.ifname })));
+          ctx.out(onelineAddr(addrEventText({ ...a, index: j.ifindex, dev: j.ifname }), a));
     } else
       for (const j of objs) {
         let text = addrShowText(j, ctx.g.details);
