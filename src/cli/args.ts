@@ -14,6 +14,14 @@ export class UsageError extends Error {
   }
 }
 
+/** A command that ran and wants this exit status without an error line (`netns exec`). */
+export class ExitStatus extends Error {
+  constructor(readonly status: number) {
+    super(`exit status ${status}`);
+    this.name = 'ExitStatus';
+  }
+}
+
 /** Options that apply to every object, from before the object name. */
 export interface Globals {
   /** -n NETNS */

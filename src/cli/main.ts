@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { DecodeError, EncodeError, NetlinkError, RtnlError, SysError, ValidationError } from '../errors.js';
 import type { Rtnl } from '../ops/client.js';
 import { address } from './addr.js';
-import { defaultGlobals, matches, pick, UsageError, type Globals } from './args.js';
+import { defaultGlobals, ExitStatus, matches, pick, UsageError, type Globals } from './args.js';
 import { isOpsCall, runOp, type Context, type ObjectCommand, type Plan } from './command.js';
 import { bridgeCommand } from './bridge.js';
 import { decodeCommand } from './decode.js';
@@ -235,6 +235,7 @@ export async function main(
     await execute(parsed, ctx, io);
     return 0;
   } catch (err) {
+    if (err instanceof ExitStatus) return err.status;
     if (ac.signal.aborted) return 0;
     return report(err, io);
   } finally {

@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { ValidationError } from '../../src/index.js';
 import { rtnl } from '../cli/helpers.js';
-import { ipJson, needsRoot, withTestNetns } from '../helpers/netns.js';
+import { ipJson, needsRoot, withTestNetns, withTestNetnses } from '../helpers/netns.js';
+import { netns } from '../../src/index.js';
 
 const bridgeJson = (ns: string, ...args: string[]): any =>
   JSON.parse(execFileSync('bridge', ['-n', ns, '-j', ...args], { encoding: 'utf8' }) || '[]');
@@ -263,6 +264,36 @@ describe('ip parity', { skip: needsRoot }, () => {
           JSON.parse(execFileSync('ip', ['-n', ns, '-j', ...args], { encoding: 'utf8' })),
           args.join(' '),
         );
+    });
+  });
+
+  test('netns ids: set, list-id, list with ids in the order ip prints, identify, pids, exec', async () => {
+    await withTestNetnses(2, async ([a, b], [na]) => {
+      await na!.nsids.set(b!, 7);
+      assert.equal(await na!.nsids.get(b!), 7);
+      assert.deepEqual(
+        (await na!.nsids.list()).map((e) => e.nsid),
+        [7],
+      );
+      await assert.rejects(na!.nsids.set(b!, 8), { code: 'EEXIST' });
+      assert.deepEqual(await cli(a!, 'netns', 'list-id'), text('ip', a!, 'netns', 'list-id'));
+      assert.deepEqual(
+        JSON.parse((await cli(a!, '-j', 'netns', 'list-id'))[0]!),
+        JSON.parse(execFileSync('ip', ['-n', a!, '-j', 'netns', 'list-id'], { encoding: 'utf8' })),
+      );
+      // The whole list (other tests' namespaces come and go): compare the lines of our two.
+      const mine = (lines: string[]) => lines.filter((l) => l.startsWith(a!) || l.startsWith(b!));
+      assert.deepEqual(mine(await cli(a!, 'netns', 'list')), mine(text('ip', a!, 'netns', 'list')));
+      await cli(a!, 'netns', 'set', b!, 'auto').catch(() => undefined); // already has one: EEXIST
+      assert.deepEqual(
+        await netns.identify(),
+        execFileSync('ip', ['netns', 'identify'], { encoding: 'utf8' }).split('\n').filter(Boolean),
+      );
+      const out = await cli(a!, 'netns', 'exec', a!, 'sh', '-c', 'echo $$; ip netns identify $$');
+      assert.equal(out[1], a);
+      assert.deepEqual(await netns.pids(a!), []);
+      const r = await rtnl(['netns', 'exec', a!, 'sh', '-c', 'exit 3']);
+      assert.equal(r.status, 3);
     });
   });
 });
