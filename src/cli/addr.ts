@@ -1,6 +1,6 @@
 /** `rtnl address`: show, add, replace, delete, flush, as `ip address`. */
 import type { AddressOptions, AddressSelectors } from '../ops/addresses.js';
-import { Args, invalid, once, pick, prefixArg, uint, UsageError, type Globals, showDev } from './args.js';
+import { Args, invalid, once, pick, prefixArg, uint, UsageError, type Globals, showDev, scopeArg } from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
 import { addrShowJson, jsonText, namesFrom } from './format.js';
 import { selectLinks } from './link.js';
@@ -42,7 +42,7 @@ function parseModify(op: 'add' | 'replace' | 'delete', a: Args): Plan {
     else if (k === 'label') o.label = a.value(k);
     else if (k === 'scope') {
       const v = a.value(k);
-      o.scope = (SCOPES.includes(v) ? v : uint(k, v, 255)) as AddressOptions['scope'];
+      o.scope = scopeArg(k, v, SCOPES) as AddressOptions['scope'];
     } else if (k === 'metric' || k === 'priority' || k === 'preference') o.metric = uint(k, a.value(k));
     else if (k === 'proto' || k === 'protocol') {
       const v = a.value(k);
@@ -90,7 +90,7 @@ function selectorWord(k: string, a: Args, f: AddressSelectors): boolean {
   switch (k) {
     case 'scope': {
       const v = a.value(k);
-      f.scope = (SCOPES.includes(v) || v === 'all' ? v : uint(k, v, 255)) as AddressSelectors['scope'];
+      f.scope = scopeArg(k, v, [...SCOPES, 'all']) as AddressSelectors['scope'];
       return true;
     }
     case 'label':

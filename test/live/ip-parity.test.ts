@@ -3,6 +3,9 @@
 // snapshot, and the CLI's -br/-o/-s — each through the API and the CLI, checked against ip and bridge.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ValidationError } from '../../src/index.js';
 import { rtnl } from '../cli/helpers.js';
@@ -295,5 +298,34 @@ describe('ip parity', { skip: needsRoot }, () => {
       const r = await rtnl(['netns', 'exec', a!, 'sh', '-c', 'exit 3']);
       assert.equal(r.status, 3);
     });
+  });
+
+  test('names from iproute2 configuration: custom table, protocol and scope words in and out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rtnl-names-'));
+    writeFileSync(join(dir, 'rt_tables'), '255 local\n254 main\n253 default\n0 unspec\n');
+    mkdirSync(join(dir, 'rt_tables.d'));
+    writeFileSync(join(dir, 'rt_tables.d', 'blue.conf'), '# a comment\n0x64 blue\n');
+    writeFileSync(join(dir, 'rt_protos'), '4 static\n250 myproto\n');
+    writeFileSync(join(dir, 'rt_scopes'), '0 global\n253 link\n254 host\n255 nowhere\n');
+    const saved = process.env.RTNL_IPROUTE2_DIR;
+    process.env.RTNL_IPROUTE2_DIR = dir;
+    try {
+      await withTestNetns(async (ns, nl) => {
+        await nl.links.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' }, up: true });
+        await cli(ns, 'route', 'add', '192.0.2.0/24', 'dev', 'v0', 'table', 'blue', 'proto', 'myproto');
+        // ip reads the machine's files, which lack these names: it prints the numbers.
+        const [r] = ipJson(ns, 'route', 'show', 'table', '100');
+        assert.deepEqual([r.dst, r.protocol], ['192.0.2.0/24', '250']);
+        assert.equal(JSON.parse((await cli(ns, '-j', 'route', 'show', 'table', 'blue'))[0]!).length, 1);
+        const ours = JSON.parse((await cli(ns, '-j', 'route', 'show', 'table', 'all'))[0]!).find(
+          (x: any) => x.dst === '192.0.2.0/24',
+        );
+        assert.deepEqual([ours.dst, ours.table, ours.protocol], ['192.0.2.0/24', 'blue', 'myproto']);
+      });
+    } finally {
+      if (saved === undefined) delete process.env.RTNL_IPROUTE2_DIR;
+      else process.env.RTNL_IPROUTE2_DIR = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
