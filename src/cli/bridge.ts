@@ -394,3 +394,32 @@ export const bridgeCommand: ObjectCommand = {
     }
   },
 };
+
+/** ip -d's words for bridge_slave JSON keys that it spells differently in text. */
+const SLAVE_WORDS: Record<string, string> = {
+  id: 'port_id',
+  no: 'port_no',
+  bridge_id: 'designated_bridge',
+  root_id: 'designated_root',
+  multicast_router: 'mcast_router',
+};
+const SLAVE_TIMERS = new Set(['hold_timer', 'message_age_timer', 'forward_delay_timer']);
+
+/**
+ * The `bridge_slave ...` words of `ip -d link show`, from the port's info_slave_data JSON: on/off
+ * for switches, timers as "%7.2f", and the words ip prints twice (mcast_fast_leave repeats
+ * fastleave, group_fwd_mask_str repeats the mask).
+ */
+export function bridgeSlaveText(d: Json): string {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(d)) {
+    const word = SLAVE_WORDS[k] ?? k;
+    const val =
+      typeof v === 'boolean' ? (v ? 'on' : 'off') : SLAVE_TIMERS.has(k) ? Number(v).toFixed(2).padStart(7) : String(v);
+    out.push(`${word} ${val}`);
+    if (k === 'multicast_router' && d.fastleave !== undefined)
+      out.push(`mcast_fast_leave ${d.fastleave ? 'on' : 'off'}`);
+    if (k === 'group_fwd_mask') out.push(`group_fwd_mask_str 0x${Number(v).toString(16)}`);
+  }
+  return out.join(' ');
+}

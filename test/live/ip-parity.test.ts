@@ -328,4 +328,19 @@ describe('ip parity', { skip: needsRoot }, () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('-d text is spelled as ip spells it (vxlan, bridge, bridge_slave, link line)', async () => {
+    await withTestNetns(async (ns, nl) => {
+      await nl.links.add({ name: 'br0', kind: 'bridge' });
+      await nl.links.add({ name: 'up0', kind: 'veth', peer: { name: 'up1' }, master: 'br0' });
+      await nl.links.add({
+        name: 'vx0',
+        kind: 'vxlan',
+        vxlan: { id: 42, port: 4789, local: '192.0.2.1', remote: '192.0.2.2', dev: 'up0', learning: false },
+      });
+      // Timers move between the two reads.
+      const mask = (lines: string[]) => lines.map((l) => l.replace(/ +\d+\.\d\d/g, ' T'));
+      assert.deepEqual(mask(await cli(ns, '-d', 'link', 'show')), mask(text('ip', ns, '-d', 'link', 'show')));
+    });
+  });
 });
