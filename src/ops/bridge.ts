@@ -100,16 +100,21 @@ export class Bridge {
     filter: { master?: string | number; dev?: string | number; vlans?: boolean } = {},
   ): Promise<ListResult<BridgePort>> {
     const f = check(S().list, filter, 'filter');
+    // The kernel's AF_BRIDGE link dump takes only IFLA_EXT_MASK (any other attribute is EINVAL
+    // under strict checking): master and dev are filtered here, as `bridge link show` does.
     const attrs: BridgeLinkAttrs = { extMask: f.vlans ? C.RTEXT_FILTER_BRVLAN : 0 };
-    if (f.master !== undefined) attrs.master = await this.nl.linkIndex(f.master);
+    const master = f.master === undefined ? undefined : await this.nl.linkIndex(f.master);
+    const dev = f.dev === undefined ? undefined : await this.nl.linkIndex(f.dev);
     const msgs = await this.nl.engine.dump(req('RTM_GETLINK', { family: C.AF_BRIDGE }, attrs), {
       onInterrupted: this.nl.options.onInterrupted,
     });
     const out = listOf(msgs, isLink, toBridgePort);
-    if (f.dev === undefined) return out;
-    const index = await this.nl.linkIndex(f.dev);
-    const one: ListResult<BridgePort> = out.filter((p) => p.index === index);
-    return one;
+    if (master === undefined && dev === undefined) return out;
+    const some: ListResult<BridgePort> = out.filter(
+      (p) => (master === undefined || p.master === master) && (dev === undefined || p.index === dev),
+    );
+    if (out.interrupted) some.interrupted = true;
+    return some;
   }
 
   /**
