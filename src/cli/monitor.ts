@@ -60,6 +60,10 @@ export function parseMonitor(words: string[], g: Globals): Plan {
       case 'help':
         return help(MONITOR_USAGE);
       default:
+        if (
+          ['mroute', 'netconf', 'prefix', 'label', 'stats', 'maddress', 'acaddress', 'dev', 'file', 'label'].includes(w)
+        )
+          throw new UsageError(`"${w}" is not supported by rtnl`);
         throw new UsageError(
           `argument "${w}" is wrong: monitor object must be one of link, address, route, neigh, rule, nsid, all`,
         );
