@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encode } from '../../src/codec/index.js';
 import type { NetlinkMessage } from '../../src/codec/nlmsg.js';
-import type { Rtnl } from '../../src/ops/client.js';
+import type { OpContext } from '../../src/ops/context.js';
 import { Bridge } from '../../src/ops/bridge.js';
 import { Links } from '../../src/ops/links.js';
 import { loadHex } from '../helpers/fixtures.js';
 
 /** A client stand-in that records the requests instead of sending them. */
-function recorder(): { nl: Rtnl; sent: NetlinkMessage[] } {
+function recorder(): { nl: OpContext; sent: NetlinkMessage[] } {
   const sent: NetlinkMessage[] = [];
   const nl = {
     engine: {
@@ -21,7 +21,11 @@ function recorder(): { nl: Rtnl; sent: NetlinkMessage[] } {
       },
     },
     options: {},
-  } as unknown as Rtnl;
+    linkIndex: async (ref: string | number) => {
+      if (typeof ref !== 'number') throw new Error('the tests give indexes');
+      return ref;
+    },
+  } as unknown as OpContext;
   return { nl, sent };
 }
 
