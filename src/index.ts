@@ -9,7 +9,10 @@
  * ```
  */
 export { Rtnl, type OpenOptions } from './ops/client.js';
-export type { Link, Links, LinkAddBase, LinkAddOptions, LinkSetOptions } from './ops/links.js';
+export type { Link, Links, LinkAddBase, LinkAddOptions, LinkSetOptions, AddrGenMode } from './ops/links.js';
+export type { Bridge, BridgePort, BridgeVlanSpec } from './ops/bridge.js';
+export type { BridgePortOptions, BridgePortState } from './ops/bridge-port.js';
+export type { Nsids, NsidInfo } from './ops/nsid.js';
 export type {
   KindOptions,
   KindOptionsFor,

@@ -2,7 +2,7 @@
 import * as C from '../codec/constants/index.js';
 import type { Route } from '../ops/routes.js';
 import { nameOf, PROTOCOL_NAMES, ROUTE_TYPE_NAMES, ROUTER_PREF_NAMES, SCOPE_NAMES } from '../ops/names.js';
-import { hash0x, put, tableName, type Json, type Names } from './format-util.js';
+import { hash0x, protocolName, put, scopeName, tableName, type Json, type Names } from './format-util.js';
 
 export interface RouteJsonOptions {
   details?: number;
@@ -128,8 +128,8 @@ export function routeJson(r: Route, names: Names, o: RouteJsonOptions = {}): Jso
   if (a.oif !== undefined && !o.devFiltered) j.dev = names.ifname(a.oif);
   if (r.table && (r.table !== C.RT_TABLE_MAIN || o.details) && !o.tableFiltered) j.table = tableName(r.table);
   if (!(flags & C.RTM_F_CLONED)) {
-    if (h.protocol !== C.RTPROT_BOOT || o.details) j.protocol = nameOf(PROTOCOL_NAMES, h.protocol ?? 0);
-    if (h.scope !== C.RT_SCOPE_UNIVERSE || o.details) j.scope = nameOf(SCOPE_NAMES, h.scope ?? 0);
+    if (h.protocol !== C.RTPROT_BOOT || o.details) j.protocol = protocolName(h.protocol ?? 0);
+    if (h.scope !== C.RT_SCOPE_UNIVERSE || o.details) j.scope = scopeName(h.scope ?? 0);
   }
   put(j, 'prefsrc', a.prefsrc);
   put(j, 'metric', a.priority);

@@ -14,8 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { DecodeError, EncodeError, NetlinkError, RtnlError, SysError, ValidationError } from '../errors.js';
 import type { Rtnl } from '../ops/client.js';
 import { address } from './addr.js';
-import { defaultGlobals, matches, pick, UsageError, type Globals } from './args.js';
+import { defaultGlobals, ExitStatus, matches, pick, UsageError, type Globals } from './args.js';
 import { isOpsCall, runOp, type Context, type ObjectCommand, type Plan } from './command.js';
+import { bridgeCommand } from './bridge.js';
 import { decodeCommand } from './decode.js';
 import { ethtoolCommand } from './ethtool.js';
 import { link } from './link.js';
@@ -30,8 +31,9 @@ export const USAGE = `Usage: rtnl [OPTIONS] OBJECT { COMMAND | help }
        rtnl [-force] -batch FILENAME
        rtnl decode [FILE | -]
        rtnl [-n NETNS] ethtool [--json] OPTION DEV [ARGS...]
-where  OBJECT := { link | address | route | rule | neigh | tuntap | netns | monitor | decode | ethtool }
+where  OBJECT := { link | address | route | rule | neigh | tuntap | netns | monitor | bridge | decode | ethtool }
        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -d[etails] | -4 | -6 | -s[tats] |
+                    -br[ief] | -o[neline] | -t[imestamp] | -ts[hort] |
                     -b[atch] FILENAME | -force | -h[elp] | -V[ersion] }
 Each OBJECT has its own help: rtnl link help, rtnl route help, ...`;
 
@@ -47,6 +49,7 @@ const OBJECT_NAMES = [
   'tuntap',
   'monitor',
   'netns',
+  'bridge',
   'decode',
   'ethtool',
   'help',
@@ -62,6 +65,7 @@ const OBJECTS: Record<string, ObjectCommand> = {
   tuntap,
   monitor: monitorCommand,
   netns: netnsCommand,
+  bridge: bridgeCommand,
   decode: decodeCommand,
   ethtool: ethtoolCommand,
 };
@@ -105,6 +109,32 @@ export function parseCommandLine(argv: readonly string[], base?: Globals, progra
     else if (matches(opt, '-pretty') && opt.length >= 2) g.pretty = true;
     else if (matches(opt, '-details') && opt.length >= 2) g.details++;
     else if ((matches(opt, '-stats') || matches(opt, '-statistics')) && opt.length >= 2) g.stats++;
+    else if (matches(opt, '-brief') && opt.length >= 3) g.brief = true;
+    else if (matches(opt, '-oneline') && opt.length >= 2) g.oneline = true;
+    else if (matches(opt, '-tshort') && opt.length >= 3) g.timestamp = 'short';
+    else if (matches(opt, '-timestamp') && opt.length >= 2) g.timestamp = 'long';
+    else if (
+      [
+        '-human',
+        '-human-readable',
+        '-iec',
+        '-resolve',
+        '-rcvbuf',
+        '-loops',
+        '-color',
+        '-echo',
+        '-all',
+        '-N',
+        '-numeric',
+        '-r',
+        '-c',
+        '-a',
+        '-l',
+        '-rc',
+      ].includes(opt) ||
+      opt.startsWith('-color=')
+    )
+      throw new UsageError(`"${argv[i]}" is not supported by rtnl`);
     else if (matches(opt, '-family') && opt.length >= 3) {
       const v = argv[++i];
       if (v === 'inet') g.family = 4;
@@ -205,6 +235,7 @@ export async function main(
     await execute(parsed, ctx, io);
     return 0;
   } catch (err) {
+    if (err instanceof ExitStatus) return err.status;
     if (ac.signal.aborted) return 0;
     return report(err, io);
   } finally {

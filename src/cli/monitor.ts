@@ -60,6 +60,10 @@ export function parseMonitor(words: string[], g: Globals): Plan {
       case 'help':
         return help(MONITOR_USAGE);
       default:
+        if (
+          ['mroute', 'netconf', 'prefix', 'label', 'stats', 'maddress', 'acaddress', 'dev', 'file', 'label'].includes(w)
+        )
+          throw new UsageError(`"${w}" is not supported by rtnl`);
         throw new UsageError(
           `argument "${w}" is wrong: monitor object must be one of link, address, route, neigh, rule, nsid, all`,
         );
@@ -150,7 +154,29 @@ export const monitorCommand: ObjectCommand = {
     for await (const ev of nl.monitor(groups, { signal: ctx.signal, track: false })) {
       const out = eventJson(ev, names);
       if (!out) continue;
-      ctx.out(ctx.g.json ? jsonText(out.json, false) : out.text);
+      if (ctx.g.json) ctx.out(jsonText(out.json, false));
+      else if (ctx.g.timestamp) ctx.out(timestamped(out.text, ctx.g.timestamp, new Date()));
+      else ctx.out(out.text);
     }
   },
 };
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/**
+ * ip monitor's -t and -ts: `Timestamp: Fri Dec  4 23:55:22 2026 123456 usec` on a line of its
+ * own, or `[2026-12-04T23:55:22.123456] ` before the event (local time, as ip).
+ */
+export function timestamped(text: string, kind: 'long' | 'short', d: Date): string {
+  const usec = pad(d.getMilliseconds() * 1000, 6);
+  if (kind === 'short') {
+    const iso = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+    return `[${iso}.${usec}] ${text}`;
+  }
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const day = String(d.getDate()).padStart(2, ' ');
+  const ctime = `${days[d.getDay()]} ${months[d.getMonth()]} ${day} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${d.getFullYear()}`;
+  // ip prints the microseconds here with %ld: not zero-padded.
+  return `Timestamp: ${ctime} ${d.getMilliseconds() * 1000} usec\n${text}`;
+}

@@ -2,7 +2,20 @@
 import * as C from '../codec/constants/index.js';
 import type { RouteGetOptions, RouteListFilter, RouteMetrics, RouteNexthopSpec, RouteSpec } from '../ops/routes.js';
 import { parsePrefix } from '../ops/validate.js';
-import { addressArg, Args, invalid, once, pick, prefixArg, tableArg, uint, UsageError, type Globals } from './args.js';
+import {
+  addressArg,
+  Args,
+  invalid,
+  once,
+  pick,
+  prefixArg,
+  tableArg,
+  uint,
+  UsageError,
+  type Globals,
+  protoArg,
+  scopeArg,
+} from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
 import { jsonText, namesFrom, routeJson } from './format.js';
 import { routeText } from './text.js';
@@ -97,10 +110,10 @@ export function parseRouteSpec(a: Args, g: Globals, del: boolean): RouteSpec {
       s.table = t;
     } else if (k === 'proto' || k === 'protocol') {
       const v = a.value(k);
-      s.protocol = /^\d+$/.test(v) ? Number(v) : v;
+      s.protocol = protoArg(v);
     } else if (k === 'scope') {
       const v = a.value(k);
-      s.scope = (SCOPES.includes(v) ? v : uint(k, v, 255)) as RouteSpec['scope'];
+      s.scope = scopeArg(k, v, SCOPES) as RouteSpec['scope'];
     } else if (k === 'dev' || k === 'oif') {
       once(s.dev, 'dev', a.peek() ?? '');
       s.dev = a.value(k);
@@ -179,7 +192,7 @@ function parseShow(a: Args, g: Globals): Plan {
     else if (k === 'dev' || k === 'oif') f.dev = a.value(k);
     else if (k === 'proto' || k === 'protocol') {
       const v = a.value(k);
-      f.protocol = /^\d+$/.test(v) ? Number(v) : v;
+      f.protocol = protoArg(v);
     } else if (k === 'type') f.type = pickType(a.value(k));
     else if (k === 'help') return help(ROUTE_USAGE);
     else {

@@ -1,6 +1,6 @@
 /** `rtnl rule`: show, add, delete, as `ip rule`. */
 import type { RuleSpec } from '../ops/rules.js';
-import { Args, invalid, pick, prefixArg, tableArg, uint, UsageError, type Globals } from './args.js';
+import { Args, invalid, pick, prefixArg, tableArg, uint, UsageError, type Globals, protoArg } from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
 import { jsonText, ruleJson } from './format.js';
 import { ruleText } from './text.js';
@@ -41,7 +41,7 @@ function parseModify(op: 'add' | 'delete', a: Args, g: Globals): Plan {
     } else if (k === 'suppress_prefixlength' || k === 'sup_pl') s.suppressPrefixlen = uint(k, a.value(k), 128);
     else if (k === 'protocol' || k === 'proto') {
       const v = a.value(k);
-      s.protocol = /^\d+$/.test(v) ? Number(v) : v;
+      s.protocol = protoArg(v);
     } else if (k === 'goto') s.goto = uint(k, a.value(k));
     else if (k === 'type') {
       const v = a.value(k);

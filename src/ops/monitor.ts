@@ -209,8 +209,10 @@ export async function* monitor(
     const out: Array<[ObjectKind, NetlinkMessage]> = [];
     for (const [kind, family] of kinds) {
       const spec = OBJECT_KINDS[kind];
-      for (const m of await nl.engine.dump(req(spec.dumpType, spec.dumpBody(family)))) {
-        if (spec.newTypes.includes(m.type) && spec.accept(m, family)) out.push([kind, m]);
+      for (const body of [spec.dumpBody(family), ...(spec.moreDumps?.(family) ?? [])]) {
+        for (const m of await nl.engine.dump(req(spec.dumpType, body))) {
+          if (spec.newTypes.includes(m.type) && spec.accept(m, family)) out.push([kind, m]);
+        }
       }
     }
     return out;

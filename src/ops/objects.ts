@@ -31,6 +31,8 @@ export type RtnlObject = ObjectOf[ObjectKind];
 export interface ObjectSpec {
   dumpType: string;
   dumpBody(family: number): Record<string, unknown>;
+  /** Further dumps a complete snapshot needs (the bridge FDB is not in an AF_UNSPEC neighbour dump). */
+  moreDumps?(family: number): Array<Record<string, unknown>>;
   /** Message types that add or change an object (the rest delete). */
   newTypes: string[];
   /** Whether a message belongs to this subscription (family filter, cloned routes). */
@@ -115,6 +117,7 @@ export const OBJECT_KINDS: Record<ObjectKind, ObjectSpec> = {
   neighbour: {
     dumpType: 'RTM_GETNEIGH',
     dumpBody: (family) => ({ family }),
+    moreDumps: (family) => (family === C.AF_UNSPEC ? [{ family: C.AF_BRIDGE }] : []),
     newTypes: ['RTM_NEWNEIGH'],
     accept: (m, f) => (m.type === 'RTM_NEWNEIGH' || m.type === 'RTM_DELNEIGH') && familyOk(m, f),
     convert: toNeighbour,

@@ -172,3 +172,16 @@ describe('ip value formats', () => {
     assert.equal(hash0x(255), '0xff');
   });
 });
+
+test('monitor -t and -ts stamp events as ip does', async () => {
+  const { timestamped } = await import('../../src/cli/monitor.js');
+  const d = new Date(2026, 11, 4, 9, 5, 7, 123);
+  assert.equal(
+    timestamped('2: v0: <BROADCAST>', 'long', d),
+    'Timestamp: Fri Dec  4 09:05:07 2026 123000 usec\n2: v0: <BROADCAST>',
+  );
+  assert.equal(timestamped('x', 'short', d), '[2026-12-04T09:05:07.123000] x');
+  const early = new Date(2026, 0, 14, 9, 5, 7, 5);
+  assert.equal(timestamped('x', 'long', early), 'Timestamp: Wed Jan 14 09:05:07 2026 5000 usec\nx');
+  assert.equal(timestamped('x', 'short', early), '[2026-01-14T09:05:07.005000] x');
+});
