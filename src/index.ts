@@ -119,3 +119,13 @@ export type {
   EthtoolEventDevice,
   EthtoolMonitorOptions,
 } from './ops/ethtool/index.js';
+export type {
+  Nexthop,
+  Nexthops,
+  NexthopBucket,
+  NexthopBucketFilter,
+  NexthopGroupMember,
+  NexthopListFilter,
+  NexthopSpec,
+  ResilientParams,
+} from './ops/nexthops.js';

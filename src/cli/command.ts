@@ -43,6 +43,7 @@ const CALLS: Record<string, readonly string[]> = {
   neighbours: ['add', 'replace', 'delete'],
   rules: ['add', 'delete'],
   tuntap: ['add', 'delete'],
+  nexthops: ['add', 'replace', 'delete'],
 };
 
 /** Whether `op` is a plain ops call that runOp() can make. */

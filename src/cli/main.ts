@@ -22,6 +22,7 @@ import { link } from './link.js';
 import { monitorCommand } from './monitor.js';
 import { neighbour } from './neigh.js';
 import { netnsCommand } from './netns.js';
+import { nexthop } from './nexthop.js';
 import { route } from './route.js';
 import { rule } from './rule.js';
 import { tuntap } from './tuntap.js';
@@ -30,7 +31,7 @@ export const USAGE = `Usage: rtnl [OPTIONS] OBJECT { COMMAND | help }
        rtnl [-force] -batch FILENAME
        rtnl decode [FILE | -]
        rtnl [-n NETNS] ethtool [--json] OPTION DEV [ARGS...]
-where  OBJECT := { link | address | route | rule | neigh | tuntap | netns | monitor | decode | ethtool }
+where  OBJECT := { link | address | route | rule | neigh | nexthop | tuntap | netns | monitor | decode | ethtool }
        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -d[etails] | -4 | -6 | -s[tats] |
                     -b[atch] FILENAME | -force | -h[elp] | -V[ersion] }
 Each OBJECT has its own help: rtnl link help, rtnl route help, ...`;
@@ -47,6 +48,7 @@ const OBJECT_NAMES = [
   'tuntap',
   'monitor',
   'netns',
+  'nexthop',
   'decode',
   'ethtool',
   'help',
@@ -62,6 +64,7 @@ const OBJECTS: Record<string, ObjectCommand> = {
   tuntap,
   monitor: monitorCommand,
   netns: netnsCommand,
+  nexthop,
   decode: decodeCommand,
   ethtool: ethtoolCommand,
 };

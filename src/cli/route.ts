@@ -13,7 +13,7 @@ export const ROUTE_USAGE = `Usage: rtnl route [list | show] [SELECTOR]
 SELECTOR := [[exact] PREFIX] [table TABLE_ID] [proto RTPROTO] [type TYPE] [dev STRING]
 ROUTE := NODE_SPEC [INFO_SPEC]
 NODE_SPEC := [TYPE] PREFIX [table TABLE_ID] [proto RTPROTO] [scope SCOPE] [metric METRIC]
-INFO_SPEC := NH OPTIONS [nexthop NH]...
+INFO_SPEC := { NH | nhid ID } OPTIONS [nexthop NH]...
 NH := [via ADDRESS] [dev STRING] [weight NUMBER] [onlink]
 OPTIONS := [mtu [lock] NUMBER] [advmss NUMBER] [window NUMBER] [cwnd NUMBER] [initcwnd NUMBER]
            [initrwnd NUMBER] [ssthresh NUMBER] [reordering NUMBER] [hoplimit NUMBER]
@@ -110,6 +110,7 @@ export function parseRouteSpec(a: Args, g: Globals, del: boolean): RouteSpec {
       if (v !== 'low' && v !== 'medium' && v !== 'high') throw invalid(k, v, 'expected low, medium or high');
       s.pref = v;
     } else if (k === 'nexthop') (s.multipath ??= []).push(parseNexthop(a));
+    else if (k === 'nhid') s.nhid = uint(k, a.value(k));
     else if (k === 'lock' || k in METRICS || k === 'congctl') {
       let w = k;
       let locked = false;

@@ -16,6 +16,7 @@ import { Ethtool } from './ethtool/index.js';
 import { Links } from './links.js';
 import { monitor, monitorSchemas, type MonitorEvent, type MonitorGroup, type MonitorOptions } from './monitor.js';
 import { Neighbours } from './neighbours.js';
+import { Nexthops } from './nexthops.js';
 import { Routes } from './routes.js';
 import { Rules } from './rules.js';
 import { TunTap } from './tuntap-ops.js';
@@ -86,6 +87,8 @@ export class Rtnl {
   readonly tuntap: TunTap;
   /** Device settings and counters: `ethtool`. */
   readonly ethtool: Ethtool;
+  /** Nexthop objects and resilient-group buckets: `ip nexthop`. */
+  readonly nexthops: Nexthops;
   /** @internal The request engine (tests and benchmarks reach it; operations get it through their context). */
   readonly engine: Engine;
   /** An fd of this client's namespace (-1: the namespace the process was in at open). */
@@ -132,6 +135,7 @@ export class Rtnl {
     this.rules = new Rules(this.#ctx);
     this.tuntap = new TunTap(this.#ctx);
     this.ethtool = new Ethtool(this.#ctx);
+    this.nexthops = new Nexthops(this.#ctx);
     registry.register(this, { sock: engine.sock, nsFd }, this.#token);
     contexts.set(this, this.#ctx);
   }

@@ -68,6 +68,8 @@ export interface Route {
   /** 'onlink', 'linkdown', 'notify', 'cloned', 'rt_offload', ... */
   flags: string[];
   tos: number;
+  /** The nexthop object the route uses (RTA_NH_ID); the kernel adds its resolved gateway/multipath. */
+  nhid?: number;
   header: RtMsg;
   attrs: RouteAttrs;
 }
@@ -141,6 +143,8 @@ export interface RouteSpec {
   pref?: 'low' | 'medium' | 'high';
   /** Pretend the gateway is on-link (RTNH_F_ONLINK). */
   onlink?: boolean;
+  /** Use this nexthop object (RTA_NH_ID) instead of a gateway, device or multipath. */
+  nhid?: number;
 }
 
 export interface RouteListFilter {
@@ -228,6 +232,7 @@ const S = schemas((z) => {
       metrics: metricsSchema.optional(),
       pref: z.enum(['low', 'medium', 'high']).optional(),
       onlink: z.boolean().optional(),
+      nhid: z.number().int().min(1).max(0xffffffff).optional(),
     })
     .strict();
 
@@ -301,6 +306,7 @@ export function toRoute(m: NetlinkMessage): Route {
   if (a.priority !== undefined) r.metric = a.priority;
   if (a.metrics !== undefined) r.metrics = a.metrics;
   if (a.pref !== undefined) r.pref = nameOf(ROUTER_PREF_NAMES, a.pref);
+  if (a.nhId !== undefined) r.nhid = a.nhId;
   if (a.multipath !== undefined) {
     r.multipath = a.multipath.map((nh: RtNexthop) => {
       const out: RouteNexthop = {
@@ -434,7 +440,7 @@ export class Routes {
    * Add a route. An existing one raises NetlinkError 'EEXIST'.
    *
    * Equivalent to: ip route add [TYPE] DST [via GW] [dev DEV] [src ADDR] [metric N] [table ID]
-   *   [proto P] [scope S] [pref P] [onlink] [mtu N ...] [nexthop via GW dev DEV weight W ...]
+   *   [proto P] [scope S] [pref P] [onlink] [nhid ID] [mtu N ...] [nexthop via GW dev DEV weight W ...]
    */
   async add(route: RouteSpec): Promise<void> {
     const msg = await this.build(route, 'add');
@@ -477,6 +483,8 @@ export class Routes {
       throw new ValidationError('route.pref', 'only IPv6 routes have a router preference', route.pref);
     if (s.multipath && s.gateway !== undefined)
       throw new ValidationError('route.gateway', 'give the gateways in multipath, not both', route.gateway);
+    if (s.nhid !== undefined && (s.gateway !== undefined || s.dev !== undefined || s.multipath))
+      throw new ValidationError('route.nhid', 'a nexthop object replaces gateway, dev and multipath', route.nhid);
     const del = op === 'delete';
     const dst = s.dst === 'default' ? undefined : parsePrefix(s.dst)!;
     const type = s.type === undefined ? (del ? C.RTN_UNSPEC : C.RTN_UNICAST) : numberOf(ROUTE_TYPE_NAMES, s.type);
@@ -488,7 +496,12 @@ export class Routes {
     else if (fam === 6) scopeNum = C.RT_SCOPE_UNIVERSE;
     else if (type === C.RTN_LOCAL || type === C.RTN_NAT) scopeNum = C.RT_SCOPE_HOST;
     else if (type === C.RTN_BROADCAST || type === C.RTN_MULTICAST || type === C.RTN_ANYCAST) scopeNum = C.RT_SCOPE_LINK;
-    else if ((type === C.RTN_UNICAST || type === C.RTN_UNSPEC) && s.gateway === undefined && !s.multipath)
+    else if (
+      (type === C.RTN_UNICAST || type === C.RTN_UNSPEC) &&
+      s.gateway === undefined &&
+      !s.multipath &&
+      s.nhid === undefined
+    )
       scopeNum = C.RT_SCOPE_LINK;
     else scopeNum = C.RT_SCOPE_UNIVERSE;
 
@@ -510,6 +523,7 @@ export class Routes {
       priority: s.metric,
       table: tableId,
       pref: s.pref === undefined ? undefined : ROUTER_PREF[s.pref],
+      nhId: s.nhid,
     });
     // Every link name of the route is resolved once, all in one round trip.
     const nl = perCall(this.nl);

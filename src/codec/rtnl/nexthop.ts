@@ -106,8 +106,8 @@ export const nexthopAttrs = attrs('NHA', {
   // Dump filter: only nexthops whose device has this master.
   master: [C.NHA_MASTER, 'u32'],
   fdb: [C.NHA_FDB, 'flag'],
-  resGroup: [C.NHA_RES_GROUP, nest(resGroupAttrs)],
-  resBucket: [C.NHA_RES_BUCKET, nest(resBucketAttrs)],
+  resGroup: [C.NHA_RES_GROUP, nest(resGroupAttrs), { nestedFlag: true }],
+  resBucket: [C.NHA_RES_BUCKET, nest(resBucketAttrs), { nestedFlag: true }],
   opFlags: [C.NHA_OP_FLAGS, 'u32'],
   groupStats: [C.NHA_GROUP_STATS, nest(groupStatsAttrs)],
   hwStatsEnable: [C.NHA_HW_STATS_ENABLE, 'u32'],
