@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { nexthopBucketJson, nexthopJson } from '../../src/cli/format-nexthop.js';
 import { namesFrom } from '../../src/cli/format-util.js';
-import { NetlinkError, ValidationError, type Rtnl } from '../../src/index.js';
+import { NetlinkError, ValidationError, type MonitorEvent, type Rtnl } from '../../src/index.js';
 import { rtnl } from '../cli/helpers.js';
 import { ip, ipJson, needsRoot, withTestNetns } from '../helpers/netns.js';
 
@@ -210,4 +210,88 @@ test('rtnl nexthop: ip syntax in, ip -j out', { skip: needsRoot }, () =>
     assert.equal((await run('nexthop', 'flush', 'dev', 'nh0')).trim(), 'Flushed 2 nexthops');
     assert.deepEqual(ipJson(ns, 'nexthop', 'show'), []);
   }),
+);
+
+type Iter = AsyncIterator<MonitorEvent>;
+
+/** Pull events until `done` says so, or fail after `ms`. */
+async function until(it: Iter, done: (seen: MonitorEvent[]) => boolean, ms = 10_000): Promise<MonitorEvent[]> {
+  const seen: MonitorEvent[] = [];
+  const deadline = Date.now() + ms;
+  while (!done(seen)) {
+    let timer: NodeJS.Timeout | undefined;
+    const r = await Promise.race([
+      it.next(),
+      new Promise<never>(
+        (_, rej) =>
+          (timer = setTimeout(
+            () => rej(new Error(`timed out after ${seen.map((e) => e.type).join(', ')}`)),
+            Math.max(1, deadline - Date.now()),
+          )),
+      ),
+    ]);
+    clearTimeout(timer);
+    if (r.done) break;
+    seen.push(r.value);
+  }
+  return seen;
+}
+
+const nhEvents = (seen: MonitorEvent[]) =>
+  seen.flatMap((e) =>
+    e.type === 'nexthop.new' || e.type === 'nexthop.del'
+      ? [`${e.type} ${(e.object as { id: number }).id}${e.synthetic ? ' synthetic' : ''}`]
+      : [],
+  );
+
+test(
+  'monitor: nexthop events, and the deletes the kernel does not announce on link down and delete',
+  { skip: needsRoot },
+  () =>
+    withTestNetns(async (ns, nl) => {
+      await setup(ns, nl);
+      await nl.links.add({ name: 'nh2', kind: 'veth', peer: { name: 'nh3' } });
+      await nl.links.set('nh2', { up: true });
+      await nl.links.set('nh3', { up: true });
+      const ac = new AbortController();
+      const it = nl.monitor('nexthop', { signal: ac.signal, initial: true })[Symbol.asyncIterator]();
+      try {
+        await until(it, (s) => s.some((e) => e.type === 'synced'));
+        ip('-n', ns, 'nexthop', 'add', 'id', '1', 'via', '192.0.2.2', 'dev', 'nh0');
+        ip('-n', ns, 'nexthop', 'add', 'id', '2', 'dev', 'nh0');
+        ip('-n', ns, 'nexthop', 'add', 'id', '3', 'dev', 'nh2');
+        ip('-n', ns, 'nexthop', 'add', 'id', '4', 'blackhole');
+        ip('-n', ns, 'nexthop', 'add', 'id', '10', 'group', '1/2/3');
+        ip('-n', ns, 'nexthop', 'del', 'id', '4');
+        let seen = await until(it, (s) => nhEvents(s).length >= 6);
+        assert.deepEqual(nhEvents(seen), [
+          'nexthop.new 1',
+          'nexthop.new 2',
+          'nexthop.new 3',
+          'nexthop.new 4',
+          'nexthop.new 10',
+          'nexthop.del 4',
+        ]);
+        // Down: the kernel drops 1 and 2 and shrinks group 10, and sends no nexthop message.
+        ip('-n', ns, 'link', 'set', 'nh0', 'down');
+        seen = await until(it, (s) => nhEvents(s).length >= 3);
+        assert.deepEqual(nhEvents(seen).sort(), [
+          'nexthop.del 1 synthetic',
+          'nexthop.del 2 synthetic',
+          'nexthop.new 10 synthetic',
+        ]);
+        const g = seen.find((e) => e.type === 'nexthop.new')!;
+        assert.deepEqual((g as { object: { group: unknown } }).object.group, [{ id: 3, weight: 1 }]);
+        // Delete: 3 goes, and with it the group it was the last member of.
+        ip('-n', ns, 'link', 'del', 'nh2');
+        seen = await until(it, (s) => nhEvents(s).length >= 2);
+        assert.deepEqual(nhEvents(seen).sort(), ['nexthop.del 10 synthetic', 'nexthop.del 3 synthetic']);
+        assert.deepEqual(ipJson(ns, 'nexthop', 'show'), []);
+        // Link events were used, not reported: the monitor asked for nexthops only.
+        assert.ok(seen.every((e) => e.type.startsWith('nexthop.')));
+      } finally {
+        ac.abort();
+        await it.return?.();
+      }
+    }),
 );
