@@ -70,6 +70,7 @@ export type {
   RouteMetrics,
   RouteListFilter,
   RouteGetOptions,
+  RouteWriteOptions,
 } from './ops/routes.js';
 export type {
   Neighbour,
@@ -80,7 +81,7 @@ export type {
   FdbSpec,
   NeighbourListFilter,
 } from './ops/neighbours.js';
-export type { Rule, Rules, RuleSpec } from './ops/rules.js';
+export type { Rule, RuleListFilter, Rules, RuleSpec } from './ops/rules.js';
 export { tunTapInfo } from './ops/tuntap.js';
 export type { TunTap, TunTapLink } from './ops/tuntap-ops.js';
 export type {

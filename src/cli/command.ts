@@ -39,7 +39,7 @@ export const help = (text: string): Plan => ({ op: 'help', args: [text] });
 const CALLS: Record<string, readonly string[]> = {
   links: ['add', 'delete', 'set'],
   addresses: ['add', 'replace', 'delete', 'flush'],
-  routes: ['add', 'replace', 'delete'],
+  routes: ['add', 'replace', 'change', 'append', 'delete'],
   neighbours: ['add', 'replace', 'delete'],
   rules: ['add', 'delete'],
   tuntap: ['add', 'delete'],

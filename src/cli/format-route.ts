@@ -135,6 +135,10 @@ export function routeJson(r: Route, names: Names, o: RouteJsonOptions = {}): Jso
   put(j, 'metric', a.priority);
   j.flags = ipRouteFlags(flags);
   if (a.mark) j.mark = a.mark;
+  if (a.flow !== undefined) {
+    const from = a.flow >>> 16;
+    j.flow = from ? { from: String(from), to: String(a.flow & 0xffff) } : { to: String(a.flow & 0xffff) };
+  }
   put(j, 'uid', a.uid);
   if (r.family === 4 && flags & C.RTM_F_CLONED)
     j.cache = CACHE_FLAGS.filter(([bit]) => (flags >>> 0) & bit).map(([, w]) => w);
