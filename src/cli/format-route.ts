@@ -10,6 +10,12 @@ export interface RouteJsonOptions {
   tableFiltered?: boolean;
   /** A `dev` filter was given: ip then leaves dev out. */
   devFiltered?: boolean;
+  /** A `via` filter was given: ip then leaves the gateway out. */
+  viaFiltered?: boolean;
+  /** A `proto` filter was given: ip then leaves the protocol out. */
+  protocolFiltered?: boolean;
+  /** A `scope` filter was given: ip then leaves the scope out. */
+  scopeFiltered?: boolean;
   deleted?: boolean;
 }
 
@@ -124,12 +130,13 @@ export function routeJson(r: Route, names: Names, o: RouteJsonOptions = {}): Jso
   }
   put(j, 'nhid', a.nhId);
   if (h.tos) j.tos = hash0x(h.tos);
-  gatewayJson(j, a);
+  if (!o.viaFiltered) gatewayJson(j, a);
   if (a.oif !== undefined && !o.devFiltered) j.dev = names.ifname(a.oif);
   if (r.table && (r.table !== C.RT_TABLE_MAIN || o.details) && !o.tableFiltered) j.table = tableName(r.table);
   if (!(flags & C.RTM_F_CLONED)) {
-    if (h.protocol !== C.RTPROT_BOOT || o.details) j.protocol = nameOf(PROTOCOL_NAMES, h.protocol ?? 0);
-    if (h.scope !== C.RT_SCOPE_UNIVERSE || o.details) j.scope = nameOf(SCOPE_NAMES, h.scope ?? 0);
+    if ((h.protocol !== C.RTPROT_BOOT || o.details) && !o.protocolFiltered)
+      j.protocol = nameOf(PROTOCOL_NAMES, h.protocol ?? 0);
+    if ((h.scope !== C.RT_SCOPE_UNIVERSE || o.details) && !o.scopeFiltered) j.scope = nameOf(SCOPE_NAMES, h.scope ?? 0);
   }
   put(j, 'prefsrc', a.prefsrc);
   put(j, 'metric', a.priority);

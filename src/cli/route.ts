@@ -369,6 +369,9 @@ export const route: ObjectCommand = {
       details: ctx.g.details,
       tableFiltered: f.table !== undefined && f.table !== 'all',
       devFiltered: f.dev !== undefined,
+      viaFiltered: f.via !== undefined,
+      protocolFiltered: f.protocol !== undefined,
+      scopeFiltered: f.scope !== undefined,
     };
     // `ip route show` without `table` filters on main but still prints nothing for it.
     if (f.table === undefined) opts.tableFiltered = true;

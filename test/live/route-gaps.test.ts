@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { namesFrom } from '../../src/cli/format-util.js';
 import { routeJson } from '../../src/cli/format-route.js';
 import { NetlinkError, type Rtnl } from '../../src/index.js';
+import { rtnl } from '../cli/helpers.js';
 import { ip, ipJson, needsRoot, withTestNetns } from '../helpers/netns.js';
 
 async function setup(ns: string, nl: Rtnl): Promise<void> {
@@ -124,5 +125,37 @@ test('route show selectors (root, match, exact, via, scope, proto, type) and flu
     assert.deepEqual(ipIds('root', '10.0.0.0/8'), ['10.2.0.0/16', '10.3.0.0/16']);
     assert.equal(await nl.routes.flush({ type: 'blackhole' }), 1);
     assert.deepEqual(ipIds('root', '10.0.0.0/8'), ['10.2.0.0/16']);
+  }),
+);
+
+test('rtnl route: change, append, show root/match/via/scope and flush, as ip', { skip: needsRoot }, () =>
+  withTestNetns(async (ns, nl) => {
+    await setup(ns, nl);
+    const run = async (...args: string[]) => {
+      const r = await rtnl(['-n', ns, ...args]);
+      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
+    await run('route', 'add', '10.1.0.0/16', 'via', '192.0.2.2', 'proto', 'static');
+    await run('route', 'change', '10.1.0.0/16', 'via', '192.0.2.3', 'proto', 'static');
+    await run('route', 'append', '10.1.0.0/16', 'via', '192.0.2.4', 'proto', 'static');
+    await run('route', 'add', '10.1.2.0/24', 'dev', 'r0', 'tos', '0x10', 'realms', '1/2');
+    await run('route', 'add', '10.9.0.0/16', 'via', 'inet6', '2001:db8::2', 'dev', 'r0');
+    for (const sel of [
+      [],
+      ['root', '10.1.0.0/16'],
+      ['match', '10.1.2.3'],
+      ['via', '192.0.2.4'],
+      ['scope', 'link'],
+      ['proto', 'static'],
+    ]) {
+      const ours = JSON.parse(await run('-j', '-d', 'route', 'show', ...sel));
+      assert.deepEqual(ours, ipJson(ns, 'route', 'show', ...sel), sel.join(' '));
+    }
+    await run('route', 'flush', 'root', '10.1.0.0/16');
+    assert.deepEqual(
+      ipJson(ns, 'route', 'show', 'root', '10.0.0.0/8').map((r: any) => r.dst),
+      ['10.9.0.0/16'],
+    );
   }),
 );
