@@ -467,12 +467,28 @@ for (const family of ['address', 'route', 'neighbour', 'rule', 'nsid']) {
     for (const f of fixtures) {
       const msgs = decode(f.bytes);
       assert.ok(msgs.length > 0, f.name);
-      for (const m of msgs) assertNoUnknown(m.attrs, `${f.name} ${m.type}`);
+      for (const m of msgs) assertNoUnknown(withoutEmptyAddrs(m.attrs, family === 'rule'), `${f.name} ${m.type}`);
       assertRoundTrip(f.bytes);
       assertEveryTruncationThrows(f.bytes);
       if (f.json !== undefined) CHECKS[family]!(msgs, asList(f.json), f.name);
     }
   });
+}
+
+/**
+ * Attributes the codec keeps raw on purpose: iproute2 sends `rule add from all` with an empty
+ * FRA_SRC (an empty address is not an address), and Linux 6.18 adds rule attributes newer than
+ * the generated headers (FRA_SPORT_MASK, 6.15+, after FRA_MAX). Both re-encode as they came.
+ */
+function withoutEmptyAddrs(attrs: Record<string, any>, rule = false): Record<string, any> {
+  const rest = attrs.$unknown?.filter(
+    (u: { bytes: Uint8Array; type: number }) => u.bytes.length > 0 && !(rule && u.type > C.FRA_MAX),
+  );
+  if (attrs.$unknown === undefined || rest.length === attrs.$unknown.length) return attrs;
+  const out = { ...attrs };
+  if (rest.length) out.$unknown = rest;
+  else delete out.$unknown;
+  return out;
 }
 
 function assertNoUnknown(attrs: Record<string, any>, where: string): void {
@@ -516,7 +532,9 @@ const CHECKS: Record<string, (msgs: NetlinkMessage[], json: any[], name: string)
       const m = routes.find(
         (x) =>
           routeDst(x) === normDst(String(r.dst), x.body.family) &&
-          (table === undefined || (x.attrs.table ?? x.body.table) === table),
+          (table === undefined || (x.attrs.table ?? x.body.table) === table) &&
+          // Routes that differ only in tos (ip route append ... with another tos).
+          (x.body.tos ?? 0) === (r.tos === undefined ? 0 : Number(r.tos)),
       );
       assert.ok(m, `${name}: no RTM_NEWROUTE for ${r.dst} table ${r.table}`);
       if (r.type !== undefined) assert.equal(m.body.type, (C as any)[`RTN_${r.type.toUpperCase()}`], name);
