@@ -289,6 +289,14 @@ test(
         assert.deepEqual(ipJson(ns, 'nexthop', 'show'), []);
         // Link events were used, not reported: the monitor asked for nexthops only.
         assert.ok(seen.every((e) => e.type.startsWith('nexthop.')));
+        // Carrier loss: nh0 stays up, its peer goes down.
+        ip('-n', ns, 'link', 'set', 'nh0', 'up');
+        await nl.nexthops.add({ id: 20, dev: 'nh0' });
+        seen = await until(it, (s) => nhEvents(s).length >= 1);
+        assert.deepEqual(nhEvents(seen), ['nexthop.new 20']);
+        ip('-n', ns, 'link', 'set', 'nh1', 'down');
+        seen = await until(it, (s) => nhEvents(s).length >= 1);
+        assert.deepEqual(nhEvents(seen), ['nexthop.del 20 synthetic']);
       } finally {
         ac.abort();
         await it.return?.();
