@@ -73,6 +73,7 @@ export type {
   RouteMetrics,
   RouteListFilter,
   RouteGetOptions,
+  RouteWriteOptions,
 } from './ops/routes.js';
 export type {
   Neighbour,
@@ -83,7 +84,7 @@ export type {
   FdbSpec,
   NeighbourListFilter,
 } from './ops/neighbours.js';
-export type { Rule, Rules, RuleSpec } from './ops/rules.js';
+export type { Rule, RuleListFilter, Rules, RuleSpec } from './ops/rules.js';
 export { tunTapInfo } from './ops/tuntap.js';
 export type { TunTap, TunTapLink } from './ops/tuntap-ops.js';
 export type {
@@ -122,3 +123,13 @@ export type {
   EthtoolEventDevice,
   EthtoolMonitorOptions,
 } from './ops/ethtool/index.js';
+export type {
+  Nexthop,
+  Nexthops,
+  NexthopBucket,
+  NexthopBucketFilter,
+  NexthopGroupMember,
+  NexthopListFilter,
+  NexthopSpec,
+  ResilientParams,
+} from './ops/nexthops.js';

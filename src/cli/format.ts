@@ -15,7 +15,7 @@ import type { Address } from '../ops/addresses.js';
 import type { Link } from '../ops/links.js';
 import type { Neighbour } from '../ops/neighbours.js';
 import type { Rule } from '../ops/rules.js';
-import { nameOf, PROTOCOL_NAMES, ROUTE_TYPE_NAMES, SCOPE_NAMES } from '../ops/names.js';
+import { nameOf, ROUTE_TYPE_NAMES } from '../ops/names.js';
 import { linkinfoJson } from './format-kinds.js';
 import {
   enumValue,

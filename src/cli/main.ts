@@ -23,6 +23,7 @@ import { link } from './link.js';
 import { monitorCommand } from './monitor.js';
 import { neighbour } from './neigh.js';
 import { netnsCommand } from './netns.js';
+import { nexthop } from './nexthop.js';
 import { route } from './route.js';
 import { rule } from './rule.js';
 import { tuntap } from './tuntap.js';
@@ -31,7 +32,7 @@ export const USAGE = `Usage: rtnl [OPTIONS] OBJECT { COMMAND | help }
        rtnl [-force] -batch FILENAME
        rtnl decode [FILE | -]
        rtnl [-n NETNS] ethtool [--json] OPTION DEV [ARGS...]
-where  OBJECT := { link | address | route | rule | neigh | tuntap | netns | monitor | bridge | decode | ethtool }
+where  OBJECT := { link | address | route | rule | neigh | nexthop | tuntap | netns | monitor | bridge | decode | ethtool }
        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -d[etails] | -4 | -6 | -s[tats] |
                     -br[ief] | -o[neline] | -t[imestamp] | -ts[hort] |
                     -b[atch] FILENAME | -force | -h[elp] | -V[ersion] }
@@ -50,6 +51,7 @@ const OBJECT_NAMES = [
   'monitor',
   'netns',
   'bridge',
+  'nexthop',
   'decode',
   'ethtool',
   'help',
@@ -66,6 +68,7 @@ const OBJECTS: Record<string, ObjectCommand> = {
   monitor: monitorCommand,
   netns: netnsCommand,
   bridge: bridgeCommand,
+  nexthop,
   decode: decodeCommand,
   ethtool: ethtoolCommand,
 };

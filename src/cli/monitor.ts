@@ -6,20 +6,34 @@ import type { Address } from '../ops/addresses.js';
 import type { Link } from '../ops/links.js';
 import type { MonitorEvent, MonitorGroup } from '../ops/monitor.js';
 import type { Neighbour } from '../ops/neighbours.js';
+import type { Nexthop } from '../ops/nexthops.js';
 import type { NsidEntry, RtnlObject } from '../ops/objects.js';
 import type { Route } from '../ops/routes.js';
 import type { Rule } from '../ops/rules.js';
 import { pick, UsageError, type Globals } from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
 import { addrInfoJson, jsonText, linkJson, namesFrom, neighJson, routeJson, ruleJson, type Json } from './format.js';
+import { nexthopJson, nexthopText } from './format-nexthop.js';
 import { addrEventText, linkText, neighText, routeText, ruleText } from './text.js';
 
 export const MONITOR_USAGE = `Usage: rtnl monitor [all | OBJECTS]
-OBJECTS := { link | address | route | neigh | rule | nsid } ...
+OBJECTS := { link | address | route | neigh | rule | nsid | nexthop } ...
 With -j, one JSON object per line: {"event": "link.new", ...}. -4 / -6 limit address, route
 and rule events to one family. Stop with Ctrl-C (SIGINT) or SIGTERM.`;
 
-const OBJECTS = ['link', 'address', 'route', 'neigh', 'neighbor', 'neighbour', 'rule', 'nsid', 'all', 'help'] as const;
+const OBJECTS = [
+  'link',
+  'address',
+  'route',
+  'neigh',
+  'neighbor',
+  'neighbour',
+  'rule',
+  'nsid',
+  'nexthop',
+  'all',
+  'help',
+] as const;
 
 export function parseMonitor(words: string[], g: Globals): Plan {
   const groups = new Set<MonitorGroup>();
@@ -31,6 +45,7 @@ export function parseMonitor(words: string[], g: Globals): Plan {
     groups.add('neighbour');
     groups.add(`rule${fam}` as MonitorGroup);
     groups.add('nsid');
+    groups.add('nexthop');
   };
   for (const w of words) {
     switch (pick(w, OBJECTS)) {
@@ -53,6 +68,9 @@ export function parseMonitor(words: string[], g: Globals): Plan {
         break;
       case 'nsid':
         groups.add('nsid');
+        break;
+      case 'nexthop':
+        groups.add('nexthop');
         break;
       case 'all':
         all();
@@ -137,6 +155,10 @@ export function eventJson(
       text = `${deleted ? 'Deleted ' : ''}nsid ${n.nsid}`;
       break;
     }
+    case 'nexthop':
+      body = nexthopJson(obj as Nexthop, names, { deleted });
+      text = nexthopText(body);
+      break;
   }
   const json: Json = { event: ev.type, ...body };
   if (ev.nsid !== undefined) json.nsid = ev.nsid;

@@ -18,6 +18,7 @@ import { Links } from './links.js';
 import { Nsids } from './nsid.js';
 import { monitor, monitorSchemas, type MonitorEvent, type MonitorGroup, type MonitorOptions } from './monitor.js';
 import { Neighbours } from './neighbours.js';
+import { Nexthops } from './nexthops.js';
 import { Routes } from './routes.js';
 import { Rules } from './rules.js';
 import { TunTap } from './tuntap-ops.js';
@@ -92,6 +93,8 @@ export class Rtnl {
   readonly bridge: Bridge;
   /** Namespace ids as this namespace assigns them (`ip netns set|list-id`). */
   readonly nsids: Nsids;
+  /** Nexthop objects and resilient-group buckets: `ip nexthop`. */
+  readonly nexthops: Nexthops;
   /** @internal The request engine (tests and benchmarks reach it; operations get it through their context). */
   readonly engine: Engine;
   /** An fd of this client's namespace (-1: the namespace the process was in at open). */
@@ -140,6 +143,7 @@ export class Rtnl {
     this.ethtool = new Ethtool(this.#ctx);
     this.bridge = new Bridge(this.#ctx);
     this.nsids = new Nsids(this.#ctx);
+    this.nexthops = new Nexthops(this.#ctx);
     registry.register(this, { sock: engine.sock, nsFd }, this.#token);
     contexts.set(this, this.#ctx);
   }

@@ -31,6 +31,8 @@ export interface Neighbour {
   master?: number;
   vni?: number;
   port?: number;
+  /** NDA_NH_ID: the fdb nexthop group a VXLAN FDB entry points to. */
+  nhid?: number;
   header: NdMsg;
   attrs: NeighbourAttrs;
 }
@@ -80,6 +82,8 @@ export interface FdbSpec {
   vni?: number;
   port?: number;
   sticky?: boolean;
+  /** VXLAN: forward to this fdb nexthop group instead of `dst` (NDA_NH_ID). */
+  nhid?: number;
 }
 
 export type NeighbourSpec = IpNeighbourSpec | FdbSpec;
@@ -138,6 +142,7 @@ const S = schemas((z) => {
       vni: vxlanId.optional(),
       port: port.optional(),
       sticky: z.boolean().optional(),
+      nhid: z.number().int().min(1).max(0xffffffff).optional(),
     })
     .strict();
 
@@ -183,6 +188,7 @@ export function toNeighbour(m: NetlinkMessage): Neighbour {
   if (a.master !== undefined) n.master = a.master;
   if (a.vni !== undefined) n.vni = a.vni;
   if (a.port !== undefined) n.port = a.port;
+  if (a.nhId !== undefined) n.nhid = a.nhId;
   return n;
 }
 
@@ -229,7 +235,7 @@ export class Neighbours {
    * Add a neighbour or FDB entry. An existing one raises NetlinkError 'EEXIST'.
    *
    * Equivalent to: ip neigh add ADDR lladdr MAC dev DEV [nud STATE] [router] [proxy];
-   *   bridge fdb add MAC dev DEV [master|self] [permanent|static|dynamic] [vlan N] [dst IP] [vni N] [port N]
+   *   bridge fdb add MAC dev DEV [master|self] [permanent|static|dynamic] [vlan N] [dst IP] [vni N] [port N] [nhid ID]
    */
   async add(neighbour: NeighbourSpec): Promise<void> {
     await this.nl.engine.request(await this.build(neighbour, false), C.NLM_F_CREATE | C.NLM_F_EXCL);
@@ -353,7 +359,14 @@ export class Neighbours {
             ? C.NUD_REACHABLE | C.NUD_NOARP
             : C.NUD_REACHABLE;
       const body = { family: C.AF_BRIDGE, ifindex: await this.nl.linkIndex(s.dev), state, flags };
-      const attrs: NeighbourAttrs = defined({ lladdr: s.lladdr, vlan: s.vlan, dst: s.dst, vni: s.vni, port: s.port });
+      const attrs: NeighbourAttrs = defined({
+        lladdr: s.lladdr,
+        vlan: s.vlan,
+        dst: s.dst,
+        vni: s.vni,
+        port: s.port,
+        nhId: s.nhid,
+      });
       return req(type, body, attrs);
     }
     const s = check(S().ipSchema, spec, 'neighbour');

@@ -7,6 +7,7 @@ import type { NetlinkMessage } from '../codec/nlmsg.js';
 import { toAddress, type Address } from './addresses.js';
 import { toLink, type Link } from './links.js';
 import { toNeighbour, type Neighbour } from './neighbours.js';
+import { toNexthop, type Nexthop } from './nexthops.js';
 import { toRoute, type Route } from './routes.js';
 import { toRule, type Rule } from './rules.js';
 
@@ -16,7 +17,7 @@ export interface NsidEntry {
   attrs: Record<string, unknown>;
 }
 
-export type ObjectKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nsid';
+export type ObjectKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nsid' | 'nexthop';
 /** The object type of each kind. */
 export interface ObjectOf {
   link: Link;
@@ -25,6 +26,7 @@ export interface ObjectOf {
   neighbour: Neighbour;
   rule: Rule;
   nsid: NsidEntry;
+  nexthop: Nexthop;
 }
 export type RtnlObject = ObjectOf[ObjectKind];
 
@@ -146,5 +148,16 @@ export const OBJECT_KINDS: Record<ObjectKind, ObjectSpec> = {
     convert: (m) => ({ nsid: (m.attrs.nsid as number) ?? -1, attrs: m.attrs }),
     key: (o) => String((o as NsidEntry).nsid),
     same: () => true,
+  },
+  nexthop: {
+    dumpType: 'RTM_GETNEXTHOP',
+    dumpBody: () => ({ family: C.AF_UNSPEC, scope: 0, protocol: 0, resvd: 0, flags: 0 }),
+    newTypes: ['RTM_NEWNEXTHOP'],
+    accept: (m) => m.type === 'RTM_NEWNEXTHOP' || m.type === 'RTM_DELNEXTHOP',
+    convert: toNexthop,
+    key: (o) => String((o as Nexthop).id),
+    same: (a, b) =>
+      signature({ h: (a as Nexthop).header, a: (a as Nexthop).attrs }, VOLATILE) ===
+      signature({ h: (b as Nexthop).header, a: (b as Nexthop).attrs }, VOLATILE),
   },
 };
