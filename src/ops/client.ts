@@ -42,6 +42,35 @@ const S = schemas((z) => {
   return { openSchema };
 });
 
+const NETNS_NAME = /^[A-Za-z0-9_.-]{1,255}$/;
+/** A namespace name as the schema's netnsName accepts it. */
+const isNetnsName = (v: unknown): v is string => typeof v === 'string' && NETNS_NAME.test(v) && v !== '.' && v !== '..';
+const INTERRUPT_POLICIES = new Set<unknown>(['retry', 'partial', 'throw']);
+
+/**
+ * Whether open()'s options are ones the schema accepts unchanged, decided without zod: a plain
+ * object whose keys are known and whose values are of the simplest valid forms (netns only as a
+ * name). `rtnl link show` passes `{ onWarning }`, and loading zod for it cost ~35 ms of start-up.
+ * A false here only means "ask the schema".
+ */
+function plainlyValid(o: unknown): boolean {
+  if (o === null || typeof o !== 'object' || Object.getPrototypeOf(o) !== Object.prototype) return false;
+  for (const k of Object.keys(o)) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    if (k === 'onWarning') {
+      if (typeof v !== 'function') return false;
+    } else if (k === 'rcvbuf') {
+      if (!Number.isInteger(v) || (v as number) < 4096 || (v as number) > 1 << 30) return false;
+    } else if (k === 'onInterrupted') {
+      if (!INTERRUPT_POLICIES.has(v)) return false;
+    } else if (k === 'netns') {
+      if (!isNetnsName(v)) return false;
+    } else return false;
+  }
+  return true;
+}
+
 export interface OpenOptions {
   /** The namespace to work in: an `ip netns` name, or { path }, { pid }, { fd }. Default: the current one. */
   netns?: NetnsSpec;
@@ -155,12 +184,14 @@ export class Rtnl {
    * Equivalent to: ip [-n NETNS] ...
    */
   static async open(options?: OpenOptions): Promise<Rtnl> {
-    // No options: nothing to validate, so zod is not loaded (see zod.ts).
+    // No options, or options that plainly pass: zod is not loaded (see zod.ts). Anything else goes
+    // through the schema, which accepts the same values and names what is wrong with the others.
     if (options === undefined) options = {};
-    else check(S().openSchema, options, 'options');
+    else if (!plainlyValid(options)) check(S().openSchema, options, 'options');
     let nsFd = -1;
     if (options.netns !== undefined) {
-      const spec = check(V().netnsSpec, options.netns, 'netns') as NetnsSpec;
+      const n = options.netns;
+      const spec = isNetnsName(n) ? n : (check(V().netnsSpec, n, 'netns') as NetnsSpec);
       const opened = openNetns(spec);
       // Keep our own fd: the caller's { fd } may be closed after open() returns.
       nsFd = opened.owned ? opened.fd : libc.open(`/proc/self/fd/${opened.fd}`, O_RDONLY | O_CLOEXEC);
