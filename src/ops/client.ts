@@ -6,6 +6,7 @@ import { messages } from '../codec/messages.js';
 import { RtnlError } from '../errors.js';
 import { libc } from '../ffi/libc.js';
 import { openNetns, withNetnsFd, type NetnsSpec } from '../ffi/netns.js';
+import { IfIndexSocket } from '../ffi/ifindex.js';
 import { NetlinkSocket, type SocketOptions } from '../ffi/socket.js';
 import { O_CLOEXEC, O_RDONLY } from '../ffi/constants.js';
 import { Addresses } from './addresses.js';
@@ -133,6 +134,8 @@ export class Rtnl {
   readonly #monitors = new Set<NetlinkSocket>();
   readonly #closers = new Set<() => void>();
   readonly #token = {};
+  /** The SIOCGIFINDEX socket of linkIndex, made on first use. */
+  #ifIndex: IfIndexSocket | undefined;
 
   private constructor(engine: Engine, nsFd: number, options: OpenOptions) {
     this.engine = engine;
@@ -146,8 +149,16 @@ export class Rtnl {
         rcvbuf: options.rcvbuf,
         onWarning: options.onWarning,
       },
-      linkIndex: async (ref) =>
-        typeof ref === 'number' ? ref : ((await getLinkMessage(engine, ref)).body.index as number),
+      linkIndex: async (ref) => {
+        if (typeof ref === 'number') return ref;
+        // One ioctl(SIOCGIFINDEX) in the client's namespace (see ifindex.ts); when it gives
+        // nothing, RTM_GETLINK, whose error is the one the caller gets.
+        if (!engine.isClosed) {
+          const index = (this.#ifIndex ??= new IfIndexSocket(nsFd)).index(ref);
+          if (index > 0) return index;
+        }
+        return (await getLinkMessage(engine, ref)).body.index as number;
+      },
       inNetns: (fn) => (nsFd < 0 ? fn() : withNetnsFd(nsFd, fn)),
       openSocket: (opts) => openSocketIn(nsFd, opts),
       trackMonitor: (sock) => {
@@ -241,6 +252,7 @@ export class Rtnl {
     for (const fn of this.#closers) fn();
     this.#closers.clear();
     this.ethtool.close();
+    this.#ifIndex?.close();
     this.engine.close();
     if (this.#nsFd >= 0) libc.close(this.#nsFd);
   }
