@@ -826,7 +826,13 @@ async function w6(): Promise<void> {
   await withNs(async (ns) => {
     ipBatch(ns, ['link set lo up']);
     // ip monitor: ready once it printed a probe link's creation.
-    const ipMon = spawn('ip', ['-n', ns, '-o', 'monitor', 'link'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // stdbuf -oL: ip's stdout is a pipe, which stdio would buffer in 4 KiB blocks.
+    const ipMon = spawn('stdbuf', ['-oL', 'ip', '-n', ns, '-o', 'monitor', 'link'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let ipErr = '';
+    ipMon.stderr.setEncoding('utf8');
+    ipMon.stderr.on('data', (d: string) => (ipErr += d));
     let ipText = '';
     ipMon.stdout.setEncoding('utf8');
     ipMon.stdout.on('data', (d: string) => (ipText += d));
@@ -878,7 +884,9 @@ async function w6(): Promise<void> {
       const ipDels = () => ipLines().filter((l) => l.startsWith('Deleted')).length;
       await until('rtnl monitor to see every deletion', () => rt.exitCode !== null, 60_000).catch(() => {});
       await until('ip monitor to see every deletion', () => ipDels() >= 2 * n, 10_000).catch(() => {});
-      const ipCpu = cpuOf(ipMon.pid!) - ipCpu0;
+      // ip monitor may have exited (an overflow ends it): then its CPU is no longer readable.
+      const ipExited = ipMon.exitCode !== null || ipMon.signalCode !== null;
+      const ipCpu = ipExited ? Number.NaN : cpuOf(ipMon.pid!) - ipCpu0;
       const lines = ipLines();
       const r = JSON.parse(rtText.trim().split('\n').pop()!) as {
         count?: number;
@@ -910,6 +918,10 @@ async function w6(): Promise<void> {
         ),
       );
       sec.notes.push('The "median ms" column is CPU time of the monitor process, not wall time.');
+      if (ipExited || ipErr.trim())
+        sec.notes.push(
+          `\`ip monitor\` ${ipExited ? `exited (status ${ipMon.exitCode ?? ipMon.signalCode}) during the burst` : 'kept running'}; it printed on stderr: ${ipErr.trim().split('\n').slice(0, 2).join(' / ') || '(nothing)'}.`,
+        );
     } finally {
       ipMon.kill();
       rt.kill();
