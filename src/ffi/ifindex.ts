@@ -26,6 +26,8 @@ const IFREQ_SIZE = 40;
 const encoder = new TextEncoder();
 
 export class IfIndexSocket {
+  /** @internal Lookups made by every instance (a test seam: what one call costs). */
+  static lookups = 0;
   private fd = -1;
   private readonly ifreq = new Uint8Array(IFREQ_SIZE);
   private readonly view = new DataView(this.ifreq.buffer);
@@ -39,6 +41,7 @@ export class IfIndexSocket {
    * whose error says why.
    */
   index(name: string): number {
+    IfIndexSocket.lookups++;
     const req = this.ifreq;
     req.fill(0);
     const { read } = encoder.encodeInto(name, req.subarray(0, 15));

@@ -1,9 +1,10 @@
 // Live (root): what one call costs. Each call validates its input once, resolves each link name
-// once (all of them in one round trip), and reads a created link back with a GET sent in the same
-// datagram as the create.
+// once (one ioctl(SIOCGIFINDEX) each, no netlink message), and reads a created link back with a GET
+// sent in the same datagram as the create.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Rtnl } from '../../src/index.js';
+import { IfIndexSocket } from '../../src/ffi/ifindex.js';
 import { validationCounts } from '../../src/ops/validate.js';
 import { kernelHasKind, needsRoot, withTestNetns, withTestNetnses } from '../helpers/netns.js';
 
@@ -11,11 +12,17 @@ import { kernelHasKind, needsRoot, withTestNetns, withTestNetnses } from '../hel
 async function cost<T>(
   nl: Rtnl,
   fn: () => Promise<T>,
-): Promise<{ result: T; requests: number; sends: number; passes: number }> {
+): Promise<{ result: T; requests: number; sends: number; passes: number; lookups: number }> {
   const c = nl.engine.counts;
-  const [requests, sends, passes] = [c.requests, c.sends, validationCounts.passes];
+  const [requests, sends, passes, lookups] = [c.requests, c.sends, validationCounts.passes, IfIndexSocket.lookups];
   const result = await fn();
-  return { result, requests: c.requests - requests, sends: c.sends - sends, passes: validationCounts.passes - passes };
+  return {
+    result,
+    requests: c.requests - requests,
+    sends: c.sends - sends,
+    passes: validationCounts.passes - passes,
+    lookups: IfIndexSocket.lookups - lookups,
+  };
 }
 
 describe('round trips and validation passes', { skip: needsRoot }, () => {
@@ -27,9 +34,9 @@ describe('round trips and validation passes', { skip: needsRoot }, () => {
       const c = await cost(nl, () =>
         nl.links.add({ name: 'vx0', kind: 'vxlan', master: 'br0', up: true, vxlan: { id: 42, dev: 'u0', port: 4789 } }),
       );
-      // Round trip 1: RTM_GETLINK br0 and u0 together. Round trip 2: RTM_NEWLINK, then RTM_GETLINK
-      // vx0 in the same datagram.
-      assert.deepEqual([c.sends, c.requests, c.passes], [2, 4, 1]);
+      // br0 and u0 are resolved by SIOCGIFINDEX (an ioctl on the client's socket, no netlink
+      // message); then one datagram: RTM_NEWLINK, and RTM_GETLINK vx0 to read it back.
+      assert.deepEqual([c.sends, c.requests, c.passes, c.lookups], [1, 2, 1, 2]);
       const vx = c.result;
       assert.equal(vx.master, br.index, 'read back after it was enslaved');
       assert.equal(vx.attrs.linkinfo?.data && (vx.attrs.linkinfo.data as { link?: number }).link, u0.index);
@@ -48,7 +55,7 @@ describe('round trips and validation passes', { skip: needsRoot }, () => {
       const twice = await cost(nl, () =>
         nl.links.add({ name: 'vx1', kind: 'vxlan', link: 'e0', vxlan: { id: 7, dev: 'e0', port: 4789 } }),
       );
-      assert.deepEqual([twice.sends, twice.requests, twice.passes], [2, 3, 1]);
+      assert.deepEqual([twice.sends, twice.requests, twice.passes, twice.lookups], [1, 2, 1, 1]);
       const data = twice.result.attrs.linkinfo?.data as { link?: number } | undefined;
       assert.equal(data?.link, got.index);
     });
@@ -59,9 +66,9 @@ describe('round trips and validation passes', { skip: needsRoot }, () => {
       await nl.links.add({ name: 'br0', kind: 'bridge' });
       await nl.links.add({ name: 's0', kind: 'veth', peer: { name: 's1' } });
       let c = await cost(nl, () => nl.links.set('s0', { mtu: 1300, up: true }));
-      assert.deepEqual([c.sends, c.requests, c.passes], [1, 1, 2]); // ref and options: one pass each
+      assert.deepEqual([c.sends, c.requests, c.passes], [1, 1, 1]); // a plain name needs no schema pass
       c = await cost(nl, () => nl.links.set('s0', { master: 'br0' }));
-      assert.deepEqual([c.sends, c.requests], [2, 2]);
+      assert.deepEqual([c.sends, c.requests, c.lookups], [1, 1, 1]); // br0 by SIOCGIFINDEX
       c = await cost(nl, () => nl.links.set('br0', { bridge: { stpState: 0 } }));
       assert.deepEqual([c.sends, c.requests], [2, 2]);
       const s0 = await nl.links.get('s0');
@@ -84,7 +91,8 @@ describe('round trips and validation passes', { skip: needsRoot }, () => {
           ],
         }),
       );
-      assert.deepEqual([c.sends, c.requests, c.passes], [2, 2, 1]);
+      // r0 is looked up once (SIOCGIFINDEX), then one datagram: RTM_NEWROUTE.
+      assert.deepEqual([c.sends, c.requests, c.passes, c.lookups], [1, 1, 1, 1]);
     });
   });
 

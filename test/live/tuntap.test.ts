@@ -172,6 +172,9 @@ describe('tun/tap', { skip: needsRoot }, () => {
       await nl.links.add({ kind: 'tap', name: 'sq0', tuntap: { vnetHdr: true } });
       await nl.links.add({ kind: 'tap', name: 'mq0', tuntap: { multiQueue: true } });
       await nl.links.add({ kind: 'bridge', name: 'br0' });
+      // Resolving a name opens the client's SIOCGIFINDEX socket, which lives as long as the client:
+      // open it before counting fds.
+      await nl.addresses.list({ link: 'br0' });
       const expect = async (fn: () => Promise<unknown>, re: RegExp, code?: string) => {
         const err = (await leavesNothing(ns, fn)) as RtnlError;
         assert.ok(err, `expected ${re}`);
