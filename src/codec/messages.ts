@@ -7,6 +7,7 @@ import { neighbourMessages } from './rtnl/neighbour.js';
 import { nsidMessages } from './rtnl/nsid.js';
 import { routeMessages } from './rtnl/route.js';
 import { ruleMessages } from './rtnl/rule.js';
+import { actionMessages, chainMessages, classMessages, filterMessages, qdiscMessages } from './tc/index.js';
 
 export const FAMILIES: MessageDef[] = [
   linkMessages,
@@ -15,6 +16,11 @@ export const FAMILIES: MessageDef[] = [
   neighbourMessages,
   ruleMessages,
   nsidMessages,
+  qdiscMessages,
+  classMessages,
+  filterMessages,
+  chainMessages,
+  actionMessages,
 ];
 
 /** The shared, compiled NETLINK_ROUTE table (what `decode`/`encode` of rtnl/codec use). */
