@@ -17,6 +17,7 @@ import { Neighbours } from './neighbours.js';
 import { Routes } from './routes.js';
 import { Rules } from './rules.js';
 import { TunTap } from './tuntap-ops.js';
+import { Tc } from './tc.js';
 import { check, V } from './validate.js';
 import { schemas } from './zod.js';
 
@@ -84,6 +85,8 @@ export class Rtnl {
   readonly tuntap: TunTap;
   /** Device settings and counters: `ethtool`. */
   readonly ethtool: Ethtool;
+  /** Traffic control: `tc qdisc`, `tc class`, `tc filter`, `tc chain`, `tc actions`. */
+  readonly tc: Tc;
   /** @internal */
   readonly engine: Engine;
   /** @internal An fd of this client's namespace (-1: the namespace the process was in at open). */
@@ -103,6 +106,7 @@ export class Rtnl {
     this.rules = new Rules(this);
     this.tuntap = new TunTap(this);
     this.ethtool = new Ethtool(this);
+    this.tc = new Tc(this);
     registry.register(this, { sock: engine.sock, nsFd }, this.token);
   }
 
