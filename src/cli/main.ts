@@ -25,12 +25,13 @@ import { netnsCommand } from './netns.js';
 import { route } from './route.js';
 import { rule } from './rule.js';
 import { tuntap } from './tuntap.js';
+import { tcCommand } from './tc.js';
 
 export const USAGE = `Usage: rtnl [OPTIONS] OBJECT { COMMAND | help }
        rtnl [-force] -batch FILENAME
        rtnl decode [FILE | -]
        rtnl [-n NETNS] ethtool [--json] OPTION DEV [ARGS...]
-where  OBJECT := { link | address | route | rule | neigh | tuntap | netns | monitor | decode | ethtool }
+where  OBJECT := { link | address | route | rule | neigh | tuntap | netns | monitor | decode | ethtool | tc }
        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -d[etails] | -4 | -6 | -s[tats] |
                     -b[atch] FILENAME | -force | -h[elp] | -V[ersion] }
 Each OBJECT has its own help: rtnl link help, rtnl route help, ...`;
@@ -49,6 +50,7 @@ const OBJECT_NAMES = [
   'netns',
   'decode',
   'ethtool',
+  'tc',
   'help',
 ] as const;
 const OBJECTS: Record<string, ObjectCommand> = {
@@ -64,6 +66,7 @@ const OBJECTS: Record<string, ObjectCommand> = {
   netns: netnsCommand,
   decode: decodeCommand,
   ethtool: ethtoolCommand,
+  tc: tcCommand,
 };
 
 export interface ParsedCommand {

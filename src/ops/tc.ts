@@ -34,7 +34,7 @@ import { assertNoPollution } from './validate.js';
 
 let psched: Psched | undefined;
 /** The scheduler clock, read once from /proc/net/psched (the same in every namespace). */
-function clock(): Psched {
+export function clock(): Psched {
   return (psched ??= parsePsched(readFileSync('/proc/net/psched', 'utf8')));
 }
 
@@ -225,7 +225,8 @@ function statsOf(a: QdiscAttrs | ActionAttrs['stats'] | undefined, stats2?: Qdis
   return out;
 }
 
-function toTcObject(m: NetlinkMessage, names?: Map<number, string>): TcObject {
+/** A qdisc or class message as rtnl reports it. */
+export function toTcObject(m: NetlinkMessage, names?: Map<number, string>): TcObject {
   const h = m.body as TcMsg;
   const a = m.attrs as QdiscAttrs;
   const o: TcObject = {
@@ -247,17 +248,20 @@ function toTcObject(m: NetlinkMessage, names?: Map<number, string>): TcObject {
   return o;
 }
 
-/** The u32 handle text as tc prints it: '800:', '800::800'. */
-export function formatU32Handle(h: number): string {
+/** A u32 handle as tc prints it (sprint_u32_handle): '800:', '800::800', '2:7:800', '2:7'. */
+export function u32HandleText(h: number): string {
+  if (h === 0) return 'none';
   const htid = h >>> 20;
   const hash = (h >>> 12) & 0xff;
   const node = h & 0xfff;
-  if (node !== 0) return `${htid.toString(16)}:${hash ? hash.toString(16) : ''}:${node.toString(16)}`;
-  if (hash !== 0) return `${htid.toString(16)}:${hash.toString(16)}:`;
-  return `${htid.toString(16)}:`;
+  let s = htid ? `${htid.toString(16)}:` : '';
+  if (hash) s += hash.toString(16);
+  if (node) s += `:${node.toString(16)}`;
+  return s;
 }
 
-function toFilter(m: NetlinkMessage, names?: Map<number, string>): Filter {
+/** A filter message as rtnl reports it. */
+export function toFilter(m: NetlinkMessage, names?: Map<number, string>): Filter {
   const h = m.body as TcMsg;
   const a = m.attrs as FilterAttrs;
   const info = h.info ?? 0;
@@ -277,7 +281,7 @@ function toFilter(m: NetlinkMessage, names?: Map<number, string>): Filter {
     const dev = names?.get(f.ifindex);
     if (dev !== undefined) f.dev = dev;
   }
-  if (h.handle) f.handle = a.kind === 'u32' ? formatU32Handle(h.handle) : `0x${h.handle.toString(16)}`;
+  if (h.handle) f.handle = a.kind === 'u32' ? u32HandleText(h.handle) : `0x${h.handle.toString(16)}`;
   if (a.options !== undefined) {
     f.options = a.options;
     const act = (a.options as { act?: ActionAttrs[] }).act;
