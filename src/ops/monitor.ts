@@ -41,7 +41,12 @@ export type MonitorGroup =
   | 'rule'
   | 'rule4'
   | 'rule6'
-  | 'nsid';
+  | 'nsid'
+  | 'qdisc'
+  | 'class'
+  | 'filter'
+  | 'chain'
+  | 'action';
 
 const GROUPS: Record<MonitorGroup, number[]> = {
   link: [C.RTNLGRP_LINK],
@@ -56,6 +61,12 @@ const GROUPS: Record<MonitorGroup, number[]> = {
   rule4: [C.RTNLGRP_IPV4_RULE],
   rule6: [C.RTNLGRP_IPV6_RULE],
   nsid: [C.RTNLGRP_NSID],
+  // Every tc notification (qdisc, class, filter, chain, action) goes to RTNLGRP_TC.
+  qdisc: [C.RTNLGRP_TC],
+  class: [C.RTNLGRP_TC],
+  filter: [C.RTNLGRP_TC],
+  chain: [C.RTNLGRP_TC],
+  action: [C.RTNLGRP_TC],
 };
 const GROUP_KIND: Record<MonitorGroup, ObjectKind> = {
   link: 'link',
@@ -70,6 +81,11 @@ const GROUP_KIND: Record<MonitorGroup, ObjectKind> = {
   rule4: 'rule',
   rule6: 'rule',
   nsid: 'nsid',
+  qdisc: 'qdisc',
+  class: 'class',
+  filter: 'filter',
+  chain: 'chain',
+  action: 'action',
 };
 const GROUP_FAMILY: Partial<Record<MonitorGroup, number>> = {
   address4: C.AF_INET,
@@ -212,7 +228,8 @@ export async function* monitor(
     const out: Array<[ObjectKind, NetlinkMessage]> = [];
     for (const [kind, family] of kinds) {
       const spec = OBJECT_KINDS[kind];
-      for (const m of await nl.engine.dump(req(spec.dumpType, spec.dumpBody(family)))) {
+      const msgs = spec.dump ? await spec.dump(nl) : await nl.engine.dump(req(spec.dumpType, spec.dumpBody(family)));
+      for (const m of msgs) {
         if (spec.newTypes.includes(m.type) && spec.accept(m, family)) out.push([kind, m]);
       }
     }

@@ -315,3 +315,62 @@ test('actions, and refusals: unknown kinds get the kernel own words, bad input n
     );
   });
 });
+
+test('monitor: tc events for qdiscs, classes, filters, chains and actions, after an initial snapshot', {
+  skip: needsRoot,
+}, async () => {
+  await withTestNetns(async (_ns, nl) => {
+    await devices(nl);
+    await nl.tc.qdiscs.add({ dev: 't0', kind: 'htb', handle: '1:' });
+    await nl.tc.classes.add({ dev: 't0', classid: '1:10', kind: 'htb', options: { rate: '10mbit' } });
+    const signal = AbortSignal.timeout(15_000);
+    const events: string[] = [];
+    let synced = false;
+    const changes = async () => {
+      await nl.tc.qdiscs.add({ dev: 't1', kind: 'clsact' });
+      await nl.tc.filters.add({ dev: 't1', parent: 'ingress', pref: 5, kind: 'matchall' }).catch(() => undefined);
+      await nl.tc.filters.add({
+        dev: 't1',
+        parent: 'ingress',
+        pref: 7,
+        kind: 'u32',
+        u32: { match: [{ u32: [0, 0, 0] }] },
+      });
+      await nl.tc.filters.addChain({ dev: 't1', parent: 'ingress', chain: 9 });
+      await nl.tc.actions.add({ kind: 'mirred', action: 'mirror', dev: 'ifb0', index: 3 });
+      await nl.tc.actions.delete('mirred', 3);
+      await nl.tc.classes.delete({ dev: 't0', classid: '1:10' });
+    };
+    for await (const ev of nl.monitor(['qdisc', 'class', 'filter', 'chain', 'action'], { signal, initial: true })) {
+      if (ev.type === 'synced') {
+        synced = true;
+        void changes();
+        continue;
+      }
+      if (!('kind' in ev)) continue;
+      const o = ev.object as any;
+      const tag =
+        ev.kind === 'qdisc' || ev.kind === 'class'
+          ? `${o.kind} ${o.handle}`
+          : ev.kind === 'filter'
+            ? `${o.kind} ${o.pref} ${o.handle ?? '-'}`
+            : ev.kind === 'chain'
+              ? String(o.chain)
+              : `${o.kind} ${o.index}`;
+      events.push(`${ev.initial ? 'initial ' : ''}${ev.type} ${tag}`);
+      if (ev.type === 'class.del') break;
+    }
+    assert.ok(synced);
+    assert.ok(events.includes('initial qdisc.new htb 1:'), events.join('\n'));
+    assert.ok(events.includes('initial class.new htb 1:10'), events.join('\n'));
+    for (const want of [
+      'qdisc.new clsact ffff:',
+      'filter.new u32 7 800::800',
+      'chain.new 9',
+      'action.new mirred 3',
+      'action.del mirred 3',
+      'class.del htb 1:10',
+    ])
+      assert.ok(events.includes(want), `${want} missing from:\n${events.join('\n')}`);
+  });
+});
