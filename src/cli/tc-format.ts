@@ -433,7 +433,8 @@ export function filterText(f: Filter, o: FilterJsonOptions): string {
     if (op.order !== undefined) line += `order ${op.order} `;
     if (op.key_ht !== undefined) line += `key ht ${op.key_ht} bkt ${op.bkt} `;
     if (op.handle !== undefined) line += `handle ${op.handle} `;
-    if (op.flowid !== undefined) line += `flowid ${op.flowid} `;
+    // tc 6.1 reads the u32 selector after printing flowid, so it always marks it non-terminal.
+    if (op.flowid !== undefined) line += `${f.kind === 'u32' ? '*' : ''}flowid ${op.flowid} `;
     if (op.link !== undefined) line += `link ${op.link} `;
     if (op.not_in_hw) line += 'not_in_hw ';
     lines[0] = line;

@@ -224,6 +224,17 @@ test('filters: u32 with flowid, hash tables, mirred to ifb, chains and shared bl
       actions: [{ kind: 'mirred', direction: 'ingress', action: 'mirror', dev: 'ifb0' }],
     });
     await nl.tc.filters.addChain({ dev: 't1', parent: 'ingress', chain: 7 });
+    // classic BPF (no eBPF loader here): "return -1", direct to class 1:1
+    await nl.tc.filters.add({
+      dev: 't1',
+      parent: 'egress',
+      pref: 10,
+      kind: 'bpf',
+      bpf: { bytecode: [[6, 0, 0, 0xffffffff]], classid: '1:1' },
+    });
+    const [, bpf] = tcJson(ns, 'filter', 'show', 'dev', 't1', 'egress');
+    assert.deepEqual(bpf.options.bytecode, { length: 1, insns: [{ code: 6, jt: 0, jf: 0, k: 0xffffffff }] });
+    assert.equal(bpf.options.flowid, '1:1');
     const ing = await nl.tc.filters.list({ dev: 't1', parent: 'ingress' });
     const tIng = tcJson(ns, 'filter', 'show', 'dev', 't1', 'ingress');
     assert.deepEqual(
