@@ -38,6 +38,19 @@ export function clock(): Psched {
   return (psched ??= parsePsched(readFileSync('/proc/net/psched', 'utf8')));
 }
 
+/**
+ * The clock as a Psched whose fields read /proc/net/psched on first use: the builders touch it
+ * only after they have validated their input, so bad input never reaches the file system.
+ */
+const lazyClock: Psched = {
+  get tickInUsec() {
+    return clock().tickInUsec;
+  },
+  get hz() {
+    return clock().hz;
+  },
+};
+
 /** Statistics of a qdisc, class, filter action: TCA_STATS2 (basic, queue, rate estimator). */
 export interface TcStats {
   bytes: number;
@@ -319,7 +332,7 @@ class TcBase {
               ifindex: await this.index((a as { dev: string | number }).dev, `${field}[${i}].dev`),
             } as ActionSpec)
           : (a as ActionSpec);
-      out.push(actionAttrsOf(spec, clock(), `${field}[${i}]`));
+      out.push(actionAttrsOf(spec, lazyClock, `${field}[${i}]`));
     }
     return out;
   }
@@ -408,7 +421,6 @@ export class Qdiscs extends TcBase {
         `unknown qdisc kind (known: ${Object.keys(qdiscKinds).join(', ')})`,
         spec.kind,
       );
-    const ifindex = await this.index(spec.dev, 'qdisc.dev');
     const ingress = spec.kind === 'ingress' || spec.kind === 'clsact';
     if (ingress && spec.parent !== undefined && spec.parent !== spec.kind && spec.parent !== 'ingress')
       throw new ValidationError('qdisc.parent', `${spec.kind} has no parent to choose`, spec.parent);
@@ -417,16 +429,15 @@ export class Qdiscs extends TcBase {
         ? spec.rawOptions
         : (plugin.options as (o: unknown, p: Psched, f: string) => unknown)(
             spec.options ?? {},
-            clock(),
+            lazyClock,
             `qdisc.options`,
           );
-    const body = {
-      family: C.AF_UNSPEC,
-      ifindex,
-      handle: spec.handle === undefined ? (ingress ? tcIngressHandle() : 0) : handleOf(spec.handle, 'qdisc.handle'),
-      parent: ingress ? C.TC_H_INGRESS : qdiscParent(spec.parent, 'qdisc.parent'),
-      info: 0,
-    };
+    const handle =
+      spec.handle === undefined ? (ingress ? tcIngressHandle() : 0) : handleOf(spec.handle, 'qdisc.handle');
+    const parent = ingress ? C.TC_H_INGRESS : qdiscParent(spec.parent, 'qdisc.parent');
+    // The device last: resolving a name is a request, and bad input must not cost one.
+    const ifindex = await this.index(spec.dev, 'qdisc.dev');
+    const body = { family: C.AF_UNSPEC, ifindex, handle, parent, info: 0 };
     return req(
       'RTM_NEWQDISC',
       body,
@@ -495,15 +506,12 @@ export class Classes extends TcBase {
   private async build(spec: ClassSpec): Promise<NetlinkMessage> {
     assertNoPollution(spec, 'class');
     if (spec?.kind !== 'htb') throw new ValidationError('class.kind', "rtnl builds 'htb' classes", spec?.kind);
-    const ifindex = await this.index(spec.dev, 'class.dev');
     const handle = classidOf(spec.classid, 'class.classid');
     const parent =
       spec.parent === undefined ? (handle & C.TC_H_MAJ_MASK) >>> 0 : qdiscParent(spec.parent, 'class.parent');
-    return req(
-      'RTM_NEWTCLASS',
-      { family: C.AF_UNSPEC, ifindex, handle, parent, info: 0 },
-      { kind: 'htb', options: htbClassOptions(spec.options, clock(), 'class.options') },
-    );
+    const options = htbClassOptions(spec.options ?? ({} as HtbClassOptions), lazyClock, 'class.options');
+    const ifindex = await this.index(spec.dev, 'class.dev');
+    return req('RTM_NEWTCLASS', { family: C.AF_UNSPEC, ifindex, handle, parent, info: 0 }, { kind: 'htb', options });
   }
 }
 
@@ -600,10 +608,10 @@ export class Filters extends TcBase {
 
   private async build(spec: FilterSpec): Promise<NetlinkMessage> {
     assertNoPollution(spec, 'filter');
-    const { ifindex, parent } = await this.target(spec, 'filter');
     const pref = spec.pref === undefined ? 0 : intOf(spec.pref, 1, 0xffff, 'filter.pref');
     const proto = protocolNumber(spec.protocol);
-    const actions = spec.actions === undefined ? undefined : await this.actionAttrs(spec.actions, 'filter.actions');
+    // Actions are resolved (mirred devices looked up) after everything else is validated.
+    const actions = spec.actions;
     let options: Record<string, unknown>;
     let handle = 0;
     switch (spec.kind) {
@@ -626,7 +634,6 @@ export class Filters extends TcBase {
         if (u.ht !== undefined) options.hash = parseU32Handle(u.ht, 'filter.u32.ht');
         if (u.link !== undefined) options.link = parseU32Handle(u.link, 'filter.u32.link');
         if (classid !== undefined) options.classid = classid;
-        if (actions) options.act = actions;
         break;
       }
       case 'bpf': {
@@ -652,7 +659,6 @@ export class Filters extends TcBase {
           options.name = b.name ?? `fd${b.fd}`;
         }
         if (b.directAction) options.flags = C.TCA_BPF_FLAG_ACT_DIRECT;
-        if (actions) options.act = actions;
         break;
       }
       case 'matchall':
@@ -661,12 +667,11 @@ export class Filters extends TcBase {
             spec.matchall?.classid === undefined
               ? undefined
               : classidOf(spec.matchall.classid, 'filter.matchall.classid'),
-          act: actions,
         });
         if (spec.handle !== undefined) handle = handleNum(spec.handle);
         break;
       case 'flower':
-        options = { ...(spec.flower ?? {}), ...(actions ? { act: actions } : {}) };
+        options = { ...(spec.flower ?? {}) };
         if (spec.handle !== undefined) handle = handleNum(spec.handle);
         break;
       default:
@@ -676,6 +681,8 @@ export class Filters extends TcBase {
           (spec as { kind?: unknown })?.kind,
         );
     }
+    const { ifindex, parent } = await this.target(spec, 'filter');
+    if (actions !== undefined) options.act = await this.actionAttrs(actions, 'filter.actions');
     return req(
       'RTM_NEWTFILTER',
       { family: C.AF_UNSPEC, ifindex, parent, handle, info: ((pref << 16) | htons(proto)) >>> 0 },
