@@ -123,7 +123,6 @@ export type {
   Qdiscs,
   Classes,
   Filters,
-  Chains,
   Actions,
   Qdisc,
   TcClass,

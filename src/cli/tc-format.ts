@@ -35,10 +35,13 @@ export function sizeText(sz: number): string {
 }
 const g = (n: number) => String(n);
 
-/** tc's sprint_time: microseconds in, 's' / 'ms' with one decimal, else 'us'. */
+/** C's %g: six significant digits, no trailing zeros. */
+const pct = (n: number) => String(Number(n.toPrecision(6)));
+
+/** tc's sprint_time: microseconds in; seconds or milliseconds as %g, else whole microseconds. */
 export function timeText(us: number): string {
-  if (us >= 1e6) return `${(us / 1e6).toFixed(1)}s`;
-  if (us >= 1e3) return `${(us / 1e3).toFixed(1)}ms`;
+  if (us >= 1e6) return `${pct(us / 1e6)}s`;
+  if (us >= 1e3) return `${pct(us / 1e3)}ms`;
   return `${Math.floor(us)}us`;
 }
 
@@ -384,7 +387,7 @@ export function qdiscText(q: TcObject, o: TcJsonOptions): string {
       break;
     case 'pfifo_fast':
     case 'prio':
-      line += `bands ${op.bands} priomap ${(op.priomap as number[]).map((b) => ` ${b}`).join('')}`;
+      line += `bands ${op.bands} priomap ${(op.priomap as number[]).join(' ')}`;
       break;
     case 'tbf':
       line += `rate ${rateText(op.rate as number)} burst ${sizeText(op.burst as number)} `;
@@ -411,6 +414,37 @@ export function qdiscText(q: TcObject, o: TcJsonOptions): string {
   return lines.join('\n');
 }
 
+/** The text of one action as tc prints it inside a filter listing (and `tc actions`). */
+export function actionText(a: Json, stats: boolean, act?: ActionAttrs): string[] {
+  let head = `\taction order ${a.order}: ${a.kind}`;
+  const ctl = (a.control_action as Json | undefined)?.type;
+  if (a.kind === 'mirred')
+    head += ` (${a.direction === 'egress' ? 'Egress' : 'Ingress'} ${a.mirred_action === 'redirect' ? 'Redirect' : 'Mirror'} to device ${a.to_dev}) ${ctl}`;
+  else if (ctl !== undefined) head += ` action ${ctl}`;
+  const lines = [head];
+  if (a.index !== undefined) {
+    let l = `\tindex ${a.index} ref ${a.ref} bind ${a.bind}`;
+    if (a.installed !== undefined) l += ` installed ${a.installed} sec`;
+    if (a.last_used !== undefined) l += ` used ${a.last_used} sec`;
+    if (a.first_used !== undefined) l += ` firstused ${a.first_used} sec`;
+    lines.push(l);
+  }
+  if (stats && a.stats) {
+    const s = a.stats as Json;
+    lines.push('\tAction statistics:');
+    lines.push(
+      `\tSent ${s.bytes} bytes ${s.packets} pkt (dropped ${s.drops}, overlimits ${s.overlimits} requeues ${s.requeues}) `,
+    );
+    lines.push(`\tbacklog ${sizeText((s.backlog as number) ?? 0)} ${s.qlen}p requeues ${s.requeues}`);
+  }
+  if (a.not_in_hw) lines.push('\tnot_in_hw');
+  if (a.in_hw) lines.push(`\tin_hw in_hw_count ${a.in_hw_count}`);
+  if (a.used_hw_stats) lines.push(`\tused_hw_stats ${(a.used_hw_stats as string[]).join(' ')}`);
+  void act;
+  lines.push('');
+  return lines;
+}
+
 /** A filter as `tc filter show` prints it (one line per message, u32 keys and actions indented). */
 export function filterText(f: Filter, o: FilterJsonOptions): string {
   const j = filterJson(f, o);
@@ -426,30 +460,41 @@ export function filterText(f: Filter, o: FilterJsonOptions): string {
   if (j.kind !== undefined) line += `${j.kind} `;
   if (j.chain !== undefined) line += `chain ${j.chain} `;
   const op = j.options as Json | undefined;
-  const lines = [line];
+  const lines: string[] = [];
   if (op) {
-    if (op.fh !== undefined) line += `fh ${op.fh} `;
-    if (op.ht_divisor !== undefined) line += `ht divisor ${op.ht_divisor} `;
-    if (op.order !== undefined) line += `order ${op.order} `;
-    if (op.key_ht !== undefined) line += `key ht ${op.key_ht} bkt ${op.bkt} `;
-    if (op.handle !== undefined) line += `handle ${op.handle} `;
-    // tc 6.1 reads the u32 selector after printing flowid, so it always marks it non-terminal.
-    if (op.flowid !== undefined) line += `${f.kind === 'u32' ? '*' : ''}flowid ${op.flowid} `;
-    if (op.link !== undefined) line += `link ${op.link} `;
+    const opts = f.options as any;
+    if (f.kind === 'u32') {
+      if (op.fh !== undefined) line += `fh ${op.fh} `;
+      if (op.order !== undefined) line += `order ${op.order} `;
+      if (op.ht_divisor !== undefined) line += `ht divisor ${op.ht_divisor} `;
+      if (op.key_ht !== undefined) line += `key ht ${op.key_ht} bkt ${op.bkt} `;
+      const sel = opts?.sel as U32Sel | undefined;
+      const terminal = sel !== undefined && ((sel.flags ?? 0) & C.TC_U32_TERMINAL) !== 0;
+      // tc 6.1 stars a terminal flowid, and names a terminal selector without one.
+      if (op.flowid !== undefined) line += `${terminal ? '*' : ''}flowid ${op.flowid} `;
+      else if (terminal) line += 'terminal flowid ';
+      if (op.link !== undefined) line += `link ${op.link} `;
+    } else {
+      if (op.handle !== undefined) line += `handle ${op.handle} `;
+      if (op.flowid !== undefined) line += `flowid ${op.flowid} `;
+      if (op.bpf_name !== undefined) line += `${op.bpf_name} `;
+      if (op['direct-action']) line += 'direct-action ';
+    }
+    if (op.skip_hw) line += 'skip_hw ';
+    if (op.skip_sw) line += 'skip_sw ';
+    if (op.in_hw) line += 'in_hw ';
     if (op.not_in_hw) line += 'not_in_hw ';
-    lines[0] = line;
-    const sel = (f.options as any)?.sel as U32Sel | undefined;
+    const bc = op.bytecode as { length: number; insns: Json[] } | undefined;
+    if (bc) line += `bytecode '${bc.length},${bc.insns.map((i) => `${i.code} ${i.jt} ${i.jf} ${i.k}`).join(',')}'`;
+    lines.push(line);
+    const sel = opts?.sel as U32Sel | undefined;
     for (const k of (sel?.keys ?? []).slice(0, sel?.nkeys ?? 0))
       lines.push(
         `  match ${hex(k.val).padStart(8, '0')}/${hex(k.mask).padStart(8, '0')} at ${k.offmask ? 'nexthdr+' : ''}${k.off}`,
       );
-    for (const a of (op.actions as Json[] | undefined) ?? []) {
-      let al = `\taction order ${a.order}: ${a.kind} `;
-      if (a.kind === 'mirred')
-        al += `(${a.direction === 'egress' ? 'Egress' : 'Ingress'} ${a.mirred_action === 'redirect' ? 'Redirect' : 'Mirror'} to device ${a.to_dev}) ${(a.control_action as Json).type}`;
-      lines.push(al);
-      if (a.index !== undefined) lines.push(` \tindex ${a.index} ref ${a.ref} bind ${a.bind}`);
-    }
-  }
+    if (sel?.hmask) lines.push(`    hash mask ${hex(sel.hmask).padStart(8, '0')} at ${sel.hoff ?? 0} `);
+    const acts = (op.actions as Json[] | undefined) ?? [];
+    for (const a of acts) lines.push(...actionText(a, o.stats));
+  } else lines.push(line);
   return lines.join('\n');
 }

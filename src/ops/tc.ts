@@ -689,29 +689,7 @@ export class Filters extends TcBase {
       defined({ kind: spec.kind, chain: spec.chain, options }),
     );
   }
-}
 
-const handleNum = (h: string | number): number => {
-  if (typeof h === 'number') return h >>> 0;
-  if (!/^(0x)?[0-9a-f]{1,8}$/i.test(h)) throw new ValidationError('filter.handle', 'expected a hex handle', h);
-  return Number.parseInt(h, 16) >>> 0;
-};
-const intOf = (v: unknown, lo: number, hi: number, field: string): number => {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
-    throw new ValidationError(field, `expected an integer from ${lo} to ${hi}`, v);
-  return v;
-};
-
-/** A chain as rtnl reports it. */
-export interface Chain {
-  ifindex: number;
-  parent: string;
-  chain: number;
-  header: TcMsg;
-  attrs: FilterAttrs;
-}
-
-export class Chains extends Filters {
   /** List chains. Equivalent to: tc chain show dev DEV (ingress | egress | parent P) */
   async listChains(target: FilterTarget): Promise<ListResult<Chain>> {
     assertNoPollution(target, 'chain');
@@ -750,6 +728,26 @@ export class Chains extends Filters {
       req('RTM_DELCHAIN', { family: C.AF_UNSPEC, ifindex, parent, handle: 0, info: 0 }, { chain }),
     );
   }
+}
+
+const handleNum = (h: string | number): number => {
+  if (typeof h === 'number') return h >>> 0;
+  if (!/^(0x)?[0-9a-f]{1,8}$/i.test(h)) throw new ValidationError('filter.handle', 'expected a hex handle', h);
+  return Number.parseInt(h, 16) >>> 0;
+};
+const intOf = (v: unknown, lo: number, hi: number, field: string): number => {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+    throw new ValidationError(field, `expected an integer from ${lo} to ${hi}`, v);
+  return v;
+};
+
+/** A chain as rtnl reports it. */
+export interface Chain {
+  ifindex: number;
+  parent: string;
+  chain: number;
+  header: TcMsg;
+  attrs: FilterAttrs;
 }
 
 /** A standalone action as rtnl reports it. */
@@ -837,13 +835,13 @@ export class Tc {
   /** Equivalent to: tc class */
   readonly classes: Classes;
   /** Equivalent to: tc filter (and tc chain: filters.listChains) */
-  readonly filters: Chains;
+  readonly filters: Filters;
   /** Equivalent to: tc actions */
   readonly actions: Actions;
   constructor(nl: Rtnl) {
     this.qdiscs = new Qdiscs(nl);
     this.classes = new Classes(nl);
-    this.filters = new Chains(nl);
+    this.filters = new Filters(nl);
     this.actions = new Actions(nl);
   }
 }

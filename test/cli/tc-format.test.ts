@@ -73,7 +73,8 @@ test("tc's units: rates, sizes, times", () => {
   assert.equal(sizeText(1600), '1600b');
   assert.equal(sizeText(65536), '64Kb');
   assert.equal(sizeText(1048576), '1Mb');
-  assert.equal(timeText(10000), '10.0ms');
+  assert.equal(timeText(10000), '10ms');
+  assert.equal(timeText(1496), '1.496ms');
   assert.equal(timeText(1_500_000), '1.5s');
   assert.equal(timeText(139), '139us');
 });

@@ -125,6 +125,8 @@ test('rtnl tc against tc: -j qdisc and filter show, class text, adds that tc rea
         'tc qdisc add dev t1 clsact',
         'tc filter add dev t1 ingress protocol all prio 10 u32 match u32 0 0 at 0 action mirred egress redirect dev ifb0',
         'tc qdisc add dev ifb0 root tbf rate 50gbit burst 1mb limit 1mb',
+        'tc filter add dev t0 parent 1: prio 2 handle 2: protocol ip u32 divisor 256',
+        'tc filter add dev t0 parent 1: prio 2 protocol ip u32 ht 800:: match ip src 198.51.100.0/24 hashkey mask 0x000000ff at 12 link 2:',
       ].join('\n'),
     );
     assert.equal(batch.status, 0, batch.stderr);
@@ -143,7 +145,15 @@ test('rtnl tc against tc: -j qdisc and filter show, class text, adds that tc rea
       const ours = ageless(await run(`-j tc ${args}`));
       assert.deepEqual(ours, ageless(tc(ns, '-j', ...args.split(' '))), args);
     }
-    assert.equal(await run('tc class show dev t0'), tc(ns, 'class', 'show', 'dev', 't0'));
+    // Text: classes (tc prints them as text even with -j), and qdiscs and filters too.
+    for (const args of [
+      'class show dev t0',
+      'qdisc show',
+      '-s qdisc show',
+      'filter show dev t0 parent 1:',
+      'filter show dev t1 ingress',
+    ])
+      assert.equal(await run(`tc ${args}`), tc(ns, ...args.split(' ')), args);
     assert.equal(await run('-s tc class show dev t0'), tc(ns, '-s', 'class', 'show', 'dev', 't0'));
 
     const bad = await rtnl(['-n', ns, 'tc', 'qdisc', 'add', 'dev', 't0', 'root', 'handle', '1:x', 'pfifo']);
