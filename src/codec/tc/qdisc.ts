@@ -26,7 +26,7 @@ export const tcPrioQopt = struct(
  * prio's TCA_OPTIONS as tc sends it (addattr_nest_compat): struct tc_prio_qopt, then an empty
  * nested TCA_OPTIONS that older kernels read TCA_PRIO_MQ from. The kernel dumps the bare struct.
  */
-export const prioCompatAttrs = attrs('TCA_PRIO_COMPAT', {
+export const prioCompatAttrs = attrs('TCA', {
   options: [C.TCA_OPTIONS, nest(attrs('TCA_PRIO', {}))],
 });
 
