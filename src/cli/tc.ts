@@ -29,6 +29,8 @@ KIND (qdisc) := pfifo [limit N] | bfifo [limit SIZE] | pfifo_fast | prio [bands 
           | fq [limit N] [flow_limit N] [quantum SIZE] [maxrate RATE] [buckets N] [pacing | nopacing]
           | sfq [perturb SECS] [quantum N] [limit N] [divisor N] [flows N] [depth N]
           | cake [bandwidth RATE]
+          | red limit SIZE min SIZE max SIZE avpkt SIZE [burst N] [bandwidth RATE] [probability P]
+                [ecn] [harddrop] [adaptive] [nodrop]
 KIND (filter) := u32 [match SELECTOR ...] [classid ID] [divisor N] [ht ID] [link ID] [hashkey mask M at N]
           | bpf {bytecode 'N,C T F K,...' | fd FD [name NAME]} [da] [classid ID]
           | matchall [classid ID] | flower [src_ip PREFIX] [dst_ip PREFIX] [ip_proto tcp|udp|N]
@@ -181,6 +183,21 @@ function qdiscOptions(kind: string, a: Args): Record<string, unknown> | undefine
       });
     case 'cake':
       return kindOptions(a, kind, { bandwidth: 'str' });
+    case 'red': {
+      const o: Record<string, unknown> = {};
+      while (!a.done) {
+        const k = a.shift();
+        if (['limit', 'min', 'max', 'avpkt', 'bandwidth'].includes(k)) o[k] = a.value(k);
+        else if (k === 'burst') o.burst = uint(k, a.value(k));
+        else if (k === 'probability') {
+          const v = a.value(k);
+          if (!/^\d*\.?\d+$/.test(v)) throw invalid(k, v, 'expected a probability such as 0.02');
+          o.probability = Number(v);
+        } else if (['ecn', 'harddrop', 'adaptive', 'nodrop'].includes(k)) o[k] = true;
+        else throw new UsageError(`what is "${k}"? (an option of red)`);
+      }
+      return o;
+    }
     default:
       throw new UsageError(`qdisc kind "${kind}" is not supported by rtnl`);
   }

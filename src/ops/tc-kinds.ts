@@ -160,6 +160,66 @@ export interface FqOptions {
   pacing?: boolean;
 }
 
+/** red options. Equivalent to: tc qdisc ... red limit BYTES min BYTES max BYTES avpkt BYTES [burst PACKETS] [bandwidth RATE] [probability P] [ecn] [harddrop] [adaptive] [nodrop] */
+export interface RedOptions {
+  limit: Num;
+  min: Num;
+  max: Num;
+  avpkt: Num;
+  /** In packets; default (2 × min + max) / (3 × avpkt), as tc. */
+  burst?: number;
+  /** Default 10mbit, as tc. */
+  bandwidth?: number | bigint | string;
+  /** Marking probability at max (default 0.02). */
+  probability?: number;
+  ecn?: boolean;
+  harddrop?: boolean;
+  adaptive?: boolean;
+  nodrop?: boolean;
+}
+
+/** tc_red_eval_ewma: the EWMA weight's log for a burst of `burst` packets. */
+function redEwma(qmin: number, burst: number, avpkt: number, field: string): number {
+  const a = burst + 1 - qmin / avpkt;
+  if (a < 1)
+    throw new ValidationError(`${field}.burst`, `is too small for min; try ${1 + Math.floor(qmin / avpkt)}`, burst);
+  let W = 0.5;
+  for (let wlog = 1; wlog < 32; wlog++, W /= 2) if (a <= (1 - (1 - W) ** burst) / W) return wlog;
+  throw new ValidationError(`${field}.burst`, 'is too large', burst);
+}
+/** tc_red_eval_P: the log of the probability's scale. */
+function redP(qmin: number, qmax: number, prob: number, field: string): number {
+  const span = qmax - qmin;
+  if (span === 0) return 0;
+  let p = prob / span;
+  let i = 0;
+  for (; i < 32; i++) {
+    if (p > 1) break;
+    p *= 2;
+  }
+  if (i >= 32) throw new ValidationError(`${field}.probability`, 'is too small', prob);
+  return i;
+}
+/** tc_red_eval_idle_damping: the cell log and the 256-byte table the kernel ages idle time with. */
+function redIdle(
+  wlog: number,
+  avpkt: number,
+  bps: number,
+  ps: Psched,
+  field: string,
+): { clog: number; stab: Uint8Array } {
+  const xmit = xmittime(bps, avpkt, ps);
+  const lW = -Math.log(1 - 1 / (1 << wlog)) / xmit;
+  const maxtime = 31 / lW;
+  let clog = 0;
+  for (; clog < 32; clog++) if (maxtime / 2 ** clog < 512) break;
+  if (clog >= 32) throw new ValidationError(`${field}.bandwidth`, 'gives no idle damping cell size', bps);
+  const stab = new Uint8Array(256);
+  for (let i = 1; i < 255; i++) stab[i] = Math.min(31, Math.trunc(i * 2 ** clog * lW) & 0xff);
+  stab[255] = 31;
+  return { clog, stab };
+}
+
 /** The options of each qdisc kind rtnl builds, keyed by kind. */
 export interface QdiscKindOptions {
   pfifo: { limit?: number };
@@ -173,6 +233,7 @@ export interface QdiscKindOptions {
   fq: FqOptions;
   sfq: { perturb?: number; quantum?: number; limit?: number; divisor?: number; flows?: number; depth?: number };
   cake: { bandwidth?: number | bigint | string };
+  red: RedOptions;
   mq: Record<string, never>;
   ingress: Record<string, never>;
   clsact: Record<string, never>;
@@ -367,6 +428,47 @@ export const qdiscKinds: { [K in keyof QdiscKindOptions]: TcKindPlugin<QdiscKind
     kind: 'cake',
     options: (o, _p, f) =>
       o.bandwidth === undefined ? {} : { baseRate64: rateOf(o.bandwidth, `${f}.bandwidth`), autorate: 0 },
+  },
+  red: {
+    kind: 'red',
+    options: (o, ps, f) => {
+      for (const k of ['limit', 'min', 'max', 'avpkt'] as const) need(o[k], `${f}.${k}`);
+      const limit = sizeOf(o.limit, `${f}.limit`);
+      const qmin = sizeOf(o.min, `${f}.min`);
+      const qmax = sizeOf(o.max, `${f}.max`);
+      const avpkt = sizeOf(o.avpkt, `${f}.avpkt`);
+      if (!limit || !qmin || !qmax || !avpkt)
+        throw new ValidationError(`${f}.limit`, 'limit, min, max and avpkt must be above 0', o);
+      if (qmax <= qmin) throw new ValidationError(`${f}.max`, 'must be above min', o.max);
+      const prob = o.probability ?? 0.02;
+      if (typeof prob !== 'number' || !(prob > 0 && prob <= 1))
+        throw new ValidationError(`${f}.probability`, 'expected a number above 0, at most 1', prob);
+      const rate = rateOf(o.bandwidth ?? '10mbit', `${f}.bandwidth`);
+      const burst =
+        o.burst === undefined ? Math.floor((2 * qmin + qmax) / (3 * avpkt)) : intIn(o.burst, 1, U32_MAX, `${f}.burst`);
+      const wlog = redEwma(qmin, burst, avpkt, f);
+      const plog = redP(qmin, qmax, prob, f);
+      const { clog, stab } = redIdle(wlog, avpkt, Math.min(U32_MAX, Number(rate)), ps, f);
+      const value =
+        (o.ecn ? C.TC_RED_ECN : 0) |
+        (o.harddrop ? C.TC_RED_HARDDROP : 0) |
+        (o.adaptive ? C.TC_RED_ADAPTATIVE : 0) |
+        (o.nodrop ? C.TC_RED_NODROP : 0);
+      return {
+        parms: {
+          limit,
+          qthMin: qmin,
+          qthMax: qmax,
+          wlog,
+          plog,
+          scellLog: clog,
+          flags: value & C.TC_RED_HISTORIC_FLAGS,
+        },
+        stab,
+        maxP: Math.min(U32_MAX, Math.floor(prob * 2 ** 32)),
+        flags: { value, selector: C.TC_RED_HISTORIC_FLAGS | C.TC_RED_NODROP },
+      };
+    },
   },
   mq: { kind: 'mq', options: () => undefined },
   ingress: { kind: 'ingress', options: () => undefined },

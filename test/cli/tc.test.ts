@@ -87,6 +87,15 @@ test('tc syntax becomes ops calls', () => {
     op: 'tc.actions.add',
     args: [[{ kind: 'police', rate: '1mbit', burst: '100k', exceed: 'drop', index: 6 }]],
   });
+  assert.deepEqual(
+    parse('qdisc add dev t0 root red limit 400000 min 30000 max 90000 avpkt 1000 burst 55 ecn').args[0],
+    {
+      dev: 't0',
+      parent: 'root',
+      kind: 'red',
+      options: { limit: '400000', min: '30000', max: '90000', avpkt: '1000', burst: 55, ecn: true },
+    },
+  );
   assert.deepEqual(parse('filter show dev t1 ingress chain 3'), {
     op: 'tc.show',
     args: [{ what: 'filter', filter: { dev: 't1', parent: 'ingress', chain: 3 } }],

@@ -42,6 +42,7 @@ test('qdisc kinds match tc requests (tbf without rate tables)', () => {
     ['fq', { maxrate: '1gbit', flowLimit: 100 }, 'fq-add'],
     ['sfq', { perturb: 10 }, 'sfq-add'],
     ['cake', { bandwidth: '100mbit' }, 'cake-add'],
+    ['red', { limit: 400000, min: 30000, max: 90000, avpkt: 1000, burst: 55, bandwidth: '10mbit' }, 'red-add'],
   ];
   for (const [kind, opts, fixture] of cases) {
     const ours = (qdiscKinds[kind].options as (o: object, p: typeof ps, f: string) => unknown)(opts, ps, kind);
