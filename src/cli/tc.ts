@@ -357,8 +357,8 @@ function parseU32(a: Args, s: FilterSpec): void {
       } else if (what === 'u32' || what === 'u16' || what === 'u8') {
         const val = uint(what, a.value(what));
         const mask = uint(`${what} mask`, a.value(what));
-        if (a.shift() !== 'at') throw new UsageError(`"match ${what}" needs "at OFFSET"`);
-        const at = uint('at', a.value('at'));
+        // `at OFFSET` may be left out, as tc allows (offset 0)
+        const at = a.accept('at') ? uint('at', a.value('at')) : 0;
         match.push({ [what]: [val, mask, at] } as U32Match);
       } else throw new UsageError(`"match ${what}" is not supported by rtnl (ip, ip6, u32, u16, u8 are)`);
     } else if (k === 'classid' || k === 'flowid') u.classid = a.value(k);

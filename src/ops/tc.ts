@@ -612,75 +612,7 @@ export class Filters extends TcBase {
     const proto = protocolNumber(spec.protocol);
     // Actions are resolved (mirred devices looked up) after everything else is validated.
     const actions = spec.actions;
-    let options: Record<string, unknown>;
-    let handle = 0;
-    switch (spec.kind) {
-      case 'u32': {
-        const u = spec.u32 ?? {};
-        if (spec.handle !== undefined) handle = parseU32Handle(spec.handle, 'filter.handle');
-        const classid = u.classid === undefined ? undefined : classidOf(u.classid, 'filter.u32.classid');
-        options = {};
-        if (u.divisor !== undefined) options.divisor = intOf(u.divisor, 1, 256, 'filter.u32.divisor');
-        if (u.match !== undefined || u.divisor === undefined) {
-          const sel = u32Selector(u.match ?? [], classid !== undefined || actions !== undefined, 'filter.u32.match');
-          if (u.hashkey) {
-            sel.hmask = intOf(u.hashkey.mask, 0, 0xffffffff, 'filter.u32.hashkey.mask');
-            sel.hoff = intOf(u.hashkey.at, -0x8000, 0x7fff, 'filter.u32.hashkey.at');
-          }
-          if (u.match === undefined && sel.keys!.length === 0) sel.keys!.push({ mask: 0, val: 0, off: 0, offmask: 0 });
-          sel.nkeys = sel.keys!.length;
-          options.sel = sel;
-        }
-        if (u.ht !== undefined) options.hash = parseU32Handle(u.ht, 'filter.u32.ht');
-        if (u.link !== undefined) options.link = parseU32Handle(u.link, 'filter.u32.link');
-        if (classid !== undefined) options.classid = classid;
-        break;
-      }
-      case 'bpf': {
-        const b = spec.bpf ?? {};
-        if ((b.fd === undefined) === (b.bytecode === undefined))
-          throw new ValidationError('filter.bpf.fd', 'give exactly one of fd and bytecode', b);
-        if (spec.handle !== undefined) handle = handleNum(spec.handle);
-        options = {};
-        if (b.classid !== undefined) options.classid = classidOf(b.classid, 'filter.bpf.classid');
-        if (b.bytecode !== undefined) {
-          const ops = new Uint8Array(b.bytecode.length * 8);
-          const v = new DataView(ops.buffer);
-          b.bytecode.forEach(([code, jt, jf, k], i) => {
-            v.setUint16(i * 8, intOf(code, 0, 0xffff, `filter.bpf.bytecode[${i}]`), true);
-            v.setUint8(i * 8 + 2, intOf(jt, 0, 0xff, `filter.bpf.bytecode[${i}]`));
-            v.setUint8(i * 8 + 3, intOf(jf, 0, 0xff, `filter.bpf.bytecode[${i}]`));
-            v.setUint32(i * 8 + 4, intOf(k, 0, 0xffffffff, `filter.bpf.bytecode[${i}]`), true);
-          });
-          options.opsLen = b.bytecode.length;
-          options.ops = ops;
-        } else {
-          options.fd = intOf(b.fd, 0, 0x7fffffff, 'filter.bpf.fd');
-          options.name = b.name ?? `fd${b.fd}`;
-        }
-        if (b.directAction) options.flags = C.TCA_BPF_FLAG_ACT_DIRECT;
-        break;
-      }
-      case 'matchall':
-        options = defined({
-          classid:
-            spec.matchall?.classid === undefined
-              ? undefined
-              : classidOf(spec.matchall.classid, 'filter.matchall.classid'),
-        });
-        if (spec.handle !== undefined) handle = handleNum(spec.handle);
-        break;
-      case 'flower':
-        options = { ...(spec.flower ?? {}) };
-        if (spec.handle !== undefined) handle = handleNum(spec.handle);
-        break;
-      default:
-        throw new ValidationError(
-          'filter.kind',
-          "expected 'u32', 'bpf', 'flower' or 'matchall'",
-          (spec as { kind?: unknown })?.kind,
-        );
-    }
+    const { options, handle } = filterOptionsOf(spec, proto);
     const { ifindex, parent } = await this.target(spec, 'filter');
     if (actions !== undefined) options.act = await this.actionAttrs(actions, 'filter.actions');
     return req(
@@ -728,6 +660,87 @@ export class Filters extends TcBase {
       req('RTM_DELCHAIN', { family: C.AF_UNSPEC, ifindex, parent, handle: 0, info: 0 }, { chain }),
     );
   }
+}
+
+/**
+ * A filter's TCA_OPTIONS (without its actions, which need device lookups) and tcm_handle, from
+ * its spec. Pure. Equivalent to: the KIND OPTIONS part of tc filter add ... KIND OPTIONS
+ */
+export function filterOptionsOf(
+  spec: FilterSpec,
+  proto: number = protocolNumber(spec.protocol),
+): { options: Record<string, unknown>; handle: number } {
+  let options: Record<string, unknown>;
+  let handle = 0;
+  switch (spec.kind) {
+    case 'u32': {
+      const u = spec.u32 ?? {};
+      if (spec.handle !== undefined) handle = parseU32Handle(spec.handle, 'filter.handle');
+      const classid = u.classid === undefined ? undefined : classidOf(u.classid, 'filter.u32.classid');
+      options = {};
+      if (u.divisor !== undefined) options.divisor = intOf(u.divisor, 1, 256, 'filter.u32.divisor');
+      if (u.match !== undefined || u.divisor === undefined) {
+        const sel = u32Selector(u.match ?? [], classid !== undefined || spec.actions !== undefined, 'filter.u32.match');
+        if (u.hashkey) {
+          sel.hmask = intOf(u.hashkey.mask, 0, 0xffffffff, 'filter.u32.hashkey.mask');
+          sel.hoff = intOf(u.hashkey.at, -0x8000, 0x7fff, 'filter.u32.hashkey.at');
+        }
+        if (u.match === undefined && sel.keys!.length === 0) sel.keys!.push({ mask: 0, val: 0, off: 0, offmask: 0 });
+        sel.nkeys = sel.keys!.length;
+        options.sel = sel;
+      }
+      if (u.ht !== undefined) options.hash = parseU32Handle(u.ht, 'filter.u32.ht');
+      if (u.link !== undefined) options.link = parseU32Handle(u.link, 'filter.u32.link');
+      if (classid !== undefined) options.classid = classid;
+      break;
+    }
+    case 'bpf': {
+      const b = spec.bpf ?? {};
+      if ((b.fd === undefined) === (b.bytecode === undefined))
+        throw new ValidationError('filter.bpf.fd', 'give exactly one of fd and bytecode', b);
+      if (spec.handle !== undefined) handle = handleNum(spec.handle);
+      options = {};
+      if (b.classid !== undefined) options.classid = classidOf(b.classid, 'filter.bpf.classid');
+      if (b.bytecode !== undefined) {
+        const ops = new Uint8Array(b.bytecode.length * 8);
+        const v = new DataView(ops.buffer);
+        b.bytecode.forEach(([code, jt, jf, k], i) => {
+          v.setUint16(i * 8, intOf(code, 0, 0xffff, `filter.bpf.bytecode[${i}]`), true);
+          v.setUint8(i * 8 + 2, intOf(jt, 0, 0xff, `filter.bpf.bytecode[${i}]`));
+          v.setUint8(i * 8 + 3, intOf(jf, 0, 0xff, `filter.bpf.bytecode[${i}]`));
+          v.setUint32(i * 8 + 4, intOf(k, 0, 0xffffffff, `filter.bpf.bytecode[${i}]`), true);
+        });
+        options.opsLen = b.bytecode.length;
+        options.ops = ops;
+      } else {
+        options.fd = intOf(b.fd, 0, 0x7fffffff, 'filter.bpf.fd');
+        options.name = b.name ?? `fd${b.fd}`;
+      }
+      if (b.directAction) options.flags = C.TCA_BPF_FLAG_ACT_DIRECT;
+      break;
+    }
+    case 'matchall':
+      options = defined({
+        classid:
+          spec.matchall?.classid === undefined
+            ? undefined
+            : classidOf(spec.matchall.classid, 'filter.matchall.classid'),
+      });
+      if (spec.handle !== undefined) handle = handleNum(spec.handle);
+      break;
+    case 'flower':
+      // tc puts the filter's protocol into the flow key too.
+      options = { ...(proto !== C.ETH_P_ALL ? { keyEthType: proto } : {}), ...(spec.flower ?? {}) };
+      if (spec.handle !== undefined) handle = handleNum(spec.handle);
+      break;
+    default:
+      throw new ValidationError(
+        'filter.kind',
+        "expected 'u32', 'bpf', 'flower' or 'matchall'",
+        (spec as { kind?: unknown })?.kind,
+      );
+  }
+  return { options, handle };
 }
 
 const handleNum = (h: string | number): number => {

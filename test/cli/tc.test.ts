@@ -6,7 +6,11 @@ import { test } from 'node:test';
 import { UsageError, defaultGlobals } from '../../src/cli/args.js';
 import { parseTc } from '../../src/cli/tc.js';
 import { needsRoot, withTestNetns } from '../helpers/netns.js';
+import { batchWords } from '../../src/cli/main.js';
 import { rtnl } from './helpers.js';
+import { decode } from '../../src/codec/index.js';
+import { filterOptionsOf, type FilterSpec } from '../../src/ops/tc.js';
+import { loadFixture } from '../helpers/fixtures.js';
 
 const parse = (line: string) => parseTc(line.split(' '), defaultGlobals());
 
@@ -172,4 +176,33 @@ test('rtnl tc against tc: -j qdisc and filter show, class text, adds that tc rea
     assert.equal(refused.status, 2);
     assert.match(refused.stderr, /Specified qdisc kind is unknown/);
   });
+});
+
+// tc's own requests (fixtures/tc/): the same command line through rtnl's parser and builders
+// gives the same TCA_OPTIONS (actions aside: they need device lookups) and header fields.
+
+test('filter requests equal tc requests: u32, bpf, flower, matchall', () => {
+  for (const name of [
+    'u32-add-request.hex',
+    'u32-ip6-add-request.hex',
+    'u32-divisor-add-request.hex',
+    'u32-link-add-request.hex',
+    'u32-ht-add-request.hex',
+    'u32-mirred-add-request.hex',
+    'bpf-cbpf-add-request.hex',
+    'flower-add-request.hex',
+    'matchall-add-request.hex',
+  ]) {
+    const f = loadFixture(`tc/${name}`);
+    const [theirs] = decode(f.bytes);
+    // "tc -n NS filter add ...": the words after "tc -n NS"
+    const words = batchWords(f.meta.command!).slice(3);
+    const plan = parseTc(words, defaultGlobals());
+    const spec = plan.args[0] as FilterSpec;
+    const { options, handle } = filterOptionsOf(spec);
+    const { act, ...rest } = theirs!.attrs.options as Record<string, unknown>;
+    assert.deepEqual(options, rest, name);
+    assert.equal(handle, theirs!.body.handle, name);
+    assert.equal(Boolean(spec.actions), act !== undefined, name);
+  }
 });
