@@ -10,6 +10,7 @@ import { batchWords } from '../../src/cli/main.js';
 import { rtnl } from './helpers.js';
 import { decode } from '../../src/codec/index.js';
 import { filterOptionsOf, type FilterSpec } from '../../src/ops/tc.js';
+import { htbClassOptions, parsePsched, qdiscKinds, type HtbClassOptions } from '../../src/ops/tc-kinds.js';
 import { loadFixture } from '../helpers/fixtures.js';
 
 const parse = (line: string) => parseTc(line.split(' '), defaultGlobals());
@@ -204,5 +205,49 @@ test('filter requests equal tc requests: u32, bpf, flower, matchall', () => {
     assert.deepEqual(options, rest, name);
     assert.equal(handle, theirs!.body.handle, name);
     assert.equal(Boolean(spec.actions), act !== undefined, name);
+  }
+});
+
+test('qdisc and class requests from tc command lines equal tc requests (rate tables aside)', () => {
+  const ps = parsePsched('000003e8 00000040 000f4240 3b9aca00');
+  const strip = (o: unknown) =>
+    o && typeof o === 'object' && !(o instanceof Uint8Array)
+      ? Object.fromEntries(Object.entries(o).filter(([k]) => !['rtab', 'ptab', 'ctab'].includes(k)))
+      : o;
+  for (const name of [
+    'pfifo-add',
+    'bfifo-replace',
+    'pfifo_fast-add',
+    'tbf-add',
+    'tbf-change',
+    'htb-add',
+    'mq-add',
+    'ingress-add',
+    'clsact-add',
+    'ingress-block-add',
+    'prio-add',
+    'netem-add',
+    'fq_codel-add',
+    'fq-add',
+    'sfq-add',
+    'cake-add',
+    'red-add',
+    'htb-class-add',
+    'htb-class-change',
+    'htb-class-rate64-add',
+  ]) {
+    const f = loadFixture(`tc/${name}-request.hex`);
+    const [theirs] = decode(f.bytes);
+    const plan = parseTc(batchWords(f.meta.command!).slice(3), defaultGlobals());
+    const spec = plan.args[0] as { kind: string; options?: object; ingressBlock?: number };
+    const ours = plan.op.startsWith('tc.classes')
+      ? htbClassOptions(spec.options as HtbClassOptions, ps, 'c')
+      : (qdiscKinds[spec.kind as keyof typeof qdiscKinds].options as (o: object, p: typeof ps, f: string) => unknown)(
+          spec.options ?? {},
+          ps,
+          'q',
+        );
+    assert.deepEqual(ours, strip(theirs!.attrs.options), name);
+    assert.equal(spec.ingressBlock, theirs!.attrs.ingressBlock, name);
   }
 });
