@@ -163,7 +163,13 @@ export function qdiscJson(q: TcObject, o: TcJsonOptions): Json {
 }
 
 /** One action of a filter or an action dump, as tc prints it (mirred, gact; others: kind only). */
-export function actionJson(act: ActionAttrs, order: number, names: Map<number, string>, stats: boolean): Json {
+export function actionJson(
+  act: ActionAttrs,
+  order: number,
+  names: Map<number, string>,
+  stats: boolean,
+  standalone = false,
+): Json {
   const j: Json = { order, kind: act.kind };
   const opts = act.options as any;
   if (act.kind === 'mirred' && opts?.parms) {
@@ -190,9 +196,9 @@ export function actionJson(act: ActionAttrs, order: number, names: Map<number, s
     statsJson(act.stats, s);
     j.stats = s;
   }
-  // tc 6.1 prints in_hw/not_in_hw for standalone action dumps but not for a filter's actions;
-  // the two differ in TCA_ACT_USED_HW_STATS, so rtnl keys on that.
-  if (act.inHwCount !== undefined && act.usedHwStats !== undefined) {
+  // tc 6.1 prints in_hw/not_in_hw for standalone actions (tc actions list/get), not for a
+  // filter's actions, though the kernel sends TCA_ACT_IN_HW_COUNT with both.
+  if (act.inHwCount !== undefined && standalone) {
     if (act.inHwCount) {
       j.in_hw = true;
       j.in_hw_count = act.inHwCount;

@@ -5,7 +5,16 @@ import { parseClassid } from '../codec/tc/parse.js';
 import { Args, invalid, pick, uint, UsageError, type Globals } from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
 import { jsonText } from './format.js';
-import { actionJson, actionOrder, classText, filterJson, filterText, qdiscJson, qdiscText } from './tc-format.js';
+import {
+  actionJson,
+  actionOrder,
+  actionText,
+  classText,
+  filterJson,
+  filterText,
+  qdiscJson,
+  qdiscText,
+} from './tc-format.js';
 
 export const TC_USAGE = `Usage: rtnl tc [-s] [-j] OBJECT COMMAND ...
        rtnl tc qdisc {add | replace | change | del} dev DEV [root | ingress | clsact | parent ID]
@@ -686,17 +695,17 @@ export const tcCommand: ObjectCommand = {
           ? await nl.tc.actions.list(kind)
           : [await nl.tc.actions.get(kind, filter.index as number)];
       const objs = acts.map((x, i) =>
-        actionJson(x.attrs, filter.index === undefined ? actionOrder(x.attrs, i) : 1, names, stats),
+        actionJson(x.attrs, filter.index === undefined ? actionOrder(x.attrs, i) : 1, names, stats, true),
       );
-      if (g.json) ctx.out(jsonText([{ 'total acts': acts.length }, { actions: objs }], g.pretty));
+      if (g.json)
+        ctx.out(
+          jsonText([{ 'total acts': filter.index === undefined ? acts.length : 0 }, { actions: objs }], g.pretty),
+        );
       else {
-        ctx.out(`total acts ${acts.length}`);
-        for (const j of objs) {
-          ctx.out(
-            `\n\taction order ${j.order}: ${j.kind} ${j.kind === 'mirred' ? `(${j.direction === 'egress' ? 'Egress' : 'Ingress'} ${j.mirred_action === 'redirect' ? 'Redirect' : 'Mirror'} to device ${j.to_dev}) ` : ''}${(j.control_action as { type?: string } | undefined)?.type ?? ''}`,
-          );
-          ctx.out(`\tindex ${j.index} ref ${j.ref} bind ${j.bind}`);
-        }
+        // tc prints TCA_ROOT_COUNT, which the kernel sends with a dump but not with a get.
+        const lines = [`total acts ${filter.index === undefined ? acts.length : 0}`];
+        for (const j of objs) lines.push('', ...actionText(j, stats).slice(0, -1));
+        ctx.out(lines.join('\n'));
       }
     }
   },

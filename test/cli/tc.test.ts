@@ -139,6 +139,7 @@ test('rtnl tc against tc: -j qdisc and filter show, class text, adds that tc rea
         'tc qdisc add dev t1 clsact',
         'tc filter add dev t1 ingress protocol all prio 10 u32 match u32 0 0 at 0 action mirred egress redirect dev ifb0',
         'tc qdisc add dev ifb0 root tbf rate 50gbit burst 1mb limit 1mb',
+        'tc actions add action mirred egress mirror dev ifb0 index 7',
         'tc filter add dev t0 parent 1: prio 2 handle 2: protocol ip u32 divisor 256',
         'tc filter add dev t0 parent 1: prio 2 protocol ip u32 ht 800:: match ip src 198.51.100.0/24 hashkey mask 0x000000ff at 12 link 2:',
       ].join('\n'),
@@ -169,6 +170,16 @@ test('rtnl tc against tc: -j qdisc and filter show, class text, adds that tc rea
     ])
       assert.equal(await run(`tc ${args}`), tc(ns, ...args.split(' ')), args);
     assert.equal(await run('-s tc class show dev t0'), tc(ns, '-s', 'class', 'show', 'dev', 't0'));
+
+    // Standalone actions: tc's -j list, and its text for one action.
+    assert.deepEqual(
+      JSON.parse(await run('-j tc actions list action mirred')),
+      JSON.parse(tc(ns, '-j', 'actions', 'list', 'action', 'mirred')),
+    );
+    assert.equal(
+      await run('tc actions get action mirred index 7'),
+      tc(ns, 'actions', 'get', 'action', 'mirred', 'index', '7'),
+    );
 
     const bad = await rtnl(['-n', ns, 'tc', 'qdisc', 'add', 'dev', 't0', 'root', 'handle', '1:x', 'pfifo']);
     assert.equal(bad.status, 2);
