@@ -3,7 +3,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decode } from '../../src/codec/index.js';
-import { filterJson, qdiscJson, rateText, sizeText, timeText } from '../../src/cli/tc-format.js';
+import {
+  actionJson,
+  actionOrder,
+  filterJson,
+  qdiscJson,
+  rateText,
+  sizeText,
+  timeText,
+} from '../../src/cli/tc-format.js';
+import type { ActionAttrs } from '../../src/codec/tc/act.js';
 import { toFilter, toTcObject } from '../../src/ops/tc.js';
 import { parsePsched } from '../../src/ops/tc-kinds.js';
 import { loadFixture } from '../helpers/fixtures.js';
@@ -77,4 +86,15 @@ test("tc's units: rates, sizes, times", () => {
   assert.equal(timeText(1496), '1.496ms');
   assert.equal(timeText(1_500_000), '1.5s');
   assert.equal(timeText(139), '139us');
+});
+
+test('actions -j equals tc -j -s actions list (order from 0, in_hw for standalone actions)', () => {
+  const f = loadFixture('tc/mirred-actions-reply.hex');
+  const [m] = decode(f.bytes).filter((x) => x.type === 'RTM_GETACTION');
+  const tab = m!.attrs.tab as ActionAttrs[];
+  const ours = [
+    { 'total acts': m!.attrs.count },
+    { actions: tab.map((a, i) => actionJson(a, actionOrder(a, i), names, true, true)) },
+  ];
+  assert.deepEqual(ours, f.json);
 });
