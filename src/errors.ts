@@ -53,6 +53,46 @@ export interface ExtAck {
   missNest?: number;
 }
 
+/**
+ * What the common errnos of rtnetlink requests mean, as short lower-case text (the C library's
+ * wording, except where rtnetlink gives the errno a narrower sense). Others show their code only.
+ */
+const ERRNO_TEXT: Readonly<Record<string, string>> = {
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or directory',
+  ESRCH: 'no such process',
+  ENXIO: 'no such device or address',
+  E2BIG: 'argument list too long',
+  EBADF: 'bad file descriptor',
+  EAGAIN: 'resource temporarily unavailable',
+  ENOMEM: 'out of memory',
+  EACCES: 'permission denied',
+  EBUSY: 'device or resource busy',
+  EEXIST: 'already exists',
+  EXDEV: 'invalid cross-device link',
+  ENODEV: 'no such link',
+  EINVAL: 'invalid argument',
+  EMFILE: 'too many open files',
+  ENOSPC: 'no space left on device',
+  EMLINK: 'too many links',
+  ERANGE: 'numerical result out of range',
+  ELOOP: 'too many levels of nesting',
+  ENOTEMPTY: 'not empty',
+  ENODATA: 'no data available',
+  EOVERFLOW: 'value too large for defined data type',
+  EMSGSIZE: 'message too long',
+  EPROTONOSUPPORT: 'protocol not supported',
+  EOPNOTSUPP: 'operation not supported',
+  EAFNOSUPPORT: 'address family not supported by protocol',
+  EADDRINUSE: 'address already in use',
+  EADDRNOTAVAIL: 'cannot assign requested address',
+  ENETDOWN: 'network is down',
+  ENETUNREACH: 'network is unreachable',
+  ENOBUFS: 'no buffer space available',
+  EHOSTUNREACH: 'no route to host',
+  EALREADY: 'operation already in progress',
+};
+
 /** The kernel rejected a request. `errno` is positive; `code` is its name ('ENODEV'). */
 export class NetlinkError extends RtnlError {
   /** The positive errno the kernel returned (`code` is its name). */
@@ -63,6 +103,10 @@ export class NetlinkError extends RtnlError {
   readonly attrPath: string | undefined;
   /** The request's message type name, e.g. 'RTM_NEWLINK'. */
   readonly request: string;
+  /** The operation that failed and its object, e.g. `links.set('eth0')`; absent outside the typed operations. */
+  operation: string | undefined;
+  /** With ENODEV: the name of the link that does not exist, when a name was given. */
+  link: string | undefined;
   constructor(errno: number, code: string, request: string, extack: ExtAck = {}, attrPath?: string) {
     const text = extack.msg ? `: ${extack.msg}` : '';
     const where = attrPath ? ` (at ${attrPath})` : '';
@@ -71,6 +115,23 @@ export class NetlinkError extends RtnlError {
     this.extack = extack;
     this.attrPath = attrPath;
     this.request = request;
+    this.operation = undefined;
+    this.link = undefined;
+  }
+
+  /**
+   * @internal Name the operation in the message: `links.set('nosuch'): no such link (ENODEV)`.
+   * `what` overrides the errno's text (`no such route`); the missing link is named unless the
+   * operation already shows it.
+   */
+  blame(operation: string, what?: string): void {
+    this.operation = operation;
+    let text = what ?? ERRNO_TEXT[this.code] ?? 'failed';
+    if (this.code === 'ENODEV' && this.link !== undefined && !operation.includes(`('${this.link}'`))
+      text = `no such link "${this.link}"`;
+    const ext = this.extack.msg ? `: ${this.extack.msg}` : '';
+    const where = this.attrPath ? ` (at ${this.attrPath})` : '';
+    this.message = `${operation}: ${text} (${this.code})${ext}${where}`;
   }
 }
 

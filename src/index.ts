@@ -34,7 +34,8 @@ export {
 } from './kinds/link/kind.js';
 export type { KindPlugin, KindContext, KindWords } from './kinds/plugin.js';
 export type { InterruptPolicy, RequestResult, DumpResult, Undecodable } from './ops/engine.js';
-export { resolveFamily, type GenlFamily } from './ops/genl.js';
+export { resolveFamily } from './ops/genl-client.js';
+export type { GenlFamily } from './ops/genl.js';
 export type {
   MonitorEvent,
   MonitorGroup,

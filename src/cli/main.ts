@@ -143,6 +143,8 @@ export function parseCommandLine(argv: readonly string[], base?: Globals, progra
 export function describeError(err: unknown): { line: string; status: number } {
   if (err instanceof UsageError) return { line: `Error: ${err.message}`, status: 2 };
   if (err instanceof NetlinkError) {
+    // As ip says it (ip finds the device before it sends anything, and exits with 1).
+    if (err.code === 'ENODEV' && err.link !== undefined) return { line: `Cannot find device "${err.link}"`, status: 1 };
     const msg = err.extack.msg;
     if (msg)
       return {

@@ -26,6 +26,7 @@ export function encode(message: NetlinkMessage | NetlinkMessage[]): Uint8Array {
 }
 
 export { messages } from './messages.js';
+export { decodeAttrs, encodeAttrs } from './attrs.js';
 export { MessageTable } from './nlmsg.js';
 export type {
   NetlinkMessage,
@@ -67,6 +68,10 @@ export { DecodeError, EncodeError } from '../errors.js';
 export {
   ifinfomsg,
   linkAttrs,
+  linkInfoAttrs,
+  afSpecAttrs,
+  inetAttrs,
+  inet6Attrs,
   bridgeLinkAttrs,
   inet6LinkAttrs,
   type LinkAttrs,
@@ -132,3 +137,21 @@ export {
   type U32Sel,
   type U32Key,
 } from './tc/index.js';
+export {
+  ndtmsg,
+  ndtConfig,
+  ndtStats,
+  ndtpaAttrs,
+  neightblAttrs,
+  type NeightblAttrs,
+  type NdtMsg,
+} from './rtnl/neightbl.js';
+export {
+  ifStatsMsg,
+  rtnlHwStats64,
+  statsAttrs,
+  statsGetsetAttrs,
+  type StatsAttrs,
+  type IfStatsMsg,
+} from './rtnl/stats.js';
+export { prefixmsg, prefixCacheinfo, prefixAttrs, type PrefixAttrs, type PrefixMsg } from './rtnl/prefix.js';

@@ -4,7 +4,10 @@ import { MessageTable, type MessageDef } from './nlmsg.js';
 import { addressMessages } from './rtnl/address.js';
 import { linkMessages } from './rtnl/link/index.js';
 import { neighbourMessages } from './rtnl/neighbour.js';
+import { neightblMessages } from './rtnl/neightbl.js';
 import { nsidMessages } from './rtnl/nsid.js';
+import { prefixMessages } from './rtnl/prefix.js';
+import { statsMessages, statsRequestMessages } from './rtnl/stats.js';
 import { routeMessages } from './rtnl/route.js';
 import { ruleMessages } from './rtnl/rule.js';
 import { actionMessages, chainMessages, classMessages, filterMessages, qdiscMessages } from './tc/index.js';
@@ -16,6 +19,10 @@ export const FAMILIES: MessageDef[] = [
   neighbourMessages,
   ruleMessages,
   nsidMessages,
+  prefixMessages,
+  neightblMessages,
+  statsMessages,
+  statsRequestMessages,
   qdiscMessages,
   classMessages,
   filterMessages,

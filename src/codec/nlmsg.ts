@@ -357,7 +357,10 @@ export class MessageTable {
       pid: view.getUint32(r + 12, true),
     };
     let tlv = r + NLMSG_HDRLEN;
-    if (!(header.flags & NLM_F_CAPPED)) {
+    // Kernels before NLM_F_CAPPED (4.12) echo only the header in an ACK without saying so: the
+    // echoed length is the request's, but nothing of it follows.
+    const legacyAck = !(header.flags & NLM_F_CAPPED) && end - r === NLMSG_HDRLEN && rlen > NLMSG_HDRLEN;
+    if (!(header.flags & NLM_F_CAPPED) && !legacyAck) {
       if (rlen < NLMSG_HDRLEN || r + rlen > end)
         throw new DecodeError(`echoed request length ${rlen} does not fit`, r, 'NLMSG_ERROR.request');
       request.payload = buf.slice(r + NLMSG_HDRLEN, r + rlen);

@@ -34,12 +34,12 @@ export const timer = (v: unknown): number | undefined => {
 };
 export const bool = (v: unknown): boolean => v !== undefined && v !== 0 && v !== false;
 
-/** ifla_bridge_id as ip prints it: "8000.a6:7a:5a:b:f1:6d" (priority bytes, then unpadded MAC bytes). */
+/** ifla_bridge_id as ip prints it: "8000.a6:7a:5a:b:f1:6d" (priority in hex, then unpadded MAC bytes). */
 export function bridgeId(v: unknown): string | undefined {
   if (!v || typeof v !== 'object') return undefined;
-  const { prio, addr } = v as { prio?: Uint8Array; addr?: string };
-  if (!prio || typeof addr !== 'string') return undefined;
-  const p = [...prio].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const { priority, address: addr } = v as { priority?: number; address?: string };
+  if (typeof priority !== 'number' || typeof addr !== 'string') return undefined;
+  const p = priority.toString(16).padStart(4, '0');
   return `${p}.${addr
     .split(':')
     .map((h) => parseInt(h, 16).toString(16))

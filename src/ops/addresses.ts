@@ -4,8 +4,9 @@ import { parseIPv4, formatIPv4 } from '../codec/ip.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { AddressAttrs, IfAddrMsg } from '../codec/rtnl/address.js';
 import { ValidationError } from '../errors.js';
-import type { Rtnl } from './client.js';
-import { defined, isCode, linkIndex, req, listOf, type ListResult } from './common.js';
+import { publicCalls } from './calls.js';
+import type { OpContext } from './context.js';
+import { defined, isCode, req, listOf, type ListResult } from './common.js';
 import { addressFlagNames, nameOf, numberOf, SCOPE_ALIASES, SCOPE_NAMES, SETTABLE_ADDRESS_FLAGS } from './names.js';
 import { check, V, type Prefix } from './validate.js';
 import { schemas } from './zod.js';
@@ -133,7 +134,7 @@ function computedBroadcast(p: Prefix, how: '+' | '-'): string | undefined {
 const isAddress = (m: NetlinkMessage): boolean => m.type === 'RTM_NEWADDR';
 
 export class Addresses {
-  constructor(private readonly nl: Rtnl) {}
+  constructor(private readonly nl: OpContext) {}
 
   /**
    * List addresses, optionally of one interface and one family (filtered in the kernel).
@@ -143,8 +144,13 @@ export class Addresses {
   async list(filter?: AddressListFilter): Promise<ListResult<Address>> {
     // No filter: nothing to validate, so zod is not loaded (see zod.ts).
     const f = filter === undefined ? {} : check(S().listSchema, filter, 'filter');
-    const index = f.link === undefined ? 0 : await linkIndex(this.nl, f.link);
-    const body = { family: f.family === undefined ? C.AF_UNSPEC : af(f.family), index };
+    const index = f.link === undefined ? 0 : await this.nl.linkIndex(f.link);
+    return this.dumpOf(index, f.family);
+  }
+
+  /** The addresses of one link (index 0: all), of one family if given. Input validated already. */
+  private async dumpOf(index: number, family: Parameters<typeof af>[0] | undefined): Promise<ListResult<Address>> {
+    const body = { family: family === undefined ? C.AF_UNSPEC : af(family), index };
     const msgs = await this.nl.engine.dump(req('RTM_GETADDR', body), { onInterrupted: this.nl.options.onInterrupted });
     return listOf(msgs, isAddress, toAddress);
   }
@@ -181,7 +187,7 @@ export class Addresses {
     const o = opts === undefined ? {} : check(S().deleteOptsSchema, opts, 'options');
     try {
       // A link that is gone cannot have the address either.
-      const index = typeof ref === 'number' ? ref : await linkIndex(this.nl, ref);
+      const index = typeof ref === 'number' ? ref : await this.nl.linkIndex(ref);
       const body = { family: af(p.family), prefixLen: p.prefixLen, index };
       await this.nl.engine.request(req('RTM_DELADDR', body, { local: p.address, address: p.address }));
       return true;
@@ -199,8 +205,8 @@ export class Addresses {
   async flush(link: string | number, filter: { family?: 4 | 6 | 'inet' | 'inet6' } = {}): Promise<number> {
     const ref = check(V().linkRef, link, 'link');
     const f = check(S().flushSchema, filter, 'filter');
-    const index = await linkIndex(this.nl, ref);
-    const all = await this.list({ link: index, family: f.family });
+    const index = await this.nl.linkIndex(ref);
+    const all = await this.dumpOf(index, f.family);
     // Secondaries first: deleting an IPv4 primary takes its secondaries with it.
     all.sort((x, y) => Number(y.flags.includes('secondary')) - Number(x.flags.includes('secondary')));
     const results = await Promise.allSettled(
@@ -248,7 +254,7 @@ export class Addresses {
     let flags = 0;
     for (const f of o.flags ?? []) flags = (flags | (typeof f === 'number' ? f : SETTABLE_ADDRESS_FLAGS[f]!)) >>> 0;
 
-    const index = typeof ref === 'number' ? ref : await linkIndex(this.nl, ref);
+    const index = typeof ref === 'number' ? ref : await this.nl.linkIndex(ref);
     // As ip does: IFA_LOCAL is our address, IFA_ADDRESS the peer (or our address again).
     const attrs: AddressAttrs = defined({
       local: p.address,
@@ -276,3 +282,14 @@ export class Addresses {
     return req('RTM_NEWADDR', body, attrs);
   }
 }
+
+publicCalls(Addresses, 'addresses', {
+  list: {},
+  add: { show: (link: string | number, address: string) => [link, address] },
+  replace: { show: (link: string | number, address: string) => [link, address] },
+  delete: {
+    show: (link: string | number, address: string) => [link, address],
+    errnos: { EADDRNOTAVAIL: 'no such address' },
+  },
+  flush: { show: (link: string | number) => [link] },
+});

@@ -9,6 +9,8 @@ import { openNetns, withNetnsFd, type NetnsSpec } from '../ffi/netns.js';
 import { NetlinkSocket, type SocketOptions } from '../ffi/socket.js';
 import { O_CLOEXEC, O_RDONLY } from '../ffi/constants.js';
 import { Addresses } from './addresses.js';
+import { getLinkMessage } from './common.js';
+import { contexts, type OpContext } from './context.js';
 import { Engine, type InterruptPolicy } from './engine.js';
 import { Ethtool } from './ethtool/index.js';
 import { Links } from './links.js';
@@ -65,7 +67,7 @@ const registry = new FinalizationRegistry<{ sock: { close(): void }; nsFd: numbe
   }
 });
 
-/** Open a socket in the namespace `nsFd` (or the current one when -1), switching on this thread only. */
+/** @internal Open a socket in the namespace `nsFd` (or the current one when -1), switching on this thread only. */
 export function openSocketIn(nsFd: number, opts: SocketOptions): NetlinkSocket {
   return nsFd < 0 ? NetlinkSocket.open(opts) : withNetnsFd(nsFd, () => NetlinkSocket.open(opts));
 }
@@ -87,27 +89,55 @@ export class Rtnl {
   readonly ethtool: Ethtool;
   /** Traffic control: `tc qdisc`, `tc class`, `tc filter`, `tc chain`, `tc actions`. */
   readonly tc: Tc;
-  /** @internal */
+  /** @internal The request engine (tests and benchmarks reach it; operations get it through their context). */
   readonly engine: Engine;
-  /** @internal An fd of this client's namespace (-1: the namespace the process was in at open). */
-  readonly nsFd: number;
-  /** @internal */
-  readonly options: OpenOptions;
-  private readonly token = {};
+  /** An fd of this client's namespace (-1: the namespace the process was in at open). */
+  readonly #nsFd: number;
+  /** What the operations see of this client. */
+  readonly #ctx: OpContext;
+  readonly #monitors = new Set<NetlinkSocket>();
+  readonly #closers = new Set<() => void>();
+  readonly #token = {};
 
   private constructor(engine: Engine, nsFd: number, options: OpenOptions) {
     this.engine = engine;
-    this.nsFd = nsFd;
-    this.options = options;
-    this.links = new Links(this);
-    this.addresses = new Addresses(this);
-    this.routes = new Routes(this);
-    this.neighbours = new Neighbours(this);
-    this.rules = new Rules(this);
-    this.tuntap = new TunTap(this);
-    this.ethtool = new Ethtool(this);
-    this.tc = new Tc(this);
-    registry.register(this, { sock: engine.sock, nsFd }, this.token);
+    this.#nsFd = nsFd;
+    this.#ctx = {
+      engine,
+      nsFd,
+      options: {
+        netns: options.netns,
+        onInterrupted: options.onInterrupted,
+        rcvbuf: options.rcvbuf,
+        onWarning: options.onWarning,
+      },
+      linkIndex: async (ref) =>
+        typeof ref === 'number' ? ref : ((await getLinkMessage(engine, ref)).body.index as number),
+      inNetns: (fn) => (nsFd < 0 ? fn() : withNetnsFd(nsFd, fn)),
+      openSocket: (opts) => openSocketIn(nsFd, opts),
+      trackMonitor: (sock) => {
+        this.#monitors.add(sock);
+        return () => this.#monitors.delete(sock);
+      },
+      onClose: (fn) => {
+        this.#closers.add(fn);
+        return () => this.#closers.delete(fn);
+      },
+      openIn: async (netns) => {
+        const there = await Rtnl.open({ netns });
+        return { ...there.#ctx, close: () => there.#closeSync() };
+      },
+    };
+    this.links = new Links(this.#ctx);
+    this.addresses = new Addresses(this.#ctx);
+    this.routes = new Routes(this.#ctx);
+    this.neighbours = new Neighbours(this.#ctx);
+    this.rules = new Rules(this.#ctx);
+    this.tuntap = new TunTap(this.#ctx);
+    this.ethtool = new Ethtool(this.#ctx);
+    this.tc = new Tc(this.#ctx);
+    registry.register(this, { sock: engine.sock, nsFd }, this.#token);
+    contexts.set(this, this.#ctx);
   }
 
   /**
@@ -151,22 +181,7 @@ export class Rtnl {
     // Validate now, not at the first next(), so a bad call fails where it is made.
     check(monitorSchemas().monitorGroupsSchema, list, 'groups');
     check(monitorSchemas().monitorOptionsSchema, options, 'options');
-    return monitor(this, list, options);
-  }
-
-  private readonly monitors = new Set<NetlinkSocket>();
-  private readonly closers = new Set<() => void>();
-
-  /** @internal Run `fn` when the client closes (its generic netlink engine, ...). Returns the unregister function. */
-  onClose(fn: () => void): () => void {
-    this.closers.add(fn);
-    return () => this.closers.delete(fn);
-  }
-
-  /** @internal Register a monitor socket, closed with the client. Returns the unregister function. */
-  trackMonitor(sock: NetlinkSocket): () => void {
-    this.monitors.add(sock);
-    return () => this.monitors.delete(sock);
+    return monitor(this.#ctx, list, options);
   }
 
   /** Whether close() was called. */
@@ -176,29 +191,28 @@ export class Rtnl {
 
   /** Close the socket and the namespace fd. Pending requests reject. Idempotent. */
   async close(): Promise<void> {
-    this.closeSync();
+    this.#closeSync();
   }
 
-  /** @internal */
-  closeSync(): void {
+  #closeSync(): void {
     if (this.engine.isClosed) return;
-    registry.unregister(this.token);
-    for (const m of this.monitors) m.close();
-    this.monitors.clear();
-    for (const fn of this.closers) fn();
-    this.closers.clear();
+    registry.unregister(this.#token);
+    for (const m of this.#monitors) m.close();
+    this.#monitors.clear();
+    for (const fn of this.#closers) fn();
+    this.#closers.clear();
     this.ethtool.close();
     this.engine.close();
-    if (this.nsFd >= 0) libc.close(this.nsFd);
+    if (this.#nsFd >= 0) libc.close(this.#nsFd);
   }
 
   /** For `await using nl = await Rtnl.open()`: closes the client. */
   async [Symbol.asyncDispose](): Promise<void> {
-    this.closeSync();
+    this.#closeSync();
   }
 
   /** For `using`: closes the client. */
   [Symbol.dispose](): void {
-    this.closeSync();
+    this.#closeSync();
   }
 }

@@ -1,11 +1,13 @@
 /** Helpers shared by the typed operations. */
 import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
-import type { DumpResult, Undecodable } from './engine.js';
+import type { LinkAttrs } from '../codec/rtnl/link/index.js';
+import { ENODEV } from '../errno.js';
+import type { DumpResult, Engine, Undecodable } from './engine.js';
 import { NetlinkError } from '../errors.js';
 import { libc } from '../ffi/libc.js';
 import { openNetns, type NetnsSpec } from '../ffi/netns.js';
-import type { Rtnl } from './client.js';
+import type { OpContext } from './context.js';
 
 /** Address family numbers by the short names users pass. */
 export const FAMILY = { inet: C.AF_INET, inet6: C.AF_INET6, bridge: C.AF_BRIDGE, unspec: C.AF_UNSPEC } as const;
@@ -88,10 +90,46 @@ export function req(type: string, body: Record<string, unknown>, attrs: Record<s
   return { type, header: {} as NetlinkMessage['header'], body, attrs };
 }
 
-/** Resolve a link name or index to an index (an index is returned as is). */
-export async function linkIndex(nl: Rtnl, ref: string | number): Promise<number> {
-  if (typeof ref === 'number') return ref;
-  return (await nl.links.get(ref)).index;
+/**
+ * RTM_GETLINK for one link by name or index (validated already): its RTM_NEWLINK message. A missing
+ * link rejects with NetlinkError ENODEV.
+ */
+export async function getLinkMessage(engine: Engine, ref: string | number): Promise<NetlinkMessage> {
+  const body = { family: C.AF_UNSPEC, index: typeof ref === 'number' ? ref : 0 };
+  const attrs: LinkAttrs = { extMask: C.RTEXT_FILTER_VF };
+  if (typeof ref === 'string') attrs.ifname = ref;
+  let replies: NetlinkMessage[];
+  try {
+    ({ replies } = await engine.request(req('RTM_GETLINK', body, attrs)));
+  } catch (err) {
+    throw missingLink(err, ref);
+  }
+  const m = replies.find((x) => x.type === 'RTM_NEWLINK');
+  if (!m) throw missingLink(new NetlinkError(ENODEV, 'ENODEV', 'RTM_GETLINK', { msg: 'no link in the reply' }), ref);
+  return m;
+}
+
+/** An ENODEV for a link looked up by name, tagged with that name (error messages and the CLI show it). */
+export function missingLink(err: unknown, ref: string | number): unknown {
+  if (typeof ref === 'string' && err instanceof NetlinkError && err.code === 'ENODEV') err.link ??= ref;
+  return err;
+}
+
+/**
+ * The context for one call: the same, but each link name is resolved once however often the call
+ * names it (the requests of one tick share a round trip, so resolve them together: Promise.all).
+ */
+export function perCall(ctx: OpContext): OpContext {
+  const seen = new Map<string, Promise<number>>();
+  return {
+    ...ctx,
+    linkIndex(ref) {
+      if (typeof ref === 'number') return Promise.resolve(ref);
+      let p = seen.get(ref);
+      if (p === undefined) seen.set(ref, (p = ctx.linkIndex(ref)));
+      return p;
+    },
+  };
 }
 
 /**

@@ -111,6 +111,8 @@ export class Engine {
   private dumpLock: Promise<void> = Promise.resolve();
   private reading = false;
   private closed = false;
+  /** @internal For tests: requests made (dumps included) and datagrams sent (one per round trip). */
+  readonly counts = { requests: 0, sends: 0 };
 
   constructor(
     readonly sock: EngineSocket,
@@ -142,6 +144,7 @@ export class Engine {
     this.assertOpen();
     const seq = this.nextSeq();
     const { bytes, marks } = this.encode(msg, flags, seq);
+    this.counts.requests++;
     return new Promise<RequestResult>((resolve, reject) => {
       this.pending.set(seq, { type: msg.type, marks, replies: [], resolve, reject });
       this.enqueue(bytes, seq, this.table.isSlow(msg.type));
@@ -199,6 +202,7 @@ export class Engine {
           at += (b.bytes.length + 3) & ~3;
         }
       }
+      this.counts.sends++;
       if (slow && this.sock.sendAsync) {
         // The kernel will take a while inside sendmsg: do it on a pool thread, keep the loop free.
         this.sendingAsync = true;
@@ -402,6 +406,8 @@ export class Engine {
       try {
         const { bytes, marks } = this.encode(msg, NLM_F_DUMP, seq);
         this.pending.set(seq, { type: msg.type, marks, replies: [], resolve: () => {}, reject: () => {}, dump: d });
+        this.counts.requests++;
+        this.counts.sends++;
         this.sock.send(bytes);
       } catch (err) {
         // Nothing reached the kernel: there is no dump to wait for or drain.

@@ -4,8 +4,8 @@
  * family resolution through nlctrl (CTRL_CMD_GETFAMILY), cached per client.
  *
  * A family built on this (ethtool, ...) declares its codec with `genlFamily()` (rtnl/codec),
- * resolves it with `resolveFamily(nl, name, codec)`, which registers the codec under the
- * family's id so its messages decode, and sends requests on `genlEngine(nl)` as
+ * resolves it with `resolveFamily(nl, name, codec)` (genl-client.ts; `resolveFamilyIn(ctx, ...)` inside rtnl), which registers the codec under the
+ * family's id so its messages decode, and sends requests on `genlEngineOf(ctx)` as
  * `{ type: name, body: { cmd, version }, attrs }`.
  */
 import { CTRL_CMD_GETFAMILY, NETLINK_GENERIC } from '../codec/constants/index.js';
@@ -14,7 +14,7 @@ import type { NetlinkMessage } from '../codec/nlmsg.js';
 import { ENOENT } from '../errno.js';
 import { NetlinkError, RtnlError } from '../errors.js';
 import type { NetlinkSocket } from '../ffi/socket.js';
-import { openSocketIn, type Rtnl } from './client.js';
+import type { OpContext } from './context.js';
 import { Engine } from './engine.js';
 
 /** A generic netlink family as this kernel offers it (CTRL_CMD_GETFAMILY). */
@@ -40,7 +40,7 @@ interface GenlState {
   families: Map<string, Promise<GenlFamily>>;
 }
 
-const states = new WeakMap<Rtnl, GenlState>();
+const states = new WeakMap<OpContext, GenlState>();
 // A client collected without close() still releases its generic netlink socket.
 const registry = new FinalizationRegistry<NetlinkSocket>((sock) => {
   try {
@@ -50,47 +50,36 @@ const registry = new FinalizationRegistry<NetlinkSocket>((sock) => {
   }
 });
 
-function state(nl: Rtnl): GenlState {
-  let s = states.get(nl);
+function state(ctx: OpContext): GenlState {
+  let s = states.get(ctx);
   if (s === undefined) {
-    if (nl.closed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
-    const sock = openSocketIn(nl.nsFd, { protocol: NETLINK_GENERIC, rcvbuf: nl.options.rcvbuf });
+    if (ctx.engine.isClosed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
+    const sock = ctx.openSocket({ protocol: NETLINK_GENERIC, rcvbuf: ctx.options.rcvbuf });
     const warn =
-      nl.options.onWarning ??
+      ctx.options.onWarning ??
       ((message: string, request: string) => process.emitWarning(`${request}: ${message}`, 'RtnlWarning'));
     const engine = new Engine(sock, genlMessages, warn);
-    registry.register(nl, sock, engine);
-    nl.onClose(() => {
+    registry.register(ctx, sock, engine);
+    ctx.onClose(() => {
       registry.unregister(engine);
       engine.close();
     });
     s = { engine, families: new Map() };
-    states.set(nl, s);
+    states.set(ctx, s);
   }
   return s;
 }
 
-/**
- * @internal The client's NETLINK_GENERIC engine, opened on first use in the client's namespace
- * and closed with the client.
- */
-export function genlEngine(nl: Rtnl): Engine {
-  return state(nl).engine;
+/** @internal The client's NETLINK_GENERIC engine, opened on first use in the client's namespace and closed with the client. */
+export function genlEngineOf(ctx: OpContext): Engine {
+  return state(ctx).engine;
 }
 
-/**
- * Resolve a generic netlink family by name: its id, version, header size, operations and
- * multicast groups, asked of nlctrl once per client and cached. With `codec`, the family's
- * messages are registered under its id on the generic netlink table, so they decode.
- * A family this kernel lacks rejects with `genl family 'NAME' not available in this kernel`
- * (code ERR_RTNL_NO_GENL_FAMILY).
- *
- * Equivalent to: genl ctrl get name NAME
- */
-export async function resolveFamily(nl: Rtnl, name: string, codec?: GenlFamilyDef): Promise<GenlFamily> {
+/** @internal resolveFamily() (genl-client.ts) for an operation, which holds the client's context. */
+export async function resolveFamilyIn(ctx: OpContext, name: string, codec?: GenlFamilyDef): Promise<GenlFamily> {
   if (codec !== undefined && codec.name !== name)
     throw new RtnlError(`genl codec '${codec.name}' given for family '${name}'`, 'ERR_RTNL_GENL_CODEC');
-  const s = state(nl);
+  const s = state(ctx);
   let p = s.families.get(name);
   if (p === undefined) {
     p = lookup(s.engine, name);

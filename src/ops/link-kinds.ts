@@ -78,7 +78,12 @@ export interface GivenKindOptions {
  * looked up. With `kind` (add), the key must be that kind's; without (set), the kind is checked
  * once the link is known. Throws ValidationError naming the field.
  */
-export function kindOptions(o: Record<string, unknown>, field: string, kind?: string): GivenKindOptions {
+export function kindOptions(
+  o: Record<string, unknown>,
+  field: string,
+  kind?: string,
+  validated = false,
+): GivenKindOptions {
   const given = kindOptionKeys.filter((k) => o[k] !== undefined);
   if (given.length === 0) return {};
   if (given.length > 1) throw new ValidationError(field, `options for several kinds at once: ${given.join(', ')}`);
@@ -94,9 +99,28 @@ export function kindOptions(o: Record<string, unknown>, field: string, kind?: st
     if (plugin.createOnly)
       throw new ValidationError(`${field}.${key}`, `${key} can only be given when the link is created`, value);
   }
-  const schema = schemaOf(plugin);
+  const schema = validated ? undefined : schemaOf(plugin);
   const options = schema ? check(schema, value, `${field}.${key}`) : value;
   return { plugin, key, options };
+}
+
+/**
+ * The schemas of kind options, for an operation that validates them in the same pass as the rest
+ * of its input (then kindOptions(..., validated = true) only finds them): with `kind`, that kind's
+ * own (add); without, each key's as kindOptions() would check it (set).
+ */
+export function kindOptionSchemas(kind?: string): Record<string, z.ZodType> {
+  const out: Record<string, z.ZodType> = {};
+  if (kind !== undefined) {
+    const p = linkKindPlugin(kind);
+    const schema = p?.optionKey ? schemaOf(p) : undefined;
+    if (schema) out[p!.optionKey!] = schema;
+  } else
+    for (const [key, p] of BY_KEY) {
+      const schema = p.createOnly ? undefined : schemaOf(p);
+      if (schema) out[key] = schema;
+    }
+  return out;
 }
 
 /** IFLA_INFO_DATA from validated options (the link's real kind is `kind`). */

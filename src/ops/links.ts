@@ -2,18 +2,30 @@
 import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { IfInfoMsg, LinkAttrs } from '../codec/rtnl/link/index.js';
-import { ENODEV } from '../errno.js';
-import { NetlinkError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import type { NetnsSpec } from '../ffi/netns.js';
-import type { Rtnl } from './client.js';
-import { defined, isCode, linkFlagNames, linkIndex, netnsFdFor, req, listOf, type ListResult } from './common.js';
+import { publicCalls } from './calls.js';
+import {
+  defined,
+  getLinkMessage,
+  isCode,
+  perCall,
+  linkFlagNames,
+  netnsFdFor,
+  missingLink,
+  req,
+  listOf,
+  type ListResult,
+} from './common.js';
+import type { OpContext } from './context.js';
 import type { CustomLinkKind, LinkCreateContext } from '../kinds/link/kind.js';
 import type { KindContext } from '../kinds/plugin.js';
-import { runInNetnsSync, withNetnsFd } from '../ffi/netns.js';
+import { runInNetnsSync } from '../ffi/netns.js';
 import {
   kindData,
   kindOptionKeys,
   kindOptions,
+  kindOptionSchemas,
   linkKindPlugin,
   readKindOptions,
   type GivenKindOptions,
@@ -22,6 +34,7 @@ import {
   type KnownLinkKind,
   type LinkKind,
 } from './link-kinds.js';
+import type { z } from 'zod';
 import { check, V } from './validate.js';
 import { schemas } from './zod.js';
 
@@ -147,13 +160,15 @@ const S = schemas((z) => {
     })
     .strict();
 
+  // set() validates each key's kind options in the same pass (the link's kind is not known yet).
+  const keySchemas = kindOptionSchemas();
   const setSchema = z
     .object({
       ...common,
       name: ifname.optional(),
       master: z.union([linkRef, z.null()]).optional(),
       netns: netnsSpec.optional(),
-      ...Object.fromEntries(kindOptionKeys.map((k) => [k, z.unknown().optional()])),
+      ...Object.fromEntries(kindOptionKeys.map((k) => [k, (keySchemas[k] ?? z.unknown()).optional()])),
     })
     .strict();
 
@@ -161,6 +176,19 @@ const S = schemas((z) => {
   const deleteSchema = z.object({ ifExists: z.boolean().optional() }).strict();
   return { addSchema, setSchema, listSchema, deleteSchema };
 });
+
+/** add()'s schema for each kind: the shared options and that kind's own, validated in one pass. */
+const addSchemas = new Map<string, z.ZodType>();
+function addSchemaFor(kind: unknown): z.ZodType {
+  const k = typeof kind === 'string' && linkKindPlugin(kind) !== undefined ? kind : '';
+  let schema = addSchemas.get(k);
+  if (schema === undefined) {
+    const own = Object.entries(k ? kindOptionSchemas(k) : {}).map(([key, sc]) => [key, sc.optional()]);
+    schema = own.length > 0 ? S().addSchema.extend(Object.fromEntries(own)) : S().addSchema;
+    addSchemas.set(k, schema);
+  }
+  return schema;
+}
 
 /** The options of links.add() that every kind shares. */
 export interface LinkAddBase {
@@ -214,7 +242,7 @@ export interface LinkSetOptions extends KindOptions {
 const isLink = (m: NetlinkMessage): boolean => m.type === 'RTM_NEWLINK';
 
 export class Links {
-  constructor(private readonly nl: Rtnl) {}
+  constructor(private readonly nl: OpContext) {}
 
   /**
    * List links, optionally only those of one kind or one master (filtered in the kernel).
@@ -224,11 +252,10 @@ export class Links {
   async list(filter?: { kind?: string; master?: string | number }): Promise<ListResult<Link>> {
     // No filter: nothing to validate, so zod is not loaded (see zod.ts).
     if (filter === undefined) filter = {};
-    else check(S().listSchema, filter, 'filter');
+    else filter = check(S().listSchema, filter, 'filter');
     const attrs: LinkAttrs = { extMask: C.RTEXT_FILTER_VF };
     if (filter.kind !== undefined) attrs.linkinfo = { kind: filter.kind };
-    if (filter.master !== undefined)
-      attrs.master = await linkIndex(this.nl, check(V().linkRef, filter.master, 'master'));
+    if (filter.master !== undefined) attrs.master = await this.nl.linkIndex(filter.master);
     const msgs = await this.nl.engine.dump(req('RTM_GETLINK', { family: C.AF_UNSPEC }, attrs), {
       onInterrupted: this.nl.options.onInterrupted,
     });
@@ -242,19 +269,13 @@ export class Links {
    */
   async get(ref: string | number): Promise<Link> {
     const r = check(V().linkRef, ref, 'link');
-    const body = { family: C.AF_UNSPEC, index: typeof r === 'number' ? r : 0 };
-    const attrs: LinkAttrs = { extMask: C.RTEXT_FILTER_VF };
-    if (typeof r === 'string') attrs.ifname = r;
-    const { replies } = await this.nl.engine.request(req('RTM_GETLINK', body, attrs));
-    const m = replies.find((x) => x.type === 'RTM_NEWLINK');
-    if (!m) throw new NetlinkError(ENODEV, 'ENODEV', 'RTM_GETLINK', { msg: 'no link in the reply' });
-    return toLink(m);
+    return toLink(await getLinkMessage(this.nl.engine, r));
   }
 
   /** Whether a link exists. */
   async exists(ref: string | number): Promise<boolean> {
     try {
-      await this.get(ref);
+      await getLinkMessage(this.nl.engine, check(V().linkRef, ref, 'link'));
       return true;
     } catch (err) {
       if (isCode(err, 'ENODEV')) return false;
@@ -273,25 +294,44 @@ export class Links {
     const { o, given } = checkAddOptions(options);
     const plugin = linkKindPlugin(o.kind);
     if (plugin?.create) return this.addByHook(o, given.options, plugin.create);
+    const nl = perCall(this.nl);
+    const engine = nl.engine;
+    const here = o.netns === undefined;
+    let read: Promise<NetlinkMessage> | undefined;
     const release: Array<() => void> = [];
     try {
       const attrs = commonAttrs(o);
-      if (o.master !== undefined) attrs.master = await linkIndex(this.nl, o.master);
-      if (o.link !== undefined) attrs.link = await linkIndex(this.nl, o.link);
+      // Every link name of the call is resolved at once, in one round trip (the kind's own, such
+      // as vxlan's dev, through the kind context).
+      const [master, link, data] = await Promise.all([
+        o.master === undefined ? undefined : nl.linkIndex(o.master),
+        o.link === undefined ? undefined : nl.linkIndex(o.link),
+        kindData(o.kind, given, this.kindContext(release, nl), 'link'),
+      ]);
+      if (master !== undefined) attrs.master = master;
+      if (link !== undefined) attrs.link = link;
       if (o.netns !== undefined) {
         const ns = netnsFdFor(o.netns);
         release.push(ns.release);
         attrs.netNsFd = ns.fd;
       }
-      const data = await kindData(o.kind, given, this.kindContext(release), 'link');
       attrs.linkinfo = data === undefined ? { kind: o.kind } : { kind: o.kind, data: data as never };
       const flags = o.up ? C.IFF_UP : 0;
       const body = { family: C.AF_UNSPEC, index: 0, flags, change: o.up ? C.IFF_UP : 0 };
+      const create = engine.request(req('RTM_NEWLINK', body, attrs), C.NLM_F_CREATE | C.NLM_F_EXCL);
+      // Read it back in the same round trip: a GET sent in the same datagram, which the kernel
+      // handles after the create. Not NLM_F_ECHO: the kernel echoes a new link midway through
+      // creating it (before it enslaves it to a master, with a bridge's timers not yet started,
+      // `change` all ones), so the echo is not what get() returns.
+      if (here) {
+        read = getLinkMessage(engine, o.name);
+        read.catch(() => {}); // looked at only once the create has answered
+      }
       try {
-        await this.nl.engine.request(req('RTM_NEWLINK', body, attrs), C.NLM_F_CREATE | C.NLM_F_EXCL);
+        await create;
       } catch (err) {
-        if (o.exist === 'ok' && isCode(err, 'EEXIST') && o.netns === undefined) {
-          const existing = await this.get(o.name);
+        if (o.exist === 'ok' && here && isCode(err, 'EEXIST')) {
+          const existing = toLink(await (read ?? getLinkMessage(engine, o.name)));
           if (existing.kind === o.kind) return existing;
         }
         throw err;
@@ -299,25 +339,24 @@ export class Links {
     } finally {
       for (const r of release) r();
     }
-    return this.readBack(o.name, o.netns);
+    return read ? toLink(await read) : this.readBack(o.name, o.netns);
   }
 
   /** A link read back after add(), from the namespace it was created in. */
   private async readBack(name: string, netns: NetnsSpec | undefined): Promise<Link> {
-    if (netns === undefined) return this.get(name);
-    const Client = this.nl.constructor as typeof Rtnl;
-    const there = await Client.open({ netns });
+    if (netns === undefined) return toLink(await getLinkMessage(this.nl.engine, name));
+    const there = await this.nl.openIn(netns);
     try {
-      return await there.links.get(name);
+      return toLink(await getLinkMessage(there.engine, name));
     } finally {
-      await there.close();
+      there.close();
     }
   }
 
   /** What a kind plugin may use while building its data: fds it opens are released by the caller. */
-  private kindContext(release: Array<() => void>): KindContext {
+  private kindContext(release: Array<() => void>, nl: OpContext = this.nl): KindContext {
     return {
-      linkIndex: (ref) => linkIndex(this.nl, ref),
+      linkIndex: (ref) => nl.linkIndex(ref),
       netnsFd: (spec) => {
         const ns = netnsFdFor(spec as NetnsSpec);
         release.push(ns.release);
@@ -338,18 +377,17 @@ export class Links {
   ): Promise<Link> {
     const hook = await load();
     const release: Array<() => void> = [];
-    const nsFd = this.nl.nsFd;
+    const nl = this.nl;
     const ctx: LinkCreateContext = {
       ...this.kindContext(release),
-      inNetns: <T>(fn: () => T): T =>
-        o.netns !== undefined ? runInNetnsSync(o.netns, fn) : nsFd >= 0 ? withNetnsFd(nsFd, fn) : fn(),
+      inNetns: <T>(fn: () => T): T => (o.netns !== undefined ? runInNetnsSync(o.netns, fn) : nl.inNetns(fn)),
     };
     try {
       await hook(ctx, { name: o.name, options });
     } catch (err) {
       // A hook's EEXIST need not be a kernel reply (TUNSETIFF says EBUSY): any error with that code.
       if (o.exist === 'ok' && (err as { code?: unknown })?.code === 'EEXIST' && o.netns === undefined) {
-        const existing = await this.get(o.name);
+        const existing = toLink(await getLinkMessage(this.nl.engine, o.name));
         const plugin = linkKindPlugin(o.kind);
         const info = existing.attrs.linkinfo ?? {};
         if (plugin?.matches ? plugin.matches(info, options) : existing.kind === o.kind) return existing;
@@ -371,16 +409,15 @@ export class Links {
     if (Object.keys(rest).length > 0) {
       // The device exists now: if its options fail (an unknown master, say), remove it again, so
       // that a failed add() leaves nothing behind, as a refused RTM_NEWLINK does.
-      const Client = this.nl.constructor as typeof Rtnl;
-      const there = o.netns === undefined ? undefined : await Client.open({ netns: o.netns });
-      const links = there?.links ?? this;
+      const there = o.netns === undefined ? undefined : await this.nl.openIn(o.netns);
+      const links = there ? new Links(there) : this;
       try {
         await links.set(o.name, rest);
       } catch (err) {
         await links.delete(o.name, { ifExists: true }).catch(() => undefined);
         throw err;
       } finally {
-        await there?.close();
+        there?.close();
       }
     }
     return this.readBack(o.name, o.netns);
@@ -402,7 +439,7 @@ export class Links {
       return true;
     } catch (err) {
       if (opts.ifExists && isCode(err, 'ENODEV')) return false;
-      throw err;
+      throw missingLink(err, r);
     }
   }
 
@@ -416,13 +453,24 @@ export class Links {
   async set(ref: string | number, options: LinkSetOptions): Promise<void> {
     const r = check(V().linkRef, ref, 'link');
     const o = check(S().setSchema, options, 'set') as LinkSetOptions;
-    const given = kindOptions(o as Record<string, unknown>, 'set');
-    const index = await linkIndex(this.nl, r);
+    const given = kindOptions(o as Record<string, unknown>, 'set', undefined, true);
+    const nl = perCall(this.nl);
     const release: Array<() => void> = [];
     try {
       const attrs = commonAttrs(o);
+      // One round trip resolves what the request needs: the link itself when kind options need its
+      // kind (macvlan options may be for a macvtap), its index when it is renamed, and the master.
+      // Otherwise the kernel finds the link by name itself (IFLA_IFNAME with index 0).
+      const byName = typeof r === 'string' && given.key === undefined && o.name === undefined;
+      const [link, found, master] = await Promise.all([
+        given.key !== undefined ? getLinkMessage(nl.engine, r).then(toLink) : undefined,
+        given.key === undefined && !byName ? nl.linkIndex(r) : undefined,
+        o.master === null || o.master === undefined ? undefined : nl.linkIndex(o.master),
+      ]);
       if (o.master === null) attrs.master = 0;
-      else if (o.master !== undefined) attrs.master = await linkIndex(this.nl, o.master);
+      else if (master !== undefined) attrs.master = master;
+      if (byName) attrs.ifname = r as string;
+      const index = link?.index ?? found ?? 0;
       if (o.netns !== undefined) {
         if (typeof o.netns === 'object' && 'pid' in o.netns) attrs.netNsPid = o.netns.pid;
         else {
@@ -431,10 +479,10 @@ export class Links {
           attrs.netNsFd = ns.fd;
         }
       }
-      if (given.key !== undefined) {
-        const kind = await this.kindOf(index, given.key);
-        const data = await kindData(kind, given, this.kindContext(release), 'set');
-        attrs.linkinfo = { kind, data: data as never };
+      if (link !== undefined) {
+        if (!link.kind) throw new ValidationError(`set.${given.key}`, 'the link has no kind', given.key);
+        const data = await kindData(link.kind, given, this.kindContext(release, nl), 'set');
+        attrs.linkinfo = { kind: link.kind, data: data as never };
       }
       const body = {
         family: C.AF_UNSPEC,
@@ -442,17 +490,12 @@ export class Links {
         flags: o.up ? C.IFF_UP : 0,
         change: o.up === undefined ? 0 : C.IFF_UP,
       };
-      await this.nl.engine.request(req('RTM_NEWLINK', body, attrs));
+      await nl.engine.request(req('RTM_NEWLINK', body, attrs)).catch((err: unknown) => {
+        throw byName ? missingLink(err, r) : err;
+      });
     } finally {
       for (const rel of release) rel();
     }
-  }
-
-  /** The real kind of a link, for kind options given under a family key (macvlan for macvtap). */
-  private async kindOf(index: number, key: string): Promise<string> {
-    const link = await this.get(index);
-    if (!link.kind) throw new ValidationError(`set.${key}`, 'the link has no kind', key);
-    return link.kind;
   }
 }
 
@@ -464,8 +507,10 @@ export function checkAddOptions(options: LinkAddOptions): {
   o: LinkAddBase & { kind: string } & Record<string, unknown>;
   given: GivenKindOptions;
 } {
-  const o = check(S().addSchema, options, 'link') as LinkAddBase & { kind: string } & Record<string, unknown>;
-  return { o, given: kindOptions(o, 'link', o.kind) };
+  // One validation pass: the shared options and the kind's own (the kind picks the schema).
+  const kind = options !== null && typeof options === 'object' ? (options as { kind?: unknown }).kind : undefined;
+  const o = check(addSchemaFor(kind), options, 'link') as LinkAddBase & { kind: string } & Record<string, unknown>;
+  return { o, given: kindOptions(o, 'link', o.kind, true) };
 }
 
 /** The IFLA attributes that add() and set() share. */
@@ -488,3 +533,12 @@ function commonAttrs(o: {
     group: o.group,
   });
 }
+
+publicCalls(Links, 'links', {
+  list: {},
+  get: { show: (ref: string | number) => [ref] },
+  exists: { show: (ref: string | number) => [ref] },
+  add: { show: (o: LinkAddOptions) => [o?.name] },
+  delete: { show: (ref: string | number) => [ref] },
+  set: { show: (ref: string | number) => [ref] },
+});

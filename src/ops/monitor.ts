@@ -18,13 +18,11 @@ import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
 import { type DecodeError, SysError } from '../errors.js';
 import { ENOBUFS } from '../errno.js';
-import { check } from './validate.js';
 import { schemas } from './zod.js';
 import type { NetnsSpec } from '../ffi/netns.js';
 import type { NetlinkSocket } from '../ffi/socket.js';
 import { WaitCancelledError } from '../ffi/poller.js';
-import type { Rtnl } from './client.js';
-import { openSocketIn } from './client.js';
+import type { OpContext } from './context.js';
 import { req } from './common.js';
 import type { ObjectKind, ObjectOf, RtnlObject } from './objects.js';
 
@@ -203,12 +201,11 @@ interface Entry {
 }
 
 export async function* monitor(
-  nl: Rtnl,
+  nl: OpContext,
   groups: MonitorGroup[],
   opts: MonitorOptions,
 ): AsyncGenerator<MonitorEvent, void, undefined> {
-  check(monitorSchemas().monitorGroupsSchema, groups, 'groups');
-  check(monitorSchemas().monitorOptionsSchema, opts, 'options');
+  // groups and opts were validated by nl.monitor(), where the call is made.
   if (opts.signal?.aborted) return;
   const { OBJECT_KINDS } = await import('./objects.js');
   const ids = [...new Set(groups.flatMap((g) => GROUPS[g]))];
@@ -218,7 +215,7 @@ export async function* monitor(
     const fam = GROUP_FAMILY[g] ?? C.AF_UNSPEC;
     kinds.set(k, kinds.has(k) && kinds.get(k) !== fam ? C.AF_UNSPEC : fam);
   }
-  const sock = openSocketIn(nl.nsFd, { groups: ids, rcvbuf: opts.rcvbuf ?? 4 << 20, listenAllNsid: opts.allNsid });
+  const sock = nl.openSocket({ groups: ids, rcvbuf: opts.rcvbuf ?? 4 << 20, listenAllNsid: opts.allNsid });
   const untrack = nl.trackMonitor(sock);
   const track = opts.track ?? true;
   /** Known objects by `kind/key`, when tracking. */

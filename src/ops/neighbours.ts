@@ -3,8 +3,9 @@ import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { NdMsg, NeighbourAttrs } from '../codec/rtnl/neighbour.js';
 import { ValidationError } from '../errors.js';
-import type { Rtnl } from './client.js';
-import { defined, isCode, linkIndex, req, listOf, type ListResult } from './common.js';
+import { publicCalls } from './calls.js';
+import type { OpContext } from './context.js';
+import { defined, isCode, perCall, req, listOf, type ListResult } from './common.js';
 import { NUD_NAMES, neighbourFlagNames, nudStateNames } from './names.js';
 import { check, V } from './validate.js';
 import { schemas } from './zod.js';
@@ -163,7 +164,7 @@ export function toNeighbour(m: NetlinkMessage): Neighbour {
 const isNeighbour = (m: NetlinkMessage): boolean => m.type === 'RTM_NEWNEIGH';
 
 export class Neighbours {
-  constructor(private readonly nl: Rtnl) {}
+  constructor(private readonly nl: OpContext) {}
 
   /**
    * List neighbour entries (filtered in the kernel), or with `family: 'bridge'` the FDB.
@@ -182,8 +183,13 @@ export class Neighbours {
             ? C.AF_INET
             : C.AF_INET6;
     const attrs: NeighbourAttrs = {};
-    if (f.link !== undefined) attrs.ifindex = await linkIndex(this.nl, f.link);
-    if (f.master !== undefined) attrs.master = await linkIndex(this.nl, f.master);
+    const nl = perCall(this.nl);
+    const [ifindex, master] = await Promise.all([
+      f.link === undefined ? undefined : nl.linkIndex(f.link),
+      f.master === undefined ? undefined : nl.linkIndex(f.master),
+    ]);
+    if (ifindex !== undefined) attrs.ifindex = ifindex;
+    if (master !== undefined) attrs.master = master;
     if (f.proxy && fam === C.AF_BRIDGE)
       throw new ValidationError('filter.proxy', 'the FDB has no proxy entries', filter!.proxy);
     const body = { family: fam, flags: f.proxy ? C.NTF_PROXY : 0 };
@@ -255,7 +261,7 @@ export class Neighbours {
           : st === 'static'
             ? C.NUD_REACHABLE | C.NUD_NOARP
             : C.NUD_REACHABLE;
-      const body = { family: C.AF_BRIDGE, ifindex: await linkIndex(this.nl, s.dev), state, flags };
+      const body = { family: C.AF_BRIDGE, ifindex: await this.nl.linkIndex(s.dev), state, flags };
       const attrs: NeighbourAttrs = defined({ lladdr: s.lladdr, vlan: s.vlan, dst: s.dst, vni: s.vni, port: s.port });
       return req(type, body, attrs);
     }
@@ -276,7 +282,7 @@ export class Neighbours {
     const flags = (s.router ? C.NTF_ROUTER : 0) | (s.proxy ? C.NTF_PROXY : 0);
     const body = {
       family: fam === 4 ? C.AF_INET : C.AF_INET6,
-      ifindex: await linkIndex(this.nl, s.dev),
+      ifindex: await this.nl.linkIndex(s.dev),
       state: del ? 0 : state,
       flags,
     };
@@ -285,3 +291,23 @@ export class Neighbours {
     return req(type, body, attrs);
   }
 }
+
+publicCalls(Neighbours, 'neighbours', {
+  list: {},
+  add: {
+    show: (n: NeighbourSpec) => [n?.family === 'bridge' ? n.lladdr : n?.address],
+    errnos: { ENOENT: 'no such neighbour' },
+  },
+  replace: {
+    show: (n: NeighbourSpec) => [n?.family === 'bridge' ? n.lladdr : n?.address],
+    errnos: { ENOENT: 'no such neighbour' },
+  },
+  append: {
+    show: (n: NeighbourSpec) => [n?.family === 'bridge' ? n.lladdr : n?.address],
+    errnos: { ENOENT: 'no such neighbour' },
+  },
+  delete: {
+    show: (n: NeighbourSpec) => [n?.family === 'bridge' ? n.lladdr : n?.address],
+    errnos: { ENOENT: 'no such neighbour' },
+  },
+});

@@ -9,7 +9,7 @@ import { toLink, type Link } from './links.js';
 import { toNeighbour, type Neighbour } from './neighbours.js';
 import { toRoute, type Route } from './routes.js';
 import { toRule, type Rule } from './rules.js';
-import type { Rtnl } from './client.js';
+import type { OpContext } from './context.js';
 import { req } from './common.js';
 import { toFilter, toTcObject, type Filter, type Qdisc, type TcClass, type TcObject } from './tc.js';
 import type { ActionAttrs } from '../codec/tc/act.js';
@@ -73,7 +73,7 @@ export interface ObjectSpec {
   key(o: RtnlObject): string;
   same(a: RtnlObject, b: RtnlObject): boolean;
   /** A dump other than one request of dumpType (tc classes, filters and chains are per device and parent). */
-  dump?(nl: Rtnl): Promise<NetlinkMessage[]>;
+  dump?(nl: OpContext): Promise<NetlinkMessage[]>;
 }
 
 /** JSON of a value with bigints as strings and the named keys left out (counters and timers). */
@@ -111,7 +111,7 @@ const ipFamily = (m: NetlinkMessage, family: number) =>
 const TC_VOLATILE = new Set(['stats', 'stats2', 'xstats', 'tm', 'pcnt', 'header', 'message', 'rtab', 'ctab']);
 
 /** The links of the client's namespace, and every qdisc and class on them: where tc filters can hang. */
-async function tcParents(nl: Rtnl): Promise<Array<{ ifindex: number; parent: number }>> {
+async function tcParents(nl: OpContext): Promise<Array<{ ifindex: number; parent: number }>> {
   const out: Array<{ ifindex: number; parent: number }> = [];
   const qdiscs = await nl.engine.dump(req('RTM_GETQDISC', { family: C.AF_UNSPEC }));
   const links = new Set<number>();
@@ -132,7 +132,7 @@ async function tcParents(nl: Rtnl): Promise<Array<{ ifindex: number; parent: num
 }
 
 /** One dump per place filters or chains can hang; what a parent refuses (a clsact egress on an ingress qdisc) is skipped. */
-async function tcDumpAt(nl: Rtnl, type: 'RTM_GETTFILTER' | 'RTM_GETCHAIN'): Promise<NetlinkMessage[]> {
+async function tcDumpAt(nl: OpContext, type: 'RTM_GETTFILTER' | 'RTM_GETCHAIN'): Promise<NetlinkMessage[]> {
   const out: NetlinkMessage[] = [];
   for (const { ifindex, parent } of await tcParents(nl)) {
     try {

@@ -5,8 +5,9 @@ import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { RtNexthop } from '../codec/rtnl/multipath.js';
 import type { MetricsAttrs, RouteAttrs, RtMsg } from '../codec/rtnl/route.js';
 import { RtnlError, ValidationError } from '../errors.js';
-import type { Rtnl } from './client.js';
-import { defined, isCode, linkIndex, req, listOf, type ListResult } from './common.js';
+import { publicCalls } from './calls.js';
+import type { OpContext } from './context.js';
+import { defined, isCode, perCall, req, listOf, type ListResult } from './common.js';
 import {
   nameOf,
   nexthopFlagNames,
@@ -252,8 +253,12 @@ const S = schemas((z) => {
 
   const deleteOptsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
 
-  const dstText = z.string();
-  return { specSchema, listSchema, getSchema, deleteOptsSchema, dstText };
+  // get()'s dst: an address, or a host prefix (/32, /128) which is the same address.
+  const getDst = z
+    .string()
+    .transform((d) => d.replace(/\/(32|128)$/, ''))
+    .pipe(V().ip);
+  return { specSchema, listSchema, getSchema, deleteOptsSchema, getDst };
 });
 type Spec = z.output<ReturnType<typeof S>['specSchema']>;
 
@@ -337,7 +342,7 @@ function routeFamily(s: Spec, raw: RouteSpec): 4 | 6 {
 }
 
 export class Routes {
-  constructor(private readonly nl: Rtnl) {}
+  constructor(private readonly nl: OpContext) {}
 
   /**
    * List routes. Every filter is applied by the kernel (strict dump filtering); without `table`,
@@ -385,7 +390,7 @@ export class Routes {
     };
     const attrs: RouteAttrs = {};
     if (f.table !== undefined) attrs.table = f.table;
-    if (f.oif !== undefined) attrs.oif = await linkIndex(this.nl, f.oif);
+    if (f.oif !== undefined) attrs.oif = await this.nl.linkIndex(f.oif);
     return { msg: req('RTM_GETROUTE', body, attrs), f };
   }
 
@@ -396,7 +401,7 @@ export class Routes {
    * Equivalent to: ip route get ADDR [from ADDR] [oif DEV] [iif DEV] [mark N] [fibmatch]
    */
   async get(dst: string, options: RouteGetOptions = {}): Promise<Route> {
-    const d = check(V().ip, check(S().dstText, dst, 'dst').replace(/\/(32|128)$/, ''), 'dst');
+    const d = check(S().getDst, dst, 'dst');
     const o = check(S().getSchema, options, 'options');
     const fam = familyOf(d);
     if (o.from !== undefined && familyOf(o.from) !== fam) {
@@ -412,8 +417,13 @@ export class Routes {
     if (fam === 4) flags |= C.RTM_F_LOOKUP_TABLE;
     const body = { family: af(fam), dstLen: full, srcLen: o.from === undefined ? 0 : full, flags };
     const attrs: RouteAttrs = defined({ dst: d, src: o.from, mark: o.mark });
-    if (o.oif !== undefined) attrs.oif = await linkIndex(this.nl, o.oif);
-    if (o.iif !== undefined) attrs.iif = await linkIndex(this.nl, o.iif);
+    const nl = perCall(this.nl);
+    const [oif, iif] = await Promise.all([
+      o.oif === undefined ? undefined : nl.linkIndex(o.oif),
+      o.iif === undefined ? undefined : nl.linkIndex(o.iif),
+    ]);
+    if (oif !== undefined) attrs.oif = oif;
+    if (iif !== undefined) attrs.iif = iif;
     const { replies } = await this.nl.engine.request(req('RTM_GETROUTE', body, attrs));
     const m = replies.find((x) => x.type === 'RTM_NEWROUTE');
     if (!m) throw new RtnlError('RTM_GETROUTE: the kernel acknowledged without a route', 'ERR_RTNL_NO_REPLY');
@@ -501,21 +511,33 @@ export class Routes {
       table: tableId,
       pref: s.pref === undefined ? undefined : ROUTER_PREF[s.pref],
     });
-    if (s.dev !== undefined) attrs.oif = await linkIndex(this.nl, s.dev);
+    // Every link name of the route is resolved once, all in one round trip.
+    const nl = perCall(this.nl);
+    const [oif, ...hopIndexes] = await Promise.all([
+      s.dev === undefined ? undefined : nl.linkIndex(s.dev),
+      ...(s.multipath ?? []).map((nh) => (nh.dev === undefined ? 0 : nl.linkIndex(nh.dev))),
+    ]);
+    if (oif !== undefined) attrs.oif = oif;
     if (s.metrics !== undefined && Object.keys(s.metrics).length > 0)
       attrs.metrics = defined({ ...s.metrics }) as MetricsAttrs;
     if (s.multipath) {
-      const hops: RtNexthop[] = [];
-      for (const nh of s.multipath) {
-        hops.push({
+      attrs.multipath = s.multipath.map(
+        (nh, i): RtNexthop => ({
           flags: nh.onlink ? C.RTNH_F_ONLINK : 0,
           hops: (nh.weight ?? 1) - 1,
-          ifindex: nh.dev === undefined ? 0 : await linkIndex(this.nl, nh.dev),
+          ifindex: hopIndexes[i] ?? 0,
           attrs: nh.gateway === undefined ? {} : { gateway: nh.gateway },
-        });
-      }
-      attrs.multipath = hops;
+        }),
+      );
     }
     return req(del ? 'RTM_DELROUTE' : 'RTM_NEWROUTE', body, attrs);
   }
 }
+
+publicCalls(Routes, 'routes', {
+  list: {},
+  get: { show: (dst: string) => [dst] },
+  add: { show: (r: RouteSpec) => [r?.dst], errnos: { ESRCH: 'no such route' } },
+  replace: { show: (r: RouteSpec) => [r?.dst], errnos: { ESRCH: 'no such route' } },
+  delete: { show: (r: RouteSpec) => [r?.dst], errnos: { ESRCH: 'no such route' } },
+});

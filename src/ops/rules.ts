@@ -4,7 +4,8 @@ import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { FibRuleHdr, RuleAttrs } from '../codec/rtnl/rule.js';
 import { ValidationError } from '../errors.js';
-import type { Rtnl } from './client.js';
+import { publicCalls } from './calls.js';
+import type { OpContext } from './context.js';
 import { defined, isCode, req, listOf, type ListResult } from './common.js';
 import { nameOf, numberOf, PROTOCOL_NAMES, RULE_ACTION_NAMES, ruleFlagNames } from './names.js';
 import { check, V } from './validate.js';
@@ -150,7 +151,7 @@ const isIpRule = (m: NetlinkMessage): boolean =>
   m.type === 'RTM_NEWRULE' && (m.body.family === C.AF_INET || m.body.family === C.AF_INET6);
 
 export class Rules {
-  constructor(private readonly nl: Rtnl) {}
+  constructor(private readonly nl: OpContext) {}
 
   /**
    * List rules: IPv4 and IPv6, or one family. (Multicast routing rules, RTNL_FAMILY_IPMR and
@@ -237,3 +238,9 @@ export class Rules {
     return req(del ? 'RTM_DELRULE' : 'RTM_NEWRULE', body, attrs);
   }
 }
+
+publicCalls(Rules, 'rules', {
+  list: {},
+  add: { show: (r: RuleSpec) => [r], errnos: { ENOENT: 'no such rule' } },
+  delete: { show: (r: RuleSpec) => [r], errnos: { ENOENT: 'no such rule' } },
+});

@@ -13,8 +13,9 @@ import type { TcMsg } from '../codec/tc/common.js';
 import type { FilterAttrs, QdiscAttrs } from '../codec/tc/index.js';
 import { formatHandle, parseClassid, parseFilterParent, parseQdiscHandle } from '../codec/tc/parse.js';
 import { ValidationError } from '../errors.js';
-import type { Rtnl } from './client.js';
-import { defined, isCode, linkIndex, listOf, req, type ListResult } from './common.js';
+import { publicCalls } from './calls.js';
+import { defined, isCode, listOf, req, type ListResult } from './common.js';
+import type { OpContext } from './context.js';
 import {
   actionAttrsOf,
   classidOf,
@@ -305,7 +306,7 @@ export function toFilter(m: NetlinkMessage, names?: Map<number, string>): Filter
 
 /** Operations shared by the tc sections. */
 class TcBase {
-  constructor(protected readonly nl: Rtnl) {}
+  constructor(protected readonly nl: OpContext) {}
 
   protected async index(dev: string | number, field: string): Promise<number> {
     if (typeof dev === 'number') {
@@ -313,12 +314,18 @@ class TcBase {
       return dev;
     }
     if (typeof dev !== 'string' || dev === '') throw new ValidationError(field, 'expected a device name or index', dev);
-    return linkIndex(this.nl, dev);
+    return this.nl.linkIndex(dev);
   }
 
+  /** Every link's name by ifindex (one RTM_GETLINK dump), to print `dev` as tc does. */
   protected async names(): Promise<Map<number, string>> {
-    const links = await this.nl.links.list();
-    return new Map(links.map((l) => [l.index, l.name]));
+    const msgs = await this.nl.engine.dump(req('RTM_GETLINK', { family: C.AF_UNSPEC }), {
+      onInterrupted: this.nl.options.onInterrupted,
+    });
+    const names = new Map<number, string>();
+    for (const m of msgs)
+      if (m.type === 'RTM_NEWLINK') names.set(m.body.index as number, (m.attrs.ifname as string | undefined) ?? '');
+    return names;
   }
 
   protected async actionAttrs(list: ActionSpecWithDev[], field: string): Promise<ActionAttrs[]> {
@@ -851,10 +858,43 @@ export class Tc {
   readonly filters: Filters;
   /** Equivalent to: tc actions */
   readonly actions: Actions;
-  constructor(nl: Rtnl) {
+  constructor(nl: OpContext) {
     this.qdiscs = new Qdiscs(nl);
     this.classes = new Classes(nl);
     this.filters = new Filters(nl);
     this.actions = new Actions(nl);
   }
 }
+
+/** What an error message shows of a tc object: where it sits and its kind, in tc's words. */
+const where = (o: unknown): unknown[] => {
+  if (o === null || typeof o !== 'object') return [o];
+  const s = o as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of ['dev', 'block', 'parent', 'handle', 'classid', 'chain', 'pref', 'kind', 'index'])
+    if (s[k] !== undefined && (typeof s[k] !== 'object' || s[k] === null)) out[k] = s[k];
+  return [out];
+};
+// ENOENT means the object itself is missing only on delete and get; elsewhere (a parent, a
+// chain) the kernel's extended ACK says what it could not find.
+const at = { show: where };
+const gone = (what: string) => ({ show: where, errnos: { ENOENT: `no such ${what}` } });
+
+publicCalls(Qdiscs, 'tc.qdiscs', { list: at, add: at, replace: at, change: at, delete: gone('qdisc') });
+publicCalls(Classes, 'tc.classes', { list: at, add: at, replace: at, change: at, delete: gone('class') });
+publicCalls(Filters, 'tc.filters', {
+  list: at,
+  add: at,
+  replace: at,
+  change: at,
+  delete: gone('filter'),
+  listChains: at,
+  addChain: at,
+  deleteChain: gone('chain'),
+});
+publicCalls(Actions, 'tc.actions', {
+  list: { show: (kind: string) => [kind] },
+  get: { show: (kind: string, index: number) => [kind, index], errnos: { ENOENT: 'no such action' } },
+  add: { show: (a: unknown) => (Array.isArray(a) ? [a.map((x) => where(x)[0])] : where(a)) },
+  delete: { show: (kind: string, index: number) => [kind, index], errnos: { ENOENT: 'no such action' } },
+});

@@ -1,9 +1,9 @@
 /** nl.tuntap: tun and tap devices and their queue fds, over the functions of tuntap.ts. */
 import type { NetnsSpec } from '../ffi/netns.js';
 import { RtnlError, ValidationError } from '../errors.js';
-import type { Rtnl } from './client.js';
 import { isCode } from './common.js';
-import { checkAddOptions, type Link, type LinkAddOptions } from './links.js';
+import type { OpContext } from './context.js';
+import { checkAddOptions, Links, type Link, type LinkAddOptions } from './links.js';
 import {
   createTunTap,
   openTunTapQueues,
@@ -12,18 +12,21 @@ import {
   type TunTapDeps,
   type TunTapOptions,
   type TunTapDevice,
-  type TunTapHost,
   type TunTapInfo,
   type TunTapOpenOptions,
   type TunTapQueues,
 } from './tuntap.js';
 
-/** The deps of the tun/tap functions from a client (an Rtnl): short-lived clients are of its class. */
-export function tunTapDeps(nl: TunTapHost): TunTapDeps {
-  const Client = nl.constructor as unknown as {
-    open(o: { netns: NetnsSpec }): Promise<TunTapHost & { close(): Promise<void> }>;
+/** The deps of the tun/tap functions from a client's context: short-lived ones in other namespaces. */
+export function tunTapDeps(ctx: OpContext): TunTapDeps {
+  return {
+    nsFd: ctx.nsFd,
+    links: new Links(ctx),
+    openIn: async (netns: NetnsSpec) => {
+      const there = await ctx.openIn(netns);
+      return { nsFd: there.nsFd, links: new Links(there), close: async () => there.close() };
+    },
   };
-  return { nsFd: nl.nsFd, links: nl.links, openIn: (netns) => Client.open({ netns }) };
 }
 
 /** A tun/tap link with its settings, as `ip tuntap show` lists it. */
@@ -33,7 +36,10 @@ export interface TunTapLink extends Link {
 
 /** tun and tap devices: `ip tuntap`, and queue fds for VMMs. */
 export class TunTap {
-  constructor(private readonly nl: Rtnl) {}
+  private readonly links: Links;
+  constructor(private readonly nl: OpContext) {
+    this.links = new Links(nl);
+  }
 
   /**
    * Create a tun or tap device with the usual link options in the same call and, with `queues`,
@@ -71,7 +77,7 @@ export class TunTap {
    */
   async list(): Promise<TunTapLink[]> {
     const out: TunTapLink[] = [];
-    for (const link of await this.nl.links.list({ kind: 'tun' })) {
+    for (const link of await this.links.list({ kind: 'tun' })) {
       const tuntap = tunTapInfo(link);
       if (tuntap) out.push(Object.assign(link, { tuntap }));
     }
@@ -87,7 +93,7 @@ export class TunTap {
   async delete(name: string, options: { kind?: 'tun' | 'tap'; ifExists?: boolean } = {}): Promise<boolean> {
     let link: Link;
     try {
-      link = await this.nl.links.get(name);
+      link = await this.links.get(name);
     } catch (err) {
       if (options.ifExists && isCode(err, 'ENODEV')) return false;
       throw err;
@@ -98,6 +104,6 @@ export class TunTap {
         `"${name}" is ${info ? `a ${info.kind}` : link.kind ? `a ${link.kind} link` : 'not a tun/tap device'}, not a ${options.kind ?? 'tun or tap'}; not deleted`,
         'EINVAL',
       );
-    return this.nl.links.delete(link.index, { ifExists: options.ifExists });
+    return this.links.delete(link.index, { ifExists: options.ifExists });
   }
 }

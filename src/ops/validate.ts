@@ -52,11 +52,15 @@ export function assertNoPollution(value: unknown, field: string, depth = 0): voi
   }
 }
 
+/** @internal For tests: how many times check() ran (each call should validate its input once). */
+export const validationCounts = { passes: 0 };
+
 /**
  * Parse with a schema; on failure, throw ValidationError naming the first bad field, what was
  * given and what is allowed, in rtnl's words (see issues.ts), never the validation library's.
  */
 export function check<S extends z.ZodType>(schema: S, value: unknown, field: string): z.output<S> {
+  validationCounts.passes++;
   assertNoPollution(value, field);
   const r = schema.safeParse(value);
   if (r.success) return r.data;

@@ -22,7 +22,8 @@ describe('rtnl decode', () => {
     assert.equal(m.attrs.linkinfo.slaveData.state, 'DISABLED');
     assert.equal(m.attrs.stats64.rxPackets, '0', 'u64 prints as a decimal string');
     assert.equal(m.attrs.$unknown, undefined, 'every attribute of a 6.18 reply is named');
-    assert.match(m.attrs.linkinfo.slaveData.rootId.prio, /^[0-9a-f]{4}$/, 'byte fields print as hex');
+    assert.match(m.attrs.map.pad, /^[0-9a-f]{8}$/, 'byte fields print as hex');
+    assert.equal(m.attrs.linkinfo.slaveData.rootId.priority, 32768, 'a bridge priority is a number');
   });
 
   test('raw binary on stdin, and hex on stdin', async () => {

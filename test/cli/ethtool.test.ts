@@ -17,7 +17,7 @@ const printed = (name: string) => readFileSync(join(FIXTURES, 'ethtool', name), 
 
 /** Run `rtnl ethtool WORDS` against replayed fixtures; returns what it printed. */
 async function run(words: string[], cases: Parameters<typeof replayTransport>[0]): Promise<string> {
-  const e = new Ethtool({ closed: false } as never);
+  const e = new Ethtool({ engine: { isClosed: false } } as never); // an open client context
   e.transport = replayTransport(cases);
   const out: string[] = [];
   await runEthtool(e, parseEthtool(words, g), (s) => out.push(s));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { GENL_ID_CTRL } from '../../src/codec/constants/index.js';
 import { resolveFamily, RtnlError } from '../../src/index.js';
-import { genlEngine } from '../../src/ops/genl.js';
+import { genlEngine } from '../../src/ops/genl-client.js';
 import { needsRoot, openFds, withTestNetns } from '../helpers/netns.js';
 
 describe('generic netlink', { skip: needsRoot }, () => {

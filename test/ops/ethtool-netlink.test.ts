@@ -10,7 +10,7 @@ import { replayTransport, statsStrsets } from '../helpers/ethtool-replay.js';
 
 /** An Ethtool over a replay transport (no client: these calls never reach the ioctl or links). */
 function ethtoolWith(cases: Parameters<typeof replayTransport>[0]) {
-  const nl = { closed: false } as never;
+  const nl = { engine: { isClosed: false } } as never; // a client context that is open
   const e = new Ethtool(nl);
   const t = replayTransport(cases);
   e.transport = t;

@@ -60,6 +60,13 @@ test('npm pack installs offline into an empty project; import, require and the C
       'only dist and docs ship',
     );
 
+    // Internal members stay out of the published declarations (@internal + stripInternal, # fields):
+    // npm pack built them (prepare).
+    const dts = readFileSync(join(root, 'dist/ops/client.d.ts'), 'utf8');
+    assert.ok(dts.includes('class Rtnl'), 'client.d.ts declares Rtnl');
+    for (const name of ['engine', 'nsFd', 'trackMonitor', 'onClose', 'closeSync', 'openSocketIn'])
+      assert.ok(!new RegExp(`\\b${name}\\s*[(:;]`).test(dts), `client.d.ts does not publish ${name}`);
+
     const app = join(work, 'app');
     execFileSync('mkdir', ['-p', app]);
     writeFileSync(

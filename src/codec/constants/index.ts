@@ -29,4 +29,6 @@ export * from './pkt_cls.js';
 export * from './gen_stats.js';
 export * from './tc_act.js';
 export * from './if_packet.js';
+export * from './devlink.js';
 export * from './socket.js';
+export * from './ynl.js';

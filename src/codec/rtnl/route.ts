@@ -111,6 +111,8 @@ export const routeAttrs = attrs('RTA', {
   sport: [C.RTA_SPORT, 'be16'],
   dport: [C.RTA_DPORT, 'be16'],
   nhId: [C.RTA_NH_ID, 'u32'],
+  // The IPv6 flow label to match (newer than the headers; the number comes from the YNL spec).
+  flowlabel: [C.RTA_FLOWLABEL, 'be32'],
 });
 export type RouteAttrs = SetValues<typeof routeAttrs>;
 

@@ -69,6 +69,10 @@ export const ruleAttrs = attrs('FRA', {
   dscp: [C.FRA_DSCP, 'u8'],
   flowlabel: [C.FRA_FLOWLABEL, 'be32'],
   flowlabelMask: [C.FRA_FLOWLABEL_MASK, 'be32'],
+  // Newer than the headers (numbers from the YNL spec): masks for the port ranges and the DSCP.
+  sportMask: [C.FRA_SPORT_MASK, 'u16'],
+  dportMask: [C.FRA_DPORT_MASK, 'u16'],
+  dscpMask: [C.FRA_DSCP_MASK, 'u8'],
 });
 export type RuleAttrs = SetValues<typeof ruleAttrs>;
 

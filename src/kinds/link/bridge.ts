@@ -7,12 +7,15 @@ import { bool, bridgeId, hash0x, num, put, timer, type Json, type Names } from '
 import { enumNumber } from '../plugin.js';
 import { defineLinkKind } from './kind.js';
 
-/** struct ifla_bridge_id: priority in network byte order, then the bridge's MAC address. */
+/**
+ * struct ifla_bridge_id: `__u8 prio[2]` holds the 16-bit bridge priority in network byte order
+ * (32768 = 0x8000 by default), then the bridge's MAC address.
+ */
 export const iflaBridgeId = struct(
   'ifla_bridge_id',
   [
-    ['prio', 'bytes2'],
-    ['addr', 'mac'],
+    ['priority', 'be16'],
+    ['address', 'mac'],
   ],
   8,
 );

@@ -18,6 +18,16 @@ export const iflaVxlanPortRange = struct(
   4,
 );
 
+/** struct vxlanhdr (IFLA_VXLAN_RESERVED_BITS): the flags word and the VNI word, big-endian. */
+export const vxlanhdr = struct(
+  'vxlanhdr',
+  [
+    ['flags', 'be32'],
+    ['vni', 'be32'],
+  ],
+  8,
+);
+
 /**
  * IFLA_VXLAN_TTL_INHERIT is asymmetric: the kernel reports it as a u8 (0 or 1), but its policy is
  * NLA_FLAG, which rejects any payload. Decodes a u8 as its number and an empty attribute as true;
@@ -72,8 +82,8 @@ export const vxlanData = attrs('IFLA_VXLAN', {
   // Linux 6.7+.
   localbypass: [C.IFLA_VXLAN_LOCALBYPASS, 'u8'],
   labelPolicy: [C.IFLA_VXLAN_LABEL_POLICY, 'u32', { enum: enumOf('VXLAN_LABEL_') }],
-  // The VXLAN header bits the device accepts set: a struct vxlanhdr (flags, vni), big-endian.
-  reservedBits: [C.IFLA_VXLAN_RESERVED_BITS, 'binary'],
+  // The VXLAN header bits the device accepts set, as a struct vxlanhdr.
+  reservedBits: [C.IFLA_VXLAN_RESERVED_BITS, vxlanhdr],
   mcRoute: [C.IFLA_VXLAN_MC_ROUTE, 'u8'],
 });
 

@@ -13,8 +13,10 @@ import { EthtoolIoctlSocket } from '../../ffi/ethtool-ioctl.js';
 import { ETHTOOL_GENL_VERSION, ethtoolFamily } from '../../codec/ethtool/messages.js';
 import type { GenlMsgHdr } from '../../codec/genl/ctrl.js';
 import type { NetlinkMessage } from '../../codec/nlmsg.js';
-import type { Rtnl } from '../client.js';
-import { genlEngine, resolveFamily, type GenlFamily } from '../genl.js';
+import { getLinkMessage } from '../common.js';
+import type { OpContext } from '../context.js';
+import { genlEngineOf, resolveFamilyIn, type GenlFamily } from '../genl.js';
+import { check, V } from '../validate.js';
 import { bitsetBits } from './bitset.js';
 import {
   expandFeatureChanges,
@@ -171,7 +173,7 @@ export class Ethtool {
    */
   readonly link: GetSet<LinkSettings, LinkChange>;
 
-  constructor(private readonly nl: Rtnl) {
+  constructor(private readonly nl: OpContext) {
     this.link = getSet(
       (dev) => this.getLink(dev),
       async (dev, change) => {
@@ -228,7 +230,7 @@ export class Ethtool {
   }
 
   private get nlTransport(): EthtoolTransport {
-    if (this.nl.closed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
+    if (this.nl.engine.isClosed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
     this.transport ??= this.genlTransport();
     return this.transport;
   }
@@ -238,7 +240,7 @@ export class Ethtool {
   /** @internal The ethtool family as this kernel offers it (its id, its monitor group), resolved once. */
   resolve(): Promise<GenlFamily> {
     if (this.family === undefined) {
-      this.family = resolveFamily(this.nl, 'ethtool', ethtoolFamily);
+      this.family = resolveFamilyIn(this.nl, 'ethtool', ethtoolFamily);
       this.family.catch(() => {
         this.family = undefined;
       });
@@ -257,15 +259,16 @@ export class Ethtool {
           body: { cmd, version: ETHTOOL_GENL_VERSION },
           attrs,
         } as NetlinkMessage;
-        const { replies } = await genlEngine(this.nl).request(msg);
+        const { replies } = await genlEngineOf(this.nl).request(msg);
         return replies.map((m) => ({ cmd: (m.body as GenlMsgHdr).cmd ?? 0, attrs: m.attrs as Record<string, any> }));
       },
     };
   }
 
   private async name(dev: EthtoolDevice): Promise<string> {
-    if (this.nl.closed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
-    if (typeof dev === 'number') return (await this.nl.links.get(dev)).name;
+    if (this.nl.engine.isClosed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
+    if (typeof dev === 'number')
+      return ((await getLinkMessage(this.nl.engine, check(V().linkRef, dev, 'dev'))).attrs.ifname as string) ?? '';
     if (typeof dev !== 'string' || !NAME_RE.test(dev))
       throw new ValidationError('dev', 'an interface name (1 to 15 bytes, no "/" or whitespace) or index', dev);
     return dev;
@@ -448,7 +451,7 @@ export class Ethtool {
    * Equivalent to: ethtool --monitor
    */
   monitor(options: EthtoolMonitorOptions = {}): AsyncIterable<EthtoolEvent> {
-    if (this.nl.closed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
+    if (this.nl.engine.isClosed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
     return ethtoolMonitor(
       this.nl,
       () => this.resolve(),

@@ -11,7 +11,7 @@ import type { NetlinkMessage } from '../../codec/nlmsg.js';
 import { ENOBUFS } from '../../errno.js';
 import { RtnlError, SysError } from '../../errors.js';
 import { WaitCancelledError } from '../../ffi/poller.js';
-import { openSocketIn, type Rtnl } from '../client.js';
+import type { OpContext } from '../context.js';
 import { featureStates, type Features } from './features.js';
 import {
   type Channels,
@@ -71,7 +71,7 @@ export interface EthtoolMonitorOptions {
 
 /** @internal The monitor loop; `strings(set)` gives a global string set (feature names). */
 export async function* ethtoolMonitor(
-  nl: Rtnl,
+  nl: OpContext,
   resolve: () => Promise<{ mcastGroups: Record<string, number> }>,
   strings: (set: number) => Promise<string[]>,
   opts: EthtoolMonitorOptions,
@@ -81,7 +81,7 @@ export async function* ethtoolMonitor(
   const group = family.mcastGroups[ETHTOOL_MCGRP_MONITOR];
   if (group === undefined) throw new RtnlError('the ethtool family has no monitor group', 'ERR_RTNL_PROTOCOL');
   const featureNames = await strings(C.ETH_SS_FEATURES);
-  const sock = openSocketIn(nl.nsFd, {
+  const sock = nl.openSocket({
     protocol: C.NETLINK_GENERIC,
     groups: [group],
     rcvbuf: opts.rcvbuf ?? 1 << 20,

@@ -29,7 +29,9 @@ import { NAMES as pkt_clsNames } from './pkt_cls.js';
 import { NAMES as gen_statsNames } from './gen_stats.js';
 import { NAMES as tc_actNames } from './tc_act.js';
 import { NAMES as if_packetNames } from './if_packet.js';
+import { NAMES as devlinkNames } from './devlink.js';
 import { NAMES as socketNames } from './socket.js';
+import { NAMES as ynlNames } from './ynl.js';
 
 export const NAME_TABLES: readonly string[] = [
   netlinkNames,
@@ -62,5 +64,7 @@ export const NAME_TABLES: readonly string[] = [
   gen_statsNames,
   tc_actNames,
   if_packetNames,
+  devlinkNames,
   socketNames,
+  ynlNames,
 ];

@@ -18,12 +18,14 @@ import {
   type StructValue,
 } from '../../schema.js';
 import type { MessageDef } from '../../nlmsg.js';
+import { icmp6Stats, inet6Stats, ipv4Devconf, ipv6Devconf } from '../indexed.js';
 import { uint } from '../uint.js';
 import { bridgeAfSpecAttrs } from './af-bridge.js';
 import { bridgePortData } from '../../../kinds/link/bridge.js';
 import type { LinkKindPlugin } from '../../../kinds/link/kind.js';
 import { linkMessageRef } from '../../../kinds/link/kind.js';
 import { linkKinds } from '../../../kinds/link/registry.js';
+import { vfInfoListAttrs } from './vf.js';
 
 export const ifinfomsg = struct(
   'ifinfomsg',
@@ -104,18 +106,26 @@ export const iflaCacheinfo = struct(
 );
 
 export const inetAttrs = attrs('IFLA_INET', {
-  conf: [C.IFLA_INET_CONF, 'binary'],
+  // { forwarding, mcForwarding, ... } as the kernel sends it: a flat array. (A request setting
+  // devconf values wants a nest of IPV4_DEVCONF_* attributes instead; rtnl does not send one.)
+  conf: [C.IFLA_INET_CONF, ipv4Devconf],
 });
 export const inet6Attrs = attrs('IFLA_INET6', {
   flags: [C.IFLA_INET6_FLAGS, 'u32'],
-  conf: [C.IFLA_INET6_CONF, 'binary'],
-  stats: [C.IFLA_INET6_STATS, 'binary'],
+  conf: [C.IFLA_INET6_CONF, ipv6Devconf],
+  stats: [C.IFLA_INET6_STATS, inet6Stats],
+  // Never filled by the kernel.
   mcast: [C.IFLA_INET6_MCAST, 'binary'],
   cacheinfo: [C.IFLA_INET6_CACHEINFO, iflaCacheinfo],
-  icmp6stats: [C.IFLA_INET6_ICMP6STATS, 'binary'],
+  icmp6stats: [C.IFLA_INET6_ICMP6STATS, icmp6Stats],
   token: [C.IFLA_INET6_TOKEN, 'ipv6'],
   addrGenMode: [C.IFLA_INET6_ADDR_GEN_MODE, 'u8', { enum: enumOf('IN6_ADDR_GEN_MODE_') }],
   raMtu: [C.IFLA_INET6_RA_MTU, 'u32'],
+});
+/** AF_MCTP in IFLA_AF_SPEC (mctp_fill_link_af): the MCTP network and physical binding. */
+export const mctpAttrs = attrs('IFLA_MCTP', {
+  net: [C.IFLA_MCTP_NET, 'u32'],
+  physBinding: [C.IFLA_MCTP_PHYS_BINDING, 'u8'],
 });
 /**
  * IFLA_AF_SPEC of an AF_UNSPEC link message: one nest per address family, keyed by AF_* number.
@@ -124,6 +134,7 @@ export const inet6Attrs = attrs('IFLA_INET6', {
 export const afSpecAttrs = attrs('AF', {
   inet: [C.AF_INET, nest(inetAttrs)],
   inet6: [C.AF_INET6, nest(inet6Attrs)],
+  mctp: [C.AF_MCTP, nest(mctpAttrs)],
 });
 
 export const xdpAttrs = attrs('IFLA_XDP', {
@@ -135,6 +146,17 @@ export const xdpAttrs = attrs('IFLA_XDP', {
   skbProgId: [C.IFLA_XDP_SKB_PROG_ID, 'u32'],
   hwProgId: [C.IFLA_XDP_HW_PROG_ID, 'u32'],
   expectedFd: [C.IFLA_XDP_EXPECTED_FD, 's32'],
+});
+
+/** IFLA_DEVLINK_PORT: the devlink handle of the device's port (devlink_nl_port_handle_fill). */
+export const devlinkPortAttrs = attrs('DEVLINK_ATTR', {
+  busName: [C.DEVLINK_ATTR_BUS_NAME, 'string'],
+  devName: [C.DEVLINK_ATTR_DEV_NAME, 'string'],
+  portIndex: [C.DEVLINK_ATTR_PORT_INDEX, 'u32'],
+});
+/** IFLA_DPLL_PIN: the id of the DPLL pin the device's clock follows (from the YNL spec). */
+export const dpllPinAttrs = attrs('DPLL_A', {
+  id: [C.DPLL_A_ID, 'u32'],
 });
 
 export const propListAttrs = attrs('IFLA', {
@@ -210,7 +232,7 @@ export const linkAttrs = attrs('IFLA', {
   netNsPid: [C.IFLA_NET_NS_PID, 'u32'],
   ifalias: [C.IFLA_IFALIAS, 'string', { max: C.IFALIASZ - 1 }],
   numVf: [C.IFLA_NUM_VF, 'u32'],
-  vfinfoList: [C.IFLA_VFINFO_LIST, 'binary'],
+  vfinfoList: [C.IFLA_VFINFO_LIST, nest(vfInfoListAttrs)],
   stats64: [C.IFLA_STATS64, rtnlLinkStats64],
   vfPorts: [C.IFLA_VF_PORTS, 'binary'],
   portSelf: [C.IFLA_PORT_SELF, 'binary'],
@@ -250,12 +272,11 @@ export const linkAttrs = attrs('IFLA', {
   tsoMaxSize: [C.IFLA_TSO_MAX_SIZE, 'u32'],
   tsoMaxSegs: [C.IFLA_TSO_MAX_SEGS, 'u32'],
   allmulti: [C.IFLA_ALLMULTI, 'u32'],
-  // A DEVLINK_ATTR_* nest naming the device's devlink port (devlink.h is not generated here).
-  devlinkPort: [C.IFLA_DEVLINK_PORT, 'binary'],
+  // Empty unless the device has a devlink port / a DPLL pin.
+  devlinkPort: [C.IFLA_DEVLINK_PORT, nest(devlinkPortAttrs)],
   gsoIpv4MaxSize: [C.IFLA_GSO_IPV4_MAX_SIZE, 'u32'],
   groIpv4MaxSize: [C.IFLA_GRO_IPV4_MAX_SIZE, 'u32'],
-  // A DPLL_A_PIN_* nest (dpll.h is not among the generated headers); kept as its bytes.
-  dpllPin: [C.IFLA_DPLL_PIN, 'binary'],
+  dpllPin: [C.IFLA_DPLL_PIN, nest(dpllPinAttrs)],
   maxPacingOffloadHorizon: [C.IFLA_MAX_PACING_OFFLOAD_HORIZON, uint],
   netnsImmutable: [C.IFLA_NETNS_IMMUTABLE, 'u8'],
   headroom: [C.IFLA_HEADROOM, 'u16'],
