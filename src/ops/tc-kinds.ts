@@ -13,15 +13,12 @@ import { ValidationError } from '../errors.js';
 import { formatHandle, parseClassid, rateOf, sizeOf, timeOf } from '../codec/tc/parse.js';
 import type { ActionAttrs } from '../codec/tc/act.js';
 import type { U32Key, U32Sel } from '../codec/tc/cls.js';
+import type { KindPlugin, SchedClock, TcData, TcKindContext } from '../kinds/plugin.js';
+import { qdiscOptionCases } from '../codec/tc/qdisc.js';
 import { parsePrefix } from './validate.js';
 
 /** The packet scheduler's clock, from /proc/net/psched. */
-export interface Psched {
-  /** Scheduler ticks per microsecond (15.625 on kernels since 3.x: 64 ns ticks). */
-  tickInUsec: number;
-  /** What tc calls HZ: the clock resolution it divides rates by for default buffers. */
-  hz: number;
-}
+export type Psched = SchedClock;
 
 /** Parse /proc/net/psched ("t2us us2t clock_res hz", hex) as tc's tc_core_init and get_hz do. */
 export function parsePsched(text: string): Psched {
@@ -240,10 +237,32 @@ export interface QdiscKindOptions {
   noqueue: Record<string, never>;
 }
 
-/** A kind plugin: the TCA_OPTIONS value (undefined: send none) for the options given. */
-export interface TcKindPlugin<O> {
-  readonly kind: string;
-  options(opts: O, ps: Psched, field: string): unknown;
+/**
+ * A qdisc kind: the shared KindPlugin (src/kinds/plugin.ts) over TCA_OPTIONS. `data` is the
+ * codec's TCA_OPTIONS for the kind (a struct, an attribute set, or a struct followed by one);
+ * `toAttrs` computes that value (undefined: send none) as tc does, with the scheduler clock and
+ * the field to blame from its context.
+ */
+export interface TcKindPlugin<O> extends KindPlugin<O, unknown, TcData> {
+  toAttrs(options: O, ctx: TcKindContext): unknown;
+}
+
+/** A context for pure uses (tests, the CLI's request builder): the clock given, no link lookups. */
+export function tcKindContext(clock: Psched, field: string): TcKindContext {
+  return {
+    clock,
+    field,
+    linkIndex: (ref) =>
+      typeof ref === 'number' ? Promise.resolve(ref) : Promise.reject(new Error(`no link lookup here: ${ref}`)),
+    netnsFd: () => {
+      throw new Error('tc kinds take no namespace');
+    },
+  };
+}
+
+/** The TCA_OPTIONS value of a qdisc kind for `options`. */
+export function qdiscOptions(kind: keyof QdiscKindOptions, options: unknown, ctx: TcKindContext): unknown {
+  return (qdiscKinds[kind] as TcKindPlugin<unknown>).toAttrs(options, ctx);
 }
 
 const percent = (p: number | undefined, field: string): number | undefined => {
@@ -259,16 +278,20 @@ const DEFAULT_PRIOMAP = [1, 2, 2, 2, 1, 2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1];
 export const qdiscKinds: { [K in keyof QdiscKindOptions]: TcKindPlugin<QdiscKindOptions[K]> } = {
   pfifo: {
     kind: 'pfifo',
-    options: (o, _p, f) => (o.limit === undefined ? undefined : { limit: intIn(o.limit, 0, U32_MAX, `${f}.limit`) }),
+    data: qdiscOptionCases.pfifo,
+    toAttrs: (o, { field: f }) => (o.limit === undefined ? undefined : { limit: intIn(o.limit, 0, U32_MAX, `${f}.limit`) }),
   },
   bfifo: {
     kind: 'bfifo',
-    options: (o, _p, f) => (o.limit === undefined ? undefined : { limit: sizeOf(o.limit, `${f}.limit`) }),
+    data: qdiscOptionCases.bfifo,
+    toAttrs: (o, { field: f }) => (o.limit === undefined ? undefined : { limit: sizeOf(o.limit, `${f}.limit`) }),
   },
-  pfifo_fast: { kind: 'pfifo_fast', options: () => undefined },
+  pfifo_fast: { kind: 'pfifo_fast',
+    data: qdiscOptionCases.pfifo_fast, toAttrs: () => undefined },
   prio: {
     kind: 'prio',
-    options: (o, _p, f) => {
+    data: qdiscOptionCases.prio,
+    toAttrs: (o, { field: f }) => {
       const bands = intIn(o.bands ?? 3, 2, 16, `${f}.bands`);
       const map = o.priomap ?? DEFAULT_PRIOMAP;
       if (!Array.isArray(map) || map.length > 16)
@@ -282,7 +305,8 @@ export const qdiscKinds: { [K in keyof QdiscKindOptions]: TcKindPlugin<QdiscKind
   },
   tbf: {
     kind: 'tbf',
-    options: (o, ps, f) => {
+    data: qdiscOptionCases.tbf,
+    toAttrs: (o, { clock: ps, field: f }) => {
       need(o.rate, `${f}.rate`);
       need(o.burst, `${f}.burst`);
       const rate = rateOf(o.rate, `${f}.rate`);
@@ -323,7 +347,8 @@ export const qdiscKinds: { [K in keyof QdiscKindOptions]: TcKindPlugin<QdiscKind
   },
   htb: {
     kind: 'htb',
-    options: (o, _p, f) => {
+    data: qdiscOptionCases.htb,
+    toAttrs: (o, { field: f }) => {
       const def =
         o.default === undefined ? 0 : typeof o.default === 'string' ? Number.parseInt(o.default, 16) : o.default;
       if (
@@ -347,7 +372,8 @@ export const qdiscKinds: { [K in keyof QdiscKindOptions]: TcKindPlugin<QdiscKind
   },
   netem: {
     kind: 'netem',
-    options: (o, ps, f) => {
+    data: qdiscOptionCases.netem,
+    toAttrs: (o, { clock: ps, field: f }) => {
       const ticks = (v: Num | undefined, k: string) =>
         v === undefined ? 0 : Math.min(U32_MAX, Math.floor(timeOf(v, `${f}.${k}`) * ps.tickInUsec));
       const attrs: Record<string, unknown> = {};
@@ -378,7 +404,8 @@ export const qdiscKinds: { [K in keyof QdiscKindOptions]: TcKindPlugin<QdiscKind
   },
   fq_codel: {
     kind: 'fq_codel',
-    options: (o, _p, f) => {
+    data: qdiscOptionCases.fq_codel,
+    toAttrs: (o, { field: f }) => {
       const out: Record<string, unknown> = {};
       if (o.limit !== undefined) out.limit = intIn(o.limit, 0, U32_MAX, `${f}.limit`);
       if (o.flows !== undefined) out.flows = intIn(o.flows, 1, 65536, `${f}.flows`);
@@ -393,7 +420,8 @@ export const qdiscKinds: { [K in keyof QdiscKindOptions]: TcKindPlugin<QdiscKind
   },
   fq: {
     kind: 'fq',
-    options: (o, _p, f) => {
+    data: qdiscOptionCases.fq,
+    toAttrs: (o, { field: f }) => {
       const out: Record<string, unknown> = {};
       if (o.limit !== undefined) out.plimit = intIn(o.limit, 0, U32_MAX, `${f}.limit`);
       if (o.flowLimit !== undefined) out.flowPlimit = intIn(o.flowLimit, 0, U32_MAX, `${f}.flowLimit`);
@@ -410,7 +438,8 @@ export const qdiscKinds: { [K in keyof QdiscKindOptions]: TcKindPlugin<QdiscKind
   },
   sfq: {
     kind: 'sfq',
-    options: (o, _p, f) => ({
+    data: qdiscOptionCases.sfq,
+    toAttrs: (o, { field: f }) => ({
       quantum: intIn(o.quantum ?? 0, 0, U32_MAX, `${f}.quantum`),
       perturbPeriod: intIn(o.perturb ?? 0, 0, 0x7fffffff, `${f}.perturb`),
       limit: intIn(o.limit ?? 0, 0, U32_MAX, `${f}.limit`),
@@ -426,12 +455,14 @@ export const qdiscKinds: { [K in keyof QdiscKindOptions]: TcKindPlugin<QdiscKind
   },
   cake: {
     kind: 'cake',
-    options: (o, _p, f) =>
+    data: qdiscOptionCases.cake,
+    toAttrs: (o, { field: f }) =>
       o.bandwidth === undefined ? {} : { baseRate64: rateOf(o.bandwidth, `${f}.bandwidth`), autorate: 0 },
   },
   red: {
     kind: 'red',
-    options: (o, ps, f) => {
+    data: qdiscOptionCases.red,
+    toAttrs: (o, { clock: ps, field: f }) => {
       for (const k of ['limit', 'min', 'max', 'avpkt'] as const) need(o[k], `${f}.${k}`);
       const limit = sizeOf(o.limit, `${f}.limit`);
       const qmin = sizeOf(o.min, `${f}.min`);
@@ -470,10 +501,10 @@ export const qdiscKinds: { [K in keyof QdiscKindOptions]: TcKindPlugin<QdiscKind
       };
     },
   },
-  mq: { kind: 'mq', options: () => undefined },
-  ingress: { kind: 'ingress', options: () => undefined },
-  clsact: { kind: 'clsact', options: () => undefined },
-  noqueue: { kind: 'noqueue', options: () => undefined },
+  mq: { kind: 'mq', toAttrs: () => undefined },
+  ingress: { kind: 'ingress', toAttrs: () => undefined },
+  clsact: { kind: 'clsact', toAttrs: () => undefined },
+  noqueue: { kind: 'noqueue', toAttrs: () => undefined },
 };
 
 /** htb class options (TCA_OPTIONS of an htb class), with tc's default buffers. */

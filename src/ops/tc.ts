@@ -23,6 +23,7 @@ import {
   parsePsched,
   parseU32Handle,
   qdiscKinds,
+  qdiscOptions,
   u32Selector,
   VERDICT_NAMES,
   type ActionSpec,
@@ -434,11 +435,14 @@ export class Qdiscs extends TcBase {
     const options =
       spec.rawOptions !== undefined
         ? spec.rawOptions
-        : (plugin.options as (o: unknown, p: Psched, f: string) => unknown)(
-            spec.options ?? {},
-            lazyClock,
-            `qdisc.options`,
-          );
+        : qdiscOptions(spec.kind as keyof QdiscKindOptions, spec.options ?? {}, {
+            clock: lazyClock,
+            field: 'qdisc.options',
+            linkIndex: (ref) => this.nl.linkIndex(ref),
+            netnsFd: () => {
+              throw new ValidationError('qdisc.options', 'a tc kind takes no namespace');
+            },
+          });
     const handle =
       spec.handle === undefined ? (ingress ? tcIngressHandle() : 0) : handleOf(spec.handle, 'qdisc.handle');
     const parent = ingress ? C.TC_H_INGRESS : qdiscParent(spec.parent, 'qdisc.parent');

@@ -10,7 +10,14 @@ import { batchWords } from '../../src/cli/main.js';
 import { rtnl } from './helpers.js';
 import { decode } from '../../src/codec/index.js';
 import { filterOptionsOf, type FilterSpec } from '../../src/ops/tc.js';
-import { htbClassOptions, parsePsched, qdiscKinds, type HtbClassOptions } from '../../src/ops/tc-kinds.js';
+import {
+  htbClassOptions,
+  parsePsched,
+  qdiscOptions,
+  tcKindContext,
+  type HtbClassOptions,
+  type qdiscKinds,
+} from '../../src/ops/tc-kinds.js';
 import { loadFixture } from '../helpers/fixtures.js';
 
 const parse = (line: string) => parseTc(line.split(' '), defaultGlobals());
@@ -253,11 +260,7 @@ test('qdisc and class requests from tc command lines equal tc requests (rate tab
     const spec = plan.args[0] as { kind: string; options?: object; ingressBlock?: number };
     const ours = plan.op.startsWith('tc.classes')
       ? htbClassOptions(spec.options as HtbClassOptions, ps, 'c')
-      : (qdiscKinds[spec.kind as keyof typeof qdiscKinds].options as (o: object, p: typeof ps, f: string) => unknown)(
-          spec.options ?? {},
-          ps,
-          'q',
-        );
+      : qdiscOptions(spec.kind as keyof typeof qdiscKinds, spec.options ?? {}, tcKindContext(ps, 'q'));
     assert.deepEqual(ours, strip(theirs!.attrs.options), name);
     assert.equal(spec.ingressBlock, theirs!.attrs.ingressBlock, name);
   }

@@ -10,6 +10,8 @@ import {
   parsePsched,
   parseU32Handle,
   qdiscKinds,
+  qdiscOptions,
+  tcKindContext,
   u32Selector,
   xmittime,
 } from '../../src/ops/tc-kinds.js';
@@ -28,9 +30,9 @@ test('psched: 64 ns ticks and tc truncation', () => {
 });
 
 test('qdisc kinds match tc requests (tbf without rate tables)', () => {
-  const tbf = qdiscKinds.tbf.options({ rate: '100mbit', burst: '64kb', latency: '10ms' }, ps, 'tbf');
+  const tbf = qdiscKinds.tbf.toAttrs({ rate: '100mbit', burst: '64kb', latency: '10ms' }, tcKindContext(ps, 'tbf'));
   assert.deepEqual(tbf, without(req('tbf-add').attrs.options, 'rtab'));
-  const tbf200 = qdiscKinds.tbf.options({ rate: '200mbit', burst: '64kb', latency: '10ms' }, ps, 'tbf');
+  const tbf200 = qdiscKinds.tbf.toAttrs({ rate: '200mbit', burst: '64kb', latency: '10ms' }, tcKindContext(ps, 'tbf'));
   assert.deepEqual(tbf200, without(req('tbf-change').attrs.options, 'rtab'));
   const cases: Array<[keyof typeof qdiscKinds, object, string]> = [
     ['pfifo', { limit: 100 }, 'pfifo-add'],
@@ -45,10 +47,10 @@ test('qdisc kinds match tc requests (tbf without rate tables)', () => {
     ['red', { limit: 400000, min: 30000, max: 90000, avpkt: 1000, burst: 55, bandwidth: '10mbit' }, 'red-add'],
   ];
   for (const [kind, opts, fixture] of cases) {
-    const ours = (qdiscKinds[kind].options as (o: object, p: typeof ps, f: string) => unknown)(opts, ps, kind);
+    const ours = qdiscOptions(kind, opts, tcKindContext(ps, kind));
     assert.deepEqual(ours, req(fixture).attrs.options, kind);
   }
-  assert.equal(qdiscKinds.pfifo_fast.options({}, ps, 'x'), req('pfifo_fast-add').attrs.options);
+  assert.equal(qdiscKinds.pfifo_fast.toAttrs({}, tcKindContext(ps, 'x')), req('pfifo_fast-add').attrs.options);
 });
 
 test('htb classes match tc, including 64-bit rates', () => {
