@@ -103,3 +103,25 @@ test('u32 selectors match tc: IPv4 and IPv6 prefixes, protocols, ports, raw u32'
   assert.equal(parseU32Handle('800::800', 'h'), 0x80000800);
   assert.throws(() => parseU32Handle('x:', 'ht'), ValidationError);
 });
+
+test('each qdisc kind is a file of src/kinds/tc named after its TCA_KIND, with the codec data of its TCA_OPTIONS', async () => {
+  const { readdirSync } = await import('node:fs');
+  const { qdiscOptionCases } = await import('../../src/codec/tc/qdisc.js');
+  const dir = new URL('../../src/kinds/tc/', import.meta.url);
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && f !== 'common.ts' && f !== 'registry.ts')
+    .map((f) => f.slice(0, -3))
+    .sort();
+  assert.deepEqual(Object.keys(qdiscKinds).sort(), files, 'the registry lists every kind file');
+  for (const name of files) {
+    const plugin = (await import(new URL(`${name}.ts`, dir).href)).default;
+    assert.equal(plugin.kind, name);
+    assert.equal(plugin, qdiscKinds[name as keyof typeof qdiscKinds]);
+    assert.equal(typeof plugin.toAttrs, 'function', name);
+    assert.equal(
+      plugin.data,
+      (qdiscOptionCases as Record<string, unknown>)[name],
+      `${name}: data is the codec's TCA_OPTIONS`,
+    );
+  }
+});
