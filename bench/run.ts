@@ -19,7 +19,6 @@ import {
   ensurePyroute2,
   execFileP,
   floorPeer,
-  ifindex,
   ipBatch,
   machine,
   median,

@@ -121,6 +121,8 @@ const HEADERS: Array<[string, string, string[]]> = [
   ['linux/if_ether.h', 'if_ether', ['ETH_P_8021Q', 'ETH_P_8021AD', 'ETH_P_IP', 'ETH_P_IPV6', 'ETH_P_ALL', 'ETH_ALEN']],
   ['linux/if_bonding.h', 'if_bonding', ['BOND_MODE_', 'BOND_LINK_', 'BOND_STATE_', 'BOND_XMIT_POLICY_', 'LACP_STATE_']],
   ['linux/icmpv6.h', 'icmpv6', ['ICMPV6_ROUTER_PREF_']],
+  ['linux/in.h', 'in', ['IPPROTO_']],
+  ['linux/in6.h', 'in6', ['IPPROTO_']],
   [
     'linux/if_tun.h',
     'if_tun',

@@ -9,7 +9,10 @@
  * ```
  */
 export { Rtnl, type OpenOptions } from './ops/client.js';
-export type { Link, Links, LinkAddBase, LinkAddOptions, LinkSetOptions } from './ops/links.js';
+export type { Link, Links, LinkAddBase, LinkAddOptions, LinkSetOptions, AddrGenMode } from './ops/links.js';
+export type { Bridge, BridgePort, BridgeVlanSpec } from './ops/bridge.js';
+export type { BridgePortOptions, BridgePortState } from './ops/bridge-port.js';
+export type { Nsids, NsidInfo } from './ops/nsid.js';
 export type {
   KindOptions,
   KindOptionsFor,
@@ -70,6 +73,7 @@ export type {
   RouteMetrics,
   RouteListFilter,
   RouteGetOptions,
+  RouteWriteOptions,
 } from './ops/routes.js';
 export type {
   Neighbour,
@@ -80,7 +84,7 @@ export type {
   FdbSpec,
   NeighbourListFilter,
 } from './ops/neighbours.js';
-export type { Rule, Rules, RuleSpec } from './ops/rules.js';
+export type { Rule, RuleListFilter, Rules, RuleSpec } from './ops/rules.js';
 export { tunTapInfo } from './ops/tuntap.js';
 export type { TunTap, TunTapLink } from './ops/tuntap-ops.js';
 export type {
@@ -150,3 +154,13 @@ export type {
   Verdict,
   TcKindPlugin,
 } from './ops/tc-kinds.js';
+export type {
+  Nexthop,
+  Nexthops,
+  NexthopBucket,
+  NexthopBucketFilter,
+  NexthopGroupMember,
+  NexthopListFilter,
+  NexthopSpec,
+  ResilientParams,
+} from './ops/nexthops.js';

@@ -3,7 +3,9 @@
  * right with a cursor, with ip's abbreviation rule (a word may be cut short: `sh` for `show`).
  * Every failure is a UsageError with a one-line message; nothing here touches the kernel.
  */
+import { PROTOCOL_NAMES } from '../ops/names.js';
 import { parsePrefix } from '../ops/validate.js';
+import { confId } from './names.js';
 
 /** Bad command-line input. main.ts prints `Error: <message>` and exits with status 2. */
 export class UsageError extends Error {
@@ -11,6 +13,14 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/** A command that ran and wants this exit status without an error line (`netns exec`). */
+export class ExitStatus extends Error {
+  constructor(readonly status: number) {
+    super(`exit status ${status}`);
+    this.name = 'ExitStatus';
   }
 }
 
@@ -28,6 +38,12 @@ export interface Globals {
   family?: 4 | 6;
   /** -s */
   stats: number;
+  /** -br */
+  brief?: boolean;
+  /** -o */
+  oneline?: boolean;
+  /** -t (monitor: a timestamp line before each event), -ts (short, on the same line) */
+  timestamp?: 'long' | 'short';
 }
 
 export const defaultGlobals = (): Globals => ({ json: false, pretty: false, details: 0, stats: 0 });
@@ -154,7 +170,23 @@ export function tableArg(
   if (value === 'main' || value === 'local' || value === 'default') return value;
   if (value === 'all' && allowAll) return 'all';
   if (value === 'unspec') return 0 as never;
+  const conf = /^\d/.test(value) ? undefined : confId('rt_tables', value);
+  if (conf !== undefined) return conf;
   return uint(keyword, value);
+}
+
+/** A protocol word: a number, a name from /etc/iproute2/rt_protos (as its number), or a kernel name. */
+export function protoArg(value: string): string | number {
+  if (/^\d+$/.test(value)) return Number(value);
+  if (Object.values(PROTOCOL_NAMES).includes(value)) return value;
+  return confId('rt_protos', value) ?? value;
+}
+
+/** A scope word: a builtin name, a name from /etc/iproute2/rt_scopes (as its number), or a number. */
+export function scopeArg(keyword: string, value: string, builtin: readonly string[]): string | number {
+  if (builtin.includes(value)) return value;
+  const conf = /^\d/.test(value) ? undefined : confId('rt_scopes', value);
+  return conf ?? uint(keyword, value, 255);
 }
 
 /** A namespace for `netns`: a PID when numeric (as ip), else a name. */

@@ -37,12 +37,13 @@ export const help = (text: string): Plan => ({ op: 'help', args: [text] });
 
 /** Ops calls a Plan may name: `<collection>.<method>` on the client. */
 const CALLS: Record<string, readonly string[]> = {
-  links: ['add', 'delete', 'set'],
+  links: ['add', 'delete', 'set', 'addAltNames', 'deleteAltNames'],
   addresses: ['add', 'replace', 'delete', 'flush'],
-  routes: ['add', 'replace', 'delete'],
-  neighbours: ['add', 'replace', 'delete'],
+  routes: ['add', 'replace', 'change', 'append', 'delete'],
+  neighbours: ['add', 'replace', 'append', 'delete', 'change', 'flush'],
   rules: ['add', 'delete'],
   tuntap: ['add', 'delete'],
+  nexthops: ['add', 'replace', 'delete'],
 };
 
 /** Whether `op` is a plain ops call that runOp() can make. */

@@ -2,6 +2,8 @@
 import * as C from '../codec/constants/index.js';
 import { idName } from '../ops/ids.js';
 import type { Link } from '../ops/links.js';
+import { nameOf, PROTOCOL_NAMES, SCOPE_NAMES } from '../ops/names.js';
+import { confName } from './names.js';
 
 import type { Names } from '../kinds/json.js';
 
@@ -29,8 +31,17 @@ export function namesFrom(
 // ---------------------------------------------------------------------------------------------
 // Shared value formats
 
-/** Route table names as rtnl_rttable_n2a prints them (the builtin names; others as a decimal string). */
+/** A protocol (RTPROT_*) as ip prints it: /etc/iproute2/rt_protos first, then the kernel's names. */
+export const protocolName = (n: number): string => confName('rt_protos', n) ?? nameOf(PROTOCOL_NAMES, n);
+/** A scope as ip prints it: /etc/iproute2/rt_scopes first, then the builtin names. */
+export const scopeName = (n: number): string => confName('rt_scopes', n) ?? nameOf(SCOPE_NAMES, n);
+/** A realm as ip prints it: /etc/iproute2/rt_realms first, else the number ('cosmos' is 0). */
+export const realmName = (n: number): string => confName('rt_realms', n) ?? (n === 0 ? 'cosmos' : String(n));
+
+/** Route table names as rtnl_rttable_n2a prints them: /etc/iproute2/rt_tables, the builtin names, else the number. */
 export function tableName(id: number): string {
+  const conf = confName('rt_tables', id);
+  if (conf !== undefined) return conf;
   switch (id) {
     case C.RT_TABLE_UNSPEC:
       return 'unspec';

@@ -15,9 +15,20 @@ import type { Address } from '../ops/addresses.js';
 import type { Link } from '../ops/links.js';
 import type { Neighbour } from '../ops/neighbours.js';
 import type { Rule } from '../ops/rules.js';
-import { nameOf, PROTOCOL_NAMES, ROUTE_TYPE_NAMES, SCOPE_NAMES } from '../ops/names.js';
+import { nameOf, ROUTE_TYPE_NAMES } from '../ops/names.js';
 import { linkinfoJson } from './format-kinds.js';
-import { enumValue, hash0x, ipLinkFlags, linkTypeName, put, tableName, type Json, type Names } from './format-util.js';
+import {
+  enumValue,
+  hash0x,
+  ipLinkFlags,
+  linkTypeName,
+  protocolName,
+  put,
+  scopeName,
+  tableName,
+  type Json,
+  type Names,
+} from './format-util.js';
 
 export { hash0x, ipLinkFlags, linkTypeName, namesFrom, tableName, type Json, type Names } from './format-util.js';
 export { linkinfoJson } from './format-kinds.js';
@@ -184,7 +195,7 @@ export function addrInfoJson(ad: Address, o: AddrJsonOptions = {}): Json {
   put(j, 'metric', a.rtPriority);
   put(j, 'broadcast', a.broadcast);
   put(j, 'anycast', a.anycast);
-  j.scope = nameOf(SCOPE_NAMES, h.scope ?? 0);
+  j.scope = scopeName(h.scope ?? 0);
   const flags = ipAddressFlags(a.flags ?? h.flags ?? 0, ad.family);
   for (const f of flags) {
     if (/^[0-9a-f]+$/.test(f)) j.ifa_flags = f;
@@ -290,7 +301,7 @@ export function neighJson(n: Neighbour, names: Names, o: NeighJsonOptions = {}):
   if (flags & C.NTF_EXT_LEARNED) j.extern_learn = null;
   if (flags & C.NTF_OFFLOADED) j.offload = null;
   if (h.state) j.state = ipNudState(h.state);
-  if (a.protocol !== undefined) j.protocol = nameOf(PROTOCOL_NAMES, a.protocol);
+  if (a.protocol !== undefined) j.protocol = protocolName(a.protocol);
   return j;
 }
 
@@ -383,7 +394,7 @@ export function ruleJson(r: Rule, o: RuleJsonOptions = {}): Json {
   } else if (action === C.FR_ACT_NOP) j.nop = null;
   else if (action !== C.FR_ACT_TO_TBL) j.action = nameOf(ROUTE_TYPE_NAMES, action);
   if (a.protocol !== undefined && ((a.protocol !== C.RTPROT_UNSPEC && a.protocol !== C.RTPROT_KERNEL) || o.details)) {
-    j.protocol = nameOf(PROTOCOL_NAMES, a.protocol);
+    j.protocol = protocolName(a.protocol);
   }
   return j;
 }

@@ -3,21 +3,30 @@ import type { KindWords } from '../kinds/plugin.js';
 import { linkKindPlugin, linkKindUsage } from '../ops/link-kinds.js';
 import type { Link } from '../ops/links.js';
 import { isCode } from '../ops/common.js';
-import { Args, invalid, netnsArg, once, pick, uint, UsageError, type Globals, showDev } from './args.js';
+import { Args, invalid, netnsArg, once, onOff, pick, uint, UsageError, type Globals, showDev } from './args.js';
+import { parseBridgeSlaveArgs } from './bridge.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
+import { linkBriefJson, linkBriefText, oneline, stats64Json, statsText } from './format-brief.js';
+import { put } from './format-util.js';
 import { jsonText, linkJson, namesFrom } from './format.js';
 import { linkText } from './text.js';
 
 export const LINK_USAGE = `Usage: rtnl link add [link DEV] [name] NAME
                      [txqueuelen PACKETS] [address LLADDR] [broadcast LLADDR]
                      [mtu MTU] [alias NAME] [group GROUP] [master DEVICE]
-                     [netns {PID|NAME}] [up]
-                     type TYPE [ARGS]
+                     [netns {PID|NAME}] [index IDX] [numtxqueues N] [numrxqueues N]
+                     [up] type TYPE [ARGS]
        rtnl link delete {DEVICE | dev DEVICE}
        rtnl link set {DEVICE | dev DEVICE} [up | down] [name NEWNAME] [mtu MTU]
                      [address LLADDR] [broadcast LLADDR] [txqueuelen PACKETS]
                      [alias NAME] [master DEVICE | nomaster] [group GROUP]
-                     [netns {PID|NAME}] [type TYPE ARGS]
+                     [netns {PID|NAME}] [arp {on|off}] [multicast {on|off}]
+                     [allmulticast {on|off}] [promisc {on|off}]
+                     [addrgenmode {eui64|none|stable_secret|random}]
+                     [gso_max_size BYTES] [gso_max_segs SEGMENTS] [gro_max_size BYTES]
+                     [gso_ipv4_max_size BYTES] [gro_ipv4_max_size BYTES]
+                     [type TYPE ARGS] [type bridge_slave PORT-ARGS]
+       rtnl link property {add|del} dev DEVICE altname NAME [altname NAME ...]
        rtnl link show [[dev] DEVICE] [up] [master DEVICE] [type TYPE]
        rtnl link help
 ${linkKindUsage()}`;
@@ -44,6 +53,36 @@ export function parseKindArgs(kind: string, a: Args): Record<string, unknown> {
   const options = plugin.parseArgs(words);
   return options === undefined ? {} : { [plugin.optionKey]: options };
 }
+
+/** ip's GSO/GRO limit words and the option key each sets. */
+const SIZE_LIMITS: Record<string, string> = {
+  gso_max_size: 'gsoMaxSize',
+  gso_max_segs: 'gsoMaxSegs',
+  gro_max_size: 'groMaxSize',
+  gso_ipv4_max_size: 'gsoIpv4MaxSize',
+  gro_ipv4_max_size: 'groIpv4MaxSize',
+};
+
+/** Valid `ip link add|set` words that rtnl does not send. */
+const UNSUPPORTED_LINK_WORDS = [
+  'dynamic',
+  'trailers',
+  'carrier',
+  'protodown',
+  'protodown_reason',
+  'vf',
+  'xdp',
+  'xdpgeneric',
+  'xdpdrv',
+  'xdpoffload',
+  'link-netns',
+  'link-netnsid',
+  'mode',
+  'netns-immutable',
+  'parentdev',
+  'tso_max_size',
+  'tso_max_segs',
+];
 
 /** The options shared by add and set; returns false when `k` is not one of them. */
 function commonOption(k: string, a: Args, o: Record<string, unknown>): boolean {
@@ -82,8 +121,28 @@ function commonOption(k: string, a: Args, o: Record<string, unknown>): boolean {
     case 'netns':
       o.netns = netnsArg(a.value(k));
       return true;
-    default:
+    case 'arp':
+    case 'multicast':
+    case 'allmulticast':
+    case 'promisc':
+      o[k] = onOff(k, a.value(k));
+      return true;
+    case 'addrgenmode': {
+      const v = a.value(k);
+      if (!['eui64', 'none', 'stable_secret', 'random'].includes(v))
+        throw invalid(k, v, 'expected eui64, none, stable_secret or random');
+      o.addrGenMode = v;
+      return true;
+    }
+    default: {
+      const limit = SIZE_LIMITS[k];
+      if (limit) {
+        o[limit] = uint(k, a.value(k));
+        return true;
+      }
+      if (UNSUPPORTED_LINK_WORDS.includes(k)) throw new UsageError(`"${k}" is not supported by rtnl`);
       return false;
+    }
   }
 }
 
@@ -97,6 +156,9 @@ function parseAdd(a: Args): Plan {
       once(o.name, 'name', a.peek() ?? '');
       o.name = a.value(k);
     } else if (k === 'link') o.link = a.value(k);
+    else if (k === 'index') o.index = uint(k, a.value(k), 0x7fffffff);
+    else if (k === 'numtxqueues') o.numTxQueues = uint(k, a.value(k));
+    else if (k === 'numrxqueues') o.numRxQueues = uint(k, a.value(k));
     else if (k === 'type') {
       kind = a.value(k);
       Object.assign(o, parseKindArgs(kind, a));
@@ -122,7 +184,10 @@ function parseSet(a: Args): Plan {
     if (commonOption(k, a, o)) continue;
     if (k === 'name') o.name = a.value(k);
     else if (k === 'nomaster') o.master = null;
-    else if (k === 'type') {
+    else if (k === 'type' && a.peek() === 'bridge_slave') {
+      a.shift();
+      o.bridgePort = parseBridgeSlaveArgs(a);
+    } else if (k === 'type') {
       const kind = a.value(k);
       if (linkKindPlugin(kind)?.createOnly && !a.done)
         throw new UsageError(`the options of a ${kind} can only be given when the link is created`);
@@ -179,7 +244,41 @@ function parseShow(a: Args): Plan {
   return { op: 'link.show', args: [f] };
 }
 
-const COMMANDS = ['add', 'set', 'change', 'delete', 'show', 'lst', 'list', 'help'] as const;
+/** `link property {add|del} dev DEV altname NAME [altname NAME ...]`. */
+function parseProperty(words: string[]): Plan {
+  const [sub, ...rest] = words;
+  const op = sub === undefined ? undefined : pick(sub, ['add', 'delete'] as const);
+  if (!op) throw new UsageError('"link property" needs "add" or "del", try "rtnl link help"');
+  const a = new Args(rest, `link property ${sub}`);
+  let dev: string | undefined;
+  const names: string[] = [];
+  while (!a.done) {
+    const k = a.shift();
+    if (k === 'dev') {
+      once(dev, 'dev', a.peek() ?? '');
+      dev = a.value(k);
+    } else if (k === 'altname') names.push(a.value(k));
+    else if (dev === undefined) dev = k;
+    else throw new UsageError(`unknown "link property" option "${k}"`);
+  }
+  if (dev === undefined) throw new UsageError('not enough information: "dev" argument is required');
+  if (names.length === 0) throw new UsageError('not enough information: "altname" argument is required');
+  return { op: op === 'add' ? 'links.addAltNames' : 'links.deleteAltNames', args: [dev, names] };
+}
+
+const COMMANDS = [
+  'add',
+  'set',
+  'change',
+  'delete',
+  'show',
+  'lst',
+  'list',
+  'property',
+  'help',
+  'xstats',
+  'afstats',
+] as const;
 
 export function parseLink(words: string[], _g: Globals): Plan {
   if (words.length === 0) return { op: 'link.show', args: [{}] };
@@ -197,8 +296,13 @@ export function parseLink(words: string[], _g: Globals): Plan {
     case 'lst':
     case 'list':
       return parseShow(a);
+    case 'property':
+      return parseProperty(rest);
     case 'help':
       return help(LINK_USAGE);
+    case 'xstats':
+    case 'afstats':
+      throw new UsageError(`"${first}" is not supported by rtnl`);
     default:
       throw new UsageError(`command "${first}" is unknown, try "rtnl link help"`);
   }
@@ -239,8 +343,22 @@ export const link: ObjectCommand = {
     if (plan.op !== 'link.show') throw new Error(`unexpected plan ${plan.op}`);
     const { links, all } = await selectLinks(ctx, plan.args[0] as LinkShowFilter);
     const names = namesFrom(all);
-    const objs = links.map((l) => linkJson(l, names, { details: ctx.g.details, linkCommand: true }));
+    const objs = links.map((l) => {
+      const j = linkJson(l, names, { details: ctx.g.details, linkCommand: true });
+      if (ctx.g.stats && !ctx.g.brief) put(j, 'stats64', stats64Json(l));
+      return j;
+    });
+    if (ctx.g.brief) {
+      if (ctx.g.json) ctx.out(jsonText(objs.map(linkBriefJson), ctx.g.pretty));
+      else for (const j of objs) ctx.out(linkBriefText(j));
+      return;
+    }
     if (ctx.g.json) ctx.out(jsonText(objs, ctx.g.pretty));
-    else for (const j of objs) ctx.out(linkText(j, ctx.g.details));
+    else
+      objs.forEach((j, i) => {
+        let text = linkText(j, ctx.g.details);
+        if (ctx.g.stats) text = [text, ...statsText(links[i]!)].join('\n');
+        ctx.out(ctx.g.oneline ? oneline(text) : text);
+      });
   },
 };

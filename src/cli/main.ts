@@ -14,14 +14,16 @@ import { fileURLToPath } from 'node:url';
 import { DecodeError, EncodeError, NetlinkError, RtnlError, SysError, ValidationError } from '../errors.js';
 import type { Rtnl } from '../ops/client.js';
 import { address } from './addr.js';
-import { defaultGlobals, matches, pick, UsageError, type Globals } from './args.js';
+import { defaultGlobals, ExitStatus, matches, pick, UsageError, type Globals } from './args.js';
 import { isOpsCall, runOp, type Context, type ObjectCommand, type Plan } from './command.js';
+import { bridgeCommand } from './bridge.js';
 import { decodeCommand } from './decode.js';
 import { ethtoolCommand } from './ethtool.js';
 import { link } from './link.js';
 import { monitorCommand } from './monitor.js';
 import { neighbour } from './neigh.js';
 import { netnsCommand } from './netns.js';
+import { nexthop } from './nexthop.js';
 import { route } from './route.js';
 import { rule } from './rule.js';
 import { tuntap } from './tuntap.js';
@@ -31,8 +33,9 @@ export const USAGE = `Usage: rtnl [OPTIONS] OBJECT { COMMAND | help }
        rtnl [-force] -batch FILENAME
        rtnl decode [FILE | -]
        rtnl [-n NETNS] ethtool [--json] OPTION DEV [ARGS...]
-where  OBJECT := { link | address | route | rule | neigh | tuntap | netns | monitor | decode | ethtool | tc }
+where  OBJECT := { link | address | route | rule | neigh | nexthop | tuntap | netns | monitor | bridge | decode | ethtool | tc }
        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -d[etails] | -4 | -6 | -s[tats] |
+                    -br[ief] | -o[neline] | -t[imestamp] | -ts[hort] |
                     -b[atch] FILENAME | -force | -h[elp] | -V[ersion] }
 Each OBJECT has its own help: rtnl link help, rtnl route help, ...`;
 
@@ -48,6 +51,8 @@ const OBJECT_NAMES = [
   'tuntap',
   'monitor',
   'netns',
+  'bridge',
+  'nexthop',
   'decode',
   'ethtool',
   'tc',
@@ -64,6 +69,8 @@ const OBJECTS: Record<string, ObjectCommand> = {
   tuntap,
   monitor: monitorCommand,
   netns: netnsCommand,
+  bridge: bridgeCommand,
+  nexthop,
   decode: decodeCommand,
   ethtool: ethtoolCommand,
   tc: tcCommand,
@@ -108,6 +115,32 @@ export function parseCommandLine(argv: readonly string[], base?: Globals, progra
     else if (matches(opt, '-pretty') && opt.length >= 2) g.pretty = true;
     else if (matches(opt, '-details') && opt.length >= 2) g.details++;
     else if ((matches(opt, '-stats') || matches(opt, '-statistics')) && opt.length >= 2) g.stats++;
+    else if (matches(opt, '-brief') && opt.length >= 3) g.brief = true;
+    else if (matches(opt, '-oneline') && opt.length >= 2) g.oneline = true;
+    else if (matches(opt, '-tshort') && opt.length >= 3) g.timestamp = 'short';
+    else if (matches(opt, '-timestamp') && opt.length >= 2) g.timestamp = 'long';
+    else if (
+      [
+        '-human',
+        '-human-readable',
+        '-iec',
+        '-resolve',
+        '-rcvbuf',
+        '-loops',
+        '-color',
+        '-echo',
+        '-all',
+        '-N',
+        '-numeric',
+        '-r',
+        '-c',
+        '-a',
+        '-l',
+        '-rc',
+      ].includes(opt) ||
+      opt.startsWith('-color=')
+    )
+      throw new UsageError(`"${argv[i]}" is not supported by rtnl`);
     else if (matches(opt, '-family') && opt.length >= 3) {
       const v = argv[++i];
       if (v === 'inet') g.family = 4;
@@ -208,6 +241,7 @@ export async function main(
     await execute(parsed, ctx, io);
     return 0;
   } catch (err) {
+    if (err instanceof ExitStatus) return err.status;
     if (ac.signal.aborted) return 0;
     return report(err, io);
   } finally {

@@ -6,6 +6,7 @@ import type { Address } from '../ops/addresses.js';
 import type { Link } from '../ops/links.js';
 import type { MonitorEvent, MonitorGroup } from '../ops/monitor.js';
 import type { Neighbour } from '../ops/neighbours.js';
+import type { Nexthop } from '../ops/nexthops.js';
 import type { NsidEntry, RtnlObject } from '../ops/objects.js';
 import type { Route } from '../ops/routes.js';
 import type { Rule } from '../ops/rules.js';
@@ -13,10 +14,11 @@ import { formatHandle } from '../codec/tc/parse.js';
 import { pick, UsageError, type Globals } from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
 import { addrInfoJson, jsonText, linkJson, namesFrom, neighJson, routeJson, ruleJson, type Json } from './format.js';
+import { nexthopJson, nexthopText } from './format-nexthop.js';
 import { addrEventText, linkText, neighText, routeText, ruleText } from './text.js';
 
 export const MONITOR_USAGE = `Usage: rtnl monitor [all | OBJECTS]
-OBJECTS := { link | address | route | neigh | rule | nsid | tc } ...
+OBJECTS := { link | address | route | neigh | rule | nsid | nexthop | tc } ...
 With -j, one JSON object per line: {"event": "link.new", ...}. -4 / -6 limit address, route
 and rule events to one family. Stop with Ctrl-C (SIGINT) or SIGTERM.`;
 
@@ -29,6 +31,7 @@ const OBJECTS = [
   'neighbour',
   'rule',
   'nsid',
+  'nexthop',
   'tc',
   'all',
   'help',
@@ -44,6 +47,7 @@ export function parseMonitor(words: string[], g: Globals): Plan {
     groups.add('neighbour');
     groups.add(`rule${fam}` as MonitorGroup);
     groups.add('nsid');
+    groups.add('nexthop');
   };
   for (const w of words) {
     switch (pick(w, OBJECTS)) {
@@ -67,6 +71,9 @@ export function parseMonitor(words: string[], g: Globals): Plan {
       case 'nsid':
         groups.add('nsid');
         break;
+      case 'nexthop':
+        groups.add('nexthop');
+        break;
       case 'tc':
         for (const t of ['qdisc', 'class', 'filter', 'chain', 'action'] as const) groups.add(t);
         break;
@@ -76,6 +83,10 @@ export function parseMonitor(words: string[], g: Globals): Plan {
       case 'help':
         return help(MONITOR_USAGE);
       default:
+        if (
+          ['mroute', 'netconf', 'prefix', 'label', 'stats', 'maddress', 'acaddress', 'dev', 'file', 'label'].includes(w)
+        )
+          throw new UsageError(`"${w}" is not supported by rtnl`);
         throw new UsageError(
           `argument "${w}" is wrong: monitor object must be one of link, address, route, neigh, rule, nsid, all`,
         );
@@ -149,6 +160,10 @@ export function eventJson(
       text = `${deleted ? 'Deleted ' : ''}nsid ${n.nsid}`;
       break;
     }
+    case 'nexthop':
+      body = nexthopJson(obj as Nexthop, names, { deleted });
+      text = nexthopText(body);
+      break;
     default: {
       // tc: qdisc, class, filter, chain, action (the identifying fields; tc monitor prints more).
       const t = tcEventJson(ev.kind, obj, names.map);
@@ -198,7 +213,29 @@ export const monitorCommand: ObjectCommand = {
     for await (const ev of nl.monitor(groups, { signal: ctx.signal, track: false })) {
       const out = eventJson(ev, names);
       if (!out) continue;
-      ctx.out(ctx.g.json ? jsonText(out.json, false) : out.text);
+      if (ctx.g.json) ctx.out(jsonText(out.json, false));
+      else if (ctx.g.timestamp) ctx.out(timestamped(out.text, ctx.g.timestamp, new Date()));
+      else ctx.out(out.text);
     }
   },
 };
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/**
+ * ip monitor's -t and -ts: `Timestamp: Fri Dec  4 23:55:22 2026 123456 usec` on a line of its
+ * own, or `[2026-12-04T23:55:22.123456] ` before the event (local time, as ip).
+ */
+export function timestamped(text: string, kind: 'long' | 'short', d: Date): string {
+  const usec = pad(d.getMilliseconds() * 1000, 6);
+  if (kind === 'short') {
+    const iso = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+    return `[${iso}.${usec}] ${text}`;
+  }
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const day = String(d.getDate()).padStart(2, ' ');
+  const ctime = `${days[d.getDay()]} ${months[d.getMonth()]} ${day} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${d.getFullYear()}`;
+  // ip prints the microseconds here with %ld: not zero-padded.
+  return `Timestamp: ${ctime} ${d.getMilliseconds() * 1000} usec\n${text}`;
+}

@@ -2,19 +2,36 @@
 import * as C from '../codec/constants/index.js';
 import type { RouteGetOptions, RouteListFilter, RouteMetrics, RouteNexthopSpec, RouteSpec } from '../ops/routes.js';
 import { parsePrefix } from '../ops/validate.js';
-import { addressArg, Args, invalid, once, pick, prefixArg, tableArg, uint, UsageError, type Globals } from './args.js';
+import {
+  addressArg,
+  Args,
+  invalid,
+  once,
+  pick,
+  prefixArg,
+  tableArg,
+  uint,
+  UsageError,
+  type Globals,
+  protoArg,
+  scopeArg,
+} from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
 import { jsonText, namesFrom, routeJson } from './format.js';
 import { routeText } from './text.js';
 
 export const ROUTE_USAGE = `Usage: rtnl route [list | show] [SELECTOR]
-       rtnl route get ADDRESS [from ADDRESS] [iif STRING] [oif STRING] [mark NUMBER] [fibmatch]
-       rtnl route {add | del | replace} ROUTE
-SELECTOR := [[exact] PREFIX] [table TABLE_ID] [proto RTPROTO] [type TYPE] [dev STRING]
+       rtnl route get ADDRESS [from ADDRESS] [iif STRING] [oif STRING] [mark NUMBER] [uid NUMBER]
+                          [ipproto PROTO] [sport NUMBER] [dport NUMBER] [fibmatch]
+       rtnl route {add | del | change | append | replace} ROUTE
+       rtnl route flush SELECTOR
+SELECTOR := [root PREFIX] [match PREFIX] [[exact] PREFIX] [table TABLE_ID] [proto RTPROTO]
+            [type TYPE] [scope SCOPE] [via ADDRESS] [dev STRING]
 ROUTE := NODE_SPEC [INFO_SPEC]
-NODE_SPEC := [TYPE] PREFIX [table TABLE_ID] [proto RTPROTO] [scope SCOPE] [metric METRIC]
-INFO_SPEC := NH OPTIONS [nexthop NH]...
-NH := [via ADDRESS] [dev STRING] [weight NUMBER] [onlink]
+NODE_SPEC := [TYPE] PREFIX [tos TOS] [table TABLE_ID] [proto RTPROTO] [scope SCOPE] [metric METRIC]
+             [expires SECONDS]
+INFO_SPEC := { NH | nhid ID } OPTIONS [nexthop NH]...
+NH := [via [inet6] ADDRESS] [dev STRING] [weight NUMBER] [onlink] [realms [FROM/]TO]
 OPTIONS := [mtu [lock] NUMBER] [advmss NUMBER] [window NUMBER] [cwnd NUMBER] [initcwnd NUMBER]
            [initrwnd NUMBER] [ssthresh NUMBER] [reordering NUMBER] [hoplimit NUMBER]
            [quickack BOOL] [congctl NAME] [fastopen_no_cookie BOOL] [src ADDRESS] [pref PREF]
@@ -85,10 +102,25 @@ export function parseRouteSpec(a: Args, g: Globals, del: boolean): RouteSpec {
       s.dst = dstArg(a.value(k));
     } else if (k === 'via') {
       let v = a.value(k);
-      if (v === 'inet' || v === 'inet6') v = a.value(k);
-      once(s.gateway, 'via', v);
-      s.gateway = addressArg(k, v);
-    } else if (k === 'src') s.src = addressArg(k, a.value(k));
+      let fam: string | undefined;
+      if (v === 'inet' || v === 'inet6') {
+        fam = v;
+        v = a.value(k);
+      }
+      once(s.gateway ?? s.via, 'via', v);
+      const addr = addressArg(k, v);
+      // `via inet6 GW` on an IPv4 route (or the reverse): RTA_VIA.
+      const dstFam = s.dst && s.dst !== 'default' ? parsePrefix(s.dst)?.family : g.family;
+      const gwFam = addr.includes(':') ? 6 : 4;
+      if (fam !== undefined && dstFam !== undefined && gwFam !== dstFam) s.via = addr;
+      else s.gateway = addr;
+    } else if (k === 'tos' || k === 'dsfield') s.tos = uint(k, a.value(k), 255);
+    else if (k === 'realm' || k === 'realms') {
+      const v = a.value(k);
+      const [x, y] = v.split('/');
+      s.realms = y === undefined ? { to: uint(k, x!, 0xffff) } : { from: uint(k, x!, 0xffff), to: uint(k, y, 0xffff) };
+    } else if (k === 'expires') s.expires = uint(k, a.value(k));
+    else if (k === 'src') s.src = addressArg(k, a.value(k));
     else if (k === 'from') throw new UsageError('source-specific routes ("from") are not supported by rtnl');
     else if (k === 'metric' || k === 'priority' || k === 'preference') s.metric = uint(k, a.value(k));
     else if (k === 'table') {
@@ -97,10 +129,10 @@ export function parseRouteSpec(a: Args, g: Globals, del: boolean): RouteSpec {
       s.table = t;
     } else if (k === 'proto' || k === 'protocol') {
       const v = a.value(k);
-      s.protocol = /^\d+$/.test(v) ? Number(v) : v;
+      s.protocol = protoArg(v);
     } else if (k === 'scope') {
       const v = a.value(k);
-      s.scope = (SCOPES.includes(v) ? v : uint(k, v, 255)) as RouteSpec['scope'];
+      s.scope = scopeArg(k, v, SCOPES) as RouteSpec['scope'];
     } else if (k === 'dev' || k === 'oif') {
       once(s.dev, 'dev', a.peek() ?? '');
       s.dev = a.value(k);
@@ -110,6 +142,7 @@ export function parseRouteSpec(a: Args, g: Globals, del: boolean): RouteSpec {
       if (v !== 'low' && v !== 'medium' && v !== 'high') throw invalid(k, v, 'expected low, medium or high');
       s.pref = v;
     } else if (k === 'nexthop') (s.multipath ??= []).push(parseNexthop(a));
+    else if (k === 'nhid') s.nhid = uint(k, a.value(k));
     else if (k === 'lock' || k in METRICS || k === 'congctl') {
       let w = k;
       let locked = false;
@@ -167,6 +200,10 @@ export interface RouteShowFilter {
   dev?: string;
   protocol?: string | number;
   type?: RouteSpec['type'];
+  scope?: RouteSpec['scope'];
+  via?: string;
+  root?: string;
+  match?: string;
   /** `ip route show PREFIX`: only this exact destination. */
   exact?: string;
 }
@@ -179,8 +216,17 @@ function parseShow(a: Args, g: Globals): Plan {
     else if (k === 'dev' || k === 'oif') f.dev = a.value(k);
     else if (k === 'proto' || k === 'protocol') {
       const v = a.value(k);
-      f.protocol = /^\d+$/.test(v) ? Number(v) : v;
+      f.protocol = protoArg(v);
     } else if (k === 'type') f.type = pickType(a.value(k));
+    else if (k === 'scope') {
+      const v = a.value(k);
+      f.scope = (SCOPES.includes(v) ? v : uint(k, v, 255)) as RouteSpec['scope'];
+    } else if (k === 'via') {
+      let v = a.value(k);
+      if (v === 'inet' || v === 'inet6') v = a.value(k);
+      f.via = addressArg(k, v);
+    } else if (k === 'root') f.root = dstArg(a.value(k));
+    else if (k === 'match') f.match = dstArg(a.value(k));
     else if (k === 'help') return help(ROUTE_USAGE);
     else {
       const v = k === 'exact' || k === 'to' ? a.value(k) : k;
@@ -190,6 +236,9 @@ function parseShow(a: Args, g: Globals): Plan {
   }
   if (g.family) f.family = g.family;
   else if (f.exact && f.exact !== 'default') f.family = parsePrefix(f.exact)!.family;
+  else if (f.root && f.root !== 'default') f.family = parsePrefix(f.root)!.family;
+  else if (f.match && f.match !== 'default') f.family = parsePrefix(f.match)!.family;
+  else if (f.via) f.family = f.via.includes(':') ? 6 : 4;
   // ip: without a family, a single-table listing is IPv4 (table all lists both families).
   if (f.family === undefined && f.table !== 'all') f.family = 4;
   return { op: 'route.show', args: [f] };
@@ -205,7 +254,19 @@ function parseGet(a: Args): Plan {
     else if (k === 'oif' || k === 'dev') o.oif = a.value(k);
     else if (k === 'mark') o.mark = uint(k, a.value(k));
     else if (k === 'fibmatch') o.fibMatch = true;
-    else if (k === 'help') return help(ROUTE_USAGE);
+    else if (k === 'uid') o.uid = uint(k, a.value(k));
+    else if (k === 'sport') o.sport = uint(k, a.value(k), 65535);
+    else if (k === 'dport') o.dport = uint(k, a.value(k), 65535);
+    else if (k === 'ipproto') {
+      const v = a.value(k);
+      o.ipproto = /^\d+$/.test(v)
+        ? uint(k, v, 255)
+        : v === 'tcp' || v === 'udp' || v === 'icmp' || v === 'icmpv6'
+          ? v
+          : (() => {
+              throw invalid(k, v, 'expected tcp, udp, icmp, icmpv6 or a number');
+            })();
+    } else if (k === 'help') return help(ROUTE_USAGE);
     else {
       const v = k === 'to' ? a.value(k) : k;
       once(dst, 'to', v);
@@ -243,6 +304,16 @@ export function parseRoute(words: string[], g: Globals): Plan {
         return { op: 'routes.add', args: [parseRouteSpec(a, g, false)] };
       case 'replace':
         return { op: 'routes.replace', args: [parseRouteSpec(a, g, false)] };
+      case 'change':
+      case 'chg':
+        return { op: 'routes.change', args: [parseRouteSpec(a, g, false)] };
+      case 'append':
+        return { op: 'routes.append', args: [parseRouteSpec(a, g, false)] };
+      case 'flush': {
+        if (a.done) throw new UsageError('"route flush" requires arguments');
+        const p = parseShow(a, g);
+        return { op: 'route.flush', args: p.args };
+      }
       case 'delete':
         return { op: 'routes.delete', args: [parseRouteSpec(a, g, true)] };
       case 'list':
@@ -257,7 +328,7 @@ export function parseRoute(words: string[], g: Globals): Plan {
         throw new UsageError(`command "${first}" is unknown, try "rtnl route help"`);
       default:
         throw new UsageError(
-          `"route ${pick(first, COMMANDS)}" is not supported by rtnl (add, replace, del, show, get are)`,
+          `"route ${pick(first, COMMANDS)}" is not supported by rtnl (add, change, append, replace, del, show, get, flush are)`,
         );
     }
   } catch (err) {
@@ -279,7 +350,7 @@ export const route: ObjectCommand = {
       ctx.out(ctx.g.json ? jsonText([j], ctx.g.pretty) : routeText(j));
       return;
     }
-    if (plan.op !== 'route.show') throw new Error(`unexpected plan ${plan.op}`);
+    if (plan.op !== 'route.show' && plan.op !== 'route.flush') throw new Error(`unexpected plan ${plan.op}`);
     const f = plan.args[0] as RouteShowFilter;
     const table = f.table === 'all' ? undefined : (f.table ?? 'main');
     const filter: RouteListFilter = {};
@@ -288,6 +359,15 @@ export const route: ObjectCommand = {
     if (f.dev !== undefined) filter.oif = f.dev;
     if (f.protocol !== undefined) filter.protocol = f.protocol;
     if (f.type !== undefined) filter.type = f.type;
+    if (f.scope !== undefined) filter.scope = f.scope;
+    if (f.via !== undefined) filter.gateway = f.via;
+    if (f.root !== undefined) filter.root = f.root;
+    if (f.match !== undefined) filter.match = f.match;
+    if (plan.op === 'route.flush') {
+      if (f.exact !== undefined) filter.exact = f.exact;
+      await nl.routes.flush(filter);
+      return;
+    }
     let routes = await nl.routes.list(filter);
     // Cached clones are not configuration (ip leaves them out of `route show` too).
     routes = routes.filter((r) => !((r.header.flags ?? 0) & C.RTM_F_CLONED));
@@ -302,6 +382,9 @@ export const route: ObjectCommand = {
       details: ctx.g.details,
       tableFiltered: f.table !== undefined && f.table !== 'all',
       devFiltered: f.dev !== undefined,
+      viaFiltered: f.via !== undefined,
+      protocolFiltered: f.protocol !== undefined,
+      scopeFiltered: f.scope !== undefined,
     };
     // `ip route show` without `table` filters on main but still prints nothing for it.
     if (f.table === undefined) opts.tableFiltered = true;

@@ -3,6 +3,7 @@
  * truth for both outputs, as in iproute2's print_* functions).
  */
 import { linkKindPlugin } from '../ops/link-kinds.js';
+import { bridgeSlaveText } from './bridge.js';
 import type { Json } from './format.js';
 
 const s = (v: unknown): string => String(v);
@@ -28,7 +29,7 @@ export function linkText(j: Json, details = 0): string {
     if (j.link_netnsid !== undefined) l += ` link-netnsid ${j.link_netnsid}`;
     if (j.proto_down) l += ' protodown on';
     if (details) {
-      if (j.promiscuity !== undefined) l += ` promiscuity ${j.promiscuity}`;
+      if (j.promiscuity !== undefined) l += ` promiscuity ${j.promiscuity}${j.allmulti !== undefined ? ' ' : ''}`; // ip: two spaces before allmulti
       if (j.allmulti !== undefined) l += ` allmulti ${j.allmulti}`;
       if (j.min_mtu !== undefined) l += ` minmtu ${j.min_mtu}`;
       if (j.max_mtu !== undefined) l += ` maxmtu ${j.max_mtu}`;
@@ -43,8 +44,11 @@ export function linkText(j: Json, details = 0): string {
       const data = info.info_data as Json | undefined;
       lines.push(`    ${info.info_kind}${text && data ? ` ${text(data)}` : kv(data)}`);
     }
-    if (info?.info_slave_kind !== undefined)
-      lines.push(`    ${info.info_slave_kind}_slave${kv(info.info_slave_data as Json | undefined)}`);
+    if (info?.info_slave_kind !== undefined) {
+      const sd = info.info_slave_data as Json | undefined;
+      const words = info.info_slave_kind === 'bridge' && sd ? ` ${bridgeSlaveText(sd)}` : kv(sd);
+      lines.push(`    ${info.info_slave_kind}_slave${words}`);
+    }
     const extra: string[] = [];
     const add = (key: string, word: string) => j[key] !== undefined && extra.push(`${word} ${s(j[key])}`);
     add('inet6_addr_gen_mode', 'addrgenmode');
@@ -55,7 +59,11 @@ export function linkText(j: Json, details = 0): string {
     add('tso_max_size', 'tso_max_size');
     add('tso_max_segs', 'tso_max_segs');
     add('gro_max_size', 'gro_max_size');
-    if (extra.length) lines.push(`    ${extra.join(' ')}`);
+    // ip prints these on the line before (link/..., the kind's, or the slave kind's), not on their own.
+    if (extra.length) {
+      if (lines.length > 1) lines[lines.length - 1] += ` ${extra.join(' ')}`;
+      else lines.push(`    ${extra.join(' ')}`);
+    }
   }
   if (j.ifalias !== undefined) lines.push(`    alias ${j.ifalias}`);
   for (const n of (j.altnames as string[] | undefined) ?? []) lines.push(`    altname ${n}`);

@@ -155,3 +155,18 @@ export {
   type IfStatsMsg,
 } from './rtnl/stats.js';
 export { prefixmsg, prefixCacheinfo, prefixAttrs, type PrefixAttrs, type PrefixMsg } from './rtnl/prefix.js';
+export {
+  nhmsg,
+  nexthopGrp,
+  nexthopGroup,
+  nexthopAttrs,
+  resGroupAttrs,
+  resBucketAttrs,
+  groupStatsAttrs,
+  groupStatsEntryAttrs,
+  type NhMsg,
+  type NexthopGrp,
+  type NexthopAttrs,
+  type ResGroupAttrs,
+  type ResBucketAttrs,
+} from './rtnl/nexthop.js';

@@ -5,6 +5,7 @@ import { addressMessages } from './rtnl/address.js';
 import { linkMessages } from './rtnl/link/index.js';
 import { neighbourMessages } from './rtnl/neighbour.js';
 import { neightblMessages } from './rtnl/neightbl.js';
+import { nexthopBucketMessages, nexthopMessages } from './rtnl/nexthop.js';
 import { nsidMessages } from './rtnl/nsid.js';
 import { prefixMessages } from './rtnl/prefix.js';
 import { statsMessages, statsRequestMessages } from './rtnl/stats.js';
@@ -28,6 +29,8 @@ export const FAMILIES: MessageDef[] = [
   filterMessages,
   chainMessages,
   actionMessages,
+  nexthopMessages,
+  nexthopBucketMessages,
 ];
 
 /** The shared, compiled NETLINK_ROUTE table (what `decode`/`encode` of rtnl/codec use). */

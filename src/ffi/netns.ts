@@ -7,7 +7,16 @@
  * (/run/netns/NAME is a bind mount of a namespace file, and /run/netns is a shared mount point),
  * so `ip netns` and rtnl see each other's namespaces.
  */
-import { closeSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, constants as fsc } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  opendirSync,
+  readdirSync,
+  statSync,
+  unlinkSync,
+  constants as fsc,
+} from 'node:fs';
 import { RtnlError } from '../errors.js';
 import { CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, O_CLOEXEC, O_RDONLY } from './constants.js';
 import { libc } from './libc.js';
@@ -186,10 +195,21 @@ export function deleteNamedNetns(name: string): void {
   unlinkSync(path);
 }
 
-/** Names under /run/netns, sorted. */
-export function listNamedNetns(): string[] {
+/**
+ * Names under /run/netns, sorted; with `sorted` false, in directory order, as `ip netns list`
+ * prints them (readdirSync sorts; an opened directory reads in the kernel's order).
+ */
+export function listNamedNetns(sorted = true): string[] {
   try {
-    return readdirSync(NETNS_RUN_DIR).sort();
+    if (sorted) return readdirSync(NETNS_RUN_DIR).sort();
+    const dir = opendirSync(NETNS_RUN_DIR);
+    const names: string[] = [];
+    try {
+      for (let e = dir.readSync(); e; e = dir.readSync()) names.push(e.name);
+    } finally {
+      dir.closeSync();
+    }
+    return names;
   } catch (err: any) {
     if (err?.code === 'ENOENT') return [];
     throw err;

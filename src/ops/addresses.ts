@@ -8,7 +8,7 @@ import { publicCalls } from './calls.js';
 import type { OpContext } from './context.js';
 import { defined, isCode, req, listOf, type ListResult } from './common.js';
 import { addressFlagNames, nameOf, numberOf, SCOPE_ALIASES, SCOPE_NAMES, SETTABLE_ADDRESS_FLAGS } from './names.js';
-import { check, V, type Prefix } from './validate.js';
+import { check, prefixContains, V, type Prefix } from './validate.js';
 import { schemas } from './zod.js';
 
 const FOREVER = 0xffffffff;
@@ -36,6 +36,8 @@ export interface Address {
   preferredLft: number | 'forever';
   /** IFA_RT_PRIORITY: the metric of the prefix route. */
   metric?: number;
+  /** IFA_PROTO: who added it ('kernel_lo', 'kernel_ra', 'kernel_ll', or a number as text). */
+  proto?: string;
   header: IfAddrMsg;
   attrs: AddressAttrs;
 }
@@ -57,9 +59,34 @@ export interface AddressOptions {
   peer?: string;
   /** IFA_RT_PRIORITY: the metric of the prefix route the kernel adds. */
   metric?: number;
+  /** IFA_PROTO (Linux 5.18+): who added the address, a name or 0-255. */
+  proto?: AddressProto | number;
 }
 
-export interface AddressListFilter {
+/** IFA_PROTO names (IFAPROT_*). */
+export const ADDRESS_PROTO_NAMES: Readonly<Record<number, string>> = {
+  [C.IFAPROT_UNSPEC]: 'unspec',
+  [C.IFAPROT_KERNEL_LO]: 'kernel_lo',
+  [C.IFAPROT_KERNEL_RA]: 'kernel_ra',
+  [C.IFAPROT_KERNEL_LL]: 'kernel_ll',
+};
+export type AddressProto = 'unspec' | 'kernel_lo' | 'kernel_ra' | 'kernel_ll';
+
+/** Selectors of list() and flush(), as `ip address show|flush` takes them. */
+export interface AddressSelectors {
+  /** Only this scope (a name or number); 'all' for every scope. */
+  scope?: 'global' | 'universe' | 'site' | 'link' | 'host' | 'nowhere' | 'all' | number;
+  /** IPv4 labels matching this shell pattern ('eth0:*'). */
+  label?: string;
+  /** Addresses inside this prefix. */
+  to?: string;
+  /** Only primary (not secondary/temporary) addresses. */
+  primary?: boolean;
+  /** Only secondary (IPv4) / temporary (IPv6) addresses. */
+  secondary?: boolean;
+}
+
+export interface AddressListFilter extends AddressSelectors {
   /** Only this interface (name or index). */
   link?: string | number;
   family?: 4 | 6 | 'inet' | 'inet6';
@@ -81,11 +108,21 @@ const S = schemas((z) => {
       flags: z.array(z.union([z.enum(Object.keys(SETTABLE_ADDRESS_FLAGS) as [string, ...string[]]), u32])).optional(),
       peer: prefix.optional(),
       metric: u32.optional(),
+      proto: z
+        .union([z.enum(['unspec', 'kernel_lo', 'kernel_ra', 'kernel_ll']), z.number().int().min(0).max(255)])
+        .optional(),
     })
     .strict();
 
-  const listSchema = z.object({ link: linkRef.optional(), family: family.optional() }).strict();
-  const flushSchema = z.object({ family: family.optional() }).strict();
+  const selectors = {
+    scope: z.union([scope, z.literal('all')]).optional(),
+    label: z.string().min(1).max(15).optional(),
+    to: prefix.optional(),
+    primary: z.boolean().optional(),
+    secondary: z.boolean().optional(),
+  };
+  const listSchema = z.object({ link: linkRef.optional(), family: family.optional(), ...selectors }).strict();
+  const flushSchema = z.object({ family: family.optional(), ...selectors }).strict();
   const deleteOptsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
   return { optionsSchema, listSchema, flushSchema, deleteOptsSchema };
 });
@@ -117,7 +154,39 @@ export function toAddress(m: NetlinkMessage): Address {
   if (a.broadcast !== undefined) out.broadcast = a.broadcast;
   if (a.label !== undefined) out.label = a.label;
   if (a.rtPriority !== undefined) out.metric = a.rtPriority;
+  if (a.proto !== undefined) out.proto = ADDRESS_PROTO_NAMES[a.proto] ?? String(a.proto);
   return out;
+}
+
+/** A shell pattern (*, ?, [...]) as a RegExp, for `label` (ip uses fnmatch). */
+function globRe(pattern: string): RegExp {
+  const re = pattern
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${re}$`);
+}
+
+/** A predicate for validated selectors (undefined when none is given). */
+function selector(f: {
+  scope?: string | number;
+  label?: string;
+  to?: Prefix;
+  primary?: boolean;
+  secondary?: boolean;
+}): ((a: Address) => boolean) | undefined {
+  if (f.scope === undefined && f.label === undefined && !f.to && !f.primary && !f.secondary) return undefined;
+  const scope = f.scope === undefined || f.scope === 'all' ? undefined : numberOf(SCOPE_NAMES, f.scope, SCOPE_ALIASES);
+  const label = f.label === undefined ? undefined : globRe(f.label);
+  return (a) => {
+    if (scope !== undefined && (a.header.scope ?? 0) !== scope) return false;
+    if (label && (a.label === undefined || !label.test(a.label))) return false;
+    if (f.to && !prefixContains(f.to, a.address)) return false;
+    const sec = ((a.attrs.flags ?? a.header.flags ?? 0) & C.IFA_F_SECONDARY) !== 0;
+    if (f.primary && sec) return false;
+    if (f.secondary && !sec) return false;
+    return true;
+  };
 }
 
 /** ip's `brd +` / `brd -`: the address with its host bits set or cleared (only for /30 and shorter). */
@@ -145,7 +214,13 @@ export class Addresses {
     // No filter: nothing to validate, so zod is not loaded (see zod.ts).
     const f = filter === undefined ? {} : check(S().listSchema, filter, 'filter');
     const index = f.link === undefined ? 0 : await this.nl.linkIndex(f.link);
-    return this.dumpOf(index, f.family);
+    const all = await this.dumpOf(index, f.family);
+    const match = selector(f);
+    if (!match) return all;
+    const out: ListResult<Address> = all.filter(match);
+    if (all.interrupted) out.interrupted = true;
+    if (all.undecodable) out.undecodable = all.undecodable;
+    return out;
   }
 
   /** The addresses of one link (index 0: all), of one family if given. Input validated already. */
@@ -198,22 +273,31 @@ export class Addresses {
   }
 
   /**
-   * Delete every address of an interface (of one family if given). Returns how many went.
+   * Delete every address of an interface (of one family, and matching the selectors, if given),
+   * or with `link` undefined every address the selectors match. Returns how many went.
    *
-   * Equivalent to: ip [-4|-6] address flush dev DEV
+   * Equivalent to: ip [-4|-6] address flush [dev DEV] [scope S] [label L] [to PREFIX] [primary|secondary]
    */
-  async flush(link: string | number, filter: { family?: 4 | 6 | 'inet' | 'inet6' } = {}): Promise<number> {
-    const ref = check(V().linkRef, link, 'link');
+  async flush(
+    link: string | number | undefined,
+    filter: { family?: 4 | 6 | 'inet' | 'inet6' } & AddressSelectors = {},
+  ): Promise<number> {
     const f = check(S().flushSchema, filter, 'filter');
-    const index = await this.nl.linkIndex(ref);
-    const all = await this.dumpOf(index, f.family);
+    if (link === undefined && selector(f) === undefined)
+      throw new ValidationError(
+        'link',
+        'flush needs a link or a selector (scope, label, to, primary, secondary)',
+        link,
+      );
+    const index = link === undefined ? undefined : await this.nl.linkIndex(check(V().linkRef, link, 'link'));
+    const all = await this.list({ ...(filter as AddressListFilter), ...(index === undefined ? {} : { link: index }) });
     // Secondaries first: deleting an IPv4 primary takes its secondaries with it.
     all.sort((x, y) => Number(y.flags.includes('secondary')) - Number(x.flags.includes('secondary')));
     const results = await Promise.allSettled(
       all.map((a) => {
         const attrs: AddressAttrs = { address: a.attrs.address ?? a.address };
         if (a.local !== undefined) attrs.local = a.local;
-        const body = { family: a.header.family, prefixLen: a.prefixLen, index };
+        const body = { family: a.header.family, prefixLen: a.prefixLen, index: a.index };
         return this.nl.engine.request(req('RTM_DELADDR', body, attrs));
       }),
     );
@@ -251,6 +335,12 @@ export class Addresses {
     if (valid === 0) throw new ValidationError('options.validLft', 'must be more than 0', given.validLft);
     if (preferred > valid)
       throw new ValidationError('options.preferredLft', 'must not be more than validLft', given.preferredLft);
+    if (ip4) {
+      // ip warns about IPv6-only flags on an IPv4 address; rejecting them beats the kernel silently dropping them.
+      for (const f of o.flags ?? [])
+        if (f === 'optimistic' || f === 'mngtmpaddr' || f === 'nodad' || f === 'home')
+          throw new ValidationError('options.flags', `"${f}" can be set only for IPv6 addresses`, f);
+    }
     let flags = 0;
     for (const f of o.flags ?? []) flags = (flags | (typeof f === 'number' ? f : SETTABLE_ADDRESS_FLAGS[f]!)) >>> 0;
 
@@ -261,6 +351,12 @@ export class Addresses {
       address: o.peer ? o.peer.address : p.address,
       label: o.label,
       rtPriority: o.metric,
+      proto:
+        o.proto === undefined
+          ? undefined
+          : typeof o.proto === 'number'
+            ? o.proto
+            : numberOf(ADDRESS_PROTO_NAMES, o.proto),
     });
     if (o.broadcast !== undefined) {
       const brd =

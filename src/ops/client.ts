@@ -13,9 +13,12 @@ import { getLinkMessage } from './common.js';
 import { contexts, type OpContext } from './context.js';
 import { Engine, type InterruptPolicy } from './engine.js';
 import { Ethtool } from './ethtool/index.js';
+import { Bridge } from './bridge.js';
 import { Links } from './links.js';
+import { Nsids } from './nsid.js';
 import { monitor, monitorSchemas, type MonitorEvent, type MonitorGroup, type MonitorOptions } from './monitor.js';
 import { Neighbours } from './neighbours.js';
+import { Nexthops } from './nexthops.js';
 import { Routes } from './routes.js';
 import { Rules } from './rules.js';
 import { TunTap } from './tuntap-ops.js';
@@ -89,6 +92,12 @@ export class Rtnl {
   readonly ethtool: Ethtool;
   /** Traffic control: `tc qdisc`, `tc class`, `tc filter`, `tc chain`, `tc actions`. */
   readonly tc: Tc;
+  /** Bridge ports and VLANs (`bridge link`, `bridge vlan`); the FDB is in neighbours. */
+  readonly bridge: Bridge;
+  /** Namespace ids as this namespace assigns them (`ip netns set|list-id`). */
+  readonly nsids: Nsids;
+  /** Nexthop objects and resilient-group buckets: `ip nexthop`. */
+  readonly nexthops: Nexthops;
   /** @internal The request engine (tests and benchmarks reach it; operations get it through their context). */
   readonly engine: Engine;
   /** An fd of this client's namespace (-1: the namespace the process was in at open). */
@@ -136,6 +145,9 @@ export class Rtnl {
     this.tuntap = new TunTap(this.#ctx);
     this.ethtool = new Ethtool(this.#ctx);
     this.tc = new Tc(this.#ctx);
+    this.bridge = new Bridge(this.#ctx);
+    this.nsids = new Nsids(this.#ctx);
+    this.nexthops = new Nexthops(this.#ctx);
     registry.register(this, { sock: engine.sock, nsFd }, this.#token);
     contexts.set(this, this.#ctx);
   }

@@ -25,7 +25,7 @@ import {
   NLMSG_ERROR,
 } from '../codec/constants/index.js';
 import { ERRNO_NAMES } from '../errno.js';
-import { DecodeError, DumpInterruptedError, NetlinkError, RtnlError, type ExtAck } from '../errors.js';
+import { type DecodeError, DumpInterruptedError, NetlinkError, RtnlError, type ExtAck } from '../errors.js';
 
 /** What the engine needs of a socket (NetlinkSocket, or a recorded-reply fake in tests). */
 export interface EngineSocket {

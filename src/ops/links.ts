@@ -35,6 +35,7 @@ import {
   type LinkKind,
 } from './link-kinds.js';
 import type { z } from 'zod';
+import { bridgePortAttrs, bridgePortSchema, type BridgePortOptions } from './bridge-port.js';
 import { check, V } from './validate.js';
 import { schemas } from './zod.js';
 
@@ -86,6 +87,16 @@ export interface Link extends KindOptions {
   /** Every decoded IFLA attribute, unknown ones included. */
   attrs: LinkAttrs;
 }
+
+/** IPv6 address generation modes, as `ip link set addrgenmode` names them. */
+export const ADDR_GEN_MODE_NAMES = ['eui64', 'none', 'stable_secret', 'random'] as const;
+export type AddrGenMode = (typeof ADDR_GEN_MODE_NAMES)[number];
+const ADDR_GEN_MODES: Record<AddrGenMode, number> = {
+  eui64: C.IN6_ADDR_GEN_MODE_EUI64,
+  none: C.IN6_ADDR_GEN_MODE_NONE,
+  stable_secret: C.IN6_ADDR_GEN_MODE_STABLE_PRIVACY,
+  random: C.IN6_ADDR_GEN_MODE_RANDOM,
+};
 
 /** Shared by every link without alternative names (frozen). */
 const NO_NAMES = Object.freeze([]) as unknown as string[];
@@ -145,6 +156,16 @@ const S = schemas((z) => {
     up: z.boolean().optional(),
     master: linkRef.optional(),
     group: u32.optional(),
+    arp: z.boolean().optional(),
+    multicast: z.boolean().optional(),
+    allmulticast: z.boolean().optional(),
+    promisc: z.boolean().optional(),
+    addrGenMode: z.enum(ADDR_GEN_MODE_NAMES).optional(),
+    gsoMaxSize: u32.optional(),
+    gsoMaxSegs: u32.optional(),
+    groMaxSize: u32.optional(),
+    gsoIpv4MaxSize: u32.optional(),
+    groIpv4MaxSize: u32.optional(),
   };
 
   const addSchema = z
@@ -152,8 +173,13 @@ const S = schemas((z) => {
       name: ifname,
       kind: kindName,
       ...common,
+      // The kernel refuses IFLA_AF_SPEC on a link being created (EAFNOSUPPORT), as with ip.
+      addrGenMode: z.never({ message: 'can only be set on an existing link (links.set)' }).optional(),
       link: linkRef.optional(),
       netns: netnsSpec.optional(),
+      index: z.number().int().min(1).max(0x7fffffff).optional(),
+      numTxQueues: z.number().int().min(1).max(4096).optional(),
+      numRxQueues: z.number().int().min(1).max(4096).optional(),
       exist: z.enum(['error', 'ok']).optional(),
       // Each kind's own schema checks its options (kindOptions()).
       ...Object.fromEntries(kindOptionKeys.map((k) => [k, z.unknown().optional()])),
@@ -168,13 +194,26 @@ const S = schemas((z) => {
       name: ifname.optional(),
       master: z.union([linkRef, z.null()]).optional(),
       netns: netnsSpec.optional(),
+      bridgePort: bridgePortSchema(z).optional(),
       ...Object.fromEntries(kindOptionKeys.map((k) => [k, (keySchemas[k] ?? z.unknown()).optional()])),
     })
     .strict();
 
   const listSchema = z.object({ kind: kindName.optional(), master: linkRef.optional() }).strict();
   const deleteSchema = z.object({ ifExists: z.boolean().optional() }).strict();
-  return { addSchema, setSchema, listSchema, deleteSchema };
+  // ALTIFNAMSIZ: up to 127 bytes, with the same characters as a name.
+  const altName = z
+    .string()
+    .refine(
+      (s) => Buffer.byteLength(s) >= 1 && Buffer.byteLength(s) < C.ALTIFNAMSIZ,
+      `must be 1 to ${C.ALTIFNAMSIZ - 1} bytes`,
+    )
+    .refine(
+      (s) => s !== '.' && s !== '..' && !/[/:\s\0]/.test(s),
+      "must not be '.' or '..' or contain '/', ':', NUL or whitespace",
+    );
+  const altNames = z.union([altName.transform((n) => [n]), z.array(altName).min(1)]);
+  return { addSchema, setSchema, listSchema, deleteSchema, altNames };
 });
 
 /** add()'s schema for each kind: the shared options and that kind's own, validated in one pass. */
@@ -207,6 +246,28 @@ export interface LinkAddBase {
   group?: number;
   /** Create it directly inside this namespace. */
   netns?: NetnsSpec;
+  /** The ifindex to give it (the kernel picks one when absent). */
+  index?: number;
+  /** IFLA_NUM_TX_QUEUES / IFLA_NUM_RX_QUEUES (veth: the queue counts). */
+  numTxQueues?: number;
+  numRxQueues?: number;
+  /** ARP on the link (false sets IFF_NOARP). */
+  arp?: boolean;
+  /** IFF_MULTICAST. */
+  multicast?: boolean;
+  /** IFF_ALLMULTI: receive all multicast. */
+  allmulticast?: boolean;
+  /** IFF_PROMISC. */
+  promisc?: boolean;
+  /** IPv6 link-local address generation (IFLA_INET6_ADDR_GEN_MODE). */
+  addrGenMode?: AddrGenMode;
+  /** IFLA_GSO_MAX_SIZE, IFLA_GSO_MAX_SEGS, IFLA_GRO_MAX_SIZE and their IPv4 variants. */
+  gsoMaxSize?: number;
+  gsoMaxSegs?: number;
+  groMaxSize?: number;
+  gsoIpv4MaxSize?: number;
+  groIpv4MaxSize?: number;
+
   /** 'ok': an existing link of the same name and kind is a success (ensure semantics). Default 'error'. */
   exist?: 'error' | 'ok';
 }
@@ -236,6 +297,24 @@ export interface LinkSetOptions extends KindOptions {
   group?: number;
   /** Move into this namespace. */
   netns?: NetnsSpec;
+  /** Settings of this link as a bridge port (IFLA_INFO_SLAVE_DATA of kind bridge). */
+  bridgePort?: BridgePortOptions;
+  /** ARP on the link (false sets IFF_NOARP). */
+  arp?: boolean;
+  /** IFF_MULTICAST. */
+  multicast?: boolean;
+  /** IFF_ALLMULTI: receive all multicast. */
+  allmulticast?: boolean;
+  /** IFF_PROMISC. */
+  promisc?: boolean;
+  /** IPv6 link-local address generation (IFLA_INET6_ADDR_GEN_MODE). */
+  addrGenMode?: AddrGenMode;
+  /** IFLA_GSO_MAX_SIZE, IFLA_GSO_MAX_SEGS, IFLA_GRO_MAX_SIZE and their IPv4 variants. */
+  gsoMaxSize?: number;
+  gsoMaxSegs?: number;
+  groMaxSize?: number;
+  gsoIpv4MaxSize?: number;
+  groIpv4MaxSize?: number;
 }
 
 /** The messages list() keeps (a module-level function: one call target for V8, not a closure per call). */
@@ -316,8 +395,9 @@ export class Links {
         attrs.netNsFd = ns.fd;
       }
       attrs.linkinfo = data === undefined ? { kind: o.kind } : { kind: o.kind, data: data as never };
-      const flags = o.up ? C.IFF_UP : 0;
-      const body = { family: C.AF_UNSPEC, index: 0, flags, change: o.up ? C.IFF_UP : 0 };
+      if (o.numTxQueues !== undefined) attrs.numTxQueues = o.numTxQueues;
+      if (o.numRxQueues !== undefined) attrs.numRxQueues = o.numRxQueues;
+      const body = { family: C.AF_UNSPEC, index: o.index ?? 0, ...flagChange(o) };
       const create = engine.request(req('RTM_NEWLINK', body, attrs), C.NLM_F_CREATE | C.NLM_F_EXCL);
       // Read it back in the same round trip: a GET sent in the same datagram, which the kernel
       // handles after the create. Not NLM_F_ECHO: the kernel echoes a new link midway through
@@ -484,18 +564,52 @@ export class Links {
         const data = await kindData(link.kind, given, this.kindContext(release, nl), 'set');
         attrs.linkinfo = { kind: link.kind, data: data as never };
       }
-      const body = {
-        family: C.AF_UNSPEC,
-        index,
-        flags: o.up ? C.IFF_UP : 0,
-        change: o.up === undefined ? 0 : C.IFF_UP,
-      };
+      if (o.bridgePort !== undefined) {
+        if (attrs.linkinfo)
+          throw new ValidationError(
+            'set.bridgePort',
+            'cannot be combined with kind options in one request',
+            o.bridgePort,
+          );
+        const slaveData = await bridgePortAttrs(nl, o.bridgePort);
+        attrs.linkinfo = { slaveKind: 'bridge', slaveData: slaveData as never };
+      }
+      const body = { family: C.AF_UNSPEC, index, ...flagChange(o) };
       await nl.engine.request(req('RTM_NEWLINK', body, attrs)).catch((err: unknown) => {
         throw byName ? missingLink(err, r) : err;
       });
     } finally {
       for (const rel of release) rel();
     }
+  }
+
+  /**
+   * Give a link one or more alternative names (up to 127 bytes each; they work wherever a name
+   * does).
+   *
+   * Equivalent to: ip link property add dev DEV altname NAME [altname NAME ...]
+   */
+  async addAltNames(ref: string | number, names: string | string[]): Promise<void> {
+    await this.altNames('RTM_NEWLINKPROP', ref, names);
+  }
+
+  /**
+   * Remove alternative names of a link.
+   *
+   * Equivalent to: ip link property del dev DEV altname NAME [altname NAME ...]
+   */
+  async deleteAltNames(ref: string | number, names: string | string[]): Promise<void> {
+    await this.altNames('RTM_DELLINKPROP', ref, names);
+  }
+
+  private async altNames(type: string, ref: string | number, names: string | string[]): Promise<void> {
+    const r = check(V().linkRef, ref, 'link');
+    const list = check(S().altNames, names, 'names') as string[];
+    const index = await this.nl.linkIndex(r);
+    await this.nl.engine.request(
+      req(type, { family: C.AF_UNSPEC, index }, { propList: { altIfname: list } }),
+      type === 'RTM_NEWLINKPROP' ? C.NLM_F_CREATE | C.NLM_F_APPEND : 0,
+    );
   }
 }
 
@@ -513,17 +627,26 @@ export function checkAddOptions(options: LinkAddOptions): {
   return { o, given: kindOptions(o, 'link', o.kind, true) };
 }
 
+/** The ifi_flags/ifi_change pair for up, arp, multicast, allmulticast and promisc. */
+function flagChange(o: LinkSetOptions): { flags: number; change: number } {
+  let flags = 0;
+  let change = 0;
+  const bit = (v: boolean | undefined, mask: number, inverted = false) => {
+    if (v === undefined) return;
+    change |= mask;
+    if (v !== inverted) flags |= mask;
+  };
+  bit(o.up, C.IFF_UP);
+  bit(o.arp, C.IFF_NOARP, true);
+  bit(o.multicast, C.IFF_MULTICAST);
+  bit(o.allmulticast, C.IFF_ALLMULTI);
+  bit(o.promisc, C.IFF_PROMISC);
+  return { flags, change };
+}
+
 /** The IFLA attributes that add() and set() share. */
-function commonAttrs(o: {
-  name?: string;
-  mtu?: number;
-  address?: string;
-  broadcast?: string;
-  txqlen?: number;
-  alias?: string;
-  group?: number;
-}): LinkAttrs {
-  return defined({
+function commonAttrs(o: Omit<LinkSetOptions, 'master' | 'netns'>): LinkAttrs {
+  const attrs = defined({
     ifname: o.name,
     mtu: o.mtu,
     address: o.address,
@@ -531,7 +654,14 @@ function commonAttrs(o: {
     txqlen: o.txqlen,
     ifalias: o.alias,
     group: o.group,
-  });
+    gsoMaxSize: o.gsoMaxSize,
+    gsoMaxSegs: o.gsoMaxSegs,
+    groMaxSize: o.groMaxSize,
+    gsoIpv4MaxSize: o.gsoIpv4MaxSize,
+    groIpv4MaxSize: o.groIpv4MaxSize,
+  }) as LinkAttrs;
+  if (o.addrGenMode !== undefined) attrs.afSpec = { inet6: { addrGenMode: ADDR_GEN_MODES[o.addrGenMode] as never } };
+  return attrs;
 }
 
 publicCalls(Links, 'links', {
@@ -541,4 +671,6 @@ publicCalls(Links, 'links', {
   add: { show: (o: LinkAddOptions) => [o?.name] },
   delete: { show: (ref: string | number) => [ref] },
   set: { show: (ref: string | number) => [ref] },
+  addAltNames: { show: (ref: string | number) => [ref] },
+  deleteAltNames: { show: (ref: string | number) => [ref] },
 });

@@ -24,6 +24,7 @@ import type { NetlinkSocket } from '../ffi/socket.js';
 import { WaitCancelledError } from '../ffi/poller.js';
 import type { OpContext } from './context.js';
 import { req } from './common.js';
+import type { Nexthop } from './nexthops.js';
 import type { ObjectKind, ObjectOf, RtnlObject } from './objects.js';
 
 /** Named groups. 'address', 'route' and 'rule' cover IPv4 and IPv6; the suffixed names one family. */
@@ -44,7 +45,8 @@ export type MonitorGroup =
   | 'class'
   | 'filter'
   | 'chain'
-  | 'action';
+  | 'action'
+  | 'nexthop';
 
 const GROUPS: Record<MonitorGroup, number[]> = {
   link: [C.RTNLGRP_LINK],
@@ -65,6 +67,7 @@ const GROUPS: Record<MonitorGroup, number[]> = {
   filter: [C.RTNLGRP_TC],
   chain: [C.RTNLGRP_TC],
   action: [C.RTNLGRP_TC],
+  nexthop: [C.RTNLGRP_NEXTHOP],
 };
 const GROUP_KIND: Record<MonitorGroup, ObjectKind> = {
   link: 'link',
@@ -84,6 +87,7 @@ const GROUP_KIND: Record<MonitorGroup, ObjectKind> = {
   filter: 'filter',
   chain: 'chain',
   action: 'action',
+  nexthop: 'nexthop',
 };
 const GROUP_FAMILY: Partial<Record<MonitorGroup, number>> = {
   address4: C.AF_INET,
@@ -151,6 +155,14 @@ export type ChangeEvent = {
      * absent for a client in the process's own namespace, and for events tagged with `nsid`.
      */
     netns?: NetnsSpec;
+    /**
+     * Set on a 'nexthop.del' (or 'nexthop.new' for a group that lost members) that rtnl made
+     * itself: the kernel removes the nexthops of a device that goes down or away without a
+     * notification, so the monitor re-dumps nexthops after such a link event and reports the
+     * difference. A synthetic 'nexthop.del' carries an RTM_DELNEXTHOP `message` built from the
+     * nexthop as last seen (header seq and len 0).
+     */
+    synthetic?: true;
     /** The decoded netlink message. */
     message: NetlinkMessage;
   };
@@ -209,6 +221,10 @@ export async function* monitor(
   if (opts.signal?.aborted) return;
   const { OBJECT_KINDS } = await import('./objects.js');
   const ids = [...new Set(groups.flatMap((g) => GROUPS[g]))];
+  // The kernel drops the nexthops of a device that goes down or away without RTM_DELNEXTHOP:
+  // link events tell us when to look (see nexthopRecheck below).
+  const watchNexthops = groups.includes('nexthop');
+  if (watchNexthops && !ids.includes(C.RTNLGRP_LINK)) ids.push(C.RTNLGRP_LINK);
   const kinds = new Map<ObjectKind, number>(); // kind -> family filter (AF_UNSPEC = all)
   for (const g of groups) {
     const k = GROUP_KIND[g];
@@ -225,7 +241,11 @@ export async function* monitor(
     const out: Array<[ObjectKind, NetlinkMessage]> = [];
     for (const [kind, family] of kinds) {
       const spec = OBJECT_KINDS[kind];
-      const msgs = spec.dump ? await spec.dump(nl) : await nl.engine.dump(req(spec.dumpType, spec.dumpBody(family)));
+      const msgs: NetlinkMessage[] = [];
+      if (spec.dump) msgs.push(...(await spec.dump(nl)));
+      else
+        for (const body of [spec.dumpBody(family), ...(spec.moreDumps?.(family) ?? [])])
+          msgs.push(...(await nl.engine.dump(req(spec.dumpType, body))));
       for (const m of msgs) {
         if (spec.newTypes.includes(m.type) && spec.accept(m, family)) out.push([kind, m]);
       }
@@ -233,7 +253,68 @@ export async function* monitor(
     return out;
   };
 
+  /** Nexthops are always tracked, so one that vanishes with its device can be reported. */
+  const keeps = (kind: ObjectKind) => track || kind === 'nexthop';
+
+  /**
+   * After a link went down or away: re-dump nexthops and report what the kernel removed (or
+   * changed: a group that lost members) without telling anyone.
+   */
+  const nexthopRecheck = async (): Promise<ChangeEvent[]> => {
+    const spec = OBJECT_KINDS.nexthop;
+    const fresh = new Map<string, NetlinkMessage>();
+    for (const m of await nl.engine.dump(req(spec.dumpType, spec.dumpBody(C.AF_UNSPEC))))
+      if (m.type === 'RTM_NEWNEXTHOP') fresh.set(`nexthop/${spec.key(spec.convert(m))}`, m);
+    const out: ChangeEvent[] = [];
+    const emit = (action: 'new' | 'del', obj: RtnlObject, message: NetlinkMessage) => {
+      const ev = {
+        type: `nexthop.${action}`,
+        kind: 'nexthop',
+        action,
+        object: obj,
+        synthetic: true,
+        message,
+      } as ChangeEvent;
+      if (nl.options.netns !== undefined) ev.netns = nl.options.netns;
+      out.push(ev);
+    };
+    for (const [key, e] of [...state]) {
+      if (e.kind !== 'nexthop') continue;
+      const m = fresh.get(key);
+      const n = e.obj as Nexthop;
+      if (!m) {
+        state.delete(key);
+        const header = { len: 0, type: C.RTM_DELNEXTHOP, flags: 0, seq: 0, pid: 0 };
+        emit('del', n, { type: 'RTM_DELNEXTHOP', header, body: n.header, attrs: n.attrs });
+      } else {
+        const obj = spec.convert(m);
+        if (!spec.same(n, obj)) {
+          state.set(key, { kind: 'nexthop', obj });
+          emit('new', obj, m);
+        }
+      }
+    }
+    return out;
+  };
+  /** Whether a link message says the kernel may have dropped nexthops on that device. */
+  const linkDropsNexthops = (m: NetlinkMessage): boolean => {
+    if (m.type !== 'RTM_DELLINK' && m.type !== 'RTM_NEWLINK') return false;
+    const flags = (m.body.flags as number) ?? 0;
+    if (m.type === 'RTM_NEWLINK' && flags & C.IFF_UP && flags & C.IFF_LOWER_UP) return false;
+    const index = m.body.index as number;
+    for (const e of state.values()) if (e.kind === 'nexthop' && (e.obj as Nexthop).oif === index) return true;
+    return false;
+  };
+
   try {
+    if (watchNexthops && !opts.initial && !track) {
+      const spec = OBJECT_KINDS.nexthop;
+      for (const m of await nl.engine.dump(req(spec.dumpType, spec.dumpBody(C.AF_UNSPEC)))) {
+        if (m.type !== 'RTM_NEWNEXTHOP') continue;
+        const obj = spec.convert(m);
+        state.set(`nexthop/${spec.key(obj)}`, { kind: 'nexthop', obj });
+      }
+    }
     if (opts.initial || track) {
       const snapshot = await dumpAll();
       for (const [kind, m] of snapshot) {
@@ -282,18 +363,22 @@ export async function* monitor(
       const nsid = sock.lastNsid;
       const events: Array<ChangeEvent | UndecodableEvent> = [];
       const table = nl.engine.table;
+      let recheck = false;
       const onMessage = (m: NetlinkMessage) => {
         const kind = table.familyOf(m.header.type) as ObjectKind | undefined;
+        if (watchNexthops && kind === 'link' && nsid === undefined && linkDropsNexthops(m)) recheck = true;
         if (!kind || !kinds.has(kind)) return;
         const spec = OBJECT_KINDS[kind];
         if (!spec.accept(m, kinds.get(kind)!)) return;
         const action = spec.newTypes.includes(m.type) ? 'new' : 'del';
         const obj = spec.convert(m);
-        if (nsid === undefined && (track || catchUp)) {
+        if (nsid === undefined && (keeps(kind) || catchUp)) {
           const key = `${kind}/${spec.key(obj)}`;
           const had = state.get(key)?.obj;
           if (catchUp && (action === 'new' ? had !== undefined && spec.same(had, obj) : had === undefined)) return;
-          if (track) {
+          // Already reported by a recheck.
+          if (kind === 'nexthop' && action === 'del' && had === undefined) return;
+          if (keeps(kind)) {
             if (action === 'new') state.set(key, { kind, obj });
             else state.delete(key);
           }
@@ -309,6 +394,7 @@ export async function* monitor(
         events.push(ev);
       });
       for (const ev of events) yield ev;
+      if (recheck) for (const ev of await nexthopRecheck()) yield ev;
     }
   } finally {
     untrack();

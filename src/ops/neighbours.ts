@@ -2,12 +2,13 @@
 import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { NdMsg, NeighbourAttrs } from '../codec/rtnl/neighbour.js';
-import { ValidationError } from '../errors.js';
+import { ENOENT } from '../errno.js';
+import { NetlinkError, ValidationError } from '../errors.js';
 import { publicCalls } from './calls.js';
 import type { OpContext } from './context.js';
 import { defined, isCode, perCall, req, listOf, type ListResult } from './common.js';
 import { NUD_NAMES, neighbourFlagNames, nudStateNames } from './names.js';
-import { check, V } from './validate.js';
+import { check, prefixContains, V } from './validate.js';
 import { schemas } from './zod.js';
 
 /** A neighbour or FDB entry as rtnl reports it. `attrs` holds every decoded NDA attribute. */
@@ -30,6 +31,8 @@ export interface Neighbour {
   master?: number;
   vni?: number;
   port?: number;
+  /** NDA_NH_ID: the fdb nexthop group a VXLAN FDB entry points to. */
+  nhid?: number;
   header: NdMsg;
   attrs: NeighbourAttrs;
 }
@@ -79,9 +82,25 @@ export interface FdbSpec {
   vni?: number;
   port?: number;
   sticky?: boolean;
+  /** VXLAN: forward to this fdb nexthop group instead of `dst` (NDA_NH_ID). */
+  nhid?: number;
 }
 
 export type NeighbourSpec = IpNeighbourSpec | FdbSpec;
+
+/** What neighbours.flush() deletes. */
+export interface NeighbourFlushFilter {
+  link?: string | number;
+  /** Only entries on ports of this master (a VRF or bridge). */
+  master?: string | number;
+  family?: 4 | 6 | 'inet' | 'inet6';
+  /** Proxy entries instead of neighbours. */
+  proxy?: boolean;
+  /** Only addresses inside this prefix. */
+  to?: string;
+  /** Only this state ('all': every state). Default: all but permanent and noarp. */
+  nud?: NudStateName | 'all';
+}
 
 export interface NeighbourListFilter {
   /** Only this interface (for FDB entries: this port). */
@@ -123,6 +142,7 @@ const S = schemas((z) => {
       vni: vxlanId.optional(),
       port: port.optional(),
       sticky: z.boolean().optional(),
+      nhid: z.number().int().min(1).max(0xffffffff).optional(),
     })
     .strict();
 
@@ -135,7 +155,18 @@ const S = schemas((z) => {
     })
     .strict();
   const deleteOptsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
-  return { ipSchema, fdbSchema, listSchema, deleteOptsSchema };
+  const getSchema = z.object({ address: ip, dev: linkRef, proxy: z.boolean().optional() }).strict();
+  const flushSchema = z
+    .object({
+      link: linkRef.optional(),
+      master: linkRef.optional(),
+      family: family.optional(),
+      proxy: z.boolean().optional(),
+      to: V().prefix.optional(),
+      nud: z.enum(['all', ...nudNames]).optional(),
+    })
+    .strict();
+  return { ipSchema, fdbSchema, listSchema, deleteOptsSchema, getSchema, flushSchema };
 });
 
 export function toNeighbour(m: NetlinkMessage): Neighbour {
@@ -157,6 +188,7 @@ export function toNeighbour(m: NetlinkMessage): Neighbour {
   if (a.master !== undefined) n.master = a.master;
   if (a.vni !== undefined) n.vni = a.vni;
   if (a.port !== undefined) n.port = a.port;
+  if (a.nhId !== undefined) n.nhid = a.nhId;
   return n;
 }
 
@@ -203,7 +235,7 @@ export class Neighbours {
    * Add a neighbour or FDB entry. An existing one raises NetlinkError 'EEXIST'.
    *
    * Equivalent to: ip neigh add ADDR lladdr MAC dev DEV [nud STATE] [router] [proxy];
-   *   bridge fdb add MAC dev DEV [master|self] [permanent|static|dynamic] [vlan N] [dst IP] [vni N] [port N]
+   *   bridge fdb add MAC dev DEV [master|self] [permanent|static|dynamic] [vlan N] [dst IP] [vni N] [port N] [nhid ID]
    */
   async add(neighbour: NeighbourSpec): Promise<void> {
     await this.nl.engine.request(await this.build(neighbour, false), C.NLM_F_CREATE | C.NLM_F_EXCL);
@@ -216,6 +248,71 @@ export class Neighbours {
    */
   async replace(neighbour: NeighbourSpec): Promise<void> {
     await this.nl.engine.request(await this.build(neighbour, false), C.NLM_F_CREATE | C.NLM_F_REPLACE);
+  }
+
+  /**
+   * Change an existing neighbour or FDB entry; a missing one raises NetlinkError 'ENOENT'.
+   *
+   * Equivalent to: ip neigh change ADDR lladdr MAC dev DEV [nud STATE]; bridge fdb change MAC dev DEV ...
+   */
+  async change(neighbour: NeighbourSpec): Promise<void> {
+    await this.nl.engine.request(await this.build(neighbour, false), C.NLM_F_REPLACE);
+  }
+
+  /**
+   * Get one ARP/NDP (or proxy) entry from the kernel. A missing entry raises NetlinkError 'ENOENT'.
+   *
+   * Equivalent to: ip neigh get ADDR dev DEV [proxy]
+   */
+  async get(spec: { address: string; dev: string | number; proxy?: boolean }): Promise<Neighbour> {
+    const s = check(S().getSchema, spec, 'neighbour');
+    const fam = s.address.includes(':') ? C.AF_INET6 : C.AF_INET;
+    const body = { family: fam, ifindex: await this.nl.linkIndex(s.dev), flags: s.proxy ? C.NTF_PROXY : 0 };
+    const { replies } = await this.nl.engine.request(req('RTM_GETNEIGH', body, { dst: s.address }));
+    const m = replies.find((x) => x.type === 'RTM_NEWNEIGH');
+    if (!m) throw new NetlinkError(ENOENT, 'ENOENT', 'RTM_GETNEIGH', { msg: 'no neighbour in the reply' });
+    return toNeighbour(m);
+  }
+
+  /**
+   * Delete ARP/NDP entries. By default, as ip, every entry but PERMANENT and NOARP ones; `nud`
+   * chooses states ('all' for every entry), `to` a prefix, `link` an interface, `proxy` the
+   * proxy entries. Returns how many went.
+   *
+   * Equivalent to: ip [-4|-6] neigh flush [dev DEV] [to PREFIX] [nud STATE] [proxy]
+   */
+  async flush(filter: NeighbourFlushFilter = {}): Promise<number> {
+    const f = check(S().flushSchema, filter, 'filter');
+    const list = await this.list(
+      defined({ link: f.link, master: f.master, family: f.family, proxy: f.proxy }) as NeighbourListFilter,
+    );
+    const to = f.to;
+    const victims = list.filter((n) => {
+      if (n.family === 'bridge') return false;
+      const st = n.header.state ?? 0;
+      if (f.nud === undefined) {
+        if (!f.proxy && st & (C.NUD_PERMANENT | C.NUD_NOARP)) return false;
+      } else if (f.nud !== 'all' && !n.state.some((x) => x.toLowerCase() === f.nud)) return false;
+      if (to && (n.address === undefined || !prefixContains(to, n.address))) return false;
+      return true;
+    });
+    const results = await Promise.allSettled(
+      victims.map((n) =>
+        this.nl.engine.request(
+          req(
+            'RTM_DELNEIGH',
+            { family: n.header.family, ifindex: n.index, flags: (n.header.flags ?? 0) & C.NTF_PROXY },
+            { dst: n.address },
+          ),
+        ),
+      ),
+    );
+    let count = 0;
+    for (const r of results) {
+      if (r.status === 'fulfilled') count++;
+      else if (!isCode(r.reason, 'ENOENT')) throw r.reason;
+    }
+    return count;
   }
 
   /**
@@ -262,7 +359,14 @@ export class Neighbours {
             ? C.NUD_REACHABLE | C.NUD_NOARP
             : C.NUD_REACHABLE;
       const body = { family: C.AF_BRIDGE, ifindex: await this.nl.linkIndex(s.dev), state, flags };
-      const attrs: NeighbourAttrs = defined({ lladdr: s.lladdr, vlan: s.vlan, dst: s.dst, vni: s.vni, port: s.port });
+      const attrs: NeighbourAttrs = defined({
+        lladdr: s.lladdr,
+        vlan: s.vlan,
+        dst: s.dst,
+        vni: s.vni,
+        port: s.port,
+        nhId: s.nhid,
+      });
       return req(type, body, attrs);
     }
     const s = check(S().ipSchema, spec, 'neighbour');
@@ -310,4 +414,10 @@ publicCalls(Neighbours, 'neighbours', {
     show: (n: NeighbourSpec) => [n?.family === 'bridge' ? n.lladdr : n?.address],
     errnos: { ENOENT: 'no such neighbour' },
   },
+  change: {
+    show: (n: NeighbourSpec) => [n?.family === 'bridge' ? n.lladdr : n?.address],
+    errnos: { ENOENT: 'no such neighbour' },
+  },
+  get: { show: (n: { address: string }) => [n?.address], errnos: { ENOENT: 'no such neighbour' } },
+  flush: {},
 });

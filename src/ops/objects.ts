@@ -7,6 +7,7 @@ import type { NetlinkMessage } from '../codec/nlmsg.js';
 import { toAddress, type Address } from './addresses.js';
 import { toLink, type Link } from './links.js';
 import { toNeighbour, type Neighbour } from './neighbours.js';
+import { toNexthop, type Nexthop } from './nexthops.js';
 import { toRoute, type Route } from './routes.js';
 import { toRule, type Rule } from './rules.js';
 import type { OpContext } from './context.js';
@@ -45,7 +46,8 @@ export type ObjectKind =
   | 'class'
   | 'filter'
   | 'chain'
-  | 'action';
+  | 'action'
+  | 'nexthop';
 /** The object type of each kind. */
 export interface ObjectOf {
   link: Link;
@@ -59,12 +61,15 @@ export interface ObjectOf {
   filter: Filter;
   chain: TcChainEntry;
   action: TcActionEntry;
+  nexthop: Nexthop;
 }
 export type RtnlObject = ObjectOf[ObjectKind];
 
 export interface ObjectSpec {
   dumpType: string;
   dumpBody(family: number): Record<string, unknown>;
+  /** Further dumps a complete snapshot needs (the bridge FDB is not in an AF_UNSPEC neighbour dump). */
+  moreDumps?(family: number): Array<Record<string, unknown>>;
   /** Message types that add or change an object (the rest delete). */
   newTypes: string[];
   /** Whether a message belongs to this subscription (family filter, cloned routes). */
@@ -190,6 +195,7 @@ export const OBJECT_KINDS: Record<ObjectKind, ObjectSpec> = {
   neighbour: {
     dumpType: 'RTM_GETNEIGH',
     dumpBody: (family) => ({ family }),
+    moreDumps: (family) => (family === C.AF_UNSPEC ? [{ family: C.AF_BRIDGE }] : []),
     newTypes: ['RTM_NEWNEIGH'],
     accept: (m, f) => (m.type === 'RTM_NEWNEIGH' || m.type === 'RTM_DELNEIGH') && familyOk(m, f),
     convert: toNeighbour,
@@ -303,5 +309,16 @@ export const OBJECT_KINDS: Record<ObjectKind, ObjectSpec> = {
       }
       return out;
     },
+  },
+  nexthop: {
+    dumpType: 'RTM_GETNEXTHOP',
+    dumpBody: () => ({ family: C.AF_UNSPEC, scope: 0, protocol: 0, resvd: 0, flags: 0 }),
+    newTypes: ['RTM_NEWNEXTHOP'],
+    accept: (m) => m.type === 'RTM_NEWNEXTHOP' || m.type === 'RTM_DELNEXTHOP',
+    convert: toNexthop,
+    key: (o) => String((o as Nexthop).id),
+    same: (a, b) =>
+      signature({ h: (a as Nexthop).header, a: (a as Nexthop).attrs }, VOLATILE) ===
+      signature({ h: (b as Nexthop).header, a: (b as Nexthop).attrs }, VOLATILE),
   },
 };

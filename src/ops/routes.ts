@@ -20,6 +20,7 @@ import {
   SCOPE_ALIASES,
   SCOPE_NAMES,
 } from './names.js';
+import { parseIPv4, parseIPv6 } from '../codec/ip.js';
 import { check, parsePrefix, V } from './validate.js';
 import { schemas } from './zod.js';
 
@@ -68,6 +69,14 @@ export interface Route {
   /** 'onlink', 'linkdown', 'notify', 'cloned', 'rt_offload', ... */
   flags: string[];
   tos: number;
+  /** The nexthop object the route uses (RTA_NH_ID); the kernel adds its resolved gateway/multipath. */
+  nhid?: number;
+  /** A gateway of the other family (RTA_VIA: an IPv6 gateway of an IPv4 route). */
+  via?: string;
+  /** Routing realms (RTA_FLOW). */
+  realms?: { from: number; to: number };
+  /** Seconds left before the route expires (IPv6 routes added with `expires`). */
+  expires?: number;
   header: RtMsg;
   attrs: RouteAttrs;
 }
@@ -141,6 +150,22 @@ export interface RouteSpec {
   pref?: 'low' | 'medium' | 'high';
   /** Pretend the gateway is on-link (RTNH_F_ONLINK). */
   onlink?: boolean;
+  /** Use this nexthop object (RTA_NH_ID) instead of a gateway, device or multipath. */
+  nhid?: number;
+  /** A gateway of the other family (RTA_VIA): an IPv6 gateway for an IPv4 route (Linux 5.2+). */
+  via?: string;
+  /** The TOS (DSCP) the route matches (rtm_tos; IPv4). */
+  tos?: number;
+  /** Routing realms (RTA_FLOW): `to`, and optionally the source realm `from`. */
+  realms?: { from?: number; to: number };
+  /** Seconds until the route expires (RTA_EXPIRES; IPv6 only). */
+  expires?: number;
+}
+
+/** Options of add(), replace(), change() and append(). */
+export interface RouteWriteOptions {
+  /** Return the route as the kernel stored it (NLM_F_ECHO). */
+  echo?: boolean;
 }
 
 export interface RouteListFilter {
@@ -151,6 +176,16 @@ export interface RouteListFilter {
   oif?: string | number;
   protocol?: string | number;
   type?: RouteSpec['type'];
+  /** Only this scope (filtered here). */
+  scope?: RouteSpec['scope'];
+  /** Only routes through this gateway (RTA_GATEWAY or RTA_VIA; filtered here). */
+  gateway?: string;
+  /** Only routes whose destination lies within this prefix (ip's `root`; filtered here). */
+  root?: string;
+  /** Only routes whose destination covers this prefix (ip's `match`; filtered here). */
+  match?: string;
+  /** Only this exact destination (ip's `exact` or `show PREFIX`; filtered here). */
+  exact?: string;
 }
 
 export interface RouteGetOptions {
@@ -164,6 +199,13 @@ export interface RouteGetOptions {
   mark?: number;
   /** Return the FIB entry that matched rather than the resolved route (ip's `fibmatch`). */
   fibMatch?: boolean;
+  /** The user id of the lookup (RTA_UID). */
+  uid?: number;
+  /** IP protocol of the flow: 'tcp', 'udp', 'icmp', 'icmpv6' or a number (RTA_IP_PROTO). */
+  ipproto?: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | number;
+  /** Source and destination ports of the flow (RTA_SPORT, RTA_DPORT). */
+  sport?: number;
+  dport?: number;
 }
 
 const S = schemas((z) => {
@@ -228,8 +270,17 @@ const S = schemas((z) => {
       metrics: metricsSchema.optional(),
       pref: z.enum(['low', 'medium', 'high']).optional(),
       onlink: z.boolean().optional(),
+      nhid: z.number().int().min(1).max(0xffffffff).optional(),
+      via: ip.optional(),
+      tos: z.number().int().min(0).max(255).optional(),
+      realms: z
+        .object({ from: z.number().int().min(0).max(0xffff).optional(), to: z.number().int().min(0).max(0xffff) })
+        .strict()
+        .optional(),
+      expires: u32.optional(),
     })
     .strict();
+  const writeOptsSchema = z.object({ echo: z.boolean().optional() }).strict();
 
   const listSchema = z
     .object({
@@ -238,6 +289,11 @@ const S = schemas((z) => {
       oif: linkRef.optional(),
       protocol: protocol.optional(),
       type: routeType.optional(),
+      scope: scope.optional(),
+      gateway: ip.optional(),
+      root: dstSchema.optional(),
+      match: dstSchema.optional(),
+      exact: dstSchema.optional(),
     })
     .strict();
 
@@ -248,6 +304,10 @@ const S = schemas((z) => {
       iif: linkRef.optional(),
       mark: u32.optional(),
       fibMatch: z.boolean().optional(),
+      uid: u32.optional(),
+      ipproto: z.union([z.enum(['tcp', 'udp', 'icmp', 'icmpv6']), z.number().int().min(0).max(255)]).optional(),
+      sport: z.number().int().min(0).max(65535).optional(),
+      dport: z.number().int().min(0).max(65535).optional(),
     })
     .strict();
 
@@ -258,7 +318,7 @@ const S = schemas((z) => {
     .string()
     .transform((d) => d.replace(/\/(32|128)$/, ''))
     .pipe(V().ip);
-  return { specSchema, listSchema, getSchema, deleteOptsSchema, getDst };
+  return { specSchema, listSchema, getSchema, deleteOptsSchema, writeOptsSchema, getDst };
 });
 type Spec = z.output<ReturnType<typeof S>['specSchema']>;
 
@@ -301,6 +361,10 @@ export function toRoute(m: NetlinkMessage): Route {
   if (a.priority !== undefined) r.metric = a.priority;
   if (a.metrics !== undefined) r.metrics = a.metrics;
   if (a.pref !== undefined) r.pref = nameOf(ROUTER_PREF_NAMES, a.pref);
+  if (a.nhId !== undefined) r.nhid = a.nhId;
+  if (a.via !== undefined && typeof a.via.addr === 'string') r.via = a.via.addr;
+  if (a.flow !== undefined) r.realms = { from: a.flow >>> 16, to: a.flow & 0xffff };
+  if (a.cacheinfo?.expires) r.expires = Math.trunc(a.cacheinfo.expires / 100);
   if (a.multipath !== undefined) {
     r.multipath = a.multipath.map((nh: RtNexthop) => {
       const out: RouteNexthop = {
@@ -341,6 +405,56 @@ function routeFamily(s: Spec, raw: RouteSpec): 4 | 6 {
   return fam ?? 4;
 }
 
+const IPPROTO = { tcp: C.IPPROTO_TCP, udp: C.IPPROTO_UDP, icmp: C.IPPROTO_ICMP, icmpv6: C.IPPROTO_ICMPV6 } as const;
+
+/** Whether prefix `inner` lies within prefix `outer` (same family). */
+function within(inner: { family: 4 | 6; address: string; prefixLen: number }, outer: typeof inner): boolean {
+  if (inner.family !== outer.family || inner.prefixLen < outer.prefixLen) return false;
+  const a = inner.family === 4 ? parseIPv4(inner.address)! : parseIPv6(inner.address)!;
+  const b = outer.family === 4 ? parseIPv4(outer.address)! : parseIPv6(outer.address)!;
+  for (let bit = 0; bit < outer.prefixLen; bit++) {
+    const m = 0x80 >> (bit % 8);
+    if ((a[bit >> 3]! & m) !== (b[bit >> 3]! & m)) return false;
+  }
+  return true;
+}
+
+type ListFilter = z.output<ReturnType<typeof S>['listSchema']>;
+
+/** The filters the kernel does not apply (ip applies them too, after the dump), or undefined. */
+function clientFilter(f: ListFilter): ((m: NetlinkMessage) => boolean) | undefined {
+  if (f.scope === undefined && f.gateway === undefined && !f.root && !f.match && !f.exact) return undefined;
+  const scope = f.scope === undefined ? undefined : numberOf(SCOPE_NAMES, f.scope, SCOPE_ALIASES);
+  const pfx = (p: string | undefined, fam: 4 | 6) =>
+    p === undefined
+      ? undefined
+      : p === 'default'
+        ? { family: fam, address: fam === 4 ? '0.0.0.0' : '::', prefixLen: 0 }
+        : parsePrefix(p)!;
+  return (m) => {
+    const h = m.body as RtMsg;
+    const a = m.attrs as RouteAttrs;
+    const fam = h.family === C.AF_INET6 ? 6 : 4;
+    if (scope !== undefined && h.scope !== scope) return false;
+    if (f.gateway !== undefined) {
+      const gws = [
+        a.gateway,
+        a.via?.addr,
+        ...(a.multipath ?? []).flatMap((nh) => [nh.attrs?.gateway, nh.attrs?.via?.addr]),
+      ];
+      if (!gws.includes(f.gateway)) return false;
+    }
+    const dst = { family: fam, address: a.dst ?? (fam === 4 ? '0.0.0.0' : '::'), prefixLen: h.dstLen ?? 0 } as const;
+    const root = pfx(f.root, fam);
+    if (root && !within(dst, root)) return false;
+    const match = pfx(f.match, fam);
+    if (match && !within(match, dst)) return false;
+    const exact = pfx(f.exact, fam);
+    if (exact && !(within(dst, exact) && dst.prefixLen === exact.prefixLen)) return false;
+    return true;
+  };
+}
+
 export class Routes {
   constructor(private readonly nl: OpContext) {}
 
@@ -348,7 +462,8 @@ export class Routes {
    * List routes. Every filter is applied by the kernel (strict dump filtering); without `table`,
    * every table is listed. Cached clones (RTM_F_CLONED) are not included.
    *
-   * Equivalent to: ip [-4|-6] route show table all|ID [dev DEV] [proto P] [type T]
+   * Equivalent to: ip [-4|-6] route show table all|ID [dev DEV] [proto P] [type T] [scope S]
+   *   [via GW] [root P] [match P] [exact P]
    */
   async list(filter?: RouteListFilter): Promise<ListResult<Route>> {
     const { msg, f } = await this.dumpRequest(filter);
@@ -360,7 +475,8 @@ export class Routes {
       if (f.table !== undefined && f.family !== undefined && isCode(err, 'ENOENT')) return [];
       throw err;
     }
-    return listOf(msgs, isIpRoute, toRoute);
+    const keep = clientFilter(f);
+    return listOf(msgs, keep ? (m) => isIpRoute(m) && keep(m) : isIpRoute, toRoute);
   }
 
   /**
@@ -372,10 +488,11 @@ export class Routes {
    * Equivalent to: ip route show [table ID] [dev DEV] (streamed)
    */
   async *stream(filter?: RouteListFilter, opts: { signal?: AbortSignal } = {}): AsyncGenerator<Route, void, undefined> {
-    const { msg } = await this.dumpRequest(filter);
+    const { msg, f } = await this.dumpRequest(filter);
+    const keep = clientFilter(f) ?? (() => true);
     const onInterrupted = this.nl.options.onInterrupted === 'partial' ? 'partial' : 'throw';
     for await (const batch of this.nl.engine.dumpBatches(msg, { signal: opts.signal, onInterrupted })) {
-      for (const m of batch) if (isIpRoute(m)) yield toRoute(m);
+      for (const m of batch) if (isIpRoute(m) && keep(m)) yield toRoute(m);
     }
   }
 
@@ -398,7 +515,8 @@ export class Routes {
    * Ask the kernel which route it would use for `dst`. Raises NetlinkError (e.g. 'ENETUNREACH')
    * when there is none.
    *
-   * Equivalent to: ip route get ADDR [from ADDR] [oif DEV] [iif DEV] [mark N] [fibmatch]
+   * Equivalent to: ip route get ADDR [from ADDR] [oif DEV] [iif DEV] [mark N] [uid N]
+   *   [ipproto P] [sport N] [dport N] [fibmatch]
    */
   async get(dst: string, options: RouteGetOptions = {}): Promise<Route> {
     const d = check(S().getDst, dst, 'dst');
@@ -416,7 +534,15 @@ export class Routes {
     // ip asks IPv4 lookups to report the table the route came from.
     if (fam === 4) flags |= C.RTM_F_LOOKUP_TABLE;
     const body = { family: af(fam), dstLen: full, srcLen: o.from === undefined ? 0 : full, flags };
-    const attrs: RouteAttrs = defined({ dst: d, src: o.from, mark: o.mark });
+    const attrs: RouteAttrs = defined({
+      dst: d,
+      src: o.from,
+      mark: o.mark,
+      uid: o.uid,
+      ipProto: o.ipproto === undefined ? undefined : typeof o.ipproto === 'number' ? o.ipproto : IPPROTO[o.ipproto],
+      sport: o.sport,
+      dport: o.dport,
+    });
     const nl = perCall(this.nl);
     const [oif, iif] = await Promise.all([
       o.oif === undefined ? undefined : nl.linkIndex(o.oif),
@@ -431,14 +557,17 @@ export class Routes {
   }
 
   /**
-   * Add a route. An existing one raises NetlinkError 'EEXIST'.
+   * Add a route. An existing one raises NetlinkError 'EEXIST'. With `echo: true`, returns the
+   * route as the kernel stored it (NLM_F_ECHO).
    *
-   * Equivalent to: ip route add [TYPE] DST [via GW] [dev DEV] [src ADDR] [metric N] [table ID]
-   *   [proto P] [scope S] [pref P] [onlink] [mtu N ...] [nexthop via GW dev DEV weight W ...]
+   * Equivalent to: ip route add [TYPE] DST [tos T] [via GW | via inet6 GW] [dev DEV] [src ADDR]
+   *   [metric N] [table ID] [proto P] [scope S] [pref P] [onlink] [nhid ID] [realms FROM/TO]
+   *   [expires S] [mtu N ...] [nexthop via GW dev DEV weight W ...]
    */
-  async add(route: RouteSpec): Promise<void> {
-    const msg = await this.build(route, 'add');
-    await this.nl.engine.request(msg, C.NLM_F_CREATE | C.NLM_F_EXCL);
+  add(route: RouteSpec, opts: RouteWriteOptions & { echo: true }): Promise<Route>;
+  add(route: RouteSpec, opts?: RouteWriteOptions): Promise<Route | undefined>;
+  async add(route: RouteSpec, opts: RouteWriteOptions = {}): Promise<Route | undefined> {
+    return this.write(route, 'add', C.NLM_F_CREATE | C.NLM_F_EXCL, opts);
   }
 
   /**
@@ -446,9 +575,74 @@ export class Routes {
    *
    * Equivalent to: ip route replace DST [options]
    */
-  async replace(route: RouteSpec): Promise<void> {
-    const msg = await this.build(route, 'replace');
-    await this.nl.engine.request(msg, C.NLM_F_CREATE | C.NLM_F_REPLACE);
+  replace(route: RouteSpec, opts: RouteWriteOptions & { echo: true }): Promise<Route>;
+  replace(route: RouteSpec, opts?: RouteWriteOptions): Promise<Route | undefined>;
+  async replace(route: RouteSpec, opts: RouteWriteOptions = {}): Promise<Route | undefined> {
+    return this.write(route, 'replace', C.NLM_F_CREATE | C.NLM_F_REPLACE, opts);
+  }
+
+  /**
+   * Change an existing route (replace without create): a missing one raises NetlinkError
+   * 'ENOENT' (IPv4) or 'ESRCH' (IPv6).
+   *
+   * Equivalent to: ip route change DST [options]
+   */
+  change(route: RouteSpec, opts: RouteWriteOptions & { echo: true }): Promise<Route>;
+  change(route: RouteSpec, opts?: RouteWriteOptions): Promise<Route | undefined>;
+  async change(route: RouteSpec, opts: RouteWriteOptions = {}): Promise<Route | undefined> {
+    return this.write(route, 'replace', C.NLM_F_REPLACE, opts);
+  }
+
+  /**
+   * Add a route after the existing ones with the same destination, table, tos and metric
+   * (IPv4: a route of lower preference; IPv6: one more nexthop of a multipath route).
+   *
+   * Equivalent to: ip route append DST [options]
+   */
+  append(route: RouteSpec, opts: RouteWriteOptions & { echo: true }): Promise<Route>;
+  append(route: RouteSpec, opts?: RouteWriteOptions): Promise<Route | undefined>;
+  async append(route: RouteSpec, opts: RouteWriteOptions = {}): Promise<Route | undefined> {
+    return this.write(route, 'add', C.NLM_F_CREATE | C.NLM_F_APPEND, opts);
+  }
+
+  private async write(
+    route: RouteSpec,
+    op: 'add' | 'replace',
+    flags: number,
+    opts: RouteWriteOptions,
+  ): Promise<Route | undefined> {
+    const o =
+      opts.echo === undefined && Object.keys(opts).length === 0 ? {} : check(S().writeOptsSchema, opts, 'options');
+    const msg = await this.build(route, op);
+    const { replies } = await this.nl.engine.request(msg, o.echo ? flags | C.NLM_F_ECHO : flags);
+    if (!o.echo) return undefined;
+    const m = replies.find((x) => x.type === 'RTM_NEWROUTE');
+    if (!m) throw new RtnlError('RTM_NEWROUTE: the kernel did not echo the route', 'ERR_RTNL_NO_REPLY');
+    return toRoute(m);
+  }
+
+  /**
+   * Delete every route list(filter) returns (default: table main); returns how many were
+   * deleted. Each is deleted by its own message (as `ip route flush` does), so only it goes.
+   *
+   * Equivalent to: ip route flush [table ID] [dev DEV] [proto P] [type T] [scope S] [via GW]
+   *   [root P] [match P] [exact P]
+   */
+  async flush(filter: RouteListFilter = {}): Promise<number> {
+    const routes = await this.list({ table: 'main', ...filter });
+    let n = 0;
+    for (const r of routes) {
+      if ((r.header.flags ?? 0) & C.RTM_F_CLONED) continue;
+      const attrs = { ...r.attrs } as Record<string, unknown>;
+      delete attrs.cacheinfo;
+      try {
+        await this.nl.engine.request(req('RTM_DELROUTE', r.header, attrs));
+        n++;
+      } catch (err) {
+        if (!isCode(err, 'ESRCH', 'ENOENT')) throw err;
+      }
+    }
+    return n;
   }
 
   /**
@@ -477,6 +671,14 @@ export class Routes {
       throw new ValidationError('route.pref', 'only IPv6 routes have a router preference', route.pref);
     if (s.multipath && s.gateway !== undefined)
       throw new ValidationError('route.gateway', 'give the gateways in multipath, not both', route.gateway);
+    if (s.via !== undefined && (s.gateway !== undefined || s.multipath || s.nhid !== undefined))
+      throw new ValidationError('route.via', 'give either via or gateway/multipath/nhid', route.via);
+    if (s.via !== undefined && (s.via.includes(':') ? 6 : 4) === fam)
+      throw new ValidationError('route.via', `is an IPv${fam} address like the route: give it as gateway`, route.via);
+    if (s.expires !== undefined && fam !== 6)
+      throw new ValidationError('route.expires', 'only IPv6 routes expire', route.expires);
+    if (s.nhid !== undefined && (s.gateway !== undefined || s.dev !== undefined || s.multipath))
+      throw new ValidationError('route.nhid', 'a nexthop object replaces gateway, dev and multipath', route.nhid);
     const del = op === 'delete';
     const dst = s.dst === 'default' ? undefined : parsePrefix(s.dst)!;
     const type = s.type === undefined ? (del ? C.RTN_UNSPEC : C.RTN_UNICAST) : numberOf(ROUTE_TYPE_NAMES, s.type);
@@ -488,7 +690,13 @@ export class Routes {
     else if (fam === 6) scopeNum = C.RT_SCOPE_UNIVERSE;
     else if (type === C.RTN_LOCAL || type === C.RTN_NAT) scopeNum = C.RT_SCOPE_HOST;
     else if (type === C.RTN_BROADCAST || type === C.RTN_MULTICAST || type === C.RTN_ANYCAST) scopeNum = C.RT_SCOPE_LINK;
-    else if ((type === C.RTN_UNICAST || type === C.RTN_UNSPEC) && s.gateway === undefined && !s.multipath)
+    else if (
+      (type === C.RTN_UNICAST || type === C.RTN_UNSPEC) &&
+      s.gateway === undefined &&
+      s.via === undefined &&
+      !s.multipath &&
+      s.nhid === undefined
+    )
       scopeNum = C.RT_SCOPE_LINK;
     else scopeNum = C.RT_SCOPE_UNIVERSE;
 
@@ -496,7 +704,7 @@ export class Routes {
       family: af(fam),
       dstLen: dst?.prefixLen ?? 0,
       srcLen: 0,
-      tos: 0,
+      tos: s.tos ?? 0,
       table: tableId < 256 ? tableId : C.RT_TABLE_UNSPEC,
       protocol: s.protocol !== undefined ? numberOf(PROTOCOL_NAMES, s.protocol) : del ? C.RTPROT_UNSPEC : C.RTPROT_BOOT,
       scope: scopeNum,
@@ -510,7 +718,11 @@ export class Routes {
       priority: s.metric,
       table: tableId,
       pref: s.pref === undefined ? undefined : ROUTER_PREF[s.pref],
+      nhId: s.nhid,
+      flow: s.realms === undefined ? undefined : (((s.realms.from ?? 0) << 16) | s.realms.to) >>> 0,
+      expires: s.expires,
     });
+    if (s.via !== undefined) attrs.via = { family: s.via.includes(':') ? C.AF_INET6 : C.AF_INET, addr: s.via };
     // Every link name of the route is resolved once, all in one round trip.
     const nl = perCall(this.nl);
     const [oif, ...hopIndexes] = await Promise.all([

@@ -38,6 +38,13 @@ export interface Rule {
   tos: number;
   /** FIB_RULE_* names: 'invert', 'unresolved', 'iif_detached', 'oif_detached'. */
   flags: string[];
+  /** IP protocol number matched (FRA_IP_PROTO). */
+  ipproto?: number;
+  /** Port ranges matched (FRA_SPORT_RANGE, FRA_DPORT_RANGE); start equals end for one port. */
+  sport?: { start: number; end: number };
+  dport?: { start: number; end: number };
+  /** User id range matched (FRA_UID_RANGE). */
+  uidRange?: { start: number; end: number };
   header: FibRuleHdr;
   attrs: RuleAttrs;
 }
@@ -67,10 +74,35 @@ export interface RuleSpec {
   /** Match packets that do NOT match the selectors (FIB_RULE_INVERT). */
   not?: boolean;
   tos?: number;
+  /** IP protocol: 'tcp', 'udp', 'icmp', 'icmpv6' or a number. */
+  ipproto?: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | number;
+  /** A source port, or an inclusive range. */
+  sport?: number | { start: number; end: number };
+  /** A destination port, or an inclusive range. */
+  dport?: number | { start: number; end: number };
+  /** An inclusive user id range. */
+  uidRange?: { start: number; end: number };
+}
+
+/** Which rules list() and flush() return. */
+export interface RuleListFilter {
+  family?: 4 | 6 | 'inet' | 'inet6';
+  /** Only the rule of this priority (filtered here). */
+  priority?: number;
+  /** Only rules that look up this table (filtered here). */
+  table?: number | 'main' | 'local' | 'default';
 }
 
 const S = schemas((z) => {
   const { family, ifname, prefix, protocol, table, u32, u8 } = V();
+  const port = z.number().int().min(0).max(65535);
+  const portSpec = z.union([
+    port,
+    z
+      .object({ start: port, end: port })
+      .strict()
+      .refine((r) => r.start <= r.end, 'start must not be above end'),
+  ]);
   const specSchema = z
     .object({
       family: family.optional(),
@@ -88,16 +120,27 @@ const S = schemas((z) => {
       protocol: protocol.optional(),
       not: z.boolean().optional(),
       tos: u8.optional(),
+      ipproto: z.union([z.enum(['tcp', 'udp', 'icmp', 'icmpv6']), u8]).optional(),
+      sport: portSpec.optional(),
+      dport: portSpec.optional(),
+      uidRange: z
+        .object({ start: u32, end: u32 })
+        .strict()
+        .refine((r) => r.start <= r.end, 'start must not be above end')
+        .optional(),
     })
     .strict();
 
-  const listSchema = z.object({ family: family.optional() }).strict();
+  const listSchema = z
+    .object({ family: family.optional(), priority: u32.optional(), table: table.optional() })
+    .strict();
   const deleteOptsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
   return { specSchema, listSchema, deleteOptsSchema };
 });
 type Spec = z.output<ReturnType<typeof S>['specSchema']>;
 
 const af = (f: 4 | 6) => (f === 4 ? C.AF_INET : C.AF_INET6);
+const IPPROTO = { tcp: C.IPPROTO_TCP, udp: C.IPPROTO_UDP, icmp: C.IPPROTO_ICMP, icmpv6: C.IPPROTO_ICMPV6 } as const;
 
 export function toRule(m: NetlinkMessage): Rule {
   const h = m.body as FibRuleHdr;
@@ -124,6 +167,10 @@ export function toRule(m: NetlinkMessage): Rule {
   if (a.suppressPrefixlen !== undefined && a.suppressPrefixlen !== 0xffffffff)
     r.suppressPrefixlen = a.suppressPrefixlen;
   if (a.protocol !== undefined && a.protocol !== C.RTPROT_UNSPEC) r.protocol = nameOf(PROTOCOL_NAMES, a.protocol);
+  if (a.ipProto !== undefined) r.ipproto = a.ipProto;
+  if (a.sportRange) r.sport = { start: a.sportRange.start ?? 0, end: a.sportRange.end ?? 0 };
+  if (a.dportRange) r.dport = { start: a.dportRange.start ?? 0, end: a.dportRange.end ?? 0 };
+  if (a.uidRange) r.uidRange = { start: a.uidRange.start ?? 0, end: a.uidRange.end ?? 0 };
   return r;
 }
 
@@ -157,14 +204,42 @@ export class Rules {
    * List rules: IPv4 and IPv6, or one family. (Multicast routing rules, RTNL_FAMILY_IPMR and
    * IP6MR, are left out.)
    *
-   * Equivalent to: ip [-4|-6] rule show
+   * Equivalent to: ip [-4|-6] rule show [pref N] [table ID]
    */
-  async list(filter?: { family?: 4 | 6 | 'inet' | 'inet6' }): Promise<ListResult<Rule>> {
+  async list(filter?: RuleListFilter): Promise<ListResult<Rule>> {
     // No filter: nothing to validate, so zod is not loaded (see zod.ts).
     const f = filter === undefined ? {} : check(S().listSchema, filter, 'filter');
     const body = { family: f.family === undefined ? C.AF_UNSPEC : af(f.family) };
     const msgs = await this.nl.engine.dump(req('RTM_GETRULE', body), { onInterrupted: this.nl.options.onInterrupted });
-    return listOf(msgs, isIpRule, toRule);
+    if (f.priority === undefined && f.table === undefined) return listOf(msgs, isIpRule, toRule);
+    const keep = (m: NetlinkMessage) => {
+      if (!isIpRule(m)) return false;
+      const a = m.attrs as RuleAttrs;
+      if (f.priority !== undefined && (a.priority ?? 0) !== f.priority) return false;
+      if (f.table !== undefined && (a.table ?? m.body.table ?? 0) !== f.table) return false;
+      return true;
+    };
+    return listOf(msgs, keep, toRule);
+  }
+
+  /**
+   * Delete every rule list(filter) returns, except the priority-0 rule (the local table's);
+   * returns how many were deleted. As with ip, the main and default rules go too.
+   *
+   * Equivalent to: ip [-4|-6] rule flush [pref N] [table ID]
+   */
+  async flush(filter?: RuleListFilter): Promise<number> {
+    let n = 0;
+    for (const r of await this.list(filter)) {
+      if (r.priority === 0) continue;
+      try {
+        await this.nl.engine.request(req('RTM_DELRULE', r.header, r.attrs));
+        n++;
+      } catch (err) {
+        if (!isCode(err, 'ENOENT')) throw err;
+      }
+    }
+    return n;
   }
 
   /**
@@ -172,7 +247,7 @@ export class Rules {
    *
    * Equivalent to: ip rule add [not] [from P] [to P] [fwmark M/MASK] [iif DEV] [oif DEV] [tos T]
    *   [priority N] [table ID | goto N | blackhole | unreachable | prohibit | nop] [protocol P]
-   *   [suppress_prefixlength N]
+   *   [suppress_prefixlength N] [ipproto P] [sport N[-M]] [dport N[-M]] [uidrange N-M]
    */
   async add(rule: RuleSpec): Promise<void> {
     await this.nl.engine.request(this.build(rule, false), C.NLM_F_CREATE | C.NLM_F_EXCL);
@@ -234,6 +309,12 @@ export class Rules {
       goto: s.goto,
       suppressPrefixlen: s.suppressPrefixlen,
       protocol: s.protocol === undefined ? undefined : numberOf(PROTOCOL_NAMES, s.protocol),
+      ipProto: s.ipproto === undefined ? undefined : typeof s.ipproto === 'number' ? s.ipproto : IPPROTO[s.ipproto],
+      sportRange:
+        s.sport === undefined ? undefined : typeof s.sport === 'number' ? { start: s.sport, end: s.sport } : s.sport,
+      dportRange:
+        s.dport === undefined ? undefined : typeof s.dport === 'number' ? { start: s.dport, end: s.dport } : s.dport,
+      uidRange: s.uidRange,
     });
     return req(del ? 'RTM_DELRULE' : 'RTM_NEWRULE', body, attrs);
   }

@@ -136,7 +136,11 @@ export interface TunTapInfo {
   numDisabledQueues: number;
 }
 
-/** The tun/tap settings of a link (from IFLA_INFO_DATA), or undefined for another kind. */
+/**
+ * The tun/tap settings of a link (from IFLA_INFO_DATA), or undefined for another kind.
+ *
+ * Equivalent to: the `tun type tap pi off vnet_hdr on ...` part of ip -d link show DEV
+ */
 export function tunTapInfo(link: Link): TunTapInfo | undefined {
   if (link.kind !== 'tun') return undefined;
   const d = (link.attrs.linkinfo?.data ?? {}) as Record<string, unknown>;

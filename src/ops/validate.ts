@@ -19,6 +19,20 @@ export interface Prefix {
   prefixLen: number;
 }
 
+export /** Whether `addr` lies inside prefix `p`. */
+function prefixContains(p: Prefix, addr: string): boolean {
+  const six = p.family === 6;
+  if (addr.includes(':') !== six) return false;
+  const a = six ? parseIPv6(addr) : parseIPv4(addr);
+  const b = six ? parseIPv6(p.address) : parseIPv4(p.address);
+  if (!a || !b) return false;
+  for (let i = 0, bits = p.prefixLen; bits > 0; i++, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if ((a[i]! & mask) !== (b[i]! & mask)) return false;
+  }
+  return true;
+}
+
 /** 'ADDR' or 'ADDR/LEN'; without a length, the full host length. */
 export function parsePrefix(s: string): Prefix | undefined {
   const slash = s.indexOf('/');

@@ -2,6 +2,8 @@
 // the `ip -j` output printed from the very same bytes (<case>-reply.json). Decoding the bytes
 // and converting them with format.ts must give a subset of ip's JSON, key for key and value for
 // value, and must keep the keys that matter for jq filters.
+import { nexthopBucketJson, nexthopBucketText, nexthopJson, nexthopText } from '../../src/cli/format-nexthop.js';
+import { toNexthop, toNexthopBucket } from '../../src/ops/nexthops.js';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decode } from '../../src/codec/index.js';
@@ -153,6 +155,30 @@ describe('format.ts reproduces ip -j for every reply fixture', () => {
   }
 });
 
+describe('format-nexthop.ts reproduces ip -j nexthop for every nexthop fixture', () => {
+  for (const f of withJson('nexthop')) {
+    test(`${f.name}: ${f.meta.command}`, () => {
+      const msgs = decode(f.bytes);
+      const buckets = msgs.filter((m) => m.type === 'RTM_NEWNEXTHOPBUCKET').map(toNexthopBucket);
+      const ours = buckets.length
+        ? buckets.map((b) => nexthopBucketJson(b))
+        : msgs
+            .filter((m) => m.type === 'RTM_NEWNEXTHOP')
+            .map((m) => nexthopJson(toNexthop(m), names, { details: details(f.meta.command!) }));
+      const ip = structuredClone(f.json) as any[];
+      // iproute2 6.1 reads only the low byte of a weight (weight_high came in Linux 6.12).
+      if (f.name.includes('weight-300')) {
+        assert.deepEqual((ours[0] as any).group, [{ id: 1, weight: 300 }]);
+        ip[0].group[0].weight = 300;
+      }
+      assert.equal(ours.length, ip.length);
+      ours.forEach((o, i) => assert.deepEqual(subsetDiff(o, ip[i], `[${i}]`, skip), []));
+      ours.forEach((o, i) => assert.deepEqual(Object.keys(o), Object.keys(ip[i]), `[${i}] keys in ip's order`));
+      for (const o of ours) assert.ok((buckets.length ? nexthopBucketText(o) : nexthopText(o)).length > 0);
+    });
+  }
+});
+
 describe('ip value formats', () => {
   test('link flags follow print_link_flags order, NO-CARRIER first, leftover bits in hex', () => {
     // UP | BROADCAST | MULTICAST | MASTER, not RUNNING
@@ -171,4 +197,17 @@ describe('ip value formats', () => {
     assert.equal(hash0x(0), '0');
     assert.equal(hash0x(255), '0xff');
   });
+});
+
+test('monitor -t and -ts stamp events as ip does', async () => {
+  const { timestamped } = await import('../../src/cli/monitor.js');
+  const d = new Date(2026, 11, 4, 9, 5, 7, 123);
+  assert.equal(
+    timestamped('2: v0: <BROADCAST>', 'long', d),
+    'Timestamp: Fri Dec  4 09:05:07 2026 123000 usec\n2: v0: <BROADCAST>',
+  );
+  assert.equal(timestamped('x', 'short', d), '[2026-12-04T09:05:07.123000] x');
+  const early = new Date(2026, 0, 14, 9, 5, 7, 5);
+  assert.equal(timestamped('x', 'long', early), 'Timestamp: Wed Jan 14 09:05:07 2026 5000 usec\nx');
+  assert.equal(timestamped('x', 'short', early), '[2026-01-14T09:05:07.005000] x');
 });

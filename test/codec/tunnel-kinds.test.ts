@@ -2,7 +2,7 @@
 // requests iproute2 sends decode into typed data, and the kernel refuses each with EOPNOTSUPP.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { constants as C, decode } from '../../src/codec/index.js';
+import { decode } from '../../src/codec/index.js';
 import { EOPNOTSUPP } from '../../src/errno.js';
 import { loadHex } from '../helpers/fixtures.js';
 import { assertRoundTrip } from '../helpers/round-trip.js';

@@ -316,8 +316,11 @@ describe('ethtool (generic netlink)', { skip }, () => {
       const it = nl.ethtool.monitor({ signal: ac.signal, subscribed: true })[Symbol.asyncIterator]();
       await it.next();
       assert.ok(fds() >= before + 4); // netlink, ioctl, genl and monitor sockets
+      // A monitor asked for before close() but first iterated after it opens nothing.
+      const late = nl.ethtool.monitor({ subscribed: true })[Symbol.asyncIterator]();
       await nl.close();
       assert.equal((await it.next()).done, true);
+      await assert.rejects(late.next(), { code: 'ERR_RTNL_CLOSED' });
       assert.equal(fds(), before);
       await assert.rejects(nl.ethtool.stats('v0'), { code: 'ERR_RTNL_CLOSED' });
     });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { lookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
-import { Rtnl, type Link, type MonitorEvent } from '../../src/index.js';
+import { Rtnl, type Link, type MonitorEvent, type MonitorGroup, type MonitorOptions } from '../../src/index.js';
 import { poller } from '../../src/ffi/poller.js';
 import { ip, ipJson, needsRoot, openFds, threadCount, withTestNetns, withTestNetnses } from '../helpers/netns.js';
 
@@ -29,6 +29,17 @@ async function until(it: Iter, done: (ev: MonitorEvent) => boolean, ms = 10_000)
     seen.push(r.value);
     if (done(r.value)) return seen;
   }
+}
+
+/**
+ * Open a monitor and wait until it is subscribed: with initial: true it yields its snapshot and then
+ * 'synced', after which no change can be missed. (Priming with a short sleep raced the subscription
+ * on a loaded machine, and the test then waited for an event it had missed.)
+ */
+async function subscribed(nl: Rtnl, groups: MonitorGroup | MonitorGroup[], options: MonitorOptions): Promise<Iter> {
+  const it = nl.monitor(groups, { ...options, initial: true })[Symbol.asyncIterator]();
+  await until(it, (e) => e.type === 'synced');
+  return it;
 }
 
 /** The link set (index -> name) a consumer reconstructs from events. */
@@ -56,12 +67,9 @@ describe('monitor', { skip: needsRoot }, () => {
   test('1,000 veth pairs created and deleted: every link.new and link.del, in order, or a resync', async () => {
     await withTestNetns(async (ns, nl) => {
       const ac = new AbortController();
-      const it = nl.monitor('link', { signal: ac.signal })[Symbol.asyncIterator]();
-      // Creating the iterator is lazy; the first next() subscribes. Prime it with a marker link.
-      const first = it.next();
-      await new Promise((r) => setTimeout(r, 50));
+      const it = await subscribed(nl, 'link', { signal: ac.signal });
       await nl.links.add({ name: 'mark0', kind: 'veth', peer: { name: 'mark1' } });
-      const firstEv = (await first).value as MonitorEvent;
+      const [firstEv] = await until(it, () => true);
       assert.equal(firstEv.type, 'link.new');
       const N = 1000;
       const work = (async () => {
@@ -176,11 +184,9 @@ describe('monitor', { skip: needsRoot }, () => {
       await nl.links.add({ name: 'm0', kind: 'veth', peer: { name: 'm1' }, up: true });
       await nl.links.set('m1', { up: true });
       const ac = new AbortController();
-      const it = nl.monitor(['address', 'route'], { signal: ac.signal })[Symbol.asyncIterator]();
-      const next = it.next();
-      await new Promise((r) => setTimeout(r, 50));
+      const it = await subscribed(nl, ['address', 'route'], { signal: ac.signal });
       await nl.addresses.add('m0', '192.0.2.1/24');
-      const evs = [(await next).value as MonitorEvent, ...(await until(it, (e) => e.type === 'route.new'))];
+      const evs = await until(it, (e) => e.type === 'route.new');
       const addr = evs.find((e) => e.type === 'address.new')!;
       assert.ok(addr && addr.type !== 'resync' && addr.type !== 'synced');
       const listed = (await nl.addresses.list({ link: 'm0', family: 4 }))[0];
@@ -194,13 +200,10 @@ describe('monitor', { skip: needsRoot }, () => {
     await withTestNetnses(2, async ([a, b], [na, nb]) => {
       ip('-n', a!, 'netns', 'set', b!, '5');
       const ac = new AbortController();
-      const it = na!.monitor('link', { signal: ac.signal, allNsid: true, track: false })[Symbol.asyncIterator]();
-      const next = it.next();
-      await new Promise((r) => setTimeout(r, 50));
+      const it = await subscribed(na!, 'link', { signal: ac.signal, allNsid: true, track: false });
       await nb!.links.add({ name: 'far0', kind: 'veth', peer: { name: 'far1' } });
-      const evs = [(await next).value as MonitorEvent];
       const named = (e: MonitorEvent, n: string) => e.type === 'link.new' && (e.object as Link).name === n;
-      if (!evs.some((e) => named(e, 'far0'))) evs.push(...(await until(it, (e) => named(e, 'far0'))));
+      const evs = await until(it, (e) => named(e, 'far0'));
       const far = evs.find((e) => named(e, 'far0')) as any;
       assert.equal(far?.nsid, 5);
       ac.abort();

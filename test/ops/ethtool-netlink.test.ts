@@ -74,6 +74,12 @@ test('too many channels: the kernel refusal is a NetlinkError with its extack te
   assert.ok(err instanceof NetlinkError);
   assert.equal(err.code, 'EINVAL');
   assert.equal(err.extack.msg, 'requested channel count exceeds maximum');
+  // It names the command and the device, not only the family every ethtool call shares.
+  assert.equal(err.request, 'ETHTOOL_MSG_CHANNELS_SET on v0');
+  assert.match(
+    err.message,
+    /^ETHTOOL_MSG_CHANNELS_SET on v0 failed with EINVAL: requested channel count exceeds maximum/,
+  );
 });
 
 test('coalesce and coalesce.set on tun: ethtool -c / -C rx-frames 8', async () => {

@@ -40,7 +40,7 @@ const cases: Array<[string, () => unknown, string]> = [
   [
     'an unknown key names the known ones',
     () => nl.addresses.list(x({ family: 4, lnk: 'lo' })),
-    'filter.lnk: is not a known option; allowed: link, family',
+    'filter.lnk: is not a known option; allowed: link, family, scope, label, to, primary, secondary',
   ],
   [
     'literals of a union in one list',

@@ -129,6 +129,10 @@ test('npm pack installs offline into an empty project; import, require and the C
       encoding: 'utf8',
     });
     assert.equal(tsc.status, 0, `a CommonJS TypeScript consumer does not type-check:\n${tsc.stdout}${tsc.stderr}`);
+    // Members marked @internal are not part of the published API.
+    const client = readFileSync(join(app, 'node_modules/rtnl/dist/ops/client.d.ts'), 'utf8');
+    for (const m of ['engine', 'nsFd', 'options', 'trackMonitor', 'closeSync'])
+      assert.doesNotMatch(client, new RegExp(`^\\s+(readonly )?${m}\\b`, 'm'), `Rtnl.${m} is @internal`);
 
     const esm = execFileSync(
       process.execPath,

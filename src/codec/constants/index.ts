@@ -15,6 +15,8 @@ export * from './if_arp.js';
 export * from './if_ether.js';
 export * from './if_bonding.js';
 export * from './icmpv6.js';
+export * from './in.js';
+export * from './in6.js';
 export * from './if_tun.js';
 export * from './if_tunnel.js';
 export * from './if_macsec.js';

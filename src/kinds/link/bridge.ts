@@ -349,6 +349,31 @@ function bridgePortJson(d: Record<string, any>, names: Names): Json {
   return j;
 }
 
+const BRIDGE_TIMERS = new Set(['hello_timer', 'tcn_timer', 'topology_change_timer', 'gc_timer']);
+
+/**
+ * `ip -d link show` text of bridge data, from its JSON: ip spells some keys differently in text
+ * (root_id is designated_root, *_cnt is *_count, *_intvl is *_interval) and prints timers as "%7.2f".
+ */
+function bridgeText(j: Json): string {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(j)) {
+    const word =
+      k === 'root_id'
+        ? 'designated_root'
+        : k === 'group_addr'
+          ? 'group_address'
+          : k.replace(/_cnt$/, '_count').replace(/_intvl$/, '_interval');
+    const val = BRIDGE_TIMERS.has(k)
+      ? Number(v).toFixed(2).padStart(7)
+      : typeof v === 'object'
+        ? JSON.stringify(v)
+        : String(v);
+    out.push(`${word} ${val}`);
+  }
+  return out.join(' ');
+}
+
 export default defineLinkKind<BridgeOptions, BridgeAttrs>()({
   kind: 'bridge',
   optionKey: 'bridge',
@@ -393,6 +418,7 @@ export default defineLinkKind<BridgeOptions, BridgeAttrs>()({
     return o as BridgeOptions;
   },
   json: bridgeJson,
+  text: bridgeText,
   parseArgs(w) {
     const o: Record<string, unknown> = {};
     while (!w.done) {

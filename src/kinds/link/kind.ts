@@ -103,7 +103,11 @@ declare const customKind: unique symbol;
  */
 export type CustomLinkKind = string & { readonly [customKind]: true };
 
-/** Name a link kind rtnl has no plugin for, to pass to links.add() (it takes no kind options). */
+/**
+ * Name a link kind rtnl has no plugin for, to pass to links.add() (it takes no kind options).
+ *
+ * Equivalent to: ip link add NAME type KIND (a KIND rtnl does not type)
+ */
 export function customLinkKind(kind: string): CustomLinkKind {
   return kind as CustomLinkKind;
 }

@@ -24,6 +24,9 @@ export interface VethPeerOptions {
   address?: string;
   mtu?: number;
   txqlen?: number;
+  /** The peer's queue counts (IFLA_NUM_TX_QUEUES / IFLA_NUM_RX_QUEUES). */
+  numTxQueues?: number;
+  numRxQueues?: number;
 }
 
 /**
@@ -45,6 +48,8 @@ const veth: LinkKindPlugin<'veth', 'peer', VethPeerOptions, { peer?: VethPeer },
         address: v.mac.optional(),
         mtu: v.mtu.optional(),
         txqlen: v.u32.optional(),
+        numTxQueues: z.number().int().min(1).max(4096).optional(),
+        numRxQueues: z.number().int().min(1).max(4096).optional(),
       })
       .strict(),
   toAttrs(p, ctx) {
@@ -52,6 +57,8 @@ const veth: LinkKindPlugin<'veth', 'peer', VethPeerOptions, { peer?: VethPeer },
     if (p.address !== undefined) attrs.address = p.address;
     if (p.mtu !== undefined) attrs.mtu = p.mtu;
     if (p.txqlen !== undefined) attrs.txqlen = p.txqlen;
+    if (p.numTxQueues !== undefined) attrs.numTxQueues = p.numTxQueues;
+    if (p.numRxQueues !== undefined) attrs.numRxQueues = p.numRxQueues;
     if (p.netns !== undefined) attrs.netNsFd = ctx.netnsFd(p.netns);
     return { peer: { header: { family: C.AF_UNSPEC }, attrs } };
   },
@@ -67,13 +74,16 @@ const veth: LinkKindPlugin<'veth', 'peer', VethPeerOptions, { peer?: VethPeer },
       else if (k === 'mtu') peer.mtu = w.uint(k, w.value(k));
       else if (k === 'txqueuelen' || k === 'txqlen' || k === 'qlen') peer.txqlen = w.uint(k, w.value(k));
       else if (k === 'netns') peer.netns = w.netns(w.value(k));
+      else if (k === 'numtxqueues') peer.numTxQueues = w.uint(k, w.value(k));
+      else if (k === 'numrxqueues') peer.numRxQueues = w.uint(k, w.value(k));
       else if (peer.name === undefined && !k.includes(' ')) peer.name = k;
       else throw w.usage(`unknown veth peer option "${k}"`);
     }
     if (peer.name === undefined) throw w.usage('veth peer needs a name');
     return peer as unknown as VethPeerOptions;
   },
-  usage: 'ARGS for veth:   peer [name] NAME [address LLADDR] [mtu MTU] [txqueuelen N] [netns {PID|NAME}]',
+  usage:
+    'ARGS for veth:   peer [name] NAME [address LLADDR] [mtu MTU] [txqueuelen N] [netns {PID|NAME}]\n                 [numtxqueues N] [numrxqueues N]',
 };
 
 export default veth;

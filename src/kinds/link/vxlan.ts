@@ -199,6 +199,42 @@ function vxlanJson(d: Record<string, any>, names: Names): Json {
   return j;
 }
 
+/** Switches ip prints as a bare word when on and with `no` when off (print_bool_opt). */
+const VXLAN_BOOL_WORDS: Record<string, string> = {
+  udp_csum: 'udpcsum',
+  udp_zero_csum6_tx: 'udp6zerocsumtx',
+  udp_zero_csum6_rx: 'udp6zerocsumrx',
+};
+/** Flags ip prints only when set. */
+const VXLAN_FLAG_WORDS = new Set(['proxy', 'rsc', 'l2miss', 'l3miss']);
+
+/** `ip -d link show` text of vxlan data, from its JSON: `dstport 4789 nolearning ttl auto ...`, as ip spells it. */
+function vxlanText(j: Json): string {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(j)) {
+    if (k === 'group' || k === 'group6') out.push(`group ${v}`);
+    else if (k === 'remote' || k === 'remote6') out.push(`remote ${v}`);
+    else if (k === 'local' || k === 'local6') out.push(`local ${v}`);
+    else if (k === 'link') out.push(`dev ${v}`);
+    else if (k === 'port_range') {
+      const r = v as { low: number; high: number };
+      out.push(`srcport ${r.low} ${r.high}`);
+    } else if (k === 'port') out.push(`dstport ${v}`);
+    else if (k === 'learning') {
+      if (v === false) out.push('nolearning');
+    } else if (VXLAN_FLAG_WORDS.has(k)) {
+      if (v) out.push(k);
+    } else if (k === 'ttl') out.push(`ttl ${v === 0 ? 'auto' : v}`);
+    else if (k === 'df') {
+      if (v !== 'unset') out.push(`df ${v}`);
+    } else if (k === 'label') out.push(`flowlabel ${v}`);
+    else if (k === 'limit') out.push(`maxaddr ${v}`);
+    else if (k in VXLAN_BOOL_WORDS) out.push(`${v ? '' : 'no'}${VXLAN_BOOL_WORDS[k]}`);
+    else out.push(`${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  }
+  return out.join(' ');
+}
+
 export default defineLinkKind<VxlanOptions, VxlanAttrs>()({
   kind: 'vxlan',
   optionKey: 'vxlan',
@@ -284,6 +320,7 @@ export default defineLinkKind<VxlanOptions, VxlanAttrs>()({
     return o;
   },
   json: vxlanJson,
+  text: vxlanText,
   parseArgs(w) {
     const o: Record<string, unknown> = {};
     const onOff: Record<string, readonly [string, boolean]> = {

@@ -10,7 +10,7 @@ import type { DriverInfo } from '../../codec/ethtool/ioctl.js';
 import * as C from '../../codec/constants/index.js';
 import { NetlinkError, RtnlError, ValidationError } from '../../errors.js';
 import { EthtoolIoctlSocket } from '../../ffi/ethtool-ioctl.js';
-import { ETHTOOL_GENL_VERSION, ethtoolFamily } from '../../codec/ethtool/messages.js';
+import { ETHTOOL_GENL_VERSION, ethtoolFamily, ethtoolRequests } from '../../codec/ethtool/messages.js';
 import type { GenlMsgHdr } from '../../codec/genl/ctrl.js';
 import type { NetlinkMessage } from '../../codec/nlmsg.js';
 import { getLinkMessage } from '../common.js';
@@ -98,6 +98,20 @@ export type GetSet<G, S, R = void> = ((dev: EthtoolDevice) => Promise<G>) & {
 
 const NAME_RE = /^[^\s/]{1,15}$/;
 
+/**
+ * A kernel refusal said with the command and the device ('ETHTOOL_MSG_RINGS_GET on lo failed
+ * with EOPNOTSUPP'): the engine can name only the family ('ethtool'), which every call shares.
+ */
+async function named<T>(request: Promise<T>, cmd: number, dev: EthtoolDevice): Promise<T> {
+  try {
+    return await request;
+  } catch (err) {
+    if (!(err instanceof NetlinkError)) throw err;
+    const what = `${ethtoolRequests[cmd]?.name ?? `ethtool command ${cmd}`} on ${typeof dev === 'number' ? `ifindex ${dev}` : dev}`;
+    throw new NetlinkError(err.errno, err.code, what, err.extack, err.attrPath);
+  }
+}
+
 function getSet<G, S, R>(
   get: (dev: EthtoolDevice) => Promise<G>,
   set: (dev: EthtoolDevice, change: S) => Promise<R>,
@@ -105,6 +119,12 @@ function getSet<G, S, R>(
   return Object.assign(get, { set });
 }
 
+/**
+ * `nl.ethtool`: device settings, features and counters of the client's namespace, over
+ * SIOCETHTOOL (driver info, `-S` counters) and the ethtool generic netlink family (the rest).
+ *
+ * Equivalent to: ethtool
+ */
 export class Ethtool {
   private ioctlSocket: EthtoolIoctlSocket | undefined;
   /** @internal A replacement for the SIOCETHTOOL call, for tests. */
@@ -286,11 +306,11 @@ export class Ethtool {
   }
 
   private get(cmd: number, dev: EthtoolDevice, flags = 0, extra: Record<string, unknown> = {}) {
-    return this.nlTransport.request(cmd, { header: this.header(dev, flags), ...extra });
+    return named(this.nlTransport.request(cmd, { header: this.header(dev, flags), ...extra }), cmd, dev);
   }
 
   private set(cmd: number, dev: EthtoolDevice, attrs: Record<string, unknown>) {
-    return this.nlTransport.request(cmd, { header: this.header(dev), ...attrs });
+    return named(this.nlTransport.request(cmd, { header: this.header(dev), ...attrs }), cmd, dev);
   }
 
   /**
@@ -333,10 +353,14 @@ export class Ethtool {
     const wanted = expandFeatureChanges(names, change);
     // By name, in the order given (a legacy name's features in the kernel's order), as ethtool sends them.
     const bit = Object.entries(wanted).map(([name, on]) => (on ? { name, value: true } : { name }));
-    const replies = await this.nlTransport.request(C.ETHTOOL_MSG_FEATURES_SET, {
-      header: this.header(dev, C.ETHTOOL_FLAG_COMPACT_BITSETS),
-      wanted: { bits: { bit } },
-    });
+    const replies = await named(
+      this.nlTransport.request(C.ETHTOOL_MSG_FEATURES_SET, {
+        header: this.header(dev, C.ETHTOOL_FLAG_COMPACT_BITSETS),
+        wanted: { bits: { bit } },
+      }),
+      C.ETHTOOL_MSG_FEATURES_SET,
+      dev,
+    );
     const reply = replies.find((r) => r.cmd === C.ETHTOOL_MSG_FEATURES_SET_REPLY);
     return reply
       ? featuresSetResult(reply.attrs as FeaturesAttrs, names, wanted)

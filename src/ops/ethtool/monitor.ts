@@ -81,6 +81,9 @@ export async function* ethtoolMonitor(
   const group = family.mcastGroups[ETHTOOL_MCGRP_MONITOR];
   if (group === undefined) throw new RtnlError('the ethtool family has no monitor group', 'ERR_RTNL_PROTOCOL');
   const featureNames = await strings(C.ETH_SS_FEATURES);
+  // The body runs at the first next(), and both lookups may come from the cache: a client closed
+  // since monitor() was called must not get a socket that nothing would close.
+  if (nl.engine.isClosed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
   const sock = nl.openSocket({
     protocol: C.NETLINK_GENERIC,
     groups: [group],

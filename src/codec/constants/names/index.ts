@@ -15,6 +15,8 @@ import { NAMES as if_arpNames } from './if_arp.js';
 import { NAMES as if_etherNames } from './if_ether.js';
 import { NAMES as if_bondingNames } from './if_bonding.js';
 import { NAMES as icmpv6Names } from './icmpv6.js';
+import { NAMES as inNames } from './in.js';
+import { NAMES as in6Names } from './in6.js';
 import { NAMES as if_tunNames } from './if_tun.js';
 import { NAMES as if_tunnelNames } from './if_tunnel.js';
 import { NAMES as if_macsecNames } from './if_macsec.js';
@@ -50,6 +52,8 @@ export const NAME_TABLES: readonly string[] = [
   if_etherNames,
   if_bondingNames,
   icmpv6Names,
+  inNames,
+  in6Names,
   if_tunNames,
   if_tunnelNames,
   if_macsecNames,
