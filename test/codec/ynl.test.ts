@@ -121,6 +121,10 @@ for (const name of [
 ]) {
   NOT_IN_SPEC[name] = 'tc.yaml is not in the YNL digest yet; fixtures/tc checks this set';
 }
+// Nexthops: rt-nexthop.yaml is not in the digest yet either; fixtures/nexthop checks these sets.
+for (const name of ['NHA', 'NHA_RES_GROUP', 'NHA_RES_BUCKET', 'NHA_GROUP_STATS', 'NHA_GROUP_STATS_ENTRY']) {
+  NOT_IN_SPEC[name] = 'rt-nexthop.yaml is not in the YNL digest yet; fixtures/nexthop checks this set';
+}
 
 test('the digest agrees with the generated constants, name for name', () => {
   let checked = 0;
