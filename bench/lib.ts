@@ -108,7 +108,7 @@ export async function buildRtnl(): Promise<string> {
     }
   };
   walk(join(ROOT, 'src'));
-  entries.push(join(ROOT, 'bench/rtnl-peer.ts'), join(ROOT, 'bench/startup.ts'));
+  entries.push(join(ROOT, 'bench/rtnl-peer.ts'), join(ROOT, 'bench/startup.ts'), join(ROOT, 'bench/oneshot-warm.ts'));
   await build({
     entryPoints: entries,
     outdir: out,

@@ -110,12 +110,15 @@ async function timedOps(
   await timed(async () => {
     const r = await pass();
     if (timing) halves.push(r);
+    else firstOps ??= r;
     return r;
   });
   return { runs: halves };
 }
+/** The add and delete halves of the first (cold) pass of timedOps. */
+let firstOps: { add: number; del: number } | undefined;
 
-const out = (o: Record<string, unknown>) => process.stdout.write(JSON.stringify({ ...o, cold }) + '\n');
+const out = (o: Record<string, unknown>) => process.stdout.write(JSON.stringify({ ...o, cold, firstOps }) + '\n');
 
 async function main(): Promise<void> {
   if (a.w === 'codec') return codec();
@@ -143,6 +146,38 @@ async function main(): Promise<void> {
         out({ count: last, runs, hwmKb: hwmKb(), baseKb });
         break;
       }
+      case 'routes-all': {
+        // Every table, one family: what a program asks to see all IPv4 routes (ip -4 route show table all).
+        const { runs, last } = await timed(() => nl.routes.list({ family: 4 }));
+        out({ count: last.length, runs });
+        break;
+      }
+      case 'monitor': {
+        // A monitor as a program opens it (initial state, then changes). Once its initial dump is
+        // through ('synced'), the subscription is live: print a ready line, then count the events
+        // of the burst's links (names ba*, bb*) until `count` of them were deleted, and report the
+        // process's CPU time from ready on.
+        const counts: Record<string, number> = {};
+        let cpu0 = process.cpuUsage();
+        let dels = 0;
+        let resyncs = 0;
+        for await (const ev of nl.monitor('link', { initial: true })) {
+          if (ev.type === 'synced') {
+            process.stdout.write(JSON.stringify({ ready: true }) + '\n');
+            cpu0 = process.cpuUsage();
+            continue;
+          }
+          if (ev.type === 'resync') resyncs++;
+          if (ev.type !== 'link.new' && ev.type !== 'link.del') continue;
+          if (!/^b[ab]\d/.test(ev.object.name ?? '')) continue;
+          counts[ev.type] = (counts[ev.type] ?? 0) + 1;
+          if (ev.type === 'link.del' && ++dels >= a.count!) break;
+        }
+        const c = process.cpuUsage(cpu0);
+        const count = Object.values(counts).reduce((x, y) => x + y, 0);
+        out({ count, counts, resyncs, cpuMs: (c.user + c.system) / 1000, runs: [] });
+        break;
+      }
       case 'links': {
         const { runs, last } = await timed(() => nl.links.list());
         out({ count: last.length, runs });
@@ -154,9 +189,10 @@ async function main(): Promise<void> {
         break;
       }
       case 'addr-ops': {
-        // One request per address; the link is given by index (a name would add one RTM_GETLINK per call).
+        // One request per address; the link is given by index, or by name with `dev` (as a program
+        // that names its links calls it).
         const addrs = Array.from({ length: a.count! }, (_, i) => `10.2.${(i + 1) >> 8}.${(i + 1) & 255}/32`);
-        const idx = a.ifindex!;
+        const idx: number | string = a.dev ?? a.ifindex!;
         const { runs } = await timedOps(async () => {
           const t0 = performance.now();
           if (a.mode === 'pipe') await Promise.all(addrs.map((x) => nl.addresses.add(idx, x)));

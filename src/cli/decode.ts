@@ -4,7 +4,8 @@
  * one is detected from the bytes. Bigints print as strings and byte strings as hex.
  */
 import { readFileSync } from 'node:fs';
-import { decode } from '../codec/index.js';
+// Not ../codec/index.js: that entry builds its `constants` object (every constant, ~13 ms) at import.
+import { messages } from '../codec/messages.js';
 import { UsageError, type Globals } from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
 import { jsonText } from './format.js';
@@ -45,7 +46,7 @@ export function inputBytes(data: Uint8Array): Uint8Array {
 
 /** Decoded messages as plain JSON-able values. */
 export function decodeToJson(bytes: Uint8Array): unknown[] {
-  return decode(bytes);
+  return messages.decode(bytes);
 }
 
 export const decodeCommand: ObjectCommand = {

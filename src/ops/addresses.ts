@@ -8,7 +8,7 @@ import { publicCalls } from './calls.js';
 import type { OpContext } from './context.js';
 import { defined, isCode, req, listOf, type ListResult } from './common.js';
 import { addressFlagNames, nameOf, numberOf, SCOPE_ALIASES, SCOPE_NAMES, SETTABLE_ADDRESS_FLAGS } from './names.js';
-import { check, prefixContains, V, type Prefix } from './validate.js';
+import { check, checkLinkRef, checkPrefix, prefixContains, V, type Prefix } from './validate.js';
 import { schemas } from './zod.js';
 
 const FOREVER = 0xffffffff;
@@ -257,8 +257,8 @@ export class Addresses {
    * Equivalent to: ip address del ADDR/LEN dev DEV
    */
   async delete(link: string | number, address: string, opts?: { ifExists?: boolean }): Promise<boolean> {
-    const ref = check(V().linkRef, link, 'link');
-    const p = check(V().prefix, address, 'address');
+    const ref = checkLinkRef(link, 'link');
+    const p = checkPrefix(address, 'address');
     const o = opts === undefined ? {} : check(S().deleteOptsSchema, opts, 'options');
     try {
       // A link that is gone cannot have the address either.
@@ -314,8 +314,8 @@ export class Addresses {
     address: string,
     options: AddressOptions | undefined,
   ): Promise<NetlinkMessage> {
-    const ref = check(V().linkRef, link, 'link');
-    const p = check(V().prefix, address, 'address');
+    const ref = checkLinkRef(link, 'link');
+    const p = checkPrefix(address, 'address');
     // No options: nothing to validate (and zod stays unloaded for a plain add).
     const o = options === undefined ? {} : check(S().optionsSchema, options, 'options');
     const given: AddressOptions = options ?? {};

@@ -6,6 +6,7 @@ import { messages } from '../codec/messages.js';
 import { RtnlError } from '../errors.js';
 import { libc } from '../ffi/libc.js';
 import { openNetns, withNetnsFd, type NetnsSpec } from '../ffi/netns.js';
+import { IfIndexSocket } from '../ffi/ifindex.js';
 import { NetlinkSocket, type SocketOptions } from '../ffi/socket.js';
 import { O_CLOEXEC, O_RDONLY } from '../ffi/constants.js';
 import { Addresses } from './addresses.js';
@@ -42,6 +43,35 @@ const S = schemas((z) => {
     .strict();
   return { openSchema };
 });
+
+const NETNS_NAME = /^[A-Za-z0-9_.-]{1,255}$/;
+/** A namespace name as the schema's netnsName accepts it. */
+const isNetnsName = (v: unknown): v is string => typeof v === 'string' && NETNS_NAME.test(v) && v !== '.' && v !== '..';
+const INTERRUPT_POLICIES = new Set<unknown>(['retry', 'partial', 'throw']);
+
+/**
+ * Whether open()'s options are ones the schema accepts unchanged, decided without zod: a plain
+ * object whose keys are known and whose values are of the simplest valid forms (netns only as a
+ * name). `rtnl link show` passes `{ onWarning }`, and loading zod for it cost ~35 ms of start-up.
+ * A false here only means "ask the schema".
+ */
+function plainlyValid(o: unknown): boolean {
+  if (o === null || typeof o !== 'object' || Object.getPrototypeOf(o) !== Object.prototype) return false;
+  for (const k of Object.keys(o)) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    if (k === 'onWarning') {
+      if (typeof v !== 'function') return false;
+    } else if (k === 'rcvbuf') {
+      if (!Number.isInteger(v) || (v as number) < 4096 || (v as number) > 1 << 30) return false;
+    } else if (k === 'onInterrupted') {
+      if (!INTERRUPT_POLICIES.has(v)) return false;
+    } else if (k === 'netns') {
+      if (!isNetnsName(v)) return false;
+    } else return false;
+  }
+  return true;
+}
 
 export interface OpenOptions {
   /** The namespace to work in: an `ip netns` name, or { path }, { pid }, { fd }. Default: the current one. */
@@ -107,6 +137,8 @@ export class Rtnl {
   readonly #monitors = new Set<NetlinkSocket>();
   readonly #closers = new Set<() => void>();
   readonly #token = {};
+  /** The SIOCGIFINDEX socket of linkIndex, made on first use. */
+  #ifIndex: IfIndexSocket | undefined;
 
   private constructor(engine: Engine, nsFd: number, options: OpenOptions) {
     this.engine = engine;
@@ -120,8 +152,16 @@ export class Rtnl {
         rcvbuf: options.rcvbuf,
         onWarning: options.onWarning,
       },
-      linkIndex: async (ref) =>
-        typeof ref === 'number' ? ref : ((await getLinkMessage(engine, ref)).body.index as number),
+      linkIndex: async (ref) => {
+        if (typeof ref === 'number') return ref;
+        // One ioctl(SIOCGIFINDEX) in the client's namespace (see ifindex.ts); when it gives
+        // nothing, RTM_GETLINK, whose error is the one the caller gets.
+        if (!engine.isClosed) {
+          const index = (this.#ifIndex ??= new IfIndexSocket(nsFd)).index(ref);
+          if (index > 0) return index;
+        }
+        return (await getLinkMessage(engine, ref)).body.index as number;
+      },
       inNetns: (fn) => (nsFd < 0 ? fn() : withNetnsFd(nsFd, fn)),
       openSocket: (opts) => openSocketIn(nsFd, opts),
       trackMonitor: (sock) => {
@@ -159,12 +199,14 @@ export class Rtnl {
    * Equivalent to: ip [-n NETNS] ...
    */
   static async open(options?: OpenOptions): Promise<Rtnl> {
-    // No options: nothing to validate, so zod is not loaded (see zod.ts).
+    // No options, or options that plainly pass: zod is not loaded (see zod.ts). Anything else goes
+    // through the schema, which accepts the same values and names what is wrong with the others.
     if (options === undefined) options = {};
-    else check(S().openSchema, options, 'options');
+    else if (!plainlyValid(options)) check(S().openSchema, options, 'options');
     let nsFd = -1;
     if (options.netns !== undefined) {
-      const spec = check(V().netnsSpec, options.netns, 'netns') as NetnsSpec;
+      const n = options.netns;
+      const spec = isNetnsName(n) ? n : (check(V().netnsSpec, n, 'netns') as NetnsSpec);
       const opened = openNetns(spec);
       // Keep our own fd: the caller's { fd } may be closed after open() returns.
       nsFd = opened.owned ? opened.fd : libc.open(`/proc/self/fd/${opened.fd}`, O_RDONLY | O_CLOEXEC);
@@ -214,6 +256,7 @@ export class Rtnl {
     for (const fn of this.#closers) fn();
     this.#closers.clear();
     this.ethtool.close();
+    this.#ifIndex?.close();
     this.engine.close();
     if (this.#nsFd >= 0) libc.close(this.#nsFd);
   }

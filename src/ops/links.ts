@@ -36,7 +36,7 @@ import {
 } from './link-kinds.js';
 import type { z } from 'zod';
 import { bridgePortAttrs, bridgePortSchema, type BridgePortOptions } from './bridge-port.js';
-import { check, V } from './validate.js';
+import { check, checkLinkRef, V } from './validate.js';
 import { schemas } from './zod.js';
 
 /**
@@ -347,14 +347,14 @@ export class Links {
    * Equivalent to: ip -d link show dev NAME
    */
   async get(ref: string | number): Promise<Link> {
-    const r = check(V().linkRef, ref, 'link');
+    const r = checkLinkRef(ref, 'link');
     return toLink(await getLinkMessage(this.nl.engine, r));
   }
 
   /** Whether a link exists. */
   async exists(ref: string | number): Promise<boolean> {
     try {
-      await getLinkMessage(this.nl.engine, check(V().linkRef, ref, 'link'));
+      await getLinkMessage(this.nl.engine, checkLinkRef(ref, 'link'));
       return true;
     } catch (err) {
       if (isCode(err, 'ENODEV')) return false;
@@ -510,7 +510,7 @@ export class Links {
    * Equivalent to: ip link del dev NAME
    */
   async delete(ref: string | number, opts: { ifExists?: boolean } = {}): Promise<boolean> {
-    const r = check(V().linkRef, ref, 'link');
+    const r = checkLinkRef(ref, 'link');
     check(S().deleteSchema, opts, 'options');
     const body = { family: C.AF_UNSPEC, index: typeof r === 'number' ? r : 0 };
     const attrs: LinkAttrs = typeof r === 'string' ? { ifname: r } : {};
@@ -531,7 +531,7 @@ export class Links {
    *   [txqlen N] [master DEV|nomaster] [netns NS]; ip link set dev BR type bridge stp_state 1
    */
   async set(ref: string | number, options: LinkSetOptions): Promise<void> {
-    const r = check(V().linkRef, ref, 'link');
+    const r = checkLinkRef(ref, 'link');
     const o = check(S().setSchema, options, 'set') as LinkSetOptions;
     const given = kindOptions(o as Record<string, unknown>, 'set', undefined, true);
     const nl = perCall(this.nl);

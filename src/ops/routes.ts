@@ -455,6 +455,21 @@ function clientFilter(f: ListFilter): ((m: NetlinkMessage) => boolean) | undefin
   };
 }
 
+/**
+ * A list filter of only `family` (4 or 6) and a numeric `table`, as the schema would return it,
+ * without zod; undefined for anything else (the schema then decides). "Every IPv4 route" is a
+ * one-shot program's common question, and loading zod for it cost ~35 ms.
+ */
+function plainListFilter(o: unknown): z.output<ReturnType<typeof S>['listSchema']> | undefined {
+  if (o === null || typeof o !== 'object' || Object.getPrototypeOf(o) !== Object.prototype) return undefined;
+  const { family, table, ...rest } = o as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) return undefined;
+  if (family !== undefined && family !== 4 && family !== 6) return undefined;
+  if (table !== undefined && !(Number.isInteger(table) && (table as number) >= 1 && (table as number) <= 0xffffffff))
+    return undefined;
+  return o as { family?: 4 | 6; table?: number };
+}
+
 export class Routes {
   constructor(private readonly nl: OpContext) {}
 
@@ -497,8 +512,8 @@ export class Routes {
   }
 
   private async dumpRequest(filter: RouteListFilter | undefined) {
-    // No filter: nothing to validate, so zod is not loaded (see zod.ts).
-    const f = filter === undefined ? {} : check(S().listSchema, filter, 'filter');
+    // No filter, or only a family and a numeric table: zod is not loaded (see zod.ts).
+    const f = filter === undefined ? {} : (plainListFilter(filter) ?? check(S().listSchema, filter, 'filter'));
     const body = {
       family: f.family === undefined ? C.AF_UNSPEC : af(f.family),
       table: f.table === undefined ? 0 : f.table < 256 ? f.table : C.RT_TABLE_UNSPEC,

@@ -82,6 +82,27 @@ export function check<S extends z.ZodType>(schema: S, value: unknown, field: str
   throw new ValidationError([field, ...path].filter(Boolean).join('.'), message, bad);
 }
 
+/** An ASCII interface name that linkRef accepts (1-15 bytes, no '/', ':', NUL or whitespace). */
+const PLAIN_IFNAME = /^[A-Za-z0-9_.@+-]{1,15}$/;
+
+/**
+ * `check(V().linkRef, value, field)` that accepts the common cases (an index, a plain ASCII
+ * name) without zod: an operation that names its link neither loads zod for it nor runs a
+ * schema per call. Anything else goes through the schema, for the same result or the same error.
+ */
+export function checkLinkRef(value: unknown, field: string): string | number {
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) && value >= 1 && value <= 0x7fffffff) return value;
+  } else if (typeof value === 'string' && PLAIN_IFNAME.test(value) && value !== '.' && value !== '..') return value;
+  return check(V().linkRef, value, field);
+}
+
+/** `check(V().prefix, value, field)` without zod when parsePrefix accepts the string (the schema's own test). */
+export function checkPrefix(value: unknown, field: string): Prefix {
+  const p = typeof value === 'string' ? parsePrefix(value) : undefined;
+  return p ?? check(V().prefix, value, field);
+}
+
 /** The shared schemas, built on first use (see zod.ts). Modules call V() inside their own builders. */
 export const V = schemas((z) => {
   /** An interface name as the kernel accepts it: 1-15 bytes, not '.' or '..', no '/', ':', NUL or whitespace. */

@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NetlinkError, Rtnl, ValidationError, type Address, type Rtnl as RtnlT } from '../../src/index.js';
+import { faults } from '../../src/ffi/libc.js';
+import { contextOf } from '../../src/ops/context.js';
 import { ipJson, needsRoot, withTestNetns } from '../helpers/netns.js';
 
 async function veth(nl: RtnlT): Promise<void> {
@@ -166,6 +168,35 @@ test('delete, delete with ifExists, and EADDRNOTAVAIL', { skip: needsRoot }, asy
       nl.addresses.delete('nosuch0', '192.0.2.1/24'),
       (e: unknown) => e instanceof NetlinkError && e.code === 'ENODEV',
     );
+  });
+});
+
+test("a link named by the caller is found with one ioctl in the client's namespace, and a rename is seen at once", {
+  skip: needsRoot,
+}, async () => {
+  await withTestNetns(async (ns, nl) => {
+    await veth(nl);
+    const [v0] = ipJson(ns, 'link', 'show', 'dev', 'v0');
+    const ctx = contextOf(nl);
+    assert.equal(await ctx.linkIndex('v0'), v0.ifindex);
+    const calls: string[] = [];
+    faults.before = (name) => void calls.push(name);
+    try {
+      await nl.addresses.add('v0', '192.0.2.1/24');
+    } finally {
+      faults.before = undefined;
+    }
+    assert.ok(calls.includes('ioctl'), `syscalls: ${calls.join(' ')}`);
+    await nl.links.set('v0', { name: 'v9' });
+    await assert.rejects(ctx.linkIndex('v0'), (e: unknown) => e instanceof NetlinkError && e.code === 'ENODEV');
+    assert.equal(await ctx.linkIndex('v9'), v0.ifindex);
+    assert.equal(await nl.addresses.delete('v9', '192.0.2.1/24'), true);
+    await assert.rejects(
+      nl.addresses.add('v0', '192.0.2.1/24'),
+      (e: unknown) => e instanceof NetlinkError && e.code === 'ENODEV',
+    );
+    await nl.close();
+    await assert.rejects(ctx.linkIndex('v9'));
   });
 });
 
