@@ -10,6 +10,7 @@
  *   floor dump-route TABLE RUNS BUDGET_MS     RTM_GETROUTE AF_INET, RTA_TABLE filter
  *   floor dump-link RUNS BUDGET_MS            RTM_GETLINK AF_UNSPEC, IFLA_EXT_MASK RTEXT_FILTER_VF
  *   floor dump-addr IFINDEX RUNS BUDGET_MS    RTM_GETADDR AF_INET, ifa_index filter
+ *   floor dump-filter IFINDEX RUNS BUDGET_MS  RTM_GETTFILTER of the device's qdisc 1: (bench/tc.ts)
  *   floor addr IFINDEX COUNT seq|batch RUNS BUDGET_MS   add COUNT 10.2.x.y/32, then delete them
  *   floor veth COUNT seq|batch RUNS BUDGET_MS          add COUNT veth pairs fa<i>/fb<i>, then delete
  *
@@ -226,6 +227,13 @@ static long dump_once(const char *what, long arg) {
     len = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof *ifi);
     unsigned mask = RTEXT_FILTER_VF;
     put(at, &len, IFLA_EXT_MASK, &mask, 4);
+  } else if (!strcmp(what, "dump-filter")) {
+    h = hdr(at, RTM_GETTFILTER, NLM_F_DUMP);
+    struct tcmsg *tc = (struct tcmsg *)(at + NLMSG_HDRLEN);
+    memset(tc, 0, sizeof *tc);
+    tc->tcm_ifindex = arg;
+    tc->tcm_parent = 0x10000; /* 1: */
+    len = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof *tc);
   } else {
     h = hdr(at, RTM_GETADDR, NLM_F_DUMP);
     struct ifaddrmsg *ifa = (struct ifaddrmsg *)(at + NLMSG_HDRLEN);

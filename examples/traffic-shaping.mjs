@@ -1,9 +1,5 @@
-// example-requires: tc
 // Recipe: traffic shaping. Limit what a container may send to 10 Mbit/s with a token bucket
 // (tbf) on the host side of its veth, then remove the limit.
-//
-// Written against a qdisc API (`nl.qdiscs`) that is not in rtnl yet: until it is, the test suite
-// skips this recipe (see the `example-requires` line above), and running it fails.
 //
 // Run as root: node examples/traffic-shaping.mjs
 //
@@ -17,14 +13,15 @@ import { Rtnl } from 'rtnl';
 const nl = await Rtnl.open();
 try {
   await nl.links.add({ name: 'veth-shape', kind: 'veth', peer: { name: 'vs-peer' }, up: true });
-  await nl.qdiscs.replace({
-    link: 'veth-shape',
+  await nl.tc.qdiscs.replace({
+    dev: 'veth-shape',
     parent: 'root',
     kind: 'tbf',
-    tbf: { rate: 10_000_000 / 8, burst: 32 * 1024, latency: 50_000 }, // bytes/s, bytes, microseconds
+    options: { rate: '10mbit', burst: '32kb', latency: '50ms' }, // or bytes/s, bytes, microseconds
   });
-  for (const q of await nl.qdiscs.list({ link: 'veth-shape' })) console.log(q.kind, q.handle, q.parent);
-  await nl.qdiscs.delete({ link: 'veth-shape', parent: 'root' });
+  for (const q of await nl.tc.qdiscs.list({ dev: 'veth-shape' }))
+    console.log(q.kind, q.handle, q.parent, `sent ${q.stats?.bytes ?? 0} bytes`);
+  await nl.tc.qdiscs.delete({ dev: 'veth-shape', parent: 'root' });
 } finally {
   await nl.links.delete('veth-shape', { ifExists: true });
   await nl.close();

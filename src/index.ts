@@ -124,6 +124,37 @@ export type {
   EthtoolMonitorOptions,
 } from './ops/ethtool/index.js';
 export type {
+  Tc,
+  Qdiscs,
+  Classes,
+  Filters,
+  Actions,
+  Qdisc,
+  TcClass,
+  TcObject,
+  TcStats,
+  Filter,
+  FilterSpec,
+  FilterTarget,
+  QdiscSpec,
+  ClassSpec,
+  Chain,
+  Action,
+  ActionSpecWithDev,
+} from './ops/tc.js';
+export type {
+  QdiscKindOptions,
+  TbfOptions,
+  HtbQdiscOptions,
+  HtbClassOptions,
+  NetemOptions,
+  FqCodelOptions,
+  FqOptions,
+  U32Match,
+  Verdict,
+  TcKindPlugin,
+} from './ops/tc-kinds.js';
+export type {
   Nexthop,
   Nexthops,
   NexthopBucket,

@@ -27,12 +27,13 @@ import { nexthop } from './nexthop.js';
 import { route } from './route.js';
 import { rule } from './rule.js';
 import { tuntap } from './tuntap.js';
+import { tcCommand } from './tc.js';
 
 export const USAGE = `Usage: rtnl [OPTIONS] OBJECT { COMMAND | help }
        rtnl [-force] -batch FILENAME
        rtnl decode [FILE | -]
        rtnl [-n NETNS] ethtool [--json] OPTION DEV [ARGS...]
-where  OBJECT := { link | address | route | rule | neigh | nexthop | tuntap | netns | monitor | bridge | decode | ethtool }
+where  OBJECT := { link | address | route | rule | neigh | nexthop | tuntap | netns | monitor | bridge | decode | ethtool | tc }
        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -d[etails] | -4 | -6 | -s[tats] |
                     -br[ief] | -o[neline] | -t[imestamp] | -ts[hort] |
                     -b[atch] FILENAME | -force | -h[elp] | -V[ersion] }
@@ -54,6 +55,7 @@ const OBJECT_NAMES = [
   'nexthop',
   'decode',
   'ethtool',
+  'tc',
   'help',
 ] as const;
 const OBJECTS: Record<string, ObjectCommand> = {
@@ -71,6 +73,7 @@ const OBJECTS: Record<string, ObjectCommand> = {
   nexthop,
   decode: decodeCommand,
   ethtool: ethtoolCommand,
+  tc: tcCommand,
 };
 
 export interface ParsedCommand {

@@ -10,6 +10,7 @@ import type { Nexthop } from '../ops/nexthops.js';
 import type { NsidEntry, RtnlObject } from '../ops/objects.js';
 import type { Route } from '../ops/routes.js';
 import type { Rule } from '../ops/rules.js';
+import { formatHandle } from '../codec/tc/parse.js';
 import { pick, UsageError, type Globals } from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
 import { addrInfoJson, jsonText, linkJson, namesFrom, neighJson, routeJson, ruleJson, type Json } from './format.js';
@@ -17,7 +18,7 @@ import { nexthopJson, nexthopText } from './format-nexthop.js';
 import { addrEventText, linkText, neighText, routeText, ruleText } from './text.js';
 
 export const MONITOR_USAGE = `Usage: rtnl monitor [all | OBJECTS]
-OBJECTS := { link | address | route | neigh | rule | nsid | nexthop } ...
+OBJECTS := { link | address | route | neigh | rule | nsid | nexthop | tc } ...
 With -j, one JSON object per line: {"event": "link.new", ...}. -4 / -6 limit address, route
 and rule events to one family. Stop with Ctrl-C (SIGINT) or SIGTERM.`;
 
@@ -31,6 +32,7 @@ const OBJECTS = [
   'rule',
   'nsid',
   'nexthop',
+  'tc',
   'all',
   'help',
 ] as const;
@@ -71,6 +73,9 @@ export function parseMonitor(words: string[], g: Globals): Plan {
         break;
       case 'nexthop':
         groups.add('nexthop');
+        break;
+      case 'tc':
+        for (const t of ['qdisc', 'class', 'filter', 'chain', 'action'] as const) groups.add(t);
         break;
       case 'all':
         all();
@@ -159,10 +164,42 @@ export function eventJson(
       body = nexthopJson(obj as Nexthop, names, { deleted });
       text = nexthopText(body);
       break;
+    default: {
+      // tc: qdisc, class, filter, chain, action (the identifying fields; tc monitor prints more).
+      const t = tcEventJson(ev.kind, obj, names.map);
+      body = { ...(deleted ? { deleted: true } : {}), ...t };
+      text = `${deleted ? 'deleted ' : ''}${Object.entries(t)
+        .map(([k, v]) => (k === 'object' ? String(v) : `${k} ${String(v)}`))
+        .join(' ')}`;
+    }
   }
   const json: Json = { event: ev.type, ...body };
   if (ev.nsid !== undefined) json.nsid = ev.nsid;
   return { json, text };
+}
+
+/** The identifying fields of a tc object, for monitor events. */
+function tcEventJson(kind: string, obj: RtnlObject, names: Map<number, string>): Json {
+  const o = obj as unknown as Record<string, any>;
+  const dev = (i: number) => names.get(i) ?? String(i);
+  switch (kind) {
+    case 'qdisc':
+    case 'class':
+      return { object: `${kind} ${o.kind}`, handle: o.handle, dev: dev(o.ifindex), parent: o.parent };
+    case 'filter':
+      return {
+        object: `filter ${o.kind}`,
+        ...(o.block !== undefined ? { block: o.block } : { dev: dev(o.ifindex), parent: o.parent }),
+        protocol: o.protocol,
+        pref: o.pref,
+        chain: o.chain,
+        ...(o.handle !== undefined ? { handle: o.handle } : {}),
+      };
+    case 'chain':
+      return { object: 'chain', dev: dev(o.ifindex), parent: formatHandle(o.parent), chain: o.chain };
+    default:
+      return { object: `action ${o.kind}`, index: o.index };
+  }
 }
 
 export const monitorCommand: ObjectCommand = {

@@ -11,6 +11,7 @@ import { prefixMessages } from './rtnl/prefix.js';
 import { statsMessages, statsRequestMessages } from './rtnl/stats.js';
 import { routeMessages } from './rtnl/route.js';
 import { ruleMessages } from './rtnl/rule.js';
+import { actionMessages, chainMessages, classMessages, filterMessages, qdiscMessages } from './tc/index.js';
 
 export const FAMILIES: MessageDef[] = [
   linkMessages,
@@ -23,6 +24,11 @@ export const FAMILIES: MessageDef[] = [
   neightblMessages,
   statsMessages,
   statsRequestMessages,
+  qdiscMessages,
+  classMessages,
+  filterMessages,
+  chainMessages,
+  actionMessages,
   nexthopMessages,
   nexthopBucketMessages,
 ];

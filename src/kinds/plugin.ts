@@ -11,7 +11,7 @@
  * dynamic import when it is first called.
  */
 import type { z } from 'zod';
-import type { AttrSetDef } from '../codec/schema.js';
+import type { AttrSetDef, Kind } from '../codec/schema.js';
 import type { V } from '../ops/validate.js';
 import type { Zod } from '../ops/zod.js';
 import type { Json, Names } from './json.js';
@@ -28,6 +28,27 @@ export interface KindContext {
   linkIndex(ref: string | number): Promise<number>;
   /** An fd of a namespace, valid until the operation's request is sent. */
   netnsFd(spec: unknown): number;
+  /** The packet scheduler's clock, for kinds that count in its ticks (tc's tbf, htb, netem, red). */
+  readonly clock?: SchedClock;
+  /** Where the options sit in the caller's input (`qdisc.options`), for the fields of ValidationErrors. */
+  readonly field?: string;
+}
+
+/** The packet scheduler's clock, as /proc/net/psched gives it. */
+export interface SchedClock {
+  /** Scheduler ticks per microsecond (15.625 on kernels since 3.x: 64 ns ticks). */
+  readonly tickInUsec: number;
+  /** What tc calls HZ: the clock resolution it divides rates by for default buffers. */
+  readonly hz: number;
+}
+
+/**
+ * What a tc operation lends a tc kind: the kind context with the clock and the field always
+ * there. The clock is read (from /proc) on first use, so a kind validates before it touches it.
+ */
+export interface TcKindContext extends KindContext {
+  readonly clock: SchedClock;
+  readonly field: string;
 }
 
 /**
@@ -51,6 +72,9 @@ export interface KindWords {
   netns(value: string): string | { pid: number };
 }
 
+/** What a tc kind's TCA_OPTIONS may be in the codec: an attribute set's nest, a struct, or both. */
+export type TcData = Kind;
+
 /**
  * One kind. `Options` is what users write (ip's words for values: `mode: 'bridge'`,
  * `protocol: '802.1Q'`); `Attrs` is the decoded kind data (the codec's values).
@@ -59,11 +83,15 @@ export interface KindWords {
  * accepts, `fromAttrs(decode(encode(toAttrs(o))))` describes the same configuration as `o`, and
  * everything `fromAttrs` returns is accepted by the schema.
  */
-export interface KindPlugin<Options = unknown, Attrs = Record<string, unknown>> {
+export interface KindPlugin<Options = unknown, Attrs = Record<string, unknown>, Data = AttrSetDef> {
   /** The kernel's name of the kind: IFLA_INFO_KIND ('vxlan'), TCA_KIND ('htb'). */
   readonly kind: string;
-  /** The codec data of the kind's nest (IFLA_INFO_DATA, TCA_OPTIONS); none for kinds without data. */
-  readonly data?: AttrSetDef;
+  /**
+   * The codec data of the kind's nest (IFLA_INFO_DATA, TCA_OPTIONS); none for kinds without data.
+   * An attribute set for link kinds; a tc kind's TCA_OPTIONS may also be a struct (pfifo's
+   * tc_fifo_qopt) or a struct followed by attributes (netem), so tc kinds set `Data` to `TcData`.
+   */
+  readonly data?: Data;
   /** The option schema, built on first use with zod and the shared validators. Strict: unknown keys fail. */
   readonly schema?: (z: Zod, v: Validators) => z.ZodType;
   /** Validated options -> the kind's attributes (what goes into the nest). */

@@ -23,6 +23,7 @@ import { Nexthops } from './nexthops.js';
 import { Routes } from './routes.js';
 import { Rules } from './rules.js';
 import { TunTap } from './tuntap-ops.js';
+import { Tc } from './tc.js';
 import { check, V } from './validate.js';
 import { schemas } from './zod.js';
 
@@ -119,6 +120,8 @@ export class Rtnl {
   readonly tuntap: TunTap;
   /** Device settings and counters: `ethtool`. */
   readonly ethtool: Ethtool;
+  /** Traffic control: `tc qdisc`, `tc class`, `tc filter`, `tc chain`, `tc actions`. */
+  readonly tc: Tc;
   /** Bridge ports and VLANs (`bridge link`, `bridge vlan`); the FDB is in neighbours. */
   readonly bridge: Bridge;
   /** Namespace ids as this namespace assigns them (`ip netns set|list-id`). */
@@ -181,6 +184,7 @@ export class Rtnl {
     this.rules = new Rules(this.#ctx);
     this.tuntap = new TunTap(this.#ctx);
     this.ethtool = new Ethtool(this.#ctx);
+    this.tc = new Tc(this.#ctx);
     this.bridge = new Bridge(this.#ctx);
     this.nsids = new Nsids(this.#ctx);
     this.nexthops = new Nexthops(this.#ctx);

@@ -41,6 +41,11 @@ export type MonitorGroup =
   | 'rule4'
   | 'rule6'
   | 'nsid'
+  | 'qdisc'
+  | 'class'
+  | 'filter'
+  | 'chain'
+  | 'action'
   | 'nexthop';
 
 const GROUPS: Record<MonitorGroup, number[]> = {
@@ -56,6 +61,12 @@ const GROUPS: Record<MonitorGroup, number[]> = {
   rule4: [C.RTNLGRP_IPV4_RULE],
   rule6: [C.RTNLGRP_IPV6_RULE],
   nsid: [C.RTNLGRP_NSID],
+  // Every tc notification (qdisc, class, filter, chain, action) goes to RTNLGRP_TC.
+  qdisc: [C.RTNLGRP_TC],
+  class: [C.RTNLGRP_TC],
+  filter: [C.RTNLGRP_TC],
+  chain: [C.RTNLGRP_TC],
+  action: [C.RTNLGRP_TC],
   nexthop: [C.RTNLGRP_NEXTHOP],
 };
 const GROUP_KIND: Record<MonitorGroup, ObjectKind> = {
@@ -71,6 +82,11 @@ const GROUP_KIND: Record<MonitorGroup, ObjectKind> = {
   rule4: 'rule',
   rule6: 'rule',
   nsid: 'nsid',
+  qdisc: 'qdisc',
+  class: 'class',
+  filter: 'filter',
+  chain: 'chain',
+  action: 'action',
   nexthop: 'nexthop',
 };
 const GROUP_FAMILY: Partial<Record<MonitorGroup, number>> = {
@@ -225,10 +241,13 @@ export async function* monitor(
     const out: Array<[ObjectKind, NetlinkMessage]> = [];
     for (const [kind, family] of kinds) {
       const spec = OBJECT_KINDS[kind];
-      for (const body of [spec.dumpBody(family), ...(spec.moreDumps?.(family) ?? [])]) {
-        for (const m of await nl.engine.dump(req(spec.dumpType, body))) {
-          if (spec.newTypes.includes(m.type) && spec.accept(m, family)) out.push([kind, m]);
-        }
+      const msgs: NetlinkMessage[] = [];
+      if (spec.dump) msgs.push(...(await spec.dump(nl)));
+      else
+        for (const body of [spec.dumpBody(family), ...(spec.moreDumps?.(family) ?? [])])
+          msgs.push(...(await nl.engine.dump(req(spec.dumpType, body))));
+      for (const m of msgs) {
+        if (spec.newTypes.includes(m.type) && spec.accept(m, family)) out.push([kind, m]);
       }
     }
     return out;

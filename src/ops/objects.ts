@@ -10,6 +10,10 @@ import { toNeighbour, type Neighbour } from './neighbours.js';
 import { toNexthop, type Nexthop } from './nexthops.js';
 import { toRoute, type Route } from './routes.js';
 import { toRule, type Rule } from './rules.js';
+import type { OpContext } from './context.js';
+import { req } from './common.js';
+import { toFilter, toTcObject, type Filter, type Qdisc, type TcClass, type TcObject } from './tc.js';
+import type { ActionAttrs } from '../codec/tc/act.js';
 
 /** A namespace id as RTM_NEWNSID reports it. */
 export interface NsidEntry {
@@ -17,7 +21,33 @@ export interface NsidEntry {
   attrs: Record<string, unknown>;
 }
 
-export type ObjectKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nsid' | 'nexthop';
+/** A tc chain as the monitor reports it. */
+export interface TcChainEntry {
+  ifindex: number;
+  parent: number;
+  chain: number;
+  attrs: Record<string, unknown>;
+}
+/** A standalone tc action as the monitor reports it (the first of its message's list). */
+export interface TcActionEntry {
+  kind: string;
+  index: number;
+  attrs: ActionAttrs;
+}
+
+export type ObjectKind =
+  | 'link'
+  | 'address'
+  | 'route'
+  | 'neighbour'
+  | 'rule'
+  | 'nsid'
+  | 'qdisc'
+  | 'class'
+  | 'filter'
+  | 'chain'
+  | 'action'
+  | 'nexthop';
 /** The object type of each kind. */
 export interface ObjectOf {
   link: Link;
@@ -26,6 +56,11 @@ export interface ObjectOf {
   neighbour: Neighbour;
   rule: Rule;
   nsid: NsidEntry;
+  qdisc: Qdisc;
+  class: TcClass;
+  filter: Filter;
+  chain: TcChainEntry;
+  action: TcActionEntry;
   nexthop: Nexthop;
 }
 export type RtnlObject = ObjectOf[ObjectKind];
@@ -42,6 +77,8 @@ export interface ObjectSpec {
   convert(m: NetlinkMessage): RtnlObject;
   key(o: RtnlObject): string;
   same(a: RtnlObject, b: RtnlObject): boolean;
+  /** A dump other than one request of dumpType (tc classes, filters and chains are per device and parent). */
+  dump?(nl: OpContext): Promise<NetlinkMessage[]>;
 }
 
 /** JSON of a value with bigints as strings and the named keys left out (counters and timers). */
@@ -74,6 +111,45 @@ const familyOk = (m: NetlinkMessage, family: number) => family === C.AF_UNSPEC |
 /** IPv4 and IPv6 only: multicast-routing families (RTNL_FAMILY_IPMR, ...) are not routes or rules we model. */
 const ipFamily = (m: NetlinkMessage, family: number) =>
   (m.body.family === C.AF_INET || m.body.family === C.AF_INET6) && familyOk(m, family);
+
+// tc: counters, rate estimators, kind statistics and action ages are not configuration.
+const TC_VOLATILE = new Set(['stats', 'stats2', 'xstats', 'tm', 'pcnt', 'header', 'message', 'rtab', 'ctab']);
+
+/** The links of the client's namespace, and every qdisc and class on them: where tc filters can hang. */
+async function tcParents(nl: OpContext): Promise<Array<{ ifindex: number; parent: number }>> {
+  const out: Array<{ ifindex: number; parent: number }> = [];
+  const qdiscs = await nl.engine.dump(req('RTM_GETQDISC', { family: C.AF_UNSPEC }));
+  const links = new Set<number>();
+  for (const m of qdiscs) {
+    if (m.type !== 'RTM_NEWQDISC') continue;
+    const { ifindex, handle, parent } = m.body as { ifindex: number; handle: number; parent: number };
+    links.add(ifindex);
+    if (parent === C.TC_H_INGRESS) {
+      out.push({ ifindex, parent: (C.TC_H_CLSACT | C.TC_H_MIN_INGRESS) >>> 0 });
+      out.push({ ifindex, parent: (C.TC_H_CLSACT | C.TC_H_MIN_EGRESS) >>> 0 });
+    } else if (handle) out.push({ ifindex, parent: handle >>> 0 });
+  }
+  for (const ifindex of links) {
+    for (const m of await nl.engine.dump(req('RTM_GETTCLASS', { family: C.AF_UNSPEC, ifindex })))
+      if (m.type === 'RTM_NEWTCLASS') out.push({ ifindex, parent: (m.body.handle as number) >>> 0 });
+  }
+  return out;
+}
+
+/** One dump per place filters or chains can hang; what a parent refuses (a clsact egress on an ingress qdisc) is skipped. */
+async function tcDumpAt(nl: OpContext, type: 'RTM_GETTFILTER' | 'RTM_GETCHAIN'): Promise<NetlinkMessage[]> {
+  const out: NetlinkMessage[] = [];
+  for (const { ifindex, parent } of await tcParents(nl)) {
+    try {
+      for (const m of await nl.engine.dump(req(type, { family: C.AF_UNSPEC, ifindex, parent }))) out.push(m);
+    } catch {
+      // EINVAL/ENOENT: nothing can hang there.
+    }
+  }
+  return out;
+}
+
+const tcKey = (o: TcObject) => `${o.ifindex}|${o.header.parent ?? 0}|${o.header.handle ?? 0}`;
 
 export const OBJECT_KINDS: Record<ObjectKind, ObjectSpec> = {
   link: {
@@ -148,6 +224,91 @@ export const OBJECT_KINDS: Record<ObjectKind, ObjectSpec> = {
     convert: (m) => ({ nsid: (m.attrs.nsid as number) ?? -1, attrs: m.attrs }),
     key: (o) => String((o as NsidEntry).nsid),
     same: () => true,
+  },
+  qdisc: {
+    dumpType: 'RTM_GETQDISC',
+    dumpBody: () => ({ family: C.AF_UNSPEC }),
+    newTypes: ['RTM_NEWQDISC'],
+    accept: (m) => m.type === 'RTM_NEWQDISC' || m.type === 'RTM_DELQDISC',
+    convert: (m) => Object.assign(toTcObject(m), { refcnt: (m.body.info as number) ?? 0 }),
+    key: (o) => tcKey(o as TcObject),
+    same: (a, b) => signature((a as TcObject).attrs, TC_VOLATILE) === signature((b as TcObject).attrs, TC_VOLATILE),
+  },
+  class: {
+    dumpType: 'RTM_GETTCLASS',
+    dumpBody: () => ({ family: C.AF_UNSPEC }),
+    newTypes: ['RTM_NEWTCLASS'],
+    accept: (m) => m.type === 'RTM_NEWTCLASS' || m.type === 'RTM_DELTCLASS',
+    convert: (m) => toTcObject(m),
+    key: (o) => `${(o as TcObject).ifindex}|${(o as TcObject).header.handle ?? 0}`,
+    same: (a, b) => signature((a as TcObject).attrs, TC_VOLATILE) === signature((b as TcObject).attrs, TC_VOLATILE),
+    dump: async (nl) => {
+      const out: NetlinkMessage[] = [];
+      const links = new Set<number>();
+      for (const m of await nl.engine.dump(req('RTM_GETQDISC', { family: C.AF_UNSPEC })))
+        if (m.type === 'RTM_NEWQDISC') links.add(m.body.ifindex as number);
+      for (const ifindex of links)
+        out.push(...(await nl.engine.dump(req('RTM_GETTCLASS', { family: C.AF_UNSPEC, ifindex }))));
+      return out;
+    },
+  },
+  filter: {
+    dumpType: 'RTM_GETTFILTER',
+    dumpBody: () => ({ family: C.AF_UNSPEC }),
+    newTypes: ['RTM_NEWTFILTER'],
+    accept: (m) => m.type === 'RTM_NEWTFILTER' || m.type === 'RTM_DELTFILTER',
+    convert: (m) => toFilter(m),
+    key: (o) => {
+      const f = o as Filter;
+      return `${f.ifindex}|${f.header.parent ?? 0}|${f.chain}|${f.header.info ?? 0}|${f.header.handle ?? 0}`;
+    },
+    same: (a, b) => signature((a as Filter).attrs, TC_VOLATILE) === signature((b as Filter).attrs, TC_VOLATILE),
+    dump: (nl) => tcDumpAt(nl, 'RTM_GETTFILTER'),
+  },
+  chain: {
+    dumpType: 'RTM_GETCHAIN',
+    dumpBody: () => ({ family: C.AF_UNSPEC }),
+    newTypes: ['RTM_NEWCHAIN'],
+    accept: (m) => m.type === 'RTM_NEWCHAIN' || m.type === 'RTM_DELCHAIN',
+    convert: (m) => ({
+      ifindex: m.body.ifindex as number,
+      parent: (m.body.parent as number) >>> 0,
+      chain: (m.attrs.chain as number) ?? 0,
+      attrs: m.attrs,
+    }),
+    key: (o) => `${(o as TcChainEntry).ifindex}|${(o as TcChainEntry).parent}|${(o as TcChainEntry).chain}`,
+    same: () => true,
+    dump: (nl) => tcDumpAt(nl, 'RTM_GETCHAIN'),
+  },
+  action: {
+    dumpType: 'RTM_GETACTION',
+    dumpBody: () => ({ family: C.AF_UNSPEC }),
+    newTypes: ['RTM_NEWACTION', 'RTM_GETACTION'],
+    accept: (m) => m.type === 'RTM_NEWACTION' || m.type === 'RTM_DELACTION' || m.type === 'RTM_GETACTION',
+    convert: (m) => {
+      const a = ((m.attrs.tab as ActionAttrs[] | undefined) ?? [])[0] ?? ({} as ActionAttrs);
+      const p = (a.options as { parms?: { index?: number }; tbf?: { index?: number } } | undefined) ?? {};
+      return { kind: a.kind ?? '', index: p.parms?.index ?? p.tbf?.index ?? a.index ?? 0, attrs: a };
+    },
+    key: (o) => `${(o as TcActionEntry).kind}|${(o as TcActionEntry).index}`,
+    same: (a, b) =>
+      signature((a as TcActionEntry).attrs, TC_VOLATILE) === signature((b as TcActionEntry).attrs, TC_VOLATILE),
+    // Actions are dumped per kind; the kinds rtnl knows, each skipped when the kernel lacks it.
+    dump: async (nl) => {
+      const out: NetlinkMessage[] = [];
+      for (const kind of ['mirred', 'gact', 'police']) {
+        try {
+          const msgs = await nl.engine.dump(req('RTM_GETACTION', { family: C.AF_UNSPEC }, { tab: [{ kind }] }));
+          // A dump reply holds many actions in one message: one message per action here.
+          for (const m of msgs)
+            for (const a of (m.attrs.tab as ActionAttrs[] | undefined) ?? [])
+              out.push({ ...m, type: 'RTM_NEWACTION', attrs: { tab: [a] } });
+        } catch {
+          // the kernel lacks this action kind
+        }
+      }
+      return out;
+    },
   },
   nexthop: {
     dumpType: 'RTM_GETNEXTHOP',

@@ -17,7 +17,19 @@ const fixtures = allFixtures().filter((f) => !GENL_DIRS.some((d) => f.name.start
 
 test('there are at least 80 fixtures, covering every family', () => {
   assert.ok(fixtures.length >= 80, `only ${fixtures.length} fixtures`);
-  for (const family of ['link', 'address', 'route', 'neighbour', 'rule', 'nsid', 'nexthop', 'error', 'done', 'genl']) {
+  for (const family of [
+    'link',
+    'address',
+    'route',
+    'neighbour',
+    'rule',
+    'nsid',
+    'nexthop',
+    'tc',
+    'error',
+    'done',
+    'genl',
+  ]) {
     assert.ok(
       fixtures.some((f) => f.name.startsWith(`${family}/`)),
       `no ${family} fixture`,

@@ -101,6 +101,31 @@ const NOT_IN_SPEC: Record<string, string> = {
   'IFLA_STATS#2': 'RTM_GETSTATS request attributes (IFLA_STATS_GETSET_*): the spec has no request set',
   'IFLA_STATS#3': 'IFLA_STATS_GET_FILTERS masks of a request: the spec has no request set',
 };
+// Traffic control: tc.yaml is not in the digest yet (it covers the rt-* specs); the tc sets are
+// checked against tc's own requests and the kernel's replies (fixtures/tc, test/codec/tc*.test.ts).
+for (const name of [
+  'TCA',
+  'TCA#2',
+  'TCA#3',
+  'TCA_PRIO',
+  'TCA_TBF',
+  'TCA_HTB',
+  'TCA_NETEM',
+  'TCA_FQ_CODEL',
+  'TCA_FQ',
+  'TCA_CAKE',
+  'TCA_RED',
+  'TCA_STATS',
+  'TCA_STAB',
+  'TCA_U32',
+  'TCA_POLICE',
+  'TCA_BPF',
+  'TCA_FLOWER',
+  'TCA_MATCHALL',
+  'TCA_ROOT',
+]) {
+  NOT_IN_SPEC[name] = 'tc.yaml is not in the YNL digest yet; fixtures/tc checks this set';
+}
 
 test('the digest agrees with the generated constants, name for name', () => {
   let checked = 0;

@@ -26,7 +26,7 @@ const PROBES: Record<string, (nl: Rtnl) => Promise<boolean>> = {
       return false;
     }
   },
-  tc: async (nl) => typeof (nl as unknown as { qdiscs?: { replace?: unknown } }).qdiscs?.replace === 'function',
+  tc: async (nl) => typeof nl.tc?.qdiscs?.replace === 'function',
 };
 
 /** Arguments a recipe runs with here (a long-running one is given a duration). */

@@ -59,6 +59,25 @@ describe('errors point at the caller', { skip: needsRoot }, () => {
     });
   });
 
+  test('tc calls name the operation and the object, with this file in the stack', async () => {
+    await withTestNetns(async (_ns, nl) => {
+      await nl.links.add({ name: 'e0', kind: 'veth', peer: { name: 'e1' } });
+      const gone = await nl.tc.qdiscs.delete({ dev: 'e0', parent: 'root', handle: '7:' }).then(
+        () => assert.fail('deleted'),
+        (e: NetlinkError) => e,
+      );
+      assert.ok(gone instanceof NetlinkError);
+      assert.match(gone.message, /^tc\.qdiscs\.delete\(\{"dev":"e0","parent":"root","handle":"7:"\}\): /);
+      assert.ok(gone.stack?.includes(THIS_FILE), gone.stack);
+      const nodev = await nl.tc.qdiscs.add({ dev: 'nosuch', kind: 'pfifo' }).then(
+        () => assert.fail('added'),
+        (e: NetlinkError) => e,
+      );
+      assert.equal(nodev.message, 'tc.qdiscs.add({"dev":"nosuch","kind":"pfifo"}): no such link "nosuch" (ENODEV)');
+      assert.ok(nodev.stack?.includes(THIS_FILE), nodev.stack);
+    });
+  });
+
   test('the CLI says Cannot find device "nosuch" as ip does, with its status', async () => {
     await withTestNetns(async (ns) => {
       for (const args of [

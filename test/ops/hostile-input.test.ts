@@ -677,6 +677,55 @@ const cases: Case[] = [
     key: 'ifexist',
     run: () => netns.delete('rtnl-hostile-nosuch', x({ ifexist: true })),
   },
+  // tc: tc notation refused naming the field, before the device is looked up or /proc read
+  {
+    name: "tc.qdiscs.add handle '1:x'",
+    field: 'qdisc.handle',
+    run: (nl) => nl.tc.qdiscs.add({ dev: 't0', kind: 'pfifo', handle: '1:x' }),
+  },
+  {
+    name: "tc.qdiscs.add tbf rate 'fast'",
+    field: 'qdisc.options.rate',
+    run: (nl) => nl.tc.qdiscs.add({ dev: 't0', kind: 'tbf', options: { rate: 'fast', burst: '10k', latency: '1ms' } }),
+  },
+  {
+    name: 'tc.qdiscs.add unknown kind',
+    field: 'qdisc.kind',
+    run: (nl) => nl.tc.qdiscs.add(x({ dev: 't0', kind: 'nosuch' })),
+  },
+  {
+    name: 'tc.qdiscs.add __proto__ in options',
+    field: 'qdisc.options.__proto__',
+    key: '__proto__',
+    also: ['qdisc.options'],
+    run: (nl) => nl.tc.qdiscs.add(x({ dev: 't0', kind: 'pfifo', options: proto() })),
+  },
+  {
+    name: "tc.classes.add classid '1:10000'",
+    field: 'class.classid',
+    run: (nl) => nl.tc.classes.add({ dev: 't0', classid: '1:10000', kind: 'htb', options: { rate: '1mbit' } }),
+  },
+  {
+    name: 'tc.classes.add htb without a rate',
+    field: 'class.options.rate',
+    run: (nl) => nl.tc.classes.add(x({ dev: 't0', classid: '1:10', kind: 'htb', options: {} })),
+  },
+  {
+    name: "tc.filters.add protocol 'ipx2'",
+    field: 'filter.protocol',
+    run: (nl) => nl.tc.filters.add({ dev: 't0', parent: '1:', kind: 'u32', protocol: 'ipx2' }),
+  },
+  {
+    name: 'tc.filters.add u32 match of an IPv6 prefix as ip',
+    field: 'filter.u32.match[0].ip.dst',
+    run: (nl) =>
+      nl.tc.filters.add({ dev: 't0', parent: '1:', kind: 'u32', u32: { match: [{ ip: { dst: '2001:db8::/32' } }] } }),
+  },
+  {
+    name: 'tc.filters.add both dev and block',
+    field: 'filter.dev',
+    run: (nl) => nl.tc.filters.add({ dev: 't0', block: 1, kind: 'matchall' }),
+  },
 ];
 
 /**

@@ -66,7 +66,7 @@ const cases: Array<[string, () => unknown, string]> = [
   [
     'a list item',
     () => open.monitor(x(['link', 'lnk'])),
-    "groups.1: must be one of 'link', 'address', 'address4', 'address6', 'route', 'route4', 'route6', 'neighbour', 'rule', 'rule4', 'rule6', 'nsid', 'nexthop'; got \"lnk\"",
+    "groups.1: must be one of 'link', 'address', 'address4', 'address6', 'route', 'route4', 'route6', 'neighbour', 'rule', 'rule4', 'rule6', 'nsid', 'qdisc', 'class', 'filter', 'chain', 'action', 'nexthop'; got \"lnk\"",
   ],
   [
     'a refinement keeps its own words',

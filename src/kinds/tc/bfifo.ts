@@ -1,0 +1,10 @@
+/** The bfifo qdisc. Equivalent to: tc qdisc ... bfifo [OPTIONS] */
+import { qdiscOptionCases } from '../../codec/tc/qdisc.js';
+import { sizeOf } from '../../codec/tc/parse.js';
+import { defineTcKind, type QdiscKindOptions } from './common.js';
+
+export default defineTcKind<QdiscKindOptions['bfifo']>({
+  kind: 'bfifo',
+  data: qdiscOptionCases.bfifo,
+  toAttrs: (o, { field: f }) => (o.limit === undefined ? undefined : { limit: sizeOf(o.limit, `${f}.limit`) }),
+});

@@ -1,0 +1,10 @@
+/** The pfifo qdisc. Equivalent to: tc qdisc ... pfifo [OPTIONS] */
+import { qdiscOptionCases } from '../../codec/tc/qdisc.js';
+import { defineTcKind, U32_MAX, intIn, type QdiscKindOptions } from './common.js';
+
+export default defineTcKind<QdiscKindOptions['pfifo']>({
+  kind: 'pfifo',
+  data: qdiscOptionCases.pfifo,
+  toAttrs: (o, { field: f }) =>
+    o.limit === undefined ? undefined : { limit: intIn(o.limit, 0, U32_MAX, `${f}.limit`) },
+});

@@ -1,0 +1,9 @@
+/** The pfifo_fast qdisc. Equivalent to: tc qdisc ... pfifo_fast [OPTIONS] */
+import { qdiscOptionCases } from '../../codec/tc/qdisc.js';
+import { defineTcKind, type QdiscKindOptions } from './common.js';
+
+export default defineTcKind<QdiscKindOptions['pfifo_fast']>({
+  kind: 'pfifo_fast',
+  data: qdiscOptionCases.pfifo_fast,
+  toAttrs: () => undefined,
+});

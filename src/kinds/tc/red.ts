@@ -1,0 +1,49 @@
+/** The red qdisc. Equivalent to: tc qdisc ... red [OPTIONS] */
+import * as C from '../../codec/constants/index.js';
+import { qdiscOptionCases } from '../../codec/tc/qdisc.js';
+import { rateOf, sizeOf } from '../../codec/tc/parse.js';
+import { ValidationError } from '../../errors.js';
+import { defineTcKind, U32_MAX, intIn, need, redEwma, redIdle, redP, type QdiscKindOptions } from './common.js';
+
+export default defineTcKind<QdiscKindOptions['red']>({
+  kind: 'red',
+  data: qdiscOptionCases.red,
+  toAttrs: (o, { clock: ps, field: f }) => {
+    for (const k of ['limit', 'min', 'max', 'avpkt'] as const) need(o[k], `${f}.${k}`);
+    const limit = sizeOf(o.limit, `${f}.limit`);
+    const qmin = sizeOf(o.min, `${f}.min`);
+    const qmax = sizeOf(o.max, `${f}.max`);
+    const avpkt = sizeOf(o.avpkt, `${f}.avpkt`);
+    if (!limit || !qmin || !qmax || !avpkt)
+      throw new ValidationError(`${f}.limit`, 'limit, min, max and avpkt must be above 0', o);
+    if (qmax <= qmin) throw new ValidationError(`${f}.max`, 'must be above min', o.max);
+    const prob = o.probability ?? 0.02;
+    if (typeof prob !== 'number' || !(prob > 0 && prob <= 1))
+      throw new ValidationError(`${f}.probability`, 'expected a number above 0, at most 1', prob);
+    const rate = rateOf(o.bandwidth ?? '10mbit', `${f}.bandwidth`);
+    const burst =
+      o.burst === undefined ? Math.floor((2 * qmin + qmax) / (3 * avpkt)) : intIn(o.burst, 1, U32_MAX, `${f}.burst`);
+    const wlog = redEwma(qmin, burst, avpkt, f);
+    const plog = redP(qmin, qmax, prob, f);
+    const { clog, stab } = redIdle(wlog, avpkt, Math.min(U32_MAX, Number(rate)), ps, f);
+    const value =
+      (o.ecn ? C.TC_RED_ECN : 0) |
+      (o.harddrop ? C.TC_RED_HARDDROP : 0) |
+      (o.adaptive ? C.TC_RED_ADAPTATIVE : 0) |
+      (o.nodrop ? C.TC_RED_NODROP : 0);
+    return {
+      parms: {
+        limit,
+        qthMin: qmin,
+        qthMax: qmax,
+        wlog,
+        plog,
+        scellLog: clog,
+        flags: value & C.TC_RED_HISTORIC_FLAGS,
+      },
+      stab,
+      maxP: Math.min(U32_MAX, Math.floor(prob * 2 ** 32)),
+      flags: { value, selector: C.TC_RED_HISTORIC_FLAGS | C.TC_RED_NODROP },
+    };
+  },
+});

@@ -1,0 +1,21 @@
+/** The sfq qdisc. Equivalent to: tc qdisc ... sfq [OPTIONS] */
+import { qdiscOptionCases } from '../../codec/tc/qdisc.js';
+import { defineTcKind, U32_MAX, intIn, type QdiscKindOptions } from './common.js';
+
+export default defineTcKind<QdiscKindOptions['sfq']>({
+  kind: 'sfq',
+  data: qdiscOptionCases.sfq,
+  toAttrs: (o, { field: f }) => ({
+    quantum: intIn(o.quantum ?? 0, 0, U32_MAX, `${f}.quantum`),
+    perturbPeriod: intIn(o.perturb ?? 0, 0, 0x7fffffff, `${f}.perturb`),
+    limit: intIn(o.limit ?? 0, 0, U32_MAX, `${f}.limit`),
+    divisor: intIn(o.divisor ?? 0, 0, 65536, `${f}.divisor`),
+    flows: intIn(o.flows ?? 0, 0, 65536, `${f}.flows`),
+    depth: intIn(o.depth ?? 0, 0, U32_MAX, `${f}.depth`),
+    ...Object.fromEntries(
+      ['headdrop', 'redLimit', 'qthMin', 'qthMax', 'wlog', 'plog', 'scellLog', 'flags', 'maxP']
+        .concat(['probDrop', 'forcedDrop', 'probMark', 'forcedMark', 'probMarkHead', 'forcedMarkHead'])
+        .map((k) => [k, 0]),
+    ),
+  }),
+});
