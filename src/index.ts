@@ -40,6 +40,17 @@ export type { InterruptPolicy, RequestResult, DumpResult, Undecodable } from './
 export { resolveFamily } from './ops/genl-client.js';
 export type { GenlFamily } from './ops/genl.js';
 export type {
+  Genl,
+  GenlAttrPolicy,
+  GenlMonitorEvent,
+  GenlMonitorOptions,
+  GenlPolicy,
+  GenlReply,
+  GenlRequestAttrs,
+  GenlRequestOptions,
+} from './ops/genl-ops.js';
+export type { GenlRawAttr, GenlRawMessage } from './codec/genl/index.js';
+export type {
   MonitorEvent,
   MonitorGroup,
   MonitorOptions,

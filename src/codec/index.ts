@@ -52,6 +52,12 @@ export {
   type GenlFamilyDef,
   type GenlMsgHdr,
   type CtrlAttrs,
+  splitAttrs,
+  joinAttrs,
+  genlRawBody,
+  parseGenlRaw,
+  type GenlRawAttr,
+  type GenlRawMessage,
 } from './genl/index.js';
 export { Writer, attrPathAt, type AttrMarks } from './writer.js';
 export { LAYOUT, NLA_F_NESTED, NLA_F_NET_BYTEORDER } from './compile.js';

@@ -15,6 +15,7 @@ import { contexts, type OpContext } from './context.js';
 import { Engine, type InterruptPolicy } from './engine.js';
 import { Ethtool } from './ethtool/index.js';
 import { Bridge } from './bridge.js';
+import { Genl } from './genl-ops.js';
 import { Links } from './links.js';
 import { Nsids } from './nsid.js';
 import { monitor, monitorSchemas, type MonitorEvent, type MonitorGroup, type MonitorOptions } from './monitor.js';
@@ -128,6 +129,8 @@ export class Rtnl {
   readonly nsids: Nsids;
   /** Nexthop objects and resilient-group buckets: `ip nexthop`. */
   readonly nexthops: Nexthops;
+  /** Generic netlink: every family, its policies, any command, any multicast group: `genl`. */
+  readonly genl: Genl;
   /** @internal The request engine (tests and benchmarks reach it; operations get it through their context). */
   readonly engine: Engine;
   /** An fd of this client's namespace (-1: the namespace the process was in at open). */
@@ -188,6 +191,7 @@ export class Rtnl {
     this.bridge = new Bridge(this.#ctx);
     this.nsids = new Nsids(this.#ctx);
     this.nexthops = new Nexthops(this.#ctx);
+    this.genl = new Genl(this.#ctx);
     registry.register(this, { sock: engine.sock, nsFd }, this.#token);
     contexts.set(this, this.#ctx);
   }

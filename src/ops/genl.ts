@@ -111,11 +111,16 @@ async function lookup(engine: Engine, name: string): Promise<GenlFamily> {
   const a = replies[0]?.attrs as CtrlAttrs | undefined;
   if (a?.familyId === undefined)
     throw new RtnlError(`nlctrl sent no id for genl family '${name}'`, 'ERR_RTNL_PROTOCOL');
+  return familyFrom(a, name);
+}
+
+/** @internal A GenlFamily from nlctrl's CTRL_ATTR_* answer (GETFAMILY, one family or a dump's). */
+export function familyFrom(a: CtrlAttrs, name = ''): GenlFamily {
   const mcastGroups: Record<string, number> = {};
   for (const g of a.mcastGroups ?? []) if (g.name !== undefined && g.id !== undefined) mcastGroups[g.name] = g.id;
   return {
     name: a.familyName ?? name,
-    id: a.familyId,
+    id: a.familyId ?? 0,
     version: a.version ?? 0,
     hdrsize: a.hdrsize ?? 0,
     maxattr: a.maxattr ?? 0,

@@ -3,7 +3,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as C from '../../src/codec/constants/index.js';
-import { attrs, genlFamily, genlMessageDef, genlMessages, MessageTable, messages } from '../../src/codec/index.js';
+import {
+  attrs,
+  genlFamily,
+  genlMessageDef,
+  genlMessages,
+  genlRawBody,
+  joinAttrs,
+  MessageTable,
+  messages,
+  parseGenlRaw,
+  splitAttrs,
+} from '../../src/codec/index.js';
 import { loadFixture } from '../helpers/fixtures.js';
 import { assertRoundTrip } from '../helpers/round-trip.js';
 
@@ -77,4 +88,21 @@ test('a family registered at run time decodes by its id, and cmd selects its att
   assert.match(table.decode(one)[0]!.type, /^UNKNOWN/);
   assert.equal(messages.protocol, C.NETLINK_ROUTE);
   assert.equal(genlMessages.protocol, C.NETLINK_GENERIC);
+});
+
+test('raw generic netlink: a real reply splits into TLVs and joins back byte for byte', () => {
+  const bytes = loadFixture('genl/getfamily-ethtool-reply.hex').bytes;
+  const body = bytes.subarray(16, new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true));
+  const raw = parseGenlRaw(body);
+  assert.equal(raw.cmd, C.CTRL_CMD_NEWFAMILY);
+  const name = raw.attrs.find((a) => a.type === C.CTRL_ATTR_FAMILY_NAME)!;
+  assert.equal(new TextDecoder().decode(name.bytes), 'ethtool\0');
+  // nlctrl sends its nests without NLA_F_NESTED: the flag bits are kept as they came.
+  assert.equal(raw.attrs.find((a) => a.type === C.CTRL_ATTR_OPS)!.flags, 0);
+  assert.deepEqual(joinAttrs(raw.attrs), raw.payload);
+  assert.deepEqual(genlRawBody(raw.cmd, raw.version, 0, raw.payload), body);
+  // The typed decoder agrees on what the raw list holds.
+  const [m] = genlMessages.decode(bytes);
+  assert.equal(raw.attrs.length, Object.keys(m!.attrs).length);
+  assert.throws(() => splitAttrs(Uint8Array.of(8, 0, 1, 0)), /does not fit/);
 });

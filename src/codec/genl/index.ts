@@ -11,3 +11,4 @@ export * from './ctrl.js';
 
 /** The shared NETLINK_GENERIC table. Family ids are kernel-wide, so one table serves every namespace. */
 export const genlMessages = new MessageTable([genlMessageDef(nlctrl, GENL_ID_CTRL)], { protocol: NETLINK_GENERIC });
+export * from './raw.js';
