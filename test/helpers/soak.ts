@@ -247,6 +247,9 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
       ctx.cycle = ++cycles;
       for (const s of steps) await s.run(ctx);
       await settle(nl);
+      // A daemon's loop turns between its jobs; replies that arrive at once would otherwise let a
+      // cycle run in microtasks alone and starve timers and the monitors.
+      await new Promise((r) => setImmediate(r));
       const now = { fds: fds(), threads: threads(), netns: ours(), links: (await nl.links.list()).length };
       for (const k of Object.keys(base) as Array<keyof typeof base>)
         if (now[k] !== base[k] && leaks.length < 20) leaks.push(`cycle ${cycles}: ${k} ${base[k]} -> ${now[k]}`);
