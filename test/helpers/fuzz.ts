@@ -7,6 +7,10 @@
 import { messages } from '../../src/codec/index.js';
 import type { MessageTable } from '../../src/codec/nlmsg.js';
 import { DecodeError } from '../../src/errors.js';
+import { GENL_ID_CTRL, NETLINK_GENERIC } from '../../src/codec/constants/index.js';
+import { ethtoolFamily } from '../../src/codec/ethtool/messages.js';
+import { genlMessageDef, nlctrl } from '../../src/codec/genl/index.js';
+import { MessageTable as Table } from '../../src/codec/nlmsg.js';
 import { allFixtures, tableOf } from './fixtures.js';
 
 /** One seed input: its bytes, the table of its protocol, and a label for the figures. */
@@ -320,10 +324,28 @@ export function familyOf(table: MessageTable, bytes: Uint8Array): string {
   return table.familyOf(new DataView(bytes.buffer, bytes.byteOffset).getUint16(4, true)) ?? 'control';
 }
 
+/**
+ * The table an ethtool fixture decodes with: nlctrl and ethtool, the latter under the id this
+ * kernel gave it when the fixture was captured (`# family: ethtool id N`). Requests decode with
+ * the same table (their command numbers differ, the attribute layout is declared for both).
+ */
+const ethtoolTables = new Map<number, MessageTable>();
+function ethtoolTable(id: number): MessageTable {
+  let t = ethtoolTables.get(id);
+  if (t === undefined) {
+    t = new Table([genlMessageDef(nlctrl, GENL_ID_CTRL), genlMessageDef(ethtoolFamily, id)], {
+      protocol: NETLINK_GENERIC,
+    });
+    ethtoolTables.set(id, t);
+  }
+  return t;
+}
+
 /** Every fixture as a fuzz seed, with its protocol's table and its message family. */
 export function fixtureCorpus(): CorpusEntry[] {
   return allFixtures().map((f) => {
-    const table = tableOf(f);
+    const id = f.name.startsWith('ethtool/') ? Number(/ethtool id (\d+)/.exec(f.meta.family ?? '')?.[1]) : NaN;
+    const table = Number.isInteger(id) ? ethtoolTable(id) : tableOf(f);
     return { bytes: f.bytes, table, family: familyOf(table, f.bytes) };
   });
 }
