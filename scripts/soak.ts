@@ -2,7 +2,7 @@
  * `npm run soak [-- --minutes N]`: churn what a busy host does for N minutes (default 60) inside
  * namespaces this run makes, with 8 monitors open, checking after every cycle that no namespace,
  * link, fd or thread leaked. Prints progress every minute and the figures docs/RELIABILITY.md
- * quotes at the end; exits non-zero on a leak. Needs root. Run with --expose-gc for steady heap
+ * quotes at the end (Ctrl-C ends it early with the figures so far); exits non-zero on a leak. Needs root. Run with --expose-gc for steady heap
  * samples (the npm script does).
  */
 import { soak } from '../test/helpers/soak.js';
@@ -15,9 +15,13 @@ const minutes = Number(arg('minutes') ?? 60);
 if (!(minutes > 0)) throw new Error('--minutes takes a positive number');
 const prefix = `rtnl-soak${process.pid}-`;
 let lastPrint = 0;
+// Ctrl-C or SIGTERM ends the churn: the report covers what was done, and the namespaces go.
+const stop = new AbortController();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => stop.abort());
 const report = await soak({
   ms: minutes * 60_000,
   prefix,
+  signal: stop.signal,
   progress: (s, cycles, so) => {
     if (s.t - lastPrint < 60 && cycles > 1) return;
     lastPrint = s.t;

@@ -1,6 +1,7 @@
 /**
  * The soak: what a busy host does all day (taps and veths created, attached to a bridge, moved
- * into namespaces and deleted; namespaces created and deleted; addresses and routes), with 8
+ * into namespaces and deleted; namespaces created and deleted; addresses and routes; an ethtool
+ * statistics poller; generic netlink), with 8
  * monitors open throughout. After every cycle it checks that no namespace, link, fd or thread
  * leaked, and it samples RSS and heap. Used by scripts/soak.ts (`npm run soak -- --minutes N`)
  * and by test/live/soak.test.ts (one minute).
@@ -30,6 +31,7 @@ export interface SoakStep {
 }
 
 const octet = (cycle: number) => 1 + (cycle % 250);
+let lastEthtoolPoll = 0;
 
 /** The steps, in order. A step that needs a family the library lacks is simply not listed. */
 export const STEPS: SoakStep[] = [
@@ -88,6 +90,24 @@ export const STEPS: SoakStep[] = [
     },
   },
   {
+    // An ethtool statistics poller: once a second, the per-driver counters (ioctl) of every
+    // interface that has them, and the channels (generic netlink) of one. The veth pair it reads
+    // is made on its first run and kept (links named skeep* are the soak's own).
+    name: 'ethtool-stats',
+    async run({ nl }) {
+      const now = performance.now();
+      if (now - lastEthtoolPoll < 1000) return;
+      lastEthtoolPoll = now;
+      if (!(await nl.links.get('skeep0').catch(() => undefined)))
+        await nl.links.add({ name: 'skeep0', kind: 'veth', peer: { name: 'skeep1' }, up: true });
+      for (const l of await nl.links.list()) {
+        if (l.kind !== 'veth') continue; // lo and the bridge have no per-driver counters
+        await nl.ethtool.stats(l.index);
+      }
+      await nl.ethtool.channels('skeep0');
+    },
+  },
+  {
     // Generic netlink: a fresh client resolves nlctrl (a genl socket opened and closed).
     name: 'genl',
     async run({ ns }) {
@@ -109,6 +129,8 @@ export interface SoakOptions {
   /** Fraction of the run that counts as warm-up for the RSS slope (default 0.25). */
   warmup?: number;
   steps?: SoakStep[];
+  /** Ends the churn early (Ctrl-C): the report then covers the cycles done so far. */
+  signal?: AbortSignal;
   /** Called after every cycle with a one-line progress note (the script prints it now and then). */
   progress?: (s: SoakSample, cycles: number, so: SoakSoFar) => void;
 }
@@ -243,7 +265,7 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
     const leaks: string[] = [];
     const t0 = performance.now();
     let cycles = 0;
-    while (performance.now() - t0 < opts.ms) {
+    while (performance.now() - t0 < opts.ms && !opts.signal?.aborted) {
       ctx.cycle = ++cycles;
       for (const s of steps) await s.run(ctx);
       await settle(nl);
@@ -302,13 +324,14 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
 }
 
 /**
- * Wait until the soak namespace holds only lo and the bridge again: a veth whose peer's namespace
+ * Wait until the soak namespace holds only lo, the bridge and the links it keeps: a veth whose peer's namespace
  * was deleted is removed by the kernel a moment later (up to 5 s, then it counts as a leak).
  */
 async function settle(nl: Rtnl): Promise<void> {
+  const kept = (n: string | undefined) => n === 'lo' || n === 'sbr0' || n?.startsWith('skeep');
   for (let i = 0; i < 500; i++) {
     const names = (await nl.links.list()).map((l) => l.name);
-    if (names.length <= 2) return;
+    if (names.every(kept)) return;
     await new Promise((r) => setTimeout(r, 10));
   }
 }
