@@ -2,17 +2,12 @@
  * `npm run fuzz [-- COUNT [SEED]]`: the long decoder fuzz run (default 1,000,000 inputs).
  * Prints the figures docs/RELIABILITY.md quotes, and exits non-zero on any failure.
  */
-import { allFixtures } from '../test/helpers/fixtures.js';
-import { fuzz } from '../test/helpers/fuzz.js';
+import { fixtureCorpus, fuzz } from '../test/helpers/fuzz.js';
 
 const count = Number(process.argv[2] ?? 1_000_000);
 const seed = Number(process.argv[3] ?? Date.now() & 0xffffffff);
 const t0 = performance.now();
-const report = fuzz(
-  allFixtures().map((f) => f.bytes),
-  count,
-  seed,
-);
+const report = fuzz(fixtureCorpus(), count, seed);
 const secs = (performance.now() - t0) / 1000;
 console.log(
   JSON.stringify(
@@ -28,6 +23,7 @@ console.log(
       slowestHex: report.slowestHex.length > 512 ? `${report.slowestHex.slice(0, 512)}...` : report.slowestHex,
       seconds: +secs.toFixed(1),
       byKind: report.byKind,
+      byFamily: report.byFamily,
     },
     null,
     2,

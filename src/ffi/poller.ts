@@ -7,8 +7,10 @@
  * becomes readable the worker posts its number to the main thread and stops watching it (one-shot,
  * so a busy socket cannot make it spin); the main thread reads with non-blocking syscalls and
  * re-arms when it wants more. Any number of idle sockets cost this one thread; the fs/dns
- * threadpool is never touched. The worker is started on first use, is unref'd while nobody
- * waits, and is told to quit on process exit (a thread blocked in poll would otherwise stall it).
+ * threadpool is never touched. The worker is started on demand, is unref'd while nobody waits,
+ * and is told to quit when nothing has waited for a moment (IDLE_MS) and on process exit (a
+ * thread blocked in poll would otherwise stall it); its eventfd is closed once it has exited. So a
+ * program that closed every client and monitor holds no rtnl thread or fd.
  */
 import { createRequire } from 'node:module';
 import type { MessagePort, Worker } from 'node:worker_threads';
@@ -59,6 +61,7 @@ for (;;) {
   }
   if (ready.length) parentPort.postMessage(ready);
 }
+port.close(); // nothing else holds the thread: it exits
 `;
 
 interface Waiter {
@@ -75,51 +78,104 @@ export class WaitCancelledError extends RtnlError {
   }
 }
 
+/** One running poller thread with its eventfd, command port and quit flag. */
+interface Generation {
+  worker: Worker;
+  port: MessagePort;
+  efd: number;
+  flag: Int32Array;
+  online: Promise<void>;
+  exited: Promise<void>;
+}
+
+/**
+ * How long the thread stays up with nothing waiting before it is stopped. Long enough that a
+ * monitor re-arming after each read, or a client between requests, does not restart it; short
+ * enough that a program that closed every client holds no rtnl thread or fd soon after.
+ */
+const IDLE_MS = 200;
+
 class Poller {
-  private worker: Worker | undefined;
-  private port: MessagePort | undefined;
-  private efd = -1;
-  private flag = new Int32Array(new SharedArrayBuffer(4));
+  private gen: Generation | undefined;
+  /** Generations told to quit whose threads have not exited yet. */
+  private stopping = new Set<Promise<void>>();
   private waiters = new Map<number, Waiter>();
   private nextToken = 1;
   private pending: Array<[number, number, number, number]> = [];
   private wake = new Uint8Array(new BigUint64Array([1n]).buffer);
   private flushQueued = false;
-
-  private online: Promise<void> | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private exitHooked = false;
+  /** Idle time before the thread stops (tests shorten or lengthen it). */
+  idleMs = IDLE_MS;
 
   /** Resolves once the poller thread has started (for tests that count threads and fds). */
   async whenOnline(): Promise<void> {
-    this.start();
-    this.worker?.ref(); // keep the process alive until the thread is up
+    const gen = this.start();
+    gen.worker.ref(); // keep the process alive until the thread is up
     try {
-      await this.online;
+      await gen.online;
     } finally {
       this.updateRef();
     }
   }
 
-  /** Whether the poller thread is running (for tests and diagnostics). */
-  get running(): boolean {
-    return this.worker !== undefined;
+  /**
+   * Resolves once no poller thread is running: at once when nothing waits (the idle delay is
+   * skipped), else when the last wait ends and the thread has exited. For tests that count
+   * threads and fds, and for programs that want to know every rtnl thread is gone.
+   */
+  async whenStopped(timeoutMs = 5000): Promise<void> {
+    const t0 = performance.now();
+    for (;;) {
+      if (this.gen && this.waiters.size === 0) this.stop();
+      if (!this.gen && this.stopping.size === 0) return;
+      if (performance.now() - t0 > timeoutMs)
+        throw new RtnlError(
+          `the poller thread is still running after ${timeoutMs} ms: ${this.waiters.size} waits (fds ${[...this.waiters.keys()].join(', ')}), ${this.stopping.size} threads quitting`,
+          'ETIMEDOUT',
+        );
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
-  private start(): void {
-    if (this.worker) return;
-    this.efd = libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  /** Whether the poller thread is running (for tests and diagnostics). */
+  get running(): boolean {
+    return this.gen !== undefined;
+  }
+
+  private start(): Generation {
+    if (this.gen) return this.gen;
+    const efd = libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     // Loaded here, not at import: node:worker_threads costs about 1.3 ms of start-up, and only
     // programs that wait on a socket (monitors, slow replies) start the poller.
     const threads = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
     const { port1, port2 } = new threads.MessageChannel();
-    this.port = port1;
+    // Each thread has its own quit flag: an old thread still quitting never sees a new one's.
+    const flag = new Int32Array(new SharedArrayBuffer(4));
     const worker = new threads.Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { koffi: koffiEntry(), efd: this.efd, flag: this.flag, port: port2 },
+      workerData: { koffi: koffiEntry(), efd, flag, port: port2 },
       transferList: [port2],
+      // Not the process's flags: with --input-type=module the eval'd source would be an ES module
+      // (no `require`), and loaders given with --import would load again in this thread.
+      execArgv: [],
       stdout: false,
       stderr: false,
     });
+    const online = new Promise<void>((resolve) => worker.once('online', () => resolve()));
+    const exited = new Promise<void>((resolve) =>
+      worker.once('exit', () => {
+        // The thread is gone: nothing polls the eventfd any more, so it can be closed.
+        port1.close();
+        libc.close(efd);
+        if (this.gen?.worker === worker) this.gen = undefined;
+        resolve();
+      }),
+    );
+    const gen: Generation = { worker, port: port1, efd, flag, online, exited };
     worker.on('message', (ready: Array<[number, number, number]>) => {
+      if (this.gen !== gen) return;
       for (const [fd, revents, token] of ready) {
         const w = this.waiters.get(fd);
         if (!w || w.token !== token) continue;
@@ -130,21 +186,35 @@ class Poller {
       this.updateRef();
     });
     worker.on('error', (err) => {
+      if (this.gen !== gen) return;
       for (const w of this.waiters.values()) w.reject(err);
       this.waiters.clear();
-      this.worker = undefined;
+      this.gen = undefined;
     });
-    this.online = new Promise<void>((resolve) => worker.once('online', () => resolve()));
     worker.unref();
-    this.worker = worker;
-    process.once('exit', () => this.stop());
+    this.gen = gen;
+    if (!this.exitHooked) {
+      this.exitHooked = true;
+      process.once('exit', () => this.stop());
+    }
+    return gen;
   }
 
-  /** Tell the worker to quit (process exit). Synchronous. */
+  /** Tell the current thread to quit (idle, or process exit). Synchronous; the fd closes on exit. */
   private stop(): void {
-    if (!this.worker) return;
-    Atomics.store(this.flag, 0, 1);
-    libc.write(this.efd, this.wake);
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    const gen = this.gen;
+    if (!gen) return;
+    this.gen = undefined;
+    // Held until it has exited (a few ms), so whoever awaits whenStopped() sees it happen.
+    gen.worker.ref();
+    Atomics.store(gen.flag, 0, 1);
+    libc.write(gen.efd, this.wake);
+    const p = gen.exited.then(() => {
+      this.stopping.delete(p);
+    });
+    this.stopping.add(p);
   }
 
   private send(cmd: [number, number, number, number]): void {
@@ -156,15 +226,32 @@ class Poller {
       this.flushQueued = false;
       const batch = this.pending;
       this.pending = [];
-      this.port!.postMessage(batch);
-      libc.write(this.efd, this.wake);
+      // Commands for a thread that has since been told to quit are moot: it watches nothing more.
+      const gen = this.gen;
+      if (!gen) return;
+      gen.port.postMessage(batch);
+      libc.write(gen.efd, this.wake);
     });
   }
 
   private updateRef(): void {
-    if (!this.worker) return;
-    if (this.waiters.size > 0) this.worker.ref();
-    else this.worker.unref();
+    const gen = this.gen;
+    if (!gen) return;
+    if (this.waiters.size > 0) {
+      gen.worker.ref();
+      clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
+    } else {
+      gen.worker.unref();
+      // Nothing waits: stop the thread (and close its fds) unless a wait comes soon.
+      if (!this.idleTimer) {
+        this.idleTimer = setTimeout(() => {
+          this.idleTimer = undefined;
+          if (this.waiters.size === 0) this.stop();
+        }, this.idleMs);
+        this.idleTimer.unref();
+      }
+    }
   }
 
   /** Resolve with poll revents when `fd` is ready for `events`; reject on cancel/abort. */

@@ -40,6 +40,9 @@ export function resolveId(which: 'user' | 'group', value: number | string, field
       throw new ValidationError(field, `must be a ${which} id from 0 to 4294967294; got ${value}`, value);
     return n;
   }
+  // A name no passwd or group file can hold is refused before the file is read.
+  if (typeof value !== 'string' || !/^[^\s:/\0]{1,256}$/.test(value))
+    throw new ValidationError(field, `must be a ${which} name (no ':', '/', NUL or whitespace) or id`, value);
   const path = which === 'user' ? idFiles.passwd : idFiles.group;
   const id = load(path).byName.get(value);
   if (id === undefined)

@@ -16,7 +16,7 @@
  */
 import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
-import { type DecodeError, SysError } from '../errors.js';
+import { DecodeError, SysError } from '../errors.js';
 import { ENOBUFS } from '../errno.js';
 import { schemas } from './zod.js';
 import type { NetnsSpec } from '../ffi/netns.js';
@@ -364,10 +364,23 @@ export async function* monitor(
       const events: Array<ChangeEvent | UndecodableEvent> = [];
       const table = nl.engine.table;
       let recheck = false;
-      const onMessage = (m: NetlinkMessage) => {
+      const onMessage = (m: NetlinkMessage, at: number) => {
         const kind = table.familyOf(m.header.type) as ObjectKind | undefined;
         if (watchNexthops && kind === 'link' && nsid === undefined && linkDropsNexthops(m)) recheck = true;
-        if (!kind || !kinds.has(kind)) return;
+        if (!kind) {
+          // A type no rtnetlink family has, or a control message (DONE, ERROR) that has no place
+          // in a multicast stream: reported, not dropped silently. NOOP is there to be ignored.
+          if (m.header.type === C.NLMSG_NOOP) return;
+          const ev: UndecodableEvent = {
+            type: 'undecodable',
+            bytes: data.slice(at, at + m.header.len),
+            error: new DecodeError(`unexpected message type ${m.header.type} in a monitor stream`, at),
+          };
+          if (nsid !== undefined) ev.nsid = nsid;
+          events.push(ev);
+          return;
+        }
+        if (!kinds.has(kind)) return;
         const spec = OBJECT_KINDS[kind];
         if (!spec.accept(m, kinds.get(kind)!)) return;
         const action = spec.newTypes.includes(m.type) ? 'new' : 'del';

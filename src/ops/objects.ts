@@ -201,6 +201,12 @@ export const OBJECT_KINDS: Record<ObjectKind, ObjectSpec> = {
     convert: toNeighbour,
     key: (o) => {
       const n = o as Neighbour;
+      // A bridge's FDB entry is one per (bridge, MAC, VLAN) in the kernel, whichever port it
+      // points at: an entry learned or made on a port is deleted with the bridge's own index
+      // once the bridge took over that MAC (a port left). Keyed by port, a tracking monitor kept
+      // every such entry forever (found by the soak: about 2 KiB per tap or veth churned).
+      if (n.family === 'bridge' && n.master !== undefined)
+        return `bridge|m${n.master}|${n.lladdr ?? ''}|${n.vlan ?? ''}`;
       return `${n.family}|${n.index}|${n.address ?? ''}|${n.family === 'bridge' ? `${n.lladdr ?? ''}|${n.vlan ?? ''}` : ''}`;
     },
     same: (a, b) =>

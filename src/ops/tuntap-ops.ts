@@ -51,6 +51,8 @@ export class TunTap {
    */
   async add(options: LinkAddOptions & { kind: 'tun' | 'tap'; queues?: number }): Promise<TunTapDevice> {
     const { queues, ...rest } = options;
+    if (options?.kind !== 'tun' && options?.kind !== 'tap')
+      throw new ValidationError('link.kind', "expected 'tun' or 'tap'", options?.kind);
     const { o, given } = checkAddOptions(rest as LinkAddOptions);
     if (o.link !== undefined) throw new ValidationError('link.link', `a ${o.kind} has no lower device`, o.link);
     return createTunTap(tunTapDeps(this.nl), {
@@ -91,6 +93,16 @@ export class TunTap {
    * Equivalent to: ip tuntap del dev NAME mode tap
    */
   async delete(name: string, options: { kind?: 'tun' | 'tap'; ifExists?: boolean } = {}): Promise<boolean> {
+    if (options === null || typeof options !== 'object')
+      throw new ValidationError('options', 'expected an object like { kind, ifExists }', options);
+    for (const [k, v] of Object.entries(options)) {
+      if (k !== 'kind' && k !== 'ifExists')
+        throw new ValidationError(`options.${k}`, 'unknown option (known: kind, ifExists)', v);
+      if (k === 'kind' && v !== undefined && v !== 'tun' && v !== 'tap')
+        throw new ValidationError('options.kind', "expected 'tun' or 'tap'", v);
+      if (k === 'ifExists' && v !== undefined && typeof v !== 'boolean')
+        throw new ValidationError('options.ifExists', 'expected true or false', v);
+    }
     let link: Link;
     try {
       link = await this.links.get(name);

@@ -221,8 +221,8 @@ describe('monitor', { skip: needsRoot }, () => {
         ac.abort();
         await p;
       }
-      await poller.whenOnline();
-      await new Promise((r) => setTimeout(r, 100)); // let the poller thread finish starting
+      // Counts are taken with the poller thread stopped (it stops when nothing waits).
+      await poller.whenStopped();
       const fds = openFds();
       const threads = threadCount();
       // abort
@@ -246,6 +246,7 @@ describe('monitor', { skip: needsRoot }, () => {
       await new Promise((r) => setTimeout(r, 30));
       await nl.links.add({ name: 'brk0', kind: 'veth', peer: { name: 'brk1' } });
       await loop;
+      await poller.whenStopped();
       assert.equal(openFds(), fds);
       assert.equal(threadCount(), threads);
       // close of the client ends its monitors
@@ -257,6 +258,7 @@ describe('monitor', { skip: needsRoot }, () => {
       await other.close();
       assert.equal((await p).done, true);
       assert.ok(performance.now() - t0 < 100);
+      await poller.whenStopped();
       assert.equal(openFds(), fds);
       assert.equal(threadCount(), threads);
     });

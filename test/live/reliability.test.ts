@@ -141,8 +141,8 @@ describe('resources', { skip: needsRoot }, () => {
       await new Promise((r) => setTimeout(r, 20));
       warm.abort();
       await wp;
-      await poller.whenOnline();
-      await new Promise((r) => setTimeout(r, 100)); // let the poller thread finish starting
+      // Counts are taken with the poller thread stopped (it stops when nothing waits).
+      await poller.whenStopped();
       // Warm up the failure path too (lazy tables, JIT), so the heap figure is steady state.
       await Promise.allSettled(Array.from({ length: 100 }, (_, i) => nl.links.get(`warm${i}`)));
       const fds = openFds();
@@ -159,6 +159,7 @@ describe('resources', { skip: needsRoot }, () => {
         ac.abort();
         await Promise.all(ps);
       }
+      await poller.whenStopped();
       const fds1 = openFds();
       const threads1 = threadCount();
       const heap1 = heapUsed();
@@ -173,6 +174,7 @@ describe('resources', { skip: needsRoot }, () => {
         more.push(now - h);
         h = now;
       }
+      await poller.whenStopped();
       assert.equal(openFds(), fds);
       assert.equal(threadCount(), threads);
       const growth = heap2 - heap0;

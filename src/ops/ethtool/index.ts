@@ -96,8 +96,6 @@ export type GetSet<G, S, R = void> = ((dev: EthtoolDevice) => Promise<G>) & {
   set(dev: EthtoolDevice, change: S): Promise<R>;
 };
 
-const NAME_RE = /^[^\s/]{1,15}$/;
-
 /**
  * A kernel refusal said with the command and the device ('ETHTOOL_MSG_RINGS_GET on lo failed
  * with EOPNOTSUPP'): the engine can name only the family ('ethtool'), which every call shares.
@@ -287,22 +285,20 @@ export class Ethtool {
 
   private async name(dev: EthtoolDevice): Promise<string> {
     if (this.nl.engine.isClosed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
-    if (typeof dev === 'number')
-      return ((await getLinkMessage(this.nl.engine, check(V().linkRef, dev, 'dev'))).attrs.ifname as string) ?? '';
-    if (typeof dev !== 'string' || !NAME_RE.test(dev))
-      throw new ValidationError('dev', 'an interface name (1 to 15 bytes, no "/" or whitespace) or index', dev);
-    return dev;
+    const ref = check(V().linkRef, dev, 'dev');
+    if (typeof ref === 'number') return ((await getLinkMessage(this.nl.engine, ref)).attrs.ifname as string) ?? '';
+    return ref;
   }
 
-  /** The request header for a device: by index when given an index (no name lookup needed). */
+  /**
+   * The request header for a device: by index when given an index (no name lookup needed).
+   * Names and indexes are checked as every link operation checks them (1 to 15 bytes, no '/',
+   * ':', NUL or whitespace, not '.' or '..'; an index from 1 to 2^31-1), before anything is sent.
+   */
   private header(dev: EthtoolDevice, flags = 0): Record<string, unknown> {
-    if (typeof dev === 'number') {
-      if (!Number.isInteger(dev) || dev < 1) throw new ValidationError('dev', 'an interface index (1 or more)', dev);
-      return flags ? { devIndex: dev, flags } : { devIndex: dev };
-    }
-    if (typeof dev !== 'string' || !NAME_RE.test(dev))
-      throw new ValidationError('dev', 'an interface name (1 to 15 bytes, no "/" or whitespace) or index', dev);
-    return flags ? { devName: dev, flags } : { devName: dev };
+    const ref = check(V().linkRef, dev, 'dev');
+    if (typeof ref === 'number') return flags ? { devIndex: ref, flags } : { devIndex: ref };
+    return flags ? { devName: ref, flags } : { devName: ref };
   }
 
   private get(cmd: number, dev: EthtoolDevice, flags = 0, extra: Record<string, unknown> = {}) {
@@ -349,15 +345,16 @@ export class Ethtool {
   private async setFeatures(dev: EthtoolDevice, change: Record<string, boolean>): Promise<FeaturesSetResult> {
     if (change === null || typeof change !== 'object' || Object.keys(change).length === 0)
       throw new ValidationError('features', 'no change given', change);
+    // Everything that needs no kernel answer is checked before the feature names are asked for.
+    const header = this.header(dev, C.ETHTOOL_FLAG_COMPACT_BITSETS);
+    for (const [name, on] of Object.entries(change))
+      if (typeof on !== 'boolean') throw new ValidationError(`features.${name}`, 'expected true or false', on);
     const names = await this.strings(C.ETH_SS_FEATURES);
     const wanted = expandFeatureChanges(names, change);
     // By name, in the order given (a legacy name's features in the kernel's order), as ethtool sends them.
     const bit = Object.entries(wanted).map(([name, on]) => (on ? { name, value: true } : { name }));
     const replies = await named(
-      this.nlTransport.request(C.ETHTOOL_MSG_FEATURES_SET, {
-        header: this.header(dev, C.ETHTOOL_FLAG_COMPACT_BITSETS),
-        wanted: { bits: { bit } },
-      }),
+      this.nlTransport.request(C.ETHTOOL_MSG_FEATURES_SET, { header, wanted: { bits: { bit } } }),
       C.ETHTOOL_MSG_FEATURES_SET,
       dev,
     );
@@ -417,13 +414,24 @@ export class Ethtool {
    */
   async statsGroups(dev: EthtoolDevice, groups?: readonly string[]): Promise<StatsGroup[]> {
     // The groups by the kernel's own names (ETH_SS_STATS_STD: eth-phy, eth-mac, eth-ctrl, rmon, ...).
+    const header = this.header(dev);
+    if (groups !== undefined) {
+      if (!Array.isArray(groups)) throw new ValidationError('groups', 'expected a list of group names', groups);
+      for (const [i, g] of groups.entries())
+        if (typeof g !== 'string' || g === '') throw new ValidationError(`groups.${i}`, 'expected a group name', g);
+    }
     const std = (await this.strings(C.ETH_SS_STATS_STD)).filter((n) => n);
     const want = groups ?? std;
     for (const g of want)
       if (!std.includes(g)) throw new ValidationError('groups', `unknown group (known: ${std.join(', ')})`, g);
-    const replies = await this.get(C.ETHTOOL_MSG_STATS_GET, dev, 0, {
-      groups: { nomask: true, bits: { bit: want.map((name) => ({ name })) } },
-    });
+    const replies = await named(
+      this.nlTransport.request(C.ETHTOOL_MSG_STATS_GET, {
+        header,
+        groups: { nomask: true, bits: { bit: want.map((name) => ({ name })) } },
+      }),
+      C.ETHTOOL_MSG_STATS_GET,
+      dev,
+    );
     const a = (replies[0]?.attrs ?? {}) as never as Parameters<typeof statsGroupsFrom>[0];
     const tables = new Map<number, string[]>();
     for (const g of a.grp ?? []) if (g.ssId !== undefined) tables.set(g.ssId, await this.strings(g.ssId));
@@ -453,6 +461,13 @@ export class Ethtool {
   async stats(dev: EthtoolDevice, options?: StatsOptions & { numbers?: false }): Promise<Record<string, bigint>>;
   async stats(dev: EthtoolDevice, options: StatsOptions & { numbers: true }): Promise<Record<string, number>>;
   async stats(dev: EthtoolDevice, options: StatsOptions = {}): Promise<Record<string, bigint | number>> {
+    if (options === null || typeof options !== 'object')
+      throw new ValidationError('options', 'expected an object like { numbers: true }', options);
+    for (const [k, v] of Object.entries(options)) {
+      if (k !== 'numbers') throw new ValidationError(`options.${k}`, 'unknown option (known: numbers)', v);
+      if (v !== undefined && typeof v !== 'boolean')
+        throw new ValidationError('options.numbers', 'expected true or false', v);
+    }
     return readStats(this.call, await this.name(dev), options.numbers === true);
   }
 

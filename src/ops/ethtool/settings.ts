@@ -139,7 +139,7 @@ const strip = <T extends Record<string, unknown>>(o: T): T => {
 export const ringsFrom = (a: RingsAttrs): Rings =>
   strip({ ...a, txPush: bool(a.txPush), rxPush: bool(a.rxPush) }) as Rings;
 export const ringsTo = (c: RingsChange): Partial<RingsAttrs> =>
-  strip({ ...check(c, RINGS_KEYS, 'rings'), txPush: u8(c.txPush), rxPush: u8(c.rxPush) });
+  strip({ ...check(c, RINGS_KEYS, 'rings', ['txPush', 'rxPush']), txPush: u8(c.txPush), rxPush: u8(c.rxPush) });
 
 export const channelsFrom = (a: ChannelsAttrs): Channels => strip({ ...a }) as Channels;
 export const channelsTo = (c: ChannelsChange): Partial<ChannelsAttrs> =>
@@ -151,7 +151,7 @@ export function coalesceFrom(a: CoalesceAttrs): Coalesce {
   return strip(out) as Coalesce;
 }
 export function coalesceTo(c: CoalesceChange): Partial<CoalesceAttrs> {
-  const out: Record<string, unknown> = { ...check(c, COALESCE_KEYS, 'coalesce') };
+  const out: Record<string, unknown> = { ...check(c, COALESCE_KEYS, 'coalesce', COALESCE_BOOLS) };
   for (const k of COALESCE_BOOLS) out[k] = u8(c[k]);
   return strip(out) as Partial<CoalesceAttrs>;
 }
@@ -162,7 +162,7 @@ export function pauseFrom(a: PauseAttrs): Pause {
   return out;
 }
 export const pauseTo = (c: PauseChange): Partial<PauseAttrs> => {
-  check(c, ['autoneg', 'rx', 'tx'], 'pause');
+  check(c, ['autoneg', 'rx', 'tx'], 'pause', ['autoneg', 'rx', 'tx']);
   return strip({ autoneg: u8(c.autoneg), rx: u8(c.rx), tx: u8(c.tx) });
 };
 
@@ -181,7 +181,7 @@ export function eeeFrom(a: EeeAttrs): Eee {
   };
 }
 export const eeeTo = (c: EeeChange): Partial<EeeAttrs> => {
-  check(c, ['enabled', 'txLpiEnabled', 'txLpiTimer'], 'eee');
+  check(c, ['enabled', 'txLpiEnabled', 'txLpiTimer'], 'eee', ['enabled', 'txLpiEnabled']);
   return strip({ enabled: u8(c.enabled), txLpiEnabled: u8(c.txLpiEnabled), txLpiTimer: c.txLpiTimer });
 };
 
@@ -283,7 +283,7 @@ export interface LinkChange {
 
 /** LINKMODES_SET attributes, in the order ethtool sends them. */
 export function linkTo(c: LinkChange): Record<string, unknown> {
-  check(c as Record<string, unknown>, ['speed', 'duplex', 'autoneg', 'lanes'], 'link');
+  check(c as Record<string, unknown>, ['speed', 'duplex', 'autoneg', 'lanes'], 'link', ['autoneg']);
   if (c.duplex !== undefined && c.duplex !== 'half' && c.duplex !== 'full')
     throw new ValidationError('link.duplex', "expected 'half' or 'full'", c.duplex);
   return strip({
@@ -366,14 +366,19 @@ const COALESCE_KEYS = [
 ];
 
 /** Unknown keys, non-integers and out-of-range numbers are ValidationErrors naming the field. */
-function check<T extends object>(c: T, keys: readonly string[], what: string): T {
+function check<T extends object>(c: T, keys: readonly string[], what: string, bools: readonly string[] = []): T {
   if (c === null || typeof c !== 'object') throw new ValidationError(what, 'expected an object of changes', c);
   const entries = Object.entries(c).filter(([, v]) => v !== undefined);
   if (entries.length === 0) throw new ValidationError(what, 'no change given', c);
   for (const [k, v] of entries) {
     if (!keys.includes(k)) throw new ValidationError(`${what}.${k}`, `unknown setting (known: ${keys.join(', ')})`, v);
+    // A boolean setting takes only true or false; a number setting never takes a boolean.
+    if (bools.includes(k)) {
+      if (typeof v !== 'boolean') throw new ValidationError(`${what}.${k}`, 'expected true or false', v);
+      continue;
+    }
     const max = k === 'tcpDataSplit' ? 0xff : 0xffffffff;
-    if (typeof v === 'boolean' || (k === 'duplex' && typeof v === 'string')) continue;
+    if (k === 'duplex' && typeof v === 'string') continue;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max)
       throw new ValidationError(`${what}.${k}`, `expected an integer 0..${max}`, v);
   }

@@ -1,0 +1,337 @@
+/**
+ * The soak: what a busy host does all day (taps and veths created, attached to a bridge, moved
+ * into namespaces and deleted; namespaces created and deleted; addresses and routes; an ethtool
+ * statistics poller; generic netlink), with 8
+ * monitors open throughout. After every cycle it checks that no namespace, link, fd or thread
+ * leaked, and it samples RSS and heap. Used by scripts/soak.ts (`npm run soak -- --minutes N`)
+ * and by test/live/soak.test.ts (one minute).
+ *
+ * Everything happens inside namespaces the soak makes; the host namespace is never touched.
+ * Each step is one entry of STEPS: a new family adds one entry (and its cleanup check).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
+import { netns, resolveFamily, Rtnl, sysctl, type MonitorEvent, type MonitorGroup } from '../../src/index.js';
+
+/** What one cycle's steps share. */
+export interface SoakContext {
+  /** The soak's main namespace (holds the bridge `sbr0`). */
+  ns: string;
+  /** A client in `ns`. */
+  nl: Rtnl;
+  /** Name a namespace the soak makes (the prefix lets a host check find leftovers). */
+  nsName: (tag: string) => string;
+  cycle: number;
+}
+
+/** One thing a busy host does; run once per cycle. It must undo everything it made. */
+export interface SoakStep {
+  name: string;
+  run: (ctx: SoakContext) => Promise<void>;
+}
+
+const octet = (cycle: number) => 1 + (cycle % 250);
+let lastEthtoolPoll = 0;
+
+/** The steps, in order. A step that needs a family the library lacks is simply not listed. */
+export const STEPS: SoakStep[] = [
+  {
+    // A microVM's tap: created, enslaved to the bridge, up, a queue fd opened and closed, deleted.
+    name: 'tap',
+    async run({ nl }) {
+      await nl.links.add({ name: 'stap0', kind: 'tap', tuntap: { vnetHdr: true }, master: 'sbr0', up: true });
+      const q = await nl.tuntap.open('stap0');
+      await q.close();
+      await nl.links.delete('stap0');
+    },
+  },
+  {
+    // A container's veth: one end on the bridge, the other moved into a fresh namespace, renamed
+    // eth0 there and given an address and a default route; then the namespace is deleted (which
+    // takes the peer with it) and the host end disappears.
+    name: 'veth+netns',
+    async run({ nl, nsName, cycle }) {
+      const child = nsName('c');
+      await netns.create(child);
+      try {
+        await nl.links.add({ name: 'sveth0', kind: 'veth', peer: { name: 'sveth1' }, master: 'sbr0', up: true });
+        await nl.links.set('sveth1', { netns: child, name: 'eth0' });
+        const c = await Rtnl.open({ netns: child });
+        try {
+          await c.links.set('eth0', { up: true });
+          await c.links.set('lo', { up: true });
+          await c.addresses.add('eth0', `10.88.0.${octet(cycle) + 1}/16`);
+          await c.routes.add({ dst: 'default', gateway: '10.88.0.1' });
+          await c.routes.list({ table: 'main' });
+        } finally {
+          await c.close();
+        }
+      } finally {
+        await netns.delete(child);
+      }
+      // The host end goes when its peer's namespace does; the kernel does that asynchronously.
+      await nl.links.delete('sveth0', { ifExists: true });
+    },
+  },
+  {
+    // Addresses and routes on the bridge: add, list, delete.
+    name: 'addresses+routes',
+    async run({ nl, cycle }) {
+      const o = octet(cycle);
+      await nl.addresses.add('sbr0', `198.51.100.${o}/32`);
+      await nl.addresses.add('sbr0', `2001:db8:5::${o.toString(16)}/128`, { flags: ['nodad'] });
+      await nl.routes.add({ dst: `203.0.113.${o}/32`, dev: 'sbr0', metric: 100 });
+      await nl.routes.add({ dst: `10.${o}.0.0/16`, type: 'blackhole', table: 1000 });
+      await nl.routes.list({ table: 'main', family: 4 });
+      await nl.routes.delete({ dst: `203.0.113.${o}/32`, dev: 'sbr0', metric: 100 });
+      await nl.routes.delete({ dst: `10.${o}.0.0/16`, type: 'blackhole', table: 1000 });
+      await nl.addresses.delete('sbr0', `198.51.100.${o}/32`);
+      await nl.addresses.delete('sbr0', `2001:db8:5::${o.toString(16)}/128`);
+    },
+  },
+  {
+    // An ethtool statistics poller: once a second, the per-driver counters (ioctl) of every
+    // interface that has them, and the channels (generic netlink) of one. The veth pair it reads
+    // is made on its first run and kept (links named skeep* are the soak's own).
+    name: 'ethtool-stats',
+    async run({ nl }) {
+      const now = performance.now();
+      if (now - lastEthtoolPoll < 1000) return;
+      lastEthtoolPoll = now;
+      if (!(await nl.links.get('skeep0').catch(() => undefined)))
+        await nl.links.add({ name: 'skeep0', kind: 'veth', peer: { name: 'skeep1' }, up: true });
+      for (const l of await nl.links.list()) {
+        if (l.kind !== 'veth') continue; // lo and the bridge have no per-driver counters
+        await nl.ethtool.stats(l.index);
+      }
+      await nl.ethtool.channels('skeep0');
+    },
+  },
+  {
+    // Generic netlink: a fresh client resolves nlctrl (a genl socket opened and closed).
+    name: 'genl',
+    async run({ ns }) {
+      const c = await Rtnl.open({ netns: ns });
+      try {
+        await resolveFamily(c, 'nlctrl');
+      } finally {
+        await c.close();
+      }
+    },
+  },
+];
+
+export interface SoakOptions {
+  /** How long to churn. */
+  ms: number;
+  /** Namespace name prefix (a host check looks for leftovers by it). */
+  prefix: string;
+  /** Fraction of the run that counts as warm-up for the RSS slope (default 0.25). */
+  warmup?: number;
+  steps?: SoakStep[];
+  /** Ends the churn early (Ctrl-C): the report then covers the cycles done so far. */
+  signal?: AbortSignal;
+  /** Called after every cycle with a one-line progress note (the script prints it now and then). */
+  progress?: (s: SoakSample, cycles: number, so: SoakSoFar) => void;
+}
+
+export interface SoakSample {
+  t: number;
+  rss: number;
+  heap: number;
+}
+
+/** The figures so far, for progress lines (a long run may be cut short). */
+export interface SoakSoFar {
+  fdDelta: number;
+  threadDelta: number;
+  netnsDelta: number;
+  linkDelta: number;
+  leaks: number;
+  rssSlopeMBh: number;
+}
+
+export interface SoakReport {
+  cycles: number;
+  steps: string[];
+  seconds: number;
+  rssStartMiB: number;
+  rssEndMiB: number;
+  heapStartMiB: number;
+  heapEndMiB: number;
+  /** Least-squares slope of RSS over the samples after warm-up, in MB (10^6 bytes) per hour. */
+  rssSlopeMBh: number;
+  heapSlopeMBh: number;
+  fdDelta: number;
+  threadDelta: number;
+  netnsDelta: number;
+  linkDelta: number;
+  /** Monitor events received, all monitors together, and how many were 'undecodable'. */
+  events: number;
+  undecodable: number;
+  /** Leaks seen after some cycle (empty when clean): what, and after which cycle. */
+  leaks: string[];
+}
+
+const fds = () => readdirSync('/proc/self/fd').length;
+const threads = () => readdirSync('/proc/self/task').length;
+const rss = () => {
+  // VmRSS from /proc: process.memoryUsage().rss is the same figure.
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) * 1024 : process.memoryUsage().rss;
+};
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+const mib = (n: number) => +(n / 2 ** 20).toFixed(2);
+
+/** Least-squares slope of y over x. */
+export function slope(xs: number[], ys: number[]): number {
+  const n = xs.length;
+  if (n < 2) return 0;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+/** The samples after warm-up (the first `warmup` fraction of the time so far). */
+const warmSamples = (samples: SoakSample[], warmup = 0.25) =>
+  samples.filter((s) => s.t >= (samples.at(-1)?.t ?? 0) * warmup);
+
+/** Slope of a sample field in MB (10^6 bytes) per hour. */
+const perHour = (samples: SoakSample[], y: (s: SoakSample) => number) =>
+  +(
+    (slope(
+      samples.map((s) => s.t),
+      samples.map(y),
+    ) *
+      3600) /
+    1e6
+  ).toFixed(2);
+
+const MONITORS: Array<MonitorGroup | MonitorGroup[]> = [
+  'link',
+  'address',
+  'route',
+  'neighbour',
+  'rule',
+  'nsid',
+  ['link', 'address', 'route'],
+  ['address4', 'route6'],
+];
+
+/** Run the soak. Throws nothing for leaks: they are in the report (`leaks`, the deltas). */
+export async function soak(opts: SoakOptions): Promise<SoakReport> {
+  const steps = opts.steps ?? STEPS;
+  const ns = `${opts.prefix}main`;
+  let seq = 0;
+  const nsName = (tag: string) => `${opts.prefix}${tag}${seq++}`;
+  const ours = () => readdirSync('/run/netns').filter((n) => n.startsWith(opts.prefix)).length;
+  await netns.create(ns);
+  const ac = new AbortController();
+  setMaxListeners(64, ac.signal);
+  let nl: Rtnl | undefined;
+  let events = 0;
+  let undecodable = 0;
+  const loops: Promise<void>[] = [];
+  try {
+    for (const k of ['net.ipv6.conf.all.accept_dad', 'net.ipv6.conf.default.accept_dad'])
+      await sysctl.set(k, '0', { netns: ns });
+    nl = await Rtnl.open({ netns: ns });
+    await nl.links.set('lo', { up: true });
+    await nl.links.add({ name: 'sbr0', kind: 'bridge', bridge: { stpState: 0 }, up: true });
+    for (const groups of MONITORS) {
+      const it = nl.monitor(groups, { signal: ac.signal });
+      loops.push(
+        (async () => {
+          for await (const ev of it as AsyncIterable<MonitorEvent>) {
+            events++;
+            if (ev.type === 'undecodable') undecodable++;
+          }
+        })(),
+      );
+    }
+    const ctx: SoakContext = { ns, nl, nsName, cycle: 0 };
+    // One warm-up cycle (lazy tables, JIT, the poller thread) before the baseline.
+    for (const s of steps) await s.run(ctx);
+    await settle(nl);
+    gc();
+    const base = { fds: fds(), threads: threads(), netns: ours(), links: (await nl.links.list()).length };
+    const samples: SoakSample[] = [];
+    const leaks: string[] = [];
+    const t0 = performance.now();
+    let cycles = 0;
+    while (performance.now() - t0 < opts.ms && !opts.signal?.aborted) {
+      ctx.cycle = ++cycles;
+      for (const s of steps) await s.run(ctx);
+      await settle(nl);
+      // A daemon's loop turns between its jobs; replies that arrive at once would otherwise let a
+      // cycle run in microtasks alone and starve timers and the monitors.
+      await new Promise((r) => setImmediate(r));
+      const now = { fds: fds(), threads: threads(), netns: ours(), links: (await nl.links.list()).length };
+      for (const k of Object.keys(base) as Array<keyof typeof base>)
+        if (now[k] !== base[k] && leaks.length < 20) leaks.push(`cycle ${cycles}: ${k} ${base[k]} -> ${now[k]}`);
+      // Sample every 10th cycle, right after a full GC (when the process runs with --expose-gc),
+      // so the heap figure is live data, not garbage not yet collected.
+      if (cycles % 10 !== 1) continue;
+      gc();
+      const s = { t: (performance.now() - t0) / 1000, rss: rss(), heap: process.memoryUsage().heapUsed };
+      samples.push(s);
+      if (opts.progress) {
+        const w = warmSamples(samples, opts.warmup);
+        opts.progress(s, cycles, {
+          fdDelta: now.fds - base.fds,
+          threadDelta: now.threads - base.threads,
+          netnsDelta: now.netns - base.netns,
+          linkDelta: now.links - base.links,
+          leaks: leaks.length,
+          rssSlopeMBh: perHour(w, (x) => x.rss),
+        });
+      }
+    }
+    await settle(nl);
+    gc();
+    const end = { fds: fds(), threads: threads(), netns: ours(), links: (await nl.links.list()).length };
+    const warm = warmSamples(samples, opts.warmup);
+    return {
+      cycles,
+      steps: steps.map((s) => s.name),
+      seconds: +((performance.now() - t0) / 1000).toFixed(1),
+      rssStartMiB: mib(samples[0]?.rss ?? 0),
+      rssEndMiB: mib(samples.at(-1)?.rss ?? 0),
+      heapStartMiB: mib(samples[0]?.heap ?? 0),
+      heapEndMiB: mib(samples.at(-1)?.heap ?? 0),
+      rssSlopeMBh: perHour(warm, (s) => s.rss),
+      heapSlopeMBh: perHour(warm, (s) => s.heap),
+      fdDelta: end.fds - base.fds,
+      threadDelta: end.threads - base.threads,
+      netnsDelta: end.netns - base.netns,
+      linkDelta: end.links - base.links,
+      events,
+      undecodable,
+      leaks,
+    };
+  } finally {
+    ac.abort();
+    await Promise.allSettled(loops);
+    await nl?.close();
+    await netns.delete(ns, { ifExists: true });
+  }
+}
+
+/**
+ * Wait until the soak namespace holds only lo, the bridge and the links it keeps: a veth whose peer's namespace
+ * was deleted is removed by the kernel a moment later (up to 5 s, then it counts as a leak).
+ */
+async function settle(nl: Rtnl): Promise<void> {
+  const kept = (n: string | undefined) => n === 'lo' || n === 'sbr0' || n?.startsWith('skeep');
+  for (let i = 0; i < 500; i++) {
+    const names = (await nl.links.list()).map((l) => l.name);
+    if (names.every(kept)) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
