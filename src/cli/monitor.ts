@@ -88,7 +88,7 @@ export function parseMonitor(words: string[], g: Globals): Plan {
         )
           throw new UsageError(`"${w}" is not supported by rtnl`);
         throw new UsageError(
-          `argument "${w}" is wrong: monitor object must be one of link, address, route, neigh, rule, nsid, all`,
+          `argument "${w}" is wrong: monitor object must be one of link, address, route, neigh, rule, nsid, nexthop, tc, all`,
         );
     }
   }
