@@ -31,6 +31,9 @@ const watched = new Map(); // fd -> [events, token]
 const tmp = Buffer.alloc(8);
 let pfd = Buffer.alloc(8 * 64);
 for (;;) {
+  // Checked before every poll too: the read of the eventfd below may consume the very wake-up
+  // that came with a quit request, and poll would then block forever.
+  if (Atomics.load(flag, 0) !== 0) break;
   const n = 1 + watched.size;
   if (pfd.length < n * 8) pfd = Buffer.alloc(n * 16);
   pfd.writeInt32LE(efd, 0); pfd.writeInt16LE(1, 4); pfd.writeInt16LE(0, 6);
