@@ -1,7 +1,7 @@
 /** Links: list, get, add, delete, set, and move between namespaces. */
 import * as C from '../codec/constants/index.js';
 import type { NetlinkMessage } from '../codec/nlmsg.js';
-import type { IfInfoMsg, LinkAttrs } from '../codec/rtnl/link/index.js';
+import type { LinkAttrs } from '../codec/rtnl/link/index.js';
 import { ValidationError } from '../errors.js';
 import type { NetnsSpec } from '../ffi/netns.js';
 import { publicCalls } from './calls.js';
@@ -10,7 +10,6 @@ import {
   getLinkMessage,
   isCode,
   perCall,
-  linkFlagNames,
   netnsFdFor,
   missingLink,
   req,
@@ -18,304 +17,21 @@ import {
   type ListResult,
 } from './common.js';
 import type { OpContext } from './context.js';
-import type { CustomLinkKind, LinkCreateContext } from '../kinds/link/kind.js';
+import type { LinkCreateContext } from '../kinds/link/kind.js';
 import type { KindContext } from '../kinds/plugin.js';
 import { runInNetnsSync } from '../ffi/netns.js';
-import {
-  kindData,
-  kindOptionKeys,
-  kindOptions,
-  kindOptionSchemas,
-  linkKindPlugin,
-  readKindOptions,
-  type GivenKindOptions,
-  type KindOptions,
-  type KindOptionsFor,
-  type KnownLinkKind,
-  type LinkKind,
-} from './link-kinds.js';
-import type { z } from 'zod';
-import { bridgePortAttrs, bridgePortSchema, type BridgePortOptions } from './bridge-port.js';
+import { kindData, kindOptions, linkKindPlugin } from './link-kinds.js';
+import { bridgePortAttrs } from './bridge-port.js';
 import { check, checkLinkRef, V } from './validate.js';
-import { schemas } from './zod.js';
+import { commonAttrs, flagChange } from './link/attrs.js';
+import { toLink } from './link/decode.js';
+import { checkAddOptions, S } from './link/schema.js';
+import type { Link, LinkAddBase, LinkAddOptions, LinkSetOptions } from './link/types.js';
 
-/**
- * A link as rtnl reports it. `attrs` holds every decoded IFLA attribute. A link of a kind with
- * options also carries them under the kind's key (`bridge`, `vxlan`, `macvlan`, `vlan`, ...), in
- * the words links.add() and links.set() take: `{ kind: 'macvlan', macvlan: { mode: 'bridge' } }`.
- */
-export interface Link extends KindOptions {
-  /** ifindex. */
-  index: number;
-  /** IFLA_IFNAME. */
-  name: string;
-  /** IFLA_INFO_KIND: 'veth', 'bridge', ... (absent for physical devices and lo; any string the kernel sends). */
-  kind?: LinkKind;
-  /** The master's kind, for ports ('bridge', 'bond', 'vrf'). */
-  slaveKind?: string;
-  /** IFF_* names as `ip` prints them: 'BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP', ... (frozen; shared between links with the same flags). */
-  flags: string[];
-  /** Whether IFF_UP is set. */
-  up: boolean;
-  /** 'UP', 'DOWN', 'UNKNOWN', 'LOWERLAYERDOWN', ... */
-  operstate: string;
-  /** IFLA_MTU, and the device's limits IFLA_MIN_MTU / IFLA_MAX_MTU. */
-  mtu?: number;
-  minMtu?: number;
-  maxMtu?: number;
-  /** Link-layer address, broadcast address and permanent address, as aa:bb:cc:dd:ee:ff. */
-  address?: string;
-  broadcast?: string;
-  permAddress?: string;
-  /** Index of the master device. */
-  master?: number;
-  /** Index of the lower/peer device (IFLA_LINK), in the namespace linkNetnsid names if present. */
-  link?: number;
-  /** The nsid of the namespace where `link` lives (a veth peer moved elsewhere). */
-  linkNetnsid?: number;
-  txqlen?: number;
-  group?: number;
-  /** IFLA_IFALIAS. */
-  alias?: string;
-  /** Alternative names (IFLA_PROP_LIST). */
-  altNames: string[];
-  qdisc?: string;
-  /** ARPHRD_* link type. */
-  type: number;
-  /** The raw ifinfomsg. */
-  header: IfInfoMsg;
-  /** Every decoded IFLA attribute, unknown ones included. */
-  attrs: LinkAttrs;
-}
-
-/** IPv6 address generation modes, as `ip link set addrgenmode` names them. */
-export const ADDR_GEN_MODE_NAMES = ['eui64', 'none', 'stable_secret', 'random'] as const;
-export type AddrGenMode = (typeof ADDR_GEN_MODE_NAMES)[number];
-const ADDR_GEN_MODES: Record<AddrGenMode, number> = {
-  eui64: C.IN6_ADDR_GEN_MODE_EUI64,
-  none: C.IN6_ADDR_GEN_MODE_NONE,
-  stable_secret: C.IN6_ADDR_GEN_MODE_STABLE_PRIVACY,
-  random: C.IN6_ADDR_GEN_MODE_RANDOM,
-};
-
-/** Shared by every link without alternative names (frozen). */
-const NO_NAMES = Object.freeze([]) as unknown as string[];
-
-export function toLink(m: NetlinkMessage): Link {
-  const h = m.body as IfInfoMsg;
-  const a = m.attrs as LinkAttrs;
-  const flags = h.flags ?? 0;
-  const link: Link = {
-    index: h.index ?? 0,
-    name: a.ifname ?? '',
-    flags: linkFlagNames(flags),
-    up: (flags & C.IFF_UP) !== 0,
-    operstate: typeof a.operstate === 'string' ? a.operstate : String(a.operstate ?? 'UNKNOWN'),
-    altNames: a.propList?.altIfname ?? NO_NAMES,
-    type: h.type ?? 0,
-    header: h,
-    attrs: a,
-  };
-  const info = a.linkinfo;
-  if (info?.kind !== undefined) {
-    link.kind = info.kind as LinkKind;
-    const read = info.data === undefined ? undefined : readKindOptions(info.kind, info.data);
-    if (read) (link as unknown as Record<string, unknown>)[read[0]] = read[1];
-  }
-  if (info?.slaveKind !== undefined) link.slaveKind = info.slaveKind;
-  if (a.mtu !== undefined) link.mtu = a.mtu;
-  if (a.minMtu !== undefined) link.minMtu = a.minMtu;
-  if (a.maxMtu !== undefined) link.maxMtu = a.maxMtu;
-  if (a.address !== undefined) link.address = a.address;
-  if (a.broadcast !== undefined) link.broadcast = a.broadcast;
-  if (a.permAddress !== undefined) link.permAddress = a.permAddress;
-  if (a.master !== undefined) link.master = a.master;
-  if (a.link !== undefined) link.link = a.link;
-  if (a.linkNetnsid !== undefined) link.linkNetnsid = a.linkNetnsid;
-  if (a.txqlen !== undefined) link.txqlen = a.txqlen;
-  if (a.group !== undefined) link.group = a.group;
-  if (a.ifalias !== undefined) link.alias = a.ifalias;
-  if (a.qdisc !== undefined) link.qdisc = a.qdisc;
-  return link;
-}
-
-const S = schemas((z) => {
-  const { ifname, linkRef, mac, mtu, netnsSpec, u32 } = V();
-  const kindName = z.string().regex(/^[a-z0-9_-]{1,15}$/, 'must be a link kind like veth, bridge, vxlan');
-
-  const common = {
-    mtu: mtu.optional(),
-    address: mac.optional(),
-    broadcast: mac.optional(),
-    txqlen: u32.optional(),
-    alias: z
-      .string()
-      .max(255)
-      .refine((s) => !s.includes('\0'), 'must not contain NUL')
-      .optional(),
-    up: z.boolean().optional(),
-    master: linkRef.optional(),
-    group: u32.optional(),
-    arp: z.boolean().optional(),
-    multicast: z.boolean().optional(),
-    allmulticast: z.boolean().optional(),
-    promisc: z.boolean().optional(),
-    addrGenMode: z.enum(ADDR_GEN_MODE_NAMES).optional(),
-    gsoMaxSize: u32.optional(),
-    gsoMaxSegs: u32.optional(),
-    groMaxSize: u32.optional(),
-    gsoIpv4MaxSize: u32.optional(),
-    groIpv4MaxSize: u32.optional(),
-  };
-
-  const addSchema = z
-    .object({
-      name: ifname,
-      kind: kindName,
-      ...common,
-      // The kernel refuses IFLA_AF_SPEC on a link being created (EAFNOSUPPORT), as with ip.
-      addrGenMode: z.never({ message: 'can only be set on an existing link (links.set)' }).optional(),
-      link: linkRef.optional(),
-      netns: netnsSpec.optional(),
-      index: z.number().int().min(1).max(0x7fffffff).optional(),
-      numTxQueues: z.number().int().min(1).max(4096).optional(),
-      numRxQueues: z.number().int().min(1).max(4096).optional(),
-      exist: z.enum(['error', 'ok']).optional(),
-      // Each kind's own schema checks its options (kindOptions()).
-      ...Object.fromEntries(kindOptionKeys.map((k) => [k, z.unknown().optional()])),
-    })
-    .strict();
-
-  // set() validates each key's kind options in the same pass (the link's kind is not known yet).
-  const keySchemas = kindOptionSchemas();
-  const setSchema = z
-    .object({
-      ...common,
-      name: ifname.optional(),
-      master: z.union([linkRef, z.null()]).optional(),
-      netns: netnsSpec.optional(),
-      bridgePort: bridgePortSchema(z).optional(),
-      ...Object.fromEntries(kindOptionKeys.map((k) => [k, (keySchemas[k] ?? z.unknown()).optional()])),
-    })
-    .strict();
-
-  const listSchema = z.object({ kind: kindName.optional(), master: linkRef.optional() }).strict();
-  const deleteSchema = z.object({ ifExists: z.boolean().optional() }).strict();
-  // ALTIFNAMSIZ: up to 127 bytes, with the same characters as a name.
-  const altName = z
-    .string()
-    .refine(
-      (s) => Buffer.byteLength(s) >= 1 && Buffer.byteLength(s) < C.ALTIFNAMSIZ,
-      `must be 1 to ${C.ALTIFNAMSIZ - 1} bytes`,
-    )
-    .refine(
-      (s) => s !== '.' && s !== '..' && !/[/:\s\0]/.test(s),
-      "must not be '.' or '..' or contain '/', ':', NUL or whitespace",
-    );
-  const altNames = z.union([altName.transform((n) => [n]), z.array(altName).min(1)]);
-  return { addSchema, setSchema, listSchema, deleteSchema, altNames };
-});
-
-/** add()'s schema for each kind: the shared options and that kind's own, validated in one pass. */
-const addSchemas = new Map<string, z.ZodType>();
-function addSchemaFor(kind: unknown): z.ZodType {
-  const k = typeof kind === 'string' && linkKindPlugin(kind) !== undefined ? kind : '';
-  let schema = addSchemas.get(k);
-  if (schema === undefined) {
-    const own = Object.entries(k ? kindOptionSchemas(k) : {}).map(([key, sc]) => [key, sc.optional()]);
-    schema = own.length > 0 ? S().addSchema.extend(Object.fromEntries(own)) : S().addSchema;
-    addSchemas.set(k, schema);
-  }
-  return schema;
-}
-
-/** The options of links.add() that every kind shares. */
-export interface LinkAddBase {
-  name: string;
-  mtu?: number;
-  address?: string;
-  broadcast?: string;
-  txqlen?: number;
-  alias?: string;
-  /** Bring it up once created. */
-  up?: boolean;
-  /** Enslave to this master (name or index). */
-  master?: string | number;
-  /** The lower device (macvlan, vlan, vxlan 'dev'). */
-  link?: string | number;
-  group?: number;
-  /** Create it directly inside this namespace. */
-  netns?: NetnsSpec;
-  /** The ifindex to give it (the kernel picks one when absent). */
-  index?: number;
-  /** IFLA_NUM_TX_QUEUES / IFLA_NUM_RX_QUEUES (veth: the queue counts). */
-  numTxQueues?: number;
-  numRxQueues?: number;
-  /** ARP on the link (false sets IFF_NOARP). */
-  arp?: boolean;
-  /** IFF_MULTICAST. */
-  multicast?: boolean;
-  /** IFF_ALLMULTI: receive all multicast. */
-  allmulticast?: boolean;
-  /** IFF_PROMISC. */
-  promisc?: boolean;
-  /** IPv6 link-local address generation (IFLA_INET6_ADDR_GEN_MODE). */
-  addrGenMode?: AddrGenMode;
-  /** IFLA_GSO_MAX_SIZE, IFLA_GSO_MAX_SEGS, IFLA_GRO_MAX_SIZE and their IPv4 variants. */
-  gsoMaxSize?: number;
-  gsoMaxSegs?: number;
-  groMaxSize?: number;
-  gsoIpv4MaxSize?: number;
-  groIpv4MaxSize?: number;
-
-  /** 'ok': an existing link of the same name and kind is a success (ensure semantics). Default 'error'. */
-  exist?: 'error' | 'ok';
-}
-
-/**
- * Options for links.add(): the shared ones, `kind`, and that kind's options under its key. A
- * discriminated union on `kind`: `{ kind: 'bridge', peer: ... }` and `{ kind: 'brigde' }` do not
- * compile. A kind rtnl has no plugin for is named with customLinkKind('gtp') and takes no options.
- */
-export type LinkAddOptions =
-  | { [K in KnownLinkKind]: LinkAddBase & { kind: K } & KindOptionsFor<K> }[KnownLinkKind]
-  | (LinkAddBase & { kind: CustomLinkKind });
-
-/** Options for links.set(). */
-export interface LinkSetOptions extends KindOptions {
-  up?: boolean;
-  mtu?: number;
-  /** Rename. Combined with `netns`, the move and the rename are one atomic request. */
-  name?: string;
-  address?: string;
-  broadcast?: string;
-  /** '' removes the alias. */
-  alias?: string;
-  txqlen?: number;
-  /** Enslave to this master; null detaches (nomaster). */
-  master?: string | number | null;
-  group?: number;
-  /** Move into this namespace. */
-  netns?: NetnsSpec;
-  /** Settings of this link as a bridge port (IFLA_INFO_SLAVE_DATA of kind bridge). */
-  bridgePort?: BridgePortOptions;
-  /** ARP on the link (false sets IFF_NOARP). */
-  arp?: boolean;
-  /** IFF_MULTICAST. */
-  multicast?: boolean;
-  /** IFF_ALLMULTI: receive all multicast. */
-  allmulticast?: boolean;
-  /** IFF_PROMISC. */
-  promisc?: boolean;
-  /** IPv6 link-local address generation (IFLA_INET6_ADDR_GEN_MODE). */
-  addrGenMode?: AddrGenMode;
-  /** IFLA_GSO_MAX_SIZE, IFLA_GSO_MAX_SEGS, IFLA_GRO_MAX_SIZE and their IPv4 variants. */
-  gsoMaxSize?: number;
-  gsoMaxSegs?: number;
-  groMaxSize?: number;
-  gsoIpv4MaxSize?: number;
-  groIpv4MaxSize?: number;
-}
+export { toLink } from './link/decode.js';
+export { checkAddOptions } from './link/schema.js';
+export { ADDR_GEN_MODE_NAMES } from './link/types.js';
+export type { AddrGenMode, Link, LinkAddBase, LinkAddOptions, LinkSetOptions } from './link/types.js';
 
 /** The messages list() keeps (a module-level function: one call target for V8, not a closure per call). */
 const isLink = (m: NetlinkMessage): boolean => m.type === 'RTM_NEWLINK';
@@ -611,57 +327,6 @@ export class Links {
       type === 'RTM_NEWLINKPROP' ? C.NLM_F_CREATE | C.NLM_F_APPEND : 0,
     );
   }
-}
-
-/**
- * Validate links.add() options: the shared ones (zod) and the kind's, before anything is sent.
- * Throws ValidationError naming the field.
- */
-export function checkAddOptions(options: LinkAddOptions): {
-  o: LinkAddBase & { kind: string } & Record<string, unknown>;
-  given: GivenKindOptions;
-} {
-  // One validation pass: the shared options and the kind's own (the kind picks the schema).
-  const kind = options !== null && typeof options === 'object' ? (options as { kind?: unknown }).kind : undefined;
-  const o = check(addSchemaFor(kind), options, 'link') as LinkAddBase & { kind: string } & Record<string, unknown>;
-  return { o, given: kindOptions(o, 'link', o.kind, true) };
-}
-
-/** The ifi_flags/ifi_change pair for up, arp, multicast, allmulticast and promisc. */
-function flagChange(o: LinkSetOptions): { flags: number; change: number } {
-  let flags = 0;
-  let change = 0;
-  const bit = (v: boolean | undefined, mask: number, inverted = false) => {
-    if (v === undefined) return;
-    change |= mask;
-    if (v !== inverted) flags |= mask;
-  };
-  bit(o.up, C.IFF_UP);
-  bit(o.arp, C.IFF_NOARP, true);
-  bit(o.multicast, C.IFF_MULTICAST);
-  bit(o.allmulticast, C.IFF_ALLMULTI);
-  bit(o.promisc, C.IFF_PROMISC);
-  return { flags, change };
-}
-
-/** The IFLA attributes that add() and set() share. */
-function commonAttrs(o: Omit<LinkSetOptions, 'master' | 'netns'>): LinkAttrs {
-  const attrs = defined({
-    ifname: o.name,
-    mtu: o.mtu,
-    address: o.address,
-    broadcast: o.broadcast,
-    txqlen: o.txqlen,
-    ifalias: o.alias,
-    group: o.group,
-    gsoMaxSize: o.gsoMaxSize,
-    gsoMaxSegs: o.gsoMaxSegs,
-    groMaxSize: o.groMaxSize,
-    gsoIpv4MaxSize: o.gsoIpv4MaxSize,
-    groIpv4MaxSize: o.groIpv4MaxSize,
-  }) as LinkAttrs;
-  if (o.addrGenMode !== undefined) attrs.afSpec = { inet6: { addrGenMode: ADDR_GEN_MODES[o.addrGenMode] as never } };
-  return attrs;
 }
 
 publicCalls(Links, 'links', {
