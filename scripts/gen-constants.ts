@@ -193,6 +193,47 @@ const HEADERS: Array<[string, string, string[]]> = [
 
 type Entry = { name: string; value: number | bigint };
 
+/**
+ * Modules written in parts, so that no generated file runs far past ~600 lines: [part, the first
+ * name in it], in the order the header defines them. A part runs until the next one starts; a part
+ * may be the module itself again. The module re-exports its parts, so importers of `if_link.js`
+ * (and index.ts) still see every name; the names/ tables stay one per module.
+ */
+const PARTS: Record<string, Array<[string, string]>> = {
+  // The link's own attributes (IFLA_*, inet, inet6) | the bridge's and its ports' | IFLA_INFO_*
+  // and the kinds' data (vlan ... bond) | VFs, port profiles, ipoib, hsr | stats, XDP, events and
+  // the later kinds (tun, rmnet, mctp, dsa, ovpn).
+  if_link: [
+    ['if_link_bridge', 'IFLA_BR_UNSPEC'],
+    ['if_link_info', 'IFLA_INFO_UNSPEC'],
+    ['if_link_vf', 'IFLA_VF_INFO_UNSPEC'],
+    ['if_link_stats', 'IFLA_STATS_UNSPEC'],
+  ],
+  // The generated header's attribute enums | its messages, then ethtool_netlink.h's additions.
+  ethtool_netlink: [
+    ['ethtool_netlink_attrs', 'ETHTOOL_A_HEADER_UNSPEC'],
+    ['ethtool_netlink', 'ETHTOOL_MSG_USER_NONE'],
+  ],
+};
+
+/** A module's lines by part (the module's own first), as PARTS says; one part when it says nothing. */
+function splitParts(mod: string, lines: string[], entries: Entry[]): Map<string, string[]> {
+  const out = new Map<string, string[]>([[mod, []]]);
+  const starts = new Map(PARTS[mod]?.map(([part, first]) => [first, part]));
+  let part = mod;
+  for (const [i, line] of lines.entries()) {
+    const next = starts.get(entries[i]!.name);
+    if (next !== undefined) {
+      part = next;
+      starts.delete(entries[i]!.name);
+    }
+    if (!out.has(part)) out.set(part, []);
+    out.get(part)!.push(line);
+  }
+  if (starts.size > 0) throw new Error(`${mod}: no ${[...starts.keys()].join(', ')} to start a part at`);
+  return out;
+}
+
 function stripComments(src: string): string {
   return src.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/.*$/gm, '');
 }
@@ -417,7 +458,13 @@ function main() {
     if (mod === 'errno') writeFileSync(join(root, 'src/errno.ts'), lines.join('\n'));
     else if (mod === 'ffi') writeFileSync(join(root, 'src/ffi/constants.ts'), lines.join('\n'));
     else {
-      writeFileSync(join(outDir, `${mod}.ts`), lines.join('\n'));
+      const [own, ...rest] = [...splitParts(mod, file.lines, file.entries)];
+      for (const [part, partLines] of rest) {
+        const head = lines[0]!.replace('. Do not edit', ` (a part of ${mod}.ts). Do not edit`);
+        writeFileSync(join(outDir, `${part}.ts`), [head, ...partLines, ''].join('\n'));
+      }
+      const reexports = rest.map(([part]) => `export * from './${part}.js';`);
+      writeFileSync(join(outDir, `${mod}.ts`), [lines[0], ...own![1], ...reexports, ''].join('\n'));
       index.push(`export * from './${mod}.js';`);
     }
   }
