@@ -183,10 +183,9 @@ const HEADERS: Array<[string, string, string[]]> = [
   ['linux/mount.h', 'ffi', ['MS_BIND', 'MS_REC', 'MS_SHARED', 'MS_SLAVE', 'MS_PRIVATE', 'MS_RDONLY']],
   ['x86_64-linux-gnu/sys/mount.h', 'ffi', ['MNT_DETACH']],
   ['x86_64-linux-gnu/bits/eventfd.h', 'ffi', ['EFD_CLOEXEC', 'EFD_NONBLOCK']],
-  // ioctls (tun/tap, ethtool's SIOCETHTOOL, interface requests).
-  ['linux/if_tun.h', 'ffi', ['TUNSET', 'TUNGET']],
+  // ioctls (ethtool's SIOCETHTOOL, interface requests). The tun ioctls and IFNAMSIZ are in the
+  // codec's if_tun.ts and if.ts, which src/ffi imports: one copy of each number.
   ['linux/sockios.h', 'ffi', ['SIOC']],
-  ['linux/if.h', 'ffi', ['IFNAMSIZ']],
   ['asm-generic/errno-base.h', 'errno', ['E']],
   ['asm-generic/errno.h', 'errno', ['E']],
 ];

@@ -7,8 +7,18 @@
  * that was in force when /dev/net/tun was OPENED (the open file remembers it), not when the
  * ioctl runs, so openTun() switches namespaces around the open only, synchronously, on this thread.
  */
-import { IFNAMSIZ, O_CLOEXEC, O_RDWR, TUNGETFEATURES, TUNGETIFF, TUNSETGROUP, TUNSETIFF } from './constants.js';
-import { TUNSETOWNER, TUNSETPERSIST, TUNSETQUEUE, TUNSETVNETHDRSZ } from './constants.js';
+import { IFNAMSIZ } from '../codec/constants/if.js';
+import {
+  TUNGETFEATURES,
+  TUNGETIFF,
+  TUNSETGROUP,
+  TUNSETIFF,
+  TUNSETOWNER,
+  TUNSETPERSIST,
+  TUNSETQUEUE,
+  TUNSETVNETHDRSZ,
+} from '../codec/constants/if_tun.js';
+import { O_CLOEXEC, O_RDWR } from './constants.js';
 import { libc } from './libc.js';
 import { withNetnsFd } from './netns.js';
 
