@@ -254,8 +254,53 @@ async function* genlMonitor(
       );
     ids.push(id);
   }
+  yield* genlSubscription<GenlMonitorEvent>(nl, ids, opts, (data, events) =>
+    rawMessages.eachTolerant(
+      data,
+      (m: NetlinkMessage) => {
+        if (m.header.type !== family.id) return;
+        try {
+          const body = m.body.$raw as Uint8Array;
+          const raw = parseGenlRaw(body, family.hdrsize);
+          const ev: GenlMonitorEvent = {
+            type: 'message',
+            family: family.name,
+            cmd: raw.cmd,
+            version: raw.version,
+            raw,
+          };
+          if (opts.attrs !== undefined)
+            ev.attrs = decodeAttrs(opts.attrs as AttrSetDef<any>, raw.payload) as Record<string, any>;
+          else if (genlMessages.typeName(family.id) === family.name) {
+            const [decoded] = genlMessages.decode(reframe(m, body));
+            ev.attrs = decoded?.attrs as Record<string, any>;
+          }
+          events.push(ev);
+        } catch (error) {
+          events.push({ type: 'undecodable', bytes: m.body.$raw as Uint8Array, error: error as Error });
+        }
+      },
+      (bytes, error) => events.push({ type: 'undecodable', bytes, error }),
+    ),
+  );
+}
+
+/**
+ * @internal The loop of every generic netlink monitor (nl.genl.monitor(), nl.ethtool.monitor()):
+ * its own NETLINK_GENERIC socket in the client's namespace, joined to `groups` by id, tracked so
+ * that closing the client ends it, read through the poller. `decode` turns each datagram into
+ * events (undecodable messages included); a receive buffer overflow (ENOBUFS) is an event.
+ */
+export async function* genlSubscription<E>(
+  nl: OpContext,
+  groups: number[],
+  opts: { signal?: AbortSignal; rcvbuf?: number; subscribed?: boolean },
+  decode: (data: Uint8Array, events: E[]) => void,
+): AsyncGenerator<E | { type: 'subscribed' } | { type: 'overflow' }, void, undefined> {
+  // The body runs at the first next(), and the caller's family lookup may come from the cache: a
+  // client closed since monitor() was called must not get a socket that nothing would close.
   if (nl.engine.isClosed) throw closedError();
-  const sock = nl.openSocket({ protocol: NETLINK_GENERIC, groups: ids, rcvbuf: opts.rcvbuf ?? 1 << 20 });
+  const sock = nl.openSocket({ protocol: NETLINK_GENERIC, groups, rcvbuf: opts.rcvbuf ?? 1 << 20 });
   const untrack = nl.trackMonitor(sock);
   try {
     if (opts.subscribed) yield { type: 'subscribed' };
@@ -280,34 +325,8 @@ async function* genlMonitor(
         }
         continue;
       }
-      const events: GenlMonitorEvent[] = [];
-      rawMessages.eachTolerant(
-        data,
-        (m: NetlinkMessage) => {
-          if (m.header.type !== family.id) return;
-          try {
-            const body = m.body.$raw as Uint8Array;
-            const raw = parseGenlRaw(body, family.hdrsize);
-            const ev: GenlMonitorEvent = {
-              type: 'message',
-              family: family.name,
-              cmd: raw.cmd,
-              version: raw.version,
-              raw,
-            };
-            if (opts.attrs !== undefined)
-              ev.attrs = decodeAttrs(opts.attrs as AttrSetDef<any>, raw.payload) as Record<string, any>;
-            else if (genlMessages.typeName(family.id) === family.name) {
-              const [decoded] = genlMessages.decode(reframe(m, body));
-              ev.attrs = decoded?.attrs as Record<string, any>;
-            }
-            events.push(ev);
-          } catch (error) {
-            events.push({ type: 'undecodable', bytes: m.body.$raw as Uint8Array, error: error as Error });
-          }
-        },
-        (bytes, error) => events.push({ type: 'undecodable', bytes, error }),
-      );
+      const events: E[] = [];
+      decode(data, events);
       for (const ev of events) yield ev;
     }
   } finally {

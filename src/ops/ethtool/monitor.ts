@@ -1,17 +1,16 @@
 /**
  * ethtool notifications (`ethtool --monitor`): the kernel's *_NTF messages on the ethtool
- * family's "monitor" multicast group, as typed events. Its own NETLINK_GENERIC socket in the
- * client's namespace, joined to the group by id, read through the poller like rtnetlink monitors.
+ * family's "monitor" multicast group, as typed events, read by the loop every generic netlink
+ * monitor shares (genlSubscription in genl-ops.ts).
  */
 import type { FeaturesAttrs } from '../../codec/ethtool/attrs.js';
 import { ETHTOOL_MCGRP_MONITOR, ethtoolReplies } from '../../codec/ethtool/messages.js';
 import * as C from '../../codec/constants/index.js';
 import { type GenlMsgHdr, genlMessages } from '../../codec/genl/index.js';
 import type { NetlinkMessage } from '../../codec/nlmsg.js';
-import { ENOBUFS } from '../../errno.js';
-import { RtnlError, SysError } from '../../errors.js';
-import { WaitCancelledError } from '../../ffi/poller.js';
+import { RtnlError } from '../../errors.js';
 import type { OpContext } from '../context.js';
+import { genlSubscription } from '../genl-ops.js';
 import { featureStates, type Features } from './features.js';
 import {
   type Channels,
@@ -81,53 +80,16 @@ export async function* ethtoolMonitor(
   const group = family.mcastGroups[ETHTOOL_MCGRP_MONITOR];
   if (group === undefined) throw new RtnlError('the ethtool family has no monitor group', 'ERR_RTNL_PROTOCOL');
   const featureNames = await strings(C.ETH_SS_FEATURES);
-  // The body runs at the first next(), and both lookups may come from the cache: a client closed
-  // since monitor() was called must not get a socket that nothing would close.
-  if (nl.engine.isClosed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
-  const sock = nl.openSocket({
-    protocol: C.NETLINK_GENERIC,
-    groups: [group],
-    rcvbuf: opts.rcvbuf ?? 1 << 20,
-  });
-  const untrack = nl.trackMonitor(sock);
-  try {
-    if (opts.subscribed) yield { type: 'subscribed' };
-    for (;;) {
-      if (opts.signal?.aborted || sock.isClosed) return;
-      let data: Uint8Array | null;
-      try {
-        data = sock.recv();
-      } catch (err) {
-        if (err instanceof SysError && err.errno === ENOBUFS) {
-          yield { type: 'overflow' };
-          continue;
-        }
-        throw err;
-      }
-      if (data === null) {
-        try {
-          await sock.waitReadable(opts.signal);
-        } catch (err) {
-          if (err instanceof WaitCancelledError) return;
-          throw err;
-        }
-        continue;
-      }
-      const events: EthtoolEvent[] = [];
-      genlMessages.eachTolerant(
-        data,
-        (m: NetlinkMessage) => {
-          if (m.type !== 'ethtool') return;
-          events.push(toEvent(m, featureNames));
-        },
-        (bytes, error) => events.push({ type: 'undecodable', bytes, error }),
-      );
-      for (const ev of events) yield ev;
-    }
-  } finally {
-    untrack();
-    sock.close();
-  }
+  yield* genlSubscription<EthtoolEvent>(nl, [group], opts, (data, events) =>
+    genlMessages.eachTolerant(
+      data,
+      (m: NetlinkMessage) => {
+        if (m.type !== 'ethtool') return;
+        events.push(toEvent(m, featureNames));
+      },
+      (bytes, error) => events.push({ type: 'undecodable', bytes, error }),
+    ),
+  );
 }
 
 function toEvent(m: NetlinkMessage, featureNames: readonly string[]): EthtoolEvent {
