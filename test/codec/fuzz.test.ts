@@ -16,7 +16,9 @@ test('20,000 random, mutated and unusual inputs of every family: each decodes or
   assert.deepEqual(report.failures.slice(0, 3), []);
   assert.equal(report.inputs, 20_000);
   assert.ok(report.decoded > 100 && report.rejected > 100, `decoded ${report.decoded}, rejected ${report.rejected}`);
-  assert.ok(report.slowestMs < 250, `slowest input took ${report.slowestMs} ms (${report.slowestInput})`);
+  // A hang bound, not a speed test: an input that loops or explodes (nesting, repeats) takes seconds
+  // or never ends; a slow moment of a loaded machine (GC, other processes) stays far below 2 s.
+  assert.ok(report.slowestMs < 2_000, `slowest input took ${report.slowestMs} ms (${report.slowestInput})`);
   // Every message family the tables know was a seed, and was fuzzed.
   for (const family of [...tableFamilies(messages), ...tableFamilies(genlMessages), 'ethtool'])
     assert.ok((report.byFamily[family] ?? 0) > 10, `family ${family}: ${report.byFamily[family] ?? 0} inputs`);
