@@ -52,15 +52,7 @@ done
 [[ $# -gt 0 ]] || { echo "capture-fixture: no command given" >&2; exit 2; }
 [[ -n "$request$reply$notifications" ]] || { echo "capture-fixture: give --request, --reply or --notifications" >&2; exit 2; }
 
-# the command as a shell would read it back: quote only words that need it (no word of ours
-# contains a single quote)
-quote() {
-  local out='' a
-  for a in "$@"; do
-    if [[ $a =~ ^[A-Za-z0-9_./:,=@+%-]+$ ]]; then out+="$a "; else out+="'$a' "; fi
-  done
-  printf '%s' "${out% }"
-}
+. "$(dirname "${BASH_SOURCE[0]}")/fixtures/quote.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
