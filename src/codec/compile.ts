@@ -40,14 +40,7 @@ export {
   type StructLayout,
 } from './primitives.js';
 export { compileStruct, type CompiledStruct } from './struct.js';
-import {
-  generateSetDecoder,
-  makeLayout,
-  rawAttr,
-  type CompiledSet,
-  type Entry,
-  type SlowState,
-} from './set-decoder.js';
+import { generateSetDecoder, makeLayout, rawAttr, type CompiledSet, type Entry, type SlowPath } from './set-decoder.js';
 
 export type { CompiledSet } from './set-decoder.js';
 
@@ -339,16 +332,7 @@ export function compileSet(def: AttrSetDef): CompiledSet {
    * nests, duplicates). The generated fast decoder hands over to it at the first irregular
    * attribute of a set and keeps using it for the rest of that set.
    */
-  const general = (
-    st: SlowState,
-    out: Record<string, any>,
-    buf: Uint8Array,
-    view: DataView,
-    pos: number,
-    len: number,
-    rawType: number,
-    path: string,
-  ): void => {
+  const general: SlowPath['general'] = (st, out, buf, view, pos, len, rawType, path) => {
     const type = rawType & NLA_TYPE_MASK;
     const flags = rawType & ~NLA_TYPE_MASK;
     const entry = type < byType.length ? byType[type] : undefined;
@@ -390,8 +374,8 @@ export function compileSet(def: AttrSetDef): CompiledSet {
     }
     st.index++;
   };
-  const enter = (out: Record<string, any>, index: number): SlowState => ({ layout: makeLayout(out, byKey), index });
-  const finish = (st: SlowState, out: Record<string, any>, buf: Uint8Array, view: DataView, path: string): void => {
+  const enter: SlowPath['enter'] = (out, index) => ({ layout: makeLayout(out, byKey), index });
+  const finish: SlowPath['finish'] = (st, out, buf, view, path) => {
     for (const d of st.deferred ?? []) {
       const sel = out[d.entry.selector!];
       const c = sel === undefined ? undefined : d.entry.cases!.get(String(sel));

@@ -61,6 +61,25 @@ export interface SlowState {
 
 /** Read by generated decoders: whether the last string decoded was canonical (one trailing NUL). */
 
+/** compileSet's slow path, which the generated decoder hands a set over to (see compile.ts). */
+export interface SlowPath {
+  /** One attribute, with full bookkeeping; `raw` is its type with the NLA_F_* bits. */
+  general: (
+    st: SlowState,
+    out: Record<string, any>,
+    buf: Uint8Array,
+    view: DataView,
+    pos: number,
+    len: number,
+    raw: number,
+    path: string,
+  ) => void;
+  /** Start the slow path at attribute `index` of the set. */
+  enter: (out: Record<string, any>, index: number) => SlowState;
+  /** After the last attribute. */
+  finish: (st: SlowState, out: Record<string, any>, buf: Uint8Array, view: DataView, path: string) => void;
+}
+
 /**
  * The decoder of one attribute set, generated once: a switch on the raw attribute type, with a
  * named property store per attribute, so V8 sees monomorphic stores in the order the kernel sends
@@ -72,20 +91,7 @@ export function generateSetDecoder(
   prefix: string,
   entries: Entry[],
   byType: (Entry | undefined)[],
-  h: {
-    general: (
-      st: SlowState,
-      out: Record<string, any>,
-      buf: Uint8Array,
-      view: DataView,
-      pos: number,
-      len: number,
-      raw: number,
-      path: string,
-    ) => void;
-    enter: (out: Record<string, any>, index: number) => SlowState;
-    finish: (st: SlowState, out: Record<string, any>, buf: Uint8Array, view: DataView, path: string) => void;
-  },
+  h: SlowPath,
 ): CompiledSet['decode'] {
   const cases: string[] = [];
   const args: unknown[] = [];
