@@ -58,8 +58,28 @@ export interface Link extends KindOptions {
 export const ADDR_GEN_MODE_NAMES = ['eui64', 'none', 'stable_secret', 'random'] as const;
 export type AddrGenMode = (typeof ADDR_GEN_MODE_NAMES)[number];
 
+/** Options links.add() and links.set() share: interface flags, IPv6 address generation, GSO/GRO sizes. */
+export interface LinkFlagOptions {
+  /** ARP on the link (false sets IFF_NOARP). */
+  arp?: boolean;
+  /** IFF_MULTICAST. */
+  multicast?: boolean;
+  /** IFF_ALLMULTI: receive all multicast. */
+  allmulticast?: boolean;
+  /** IFF_PROMISC. */
+  promisc?: boolean;
+  /** IPv6 link-local address generation (IFLA_INET6_ADDR_GEN_MODE). */
+  addrGenMode?: AddrGenMode;
+  /** IFLA_GSO_MAX_SIZE, IFLA_GSO_MAX_SEGS, IFLA_GRO_MAX_SIZE and their IPv4 variants. */
+  gsoMaxSize?: number;
+  gsoMaxSegs?: number;
+  groMaxSize?: number;
+  gsoIpv4MaxSize?: number;
+  groIpv4MaxSize?: number;
+}
+
 /** The options of links.add() that every kind shares. */
-export interface LinkAddBase {
+export interface LinkAddBase extends LinkFlagOptions {
   name: string;
   mtu?: number;
   address?: string;
@@ -80,22 +100,6 @@ export interface LinkAddBase {
   /** IFLA_NUM_TX_QUEUES / IFLA_NUM_RX_QUEUES (veth: the queue counts). */
   numTxQueues?: number;
   numRxQueues?: number;
-  /** ARP on the link (false sets IFF_NOARP). */
-  arp?: boolean;
-  /** IFF_MULTICAST. */
-  multicast?: boolean;
-  /** IFF_ALLMULTI: receive all multicast. */
-  allmulticast?: boolean;
-  /** IFF_PROMISC. */
-  promisc?: boolean;
-  /** IPv6 link-local address generation (IFLA_INET6_ADDR_GEN_MODE). */
-  addrGenMode?: AddrGenMode;
-  /** IFLA_GSO_MAX_SIZE, IFLA_GSO_MAX_SEGS, IFLA_GRO_MAX_SIZE and their IPv4 variants. */
-  gsoMaxSize?: number;
-  gsoMaxSegs?: number;
-  groMaxSize?: number;
-  gsoIpv4MaxSize?: number;
-  groIpv4MaxSize?: number;
 
   /** 'ok': an existing link of the same name and kind is a success (ensure semantics). Default 'error'. */
   exist?: 'error' | 'ok';
@@ -111,7 +115,7 @@ export type LinkAddOptions =
   | (LinkAddBase & { kind: CustomLinkKind });
 
 /** Options for links.set(). */
-export interface LinkSetOptions extends KindOptions {
+export interface LinkSetOptions extends KindOptions, LinkFlagOptions {
   up?: boolean;
   mtu?: number;
   /** Rename. Combined with `netns`, the move and the rename are one atomic request. */
@@ -128,20 +132,4 @@ export interface LinkSetOptions extends KindOptions {
   netns?: NetnsSpec;
   /** Settings of this link as a bridge port (IFLA_INFO_SLAVE_DATA of kind bridge). */
   bridgePort?: BridgePortOptions;
-  /** ARP on the link (false sets IFF_NOARP). */
-  arp?: boolean;
-  /** IFF_MULTICAST. */
-  multicast?: boolean;
-  /** IFF_ALLMULTI: receive all multicast. */
-  allmulticast?: boolean;
-  /** IFF_PROMISC. */
-  promisc?: boolean;
-  /** IPv6 link-local address generation (IFLA_INET6_ADDR_GEN_MODE). */
-  addrGenMode?: AddrGenMode;
-  /** IFLA_GSO_MAX_SIZE, IFLA_GSO_MAX_SEGS, IFLA_GRO_MAX_SIZE and their IPv4 variants. */
-  gsoMaxSize?: number;
-  gsoMaxSegs?: number;
-  groMaxSize?: number;
-  gsoIpv4MaxSize?: number;
-  groIpv4MaxSize?: number;
 }
