@@ -12,31 +12,23 @@ import { closeTunAsync, openTun, tunSetGroup, tunSetIff, tunSetOwner, tunSetPers
 import { resolveId } from './ids.js';
 import type { LinkCreateHook } from '../kinds/link/kind.js';
 import type { TunTapOptions } from '../kinds/link/tun.js';
-import type { Link, LinkSetOptions } from './links.js';
+import type { Link, LinkAddBase, LinkSetOptions } from './links.js';
 import { check, V } from './validate.js';
 import { schemas } from './zod.js';
 
 export type { TunTapOptions } from '../kinds/link/tun.js';
 
 /** What createTunTap() takes: the device, its tun/tap options and the usual link options. */
-export interface TunTapAddOptions {
+export interface TunTapAddOptions
+  extends Pick<LinkAddBase, 'name' | 'mtu' | 'address' | 'broadcast' | 'txqlen' | 'alias' | 'up' | 'master' | 'exist'> {
   kind: 'tun' | 'tap';
-  name: string;
   tuntap?: TunTapOptions;
   /** Open this many queues and return their fds (at most 1 without multiQueue). Default 0. */
   queues?: number;
-  mtu?: number;
-  address?: string;
-  broadcast?: string;
-  txqlen?: number;
-  alias?: string;
-  up?: boolean;
-  master?: string | number;
   /** The link group (IFLA_GROUP); the owning group is `tuntap.group`. */
   group?: number;
   /** Create it directly inside this namespace (/dev/net/tun is opened there). */
   netns?: NetnsSpec;
-  exist?: 'error' | 'ok';
 }
 
 /** Options of openTunTapQueues(): the flags to attach with (default: the device's own). */
