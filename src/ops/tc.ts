@@ -22,6 +22,7 @@ export {
   toFilter,
   type Chain,
   type Filter,
+  type FilterKindSpecs,
   type FilterSpec,
   type FilterTarget,
 } from './tc-filter.js';

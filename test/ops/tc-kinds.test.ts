@@ -155,10 +155,10 @@ test('class, filter and action kinds: each file of src/kinds/tc/{class,filter,ac
       `the ${group} registry lists exactly the ${group} kind files`,
     );
     for (const name of files) {
-      const plugin = (await import(new URL(`${name}.ts`, dir).href)).default;
+      const plugin = (await import(new URL(`${name}.ts`, dir).href)).default as { kind: string; data: unknown };
       assert.equal(plugin.kind, name, `${group}/${name}.ts names its kind`);
       assert.equal(plugin, registry[name], `${group}/${name}: the registry holds the file's plugin`);
-      assert.equal(typeof plugin.toAttrs, 'function', `${group}/${name}`);
+      assert.equal(typeof (plugin as { toAttrs?: unknown }).toAttrs, 'function', `${group}/${name}`);
       assert.equal(plugin.data, cases[name], `${group}/${name}: data is the codec's options`);
     }
   }

@@ -143,6 +143,7 @@ export interface NetemOptions {
   rate?: number | bigint | string;
 }
 
+/** fq_codel options. Equivalent to: tc qdisc ... fq_codel [limit N] [flows N] [target T] [interval T] [quantum N] [ce_threshold T] [memory_limit S] [ecn | noecn] */
 export interface FqCodelOptions {
   limit?: number;
   flows?: number;
@@ -154,6 +155,7 @@ export interface FqCodelOptions {
   ecn?: boolean;
 }
 
+/** fq options. Equivalent to: tc qdisc ... fq [limit N] [flow_limit N] [quantum S] [initial_quantum S] [maxrate R] [buckets N] [pacing | nopacing] */
 export interface FqOptions {
   limit?: number;
   flowLimit?: number;
@@ -224,7 +226,7 @@ export function redIdle(
   return { clog, stab };
 }
 
-/** The options of each qdisc kind rtnl builds, keyed by kind. */
+/** The options of each qdisc kind rtnl builds, keyed by kind. Equivalent to: the KIND [OPTIONS] of tc qdisc add ... KIND [OPTIONS] */
 export interface QdiscKindOptions {
   pfifo: { limit?: number };
   bfifo: { limit?: Num };
@@ -245,7 +247,7 @@ export interface QdiscKindOptions {
 }
 
 /**
- * What a tc kind's printer gets: the scheduler clock (tbf and htb keep their buffers in ticks),
+ * What a tc kind's printer gets (Equivalent to: what tc's print_opt of a q_*.c, f_*.c or m_*.c sees): the scheduler clock (tbf and htb keep their buffers in ticks),
  * device names (tc prints an unknown index as the number), whether statistics are printed, and,
  * for filters, the filter's handle (tcm_handle).
  */
@@ -256,7 +258,7 @@ export interface TcPrintContext extends Names {
 }
 
 /**
- * The shared KindPlugin over TCA_OPTIONS, except that `parseArgs` returns the options as tc's
+ * The shared KindPlugin over TCA_OPTIONS (Equivalent to: one of tc's q_*.c, f_*.c or m_*.c modules), except that `parseArgs` returns the options as tc's
  * words give them, unvalidated (the operation validates them, as it does a caller's).
  */
 export interface TcPluginBase<O, A> extends Omit<KindPlugin<O, A, TcData>, 'parseArgs'> {
@@ -264,7 +266,7 @@ export interface TcPluginBase<O, A> extends Omit<KindPlugin<O, A, TcData>, 'pars
 }
 
 /**
- * A qdisc or class kind: the shared KindPlugin (src/kinds/plugin.ts) over TCA_OPTIONS. `data` is
+ * A qdisc or class kind (Equivalent to: tc's q_KIND.c): the shared KindPlugin (src/kinds/plugin.ts) over TCA_OPTIONS. `data` is
  * the codec's TCA_OPTIONS for the kind (a struct, an attribute set, or a struct followed by one);
  * `toAttrs` computes that value (undefined: send none) as tc does, with the scheduler clock and
  * the field to blame from its context. `json` is the `options` object of `tc -j`, `text` the
@@ -277,7 +279,7 @@ export interface TcKindPlugin<O> extends TcPluginBase<O, unknown> {
   xstatsText?(xstats: any): string[];
 }
 
-/** What a filter kind's `toAttrs` gets besides the clock: the filter's protocol, handle and whether it has actions. */
+/** What a filter kind's `toAttrs` gets besides the clock (Equivalent to: the tcmsg fields of tc filter add ... protocol P handle H): the filter's protocol, handle and whether it has actions. */
 export interface TcFilterContext extends TcKindContext {
   /** The Ethernet protocol (host order) the filter matches. */
   readonly protocol: number;
@@ -287,7 +289,7 @@ export interface TcFilterContext extends TcKindContext {
 }
 
 /**
- * A filter kind: TCA_OPTIONS without the actions (which need device lookups; the operation adds
+ * A filter kind (Equivalent to: tc's f_KIND.c): TCA_OPTIONS without the actions (which need device lookups; the operation adds
  * them as `act`) and the tcm_handle, from the kind's options. `parseHandle` and `handleText` read
  * and print the kind's handles (default: hex); `textLines` gives the words tc prints on the
  * filter's line after its kind and chain, then the lines below it.
@@ -300,13 +302,13 @@ export interface TcFilterPlugin<O> extends TcPluginBase<O, { options: Record<str
   textLines?(json: Json, options: any): { words: string; lines: string[] };
 }
 
-/** What an action kind's `toAttrs` gets: the action's index (0: the kernel picks one). */
+/** What an action kind's `toAttrs` gets: the action's index (0: the kernel picks one). Equivalent to: action KIND ... index N */
 export interface TcActionContext extends TcKindContext {
   readonly index: number;
 }
 
 /**
- * An action kind: its TCA_ACT_OPTIONS from the action's options (which carry `kind`). With
+ * An action kind (Equivalent to: tc's m_KIND.c): its TCA_ACT_OPTIONS from the action's options (which carry `kind`). With
  * `devOption`, the operation resolves the options' `dev` (a name or index) into `ifindex` first.
  * `aliases` are words that name the kind on tc's command line without `action KIND` (gact's
  * verdicts); `json` adds the kind's fields to the action's `tc -j` object, `text` is what tc
@@ -319,7 +321,7 @@ export interface TcActionPlugin<O> extends TcPluginBase<O, unknown> {
   json?(options: any, ctx: TcPrintContext): Json;
 }
 
-/** The options type of a tc kind plugin. */
+/** The options type of a tc kind plugin (what its `toAttrs` takes). */
 export type TcOptionsOf<P> = P extends { toAttrs(options: infer O, ctx: never): unknown } ? O : never;
 
 export const percent = (p: number | undefined, field: string): number | undefined => {
@@ -348,7 +350,7 @@ export function defineActionKind<O>(plugin: TcActionPlugin<O>): TcActionPlugin<O
 // ---------------------------------------------------------------------------------------------
 // Actions' verdicts
 
-/** A control action (verdict), in tc's words. */
+/** A control action (verdict), in tc's words. Equivalent to: tc's CONTROL (pass, drop, pipe, ...) */
 export type Verdict = 'ok' | 'pass' | 'drop' | 'shot' | 'reclassify' | 'pipe' | 'continue' | 'stolen' | 'trap';
 
 const VERDICTS: Record<Verdict, number> = {

@@ -6,7 +6,7 @@ import { ValidationError } from '../../../errors.js';
 import type { Json } from '../../json.js';
 import { clsFlagsJson, clsFlagsText, defineFilterKind, hex, hexHandle, intIn, classidOf } from '../common.js';
 
-/** bpf options: an eBPF program fd (direct-action or not), or classic BPF instructions. */
+/** bpf options: an eBPF program fd (direct-action or not), or classic BPF instructions. Equivalent to: tc filter ... bpf {fd FD [name N] | bytecode ...} [da] [classid ID] */
 export interface BpfFilterOptions {
   fd?: number;
   name?: string;

@@ -7,7 +7,7 @@ import { filterOptionCases } from '../../../codec/tc/cls.js';
 import { parseClassid } from '../../../codec/tc/parse.js';
 import { defineFilterKind, hexHandle, keywordOptions } from '../common.js';
 
-/** flower keys, by the codec's field names (keyIpv4Dst, keyIpProto, keyTcpDst, ...). */
+/** flower keys, by the codec's field names (keyIpv4Dst, keyIpProto, keyTcpDst, ...). Equivalent to: tc filter ... flower [src_ip P] [dst_ip P] [ip_proto X] [src_port N] [dst_port N] */
 export type FlowerFilterOptions = Record<string, unknown>;
 
 function maskText(bits: number, v6: boolean): string {

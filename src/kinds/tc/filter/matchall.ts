@@ -4,7 +4,7 @@ import { formatHandle } from '../../../codec/tc/parse.js';
 import type { Json } from '../../json.js';
 import { classidOf, clsFlagsJson, defineFilterKind, hex, hexHandle, keywordOptions } from '../common.js';
 
-/** matchall options. */
+/** matchall options. Equivalent to: tc filter ... matchall [classid ID] */
 export interface MatchallFilterOptions {
   classid?: string | number;
 }

@@ -18,7 +18,7 @@ export type U32Match =
   | { u16: [value: number, mask: number, at: number] }
   | { u8: [value: number, mask: number, at: number] };
 
-/** u32 options: `match` clauses, hash tables and links. */
+/** u32 options: `match` clauses, hash tables and links. Equivalent to: tc filter ... u32 [match ...] [classid ID] [divisor N] [ht ID] [link ID] [hashkey mask M at N] */
 export interface U32FilterOptions {
   match?: U32Match[];
   /** tc's flowid / classid. */
