@@ -1,7 +1,8 @@
 /**
- * tc's output for qdiscs, classes and filters: `-j` objects built field by field as tc 6.1
- * prints them (tc_qdisc.c, tc_class.c, tc_filter.c, q_*.c, f_*.c, m_mirred.c), and tc's text.
- * Pure: the scheduler clock comes in for the kinds whose buffers are in ticks (tbf, htb).
+ * tc's output for qdiscs, classes, filters and actions: `-j` objects built field by field as tc
+ * 6.1 prints them (tc_qdisc.c, tc_class.c, tc_filter.c, m_action.c), and tc's text. What a kind
+ * prints (q_*.c, f_*.c, m_*.c) is the kind plugin's printer (src/kinds/tc), as link kinds print
+ * through theirs. Pure: the scheduler clock comes in for the kinds whose buffers are in ticks.
  */
 import * as C from '../codec/constants/index.js';
 import { ACTION_SLOT, type ActionAttrs } from '../codec/tc/act.js';
