@@ -1,8 +1,9 @@
 /**
  * The generic kind plugin: one object per kind of a netlink object that carries kind-specific
  * data selected by a kind name (a link's IFLA_INFO_KIND; a qdisc's, class's or filter's TCA_KIND,
- * an action's TCA_ACT_KIND: src/kinds/tc). It declares, in one place, the kind's codec data, its option schema, how
- * options become attributes and back, its `ip -j` / `tc -j` output, and its CLI words.
+ * an action's TCA_ACT_KIND: src/kinds/tc). It declares, in one place, the kind's codec data, its
+ * option schema, how options become attributes and back, its `ip -j` / `tc -j` output, and its
+ * CLI words.
  *
  * Plugins are pure: at run time they import only the codec (src/codec) and src/kinds, so the pure
  * codec can build its kind-selected nests from them. zod and rtnl's shared validators reach a
