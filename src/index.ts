@@ -35,7 +35,7 @@ export {
   type LinkCreateContext,
   type LinkCreateRequest,
 } from './kinds/link/kind.js';
-export type { KindPlugin, KindContext, KindWords } from './kinds/plugin.js';
+export type { KindPlugin, KindContext, KindWords, SchedClock, TcKindContext, TcData } from './kinds/plugin.js';
 export type { InterruptPolicy, RequestResult, DumpResult, Undecodable } from './ops/engine.js';
 export { resolveFamily } from './ops/genl-client.js';
 export type { GenlFamily } from './ops/genl.js';
@@ -152,6 +152,7 @@ export type {
   Chain,
   Action,
   ActionSpecWithDev,
+  FilterKindSpecs,
 } from './ops/tc.js';
 export type {
   QdiscKindOptions,
@@ -161,9 +162,26 @@ export type {
   NetemOptions,
   FqCodelOptions,
   FqOptions,
+  RedOptions,
   U32Match,
+  U32FilterOptions,
+  BpfFilterOptions,
+  MatchallFilterOptions,
+  FlowerFilterOptions,
+  FilterKindOptions,
+  ClassKindOptions,
+  ActionSpec,
+  MirredAction,
+  GactAction,
+  PoliceAction,
   Verdict,
   TcKindPlugin,
+  TcFilterPlugin,
+  TcActionPlugin,
+  TcPluginBase,
+  TcPrintContext,
+  TcFilterContext,
+  TcActionContext,
 } from './ops/tc-kinds.js';
 export type {
   Nexthop,

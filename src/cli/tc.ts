@@ -1,8 +1,16 @@
 /** `rtnl tc`: qdisc, class, filter, chain and actions, with tc's syntax and tc's -j output. */
+import type { KindWords } from '../kinds/plugin.js';
 import type { ActionSpecWithDev, ClassSpec, FilterSpec, FilterTarget, QdiscSpec } from '../ops/tc.js';
-import type { U32Match, Verdict } from '../ops/tc-kinds.js';
-import { parseClassid } from '../codec/tc/parse.js';
-import { Args, invalid, pick, uint, UsageError, type Globals } from './args.js';
+import {
+  actionKinds,
+  classKinds,
+  filterKinds,
+  keywordOptions,
+  qdiscKinds,
+  type TcActionPlugin,
+  type TcPluginBase,
+} from '../ops/tc-kinds.js';
+import { Args, invalid, netnsArg, pick, uint, UsageError, type Globals } from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
 import { jsonText } from './format.js';
 import {
@@ -60,163 +68,48 @@ const modifyOp = (w: string): Op | 'show' | 'help' | undefined => {
   return p === 'list' || p === 'ls' ? 'show' : p;
 };
 
-/** Keyword options of a kind: `key value` pairs, with the value's parser. */
-function kindOptions(a: Args, kind: string, known: Record<string, 'num' | 'str' | 'flag'>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  while (!a.done) {
-    const k = a.peek()!;
-    if (k === 'action' || k === 'actions') break;
-    const type = known[k];
-    if (type === undefined) throw new UsageError(`what is "${k}"? (an option of ${kind}; try "rtnl tc help")`);
-    a.shift();
-    if (type === 'flag') out[k] = true;
-    else {
-      const v = a.value(k);
-      out[k] = type === 'num' ? uint(k, v) : v;
-    }
-  }
-  return out;
+/**
+ * tc's words after a kind, for the kind plugin's parser (src/kinds/tc); `pending` is a word the
+ * CLI already read that the plugin reads first (gact's bare verdict).
+ */
+function tcWords(a: Args, pending?: string): KindWords {
+  let first = pending;
+  return {
+    get done() {
+      return first === undefined && a.done;
+    },
+    peek: () => first ?? a.peek(),
+    shift: () => {
+      if (first === undefined) return a.shift();
+      const w = first;
+      first = undefined;
+      return w;
+    },
+    value: (k) => a.value(k),
+    uint: (k, v, max) => uint(k, v, max),
+    invalid: (k, v, why) => invalid(k, v, why),
+    usage: (message) => new UsageError(message),
+    netns: (v) => netnsArg(v),
+  };
 }
 
-const percent = (k: string, v: string): number => {
-  const m = /^(\d+(?:\.\d+)?)%?$/.exec(v);
-  if (!m) throw invalid(k, v, 'expected a percentage');
-  return Number(m[1]);
-};
+/** A kind's plugin from a registry, or undefined. */
+function pluginOf<P>(kinds: object, kind: string): P | undefined {
+  return Object.hasOwn(kinds, kind) ? ((kinds as Record<string, P>)[kind] as P) : undefined;
+}
+
+/** The options after a kind, through its plugin; a kind without a parser takes no words. */
+function kindArgs(plugin: TcPluginBase<unknown, unknown>, kind: string, a: Args): Record<string, unknown> {
+  const w = tcWords(a);
+  if (plugin.parseArgs) return (plugin.parseArgs(w) ?? {}) as Record<string, unknown>;
+  keywordOptions(w, kind, {});
+  return {};
+}
 
 function qdiscOptions(kind: string, a: Args): Record<string, unknown> | undefined {
-  switch (kind) {
-    case 'pfifo':
-      return rename(kindOptions(a, kind, { limit: 'num' }));
-    case 'bfifo':
-      return rename(kindOptions(a, kind, { limit: 'str' }));
-    case 'pfifo_fast':
-    case 'mq':
-    case 'ingress':
-    case 'clsact':
-    case 'noqueue':
-      kindOptions(a, kind, {});
-      return {};
-    case 'prio': {
-      const o: Record<string, unknown> = {};
-      while (!a.done) {
-        const k = a.shift();
-        if (k === 'bands') o.bands = uint(k, a.value(k), 16);
-        else if (k === 'priomap') {
-          const map: number[] = [];
-          while (!a.done && /^\d+$/.test(a.peek()!)) map.push(uint(k, a.shift(), 15));
-          o.priomap = map;
-        } else throw new UsageError(`what is "${k}"? (an option of prio)`);
-      }
-      return o;
-    }
-    case 'tbf': {
-      const o = kindOptions(a, kind, {
-        rate: 'str',
-        burst: 'str',
-        buffer: 'str',
-        maxburst: 'str',
-        latency: 'str',
-        limit: 'str',
-        peakrate: 'str',
-        mtu: 'str',
-        minburst: 'str',
-        mpu: 'str',
-        overhead: 'num',
-      });
-      for (const alias of ['buffer', 'maxburst']) if (o[alias] !== undefined) o.burst = o[alias];
-      if (o.minburst !== undefined) o.mtu = o.minburst;
-      delete o.buffer;
-      delete o.maxburst;
-      delete o.minburst;
-      return o;
-    }
-    case 'htb':
-      return rename(kindOptions(a, kind, { default: 'str', r2q: 'num', direct_qlen: 'num' }));
-    case 'netem': {
-      const o: Record<string, unknown> = {};
-      while (!a.done) {
-        const k = a.shift();
-        if (k === 'limit' || k === 'gap') o[k] = uint(k, a.value(k));
-        else if (k === 'delay' || k === 'latency') {
-          o.delay = a.value(k);
-          if (!a.done && /^\d/.test(a.peek()!)) o.jitter = a.shift();
-        } else if (k === 'loss' || k === 'drop') {
-          a.accept('random');
-          o.loss = percent(k, a.value(k));
-        } else if (k === 'duplicate' || k === 'corrupt' || k === 'reorder') o[k] = percent(k, a.value(k));
-        else if (k === 'rate') o.rate = a.value(k);
-        else throw new UsageError(`what is "${k}"? (an option of netem)`);
-      }
-      return o;
-    }
-    case 'fq_codel': {
-      const o = kindOptions(a, kind, {
-        limit: 'num',
-        flows: 'num',
-        target: 'str',
-        interval: 'str',
-        quantum: 'num',
-        ce_threshold: 'str',
-        memory_limit: 'str',
-        ecn: 'flag',
-        noecn: 'flag',
-      });
-      if (o.noecn) o.ecn = false;
-      delete o.noecn;
-      return rename(o);
-    }
-    case 'fq': {
-      const o = kindOptions(a, kind, {
-        limit: 'num',
-        flow_limit: 'num',
-        quantum: 'str',
-        initial_quantum: 'str',
-        maxrate: 'str',
-        buckets: 'num',
-        pacing: 'flag',
-        nopacing: 'flag',
-      });
-      if (o.nopacing) o.pacing = false;
-      delete o.nopacing;
-      return rename(o);
-    }
-    case 'sfq':
-      return kindOptions(a, kind, {
-        perturb: 'num',
-        quantum: 'num',
-        limit: 'num',
-        divisor: 'num',
-        flows: 'num',
-        depth: 'num',
-      });
-    case 'cake':
-      return kindOptions(a, kind, { bandwidth: 'str' });
-    case 'red': {
-      const o: Record<string, unknown> = {};
-      while (!a.done) {
-        const k = a.shift();
-        if (['limit', 'min', 'max', 'avpkt', 'bandwidth'].includes(k)) o[k] = a.value(k);
-        else if (k === 'burst') o.burst = uint(k, a.value(k));
-        else if (k === 'probability') {
-          const v = a.value(k);
-          if (!/^\d*\.?\d+$/.test(v)) throw invalid(k, v, 'expected a probability such as 0.02');
-          o.probability = Number(v);
-        } else if (['ecn', 'harddrop', 'adaptive', 'nodrop'].includes(k)) o[k] = true;
-        else throw new UsageError(`what is "${k}"? (an option of red)`);
-      }
-      return o;
-    }
-    default:
-      throw new UsageError(`qdisc kind "${kind}" is not supported by rtnl`);
-  }
-}
-
-/** snake_case keys to the ops' camelCase. */
-function rename(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]),
-  );
+  const plugin = pluginOf<TcPluginBase<unknown, unknown>>(qdiscKinds, kind);
+  if (!plugin) throw new UsageError(`qdisc kind "${kind}" is not supported by rtnl`);
+  return kindArgs(plugin, kind, a);
 }
 
 /** `dev X` / `root` / `ingress` / `clsact` / `parent P` / `handle H` ... of a qdisc or class command. */
@@ -257,34 +150,13 @@ function parseClass(op: Op, a: Args): Plan {
     else if (k === 'root') s.parent = 'root';
     else if (k === 'classid') s.classid = a.value(k);
     else if (k === 'help') return help(TC_USAGE);
-    else if (k === 'htb') {
-      s.kind = 'htb';
-      const o = kindOptions(a, 'htb class', {
-        rate: 'str',
-        ceil: 'str',
-        burst: 'str',
-        buffer: 'str',
-        maxburst: 'str',
-        cburst: 'str',
-        cbuffer: 'str',
-        cmaxburst: 'str',
-        prio: 'num',
-        quantum: 'num',
-        mtu: 'str',
-        mpu: 'str',
-        overhead: 'num',
-      });
-      for (const [alias, to] of [
-        ['buffer', 'burst'],
-        ['maxburst', 'burst'],
-        ['cbuffer', 'cburst'],
-        ['cmaxburst', 'cburst'],
-      ] as const) {
-        if (o[alias] !== undefined) o[to] = o[alias];
-        delete o[alias];
-      }
-      s.options = o;
-    } else throw new UsageError(`class kind or option "${k}" is not supported by rtnl (htb is)`);
+    else if (pluginOf(classKinds, k)) {
+      s.kind = k;
+      s.options = kindArgs(pluginOf<TcPluginBase<unknown, unknown>>(classKinds, k)!, k, a);
+    } else
+      throw new UsageError(
+        `class kind or option "${k}" is not supported by rtnl (${Object.keys(classKinds).join(', ')} ${Object.keys(classKinds).length > 1 ? 'are' : 'is'})`,
+      );
   }
   if (s.dev === undefined) throw new UsageError('"dev" is required');
   if (s.classid === undefined) throw new UsageError('"classid" is required');
@@ -293,192 +165,23 @@ function parseClass(op: Op, a: Args): Plan {
   return { op: `tc.classes.${op}`, args: [s as unknown as ClassSpec] };
 }
 
-const VERDICTS = ['pass', 'ok', 'drop', 'shot', 'reclassify', 'pipe', 'continue', 'stolen', 'trap'];
-
 /** `action KIND ...` clauses (tc's action syntax) up to the end. */
 function parseActions(a: Args): ActionSpecWithDev[] {
   const out: ActionSpecWithDev[] = [];
+  const plugins = Object.values(actionKinds) as TcActionPlugin<unknown>[];
   while (!a.done) {
     const k = a.shift();
     if (k !== 'action' && k !== 'actions') throw new UsageError(`"${k}" is garbage (expected "action")`);
-    let kind = a.shift();
-    let spec: Record<string, unknown>;
-    if (kind === 'mirred') {
-      spec = { kind, direction: 'egress' };
-      while (!a.done && a.peek() !== 'action') {
-        const w = a.shift();
-        if (w === 'egress' || w === 'ingress') spec.direction = w;
-        else if (w === 'redirect' || w === 'mirror') spec.action = w;
-        else if (w === 'dev') spec.dev = a.value(w);
-        else if (w === 'index') spec.index = uint(w, a.value(w));
-        else if (VERDICTS.includes(w)) continue;
-        else throw new UsageError(`what is "${w}"? (an option of mirred)`);
-      }
-      if (spec.action === undefined) throw new UsageError('mirred needs "redirect" or "mirror"');
-      if (spec.dev === undefined) throw new UsageError('mirred needs "dev DEV"');
-    } else if (kind === 'gact' || VERDICTS.includes(kind)) {
-      const verdict = kind === 'gact' ? a.shift() : kind;
-      if (!VERDICTS.includes(verdict)) throw invalid('gact', verdict, `expected one of ${VERDICTS.join(', ')}`);
-      spec = { kind: 'gact', action: verdict as Verdict };
-      kind = 'gact';
-      while (!a.done && a.peek() !== 'action') {
-        const w = a.shift();
-        if (w === 'index') spec.index = uint(w, a.value(w));
-        else throw new UsageError(`what is "${w}"? (an option of gact)`);
-      }
-    } else if (kind === 'police') {
-      spec = { kind };
-      while (!a.done && a.peek() !== 'action') {
-        const w = a.shift();
-        if (w === 'rate' || w === 'burst' || w === 'mtu') spec[w] = a.value(w);
-        else if (w === 'buffer' || w === 'maxburst') spec.burst = a.value(w);
-        else if (w === 'index') spec.index = uint(w, a.value(w));
-        else if (w === 'conform-exceed') spec.exceed = a.value(w).split('/')[0];
-        else if (VERDICTS.includes(w)) spec.exceed = w;
-        else throw new UsageError(`what is "${w}"? (an option of police)`);
-      }
-    } else throw new UsageError(`action "${kind}" is not supported by rtnl (mirred, gact, police are)`);
-    out.push(spec as ActionSpecWithDev);
+    const kind = a.shift();
+    const own = pluginOf<TcActionPlugin<unknown>>(actionKinds, kind);
+    // A word that names a kind by itself (gact's `drop`) is the plugin's first word.
+    const alias = own ? undefined : plugins.find((p) => p.aliases?.includes(kind));
+    const plugin = own ?? alias;
+    if (!plugin?.parseArgs)
+      throw new UsageError(`action "${kind}" is not supported by rtnl (${Object.keys(actionKinds).join(', ')} are)`);
+    out.push(plugin.parseArgs(tcWords(a, alias ? kind : undefined)) as ActionSpecWithDev);
   }
   return out;
-}
-
-function parseU32(a: Args, s: FilterSpec): void {
-  const u: NonNullable<FilterSpec['u32']> = {};
-  const match: U32Match[] = [];
-  while (!a.done && a.peek() !== 'action') {
-    const k = a.shift();
-    if (k === 'match') {
-      const what = a.shift();
-      if (what === 'ip' || what === 'ip6') {
-        const field = a.shift();
-        const o: Record<string, unknown> = {};
-        if (field === 'src' || field === 'dst') o[field] = a.value(field);
-        else if (['sport', 'dport', 'protocol', 'tos'].includes(field)) {
-          o[field] = uint(field, a.value(field));
-          if (!a.done && /^0x[0-9a-f]+$/i.test(a.peek()!)) {
-            const mask = uint(`${field} mask`, a.shift());
-            const full = field === 'sport' || field === 'dport' ? 0xffff : 0xff;
-            if (mask !== full) throw new UsageError(`rtnl supports only a full mask for "match ${what} ${field}"`);
-          }
-        } else throw new UsageError(`"match ${what} ${field}" is not supported by rtnl`);
-        match.push((what === 'ip' ? { ip: o } : { ip6: o }) as U32Match);
-      } else if (what === 'u32' || what === 'u16' || what === 'u8') {
-        const val = uint(what, a.value(what));
-        const mask = uint(`${what} mask`, a.value(what));
-        // `at OFFSET` may be left out, as tc allows (offset 0)
-        const at = a.accept('at') ? uint('at', a.value('at')) : 0;
-        match.push({ [what]: [val, mask, at] } as U32Match);
-      } else throw new UsageError(`"match ${what}" is not supported by rtnl (ip, ip6, u32, u16, u8 are)`);
-    } else if (k === 'classid' || k === 'flowid') u.classid = a.value(k);
-    else if (k === 'divisor') u.divisor = uint(k, a.value(k), 256);
-    else if (k === 'ht') u.ht = a.value(k);
-    else if (k === 'link') u.link = a.value(k);
-    else if (k === 'hashkey') {
-      if (a.shift() !== 'mask') throw new UsageError('"hashkey" needs "mask M at N"');
-      const mask = uint('mask', a.value('mask'));
-      if (a.shift() !== 'at') throw new UsageError('"hashkey" needs "mask M at N"');
-      u.hashkey = { mask, at: uint('at', a.value('at')) };
-    } else throw new UsageError(`what is "${k}"? (a u32 option)`);
-  }
-  if (match.length) u.match = match;
-  s.u32 = u;
-}
-
-function parseFilterKind(kind: string, a: Args, s: FilterSpec): void {
-  switch (kind) {
-    case 'u32':
-      return parseU32(a, s);
-    case 'bpf': {
-      const b: NonNullable<FilterSpec['bpf']> = {};
-      while (!a.done && a.peek() !== 'action') {
-        const k = a.shift();
-        if (k === 'bytecode') {
-          const parts = a
-            .value(k)
-            .split(',')
-            .filter((x) => x.trim() !== '');
-          const n = uint('bytecode', parts.shift() ?? '');
-          const insns = parts.map(
-            (p) =>
-              p
-                .trim()
-                .split(/\s+/)
-                .map((x) => uint('bytecode', x)) as [number, number, number, number],
-          );
-          if (insns.length !== n || insns.some((i) => i.length !== 4))
-            throw invalid(k, String(n), 'count and instructions disagree');
-          b.bytecode = insns;
-        } else if (k === 'fd') b.fd = uint(k, a.value(k));
-        else if (k === 'name' || k === 'section') b.name = a.value(k);
-        else if (k === 'da' || k === 'direct-action') b.directAction = true;
-        else if (k === 'classid' || k === 'flowid') b.classid = a.value(k);
-        else throw new UsageError(`what is "${k}"? (a bpf option; rtnl takes bytecode or fd)`);
-      }
-      s.bpf = b;
-      return;
-    }
-    case 'matchall': {
-      const o = kindOptions(a, kind, { classid: 'str', flowid: 'str' });
-      s.matchall = { classid: (o.classid ?? o.flowid) as string | undefined };
-      if (s.matchall.classid === undefined) delete s.matchall.classid;
-      return;
-    }
-    case 'flower': {
-      const o = kindOptions(a, kind, {
-        src_ip: 'str',
-        dst_ip: 'str',
-        ip_proto: 'str',
-        src_port: 'num',
-        dst_port: 'num',
-        classid: 'str',
-        flowid: 'str',
-      });
-      const fl: Record<string, unknown> = {};
-      const ipProto =
-        o.ip_proto === 'tcp'
-          ? 6
-          : o.ip_proto === 'udp'
-            ? 17
-            : o.ip_proto === undefined
-              ? undefined
-              : uint('ip_proto', String(o.ip_proto), 255);
-      for (const [key, attr] of [
-        ['src_ip', 'Src'],
-        ['dst_ip', 'Dst'],
-      ] as const) {
-        const v = o[key] as string | undefined;
-        if (v === undefined) continue;
-        const [addr, len] = v.split('/');
-        const v6 = addr!.includes(':');
-        const bits = len === undefined ? (v6 ? 128 : 32) : uint(key, len, v6 ? 128 : 32);
-        fl[`keyIpv${v6 ? 6 : 4}${attr}`] = addr;
-        fl[`keyIpv${v6 ? 6 : 4}${attr}Mask`] = maskText(bits, v6);
-      }
-      if (ipProto !== undefined) fl.keyIpProto = ipProto;
-      const l4 = ipProto === 17 ? 'Udp' : 'Tcp';
-      if (o.src_port !== undefined) fl[`key${l4}Src`] = o.src_port;
-      if (o.dst_port !== undefined) fl[`key${l4}Dst`] = o.dst_port;
-      if (o.classid ?? o.flowid) fl.classid = parseClassid(String(o.classid ?? o.flowid), 'classid');
-      fl.flags = 0;
-      s.flower = fl;
-      return;
-    }
-    default:
-      throw new UsageError(`filter kind "${kind}" is not supported by rtnl (u32, bpf, matchall, flower are)`);
-  }
-}
-
-function maskText(bits: number, v6: boolean): string {
-  if (!v6)
-    return [0, 1, 2, 3]
-      .map((i) => Math.max(0, Math.min(8, bits - i * 8)))
-      .map((b) => (0xff << (8 - b)) & 0xff)
-      .join('.');
-  const groups: string[] = [];
-  for (let i = 0; i < 8; i++)
-    groups.push((((0xffff << (16 - Math.max(0, Math.min(16, bits - i * 16)))) & 0xffff) >>> 0).toString(16));
-  return groups.join(':');
 }
 
 /** The location words of a filter or chain command; returns the first word it does not know. */
@@ -512,7 +215,10 @@ function parseFilter(op: Op, a: Args): Plan {
   }
   if (kind === undefined) throw new UsageError('the filter kind is missing');
   s.kind = kind as FilterSpec['kind'];
-  parseFilterKind(kind, a, s);
+  const plugin = pluginOf<TcPluginBase<unknown, unknown>>(filterKinds, kind);
+  if (!plugin)
+    throw new UsageError(`filter kind "${kind}" is not supported by rtnl (${Object.keys(filterKinds).join(', ')} are)`);
+  (s as Record<string, unknown>)[kind] = kindArgs(plugin, kind, a);
   if (!a.done) s.actions = parseActions(a);
   return { op: `tc.filters.${op}`, args: [s] };
 }

@@ -1,8 +1,9 @@
 /**
  * The generic kind plugin: one object per kind of a netlink object that carries kind-specific
- * data selected by a kind name (a link's IFLA_INFO_KIND, later a qdisc's, class's, filter's or
- * action's TCA_KIND). It declares, in one place, the kind's codec data, its option schema, how
- * options become attributes and back, its `ip -j` / `tc -j` output, and its CLI words.
+ * data selected by a kind name (a link's IFLA_INFO_KIND; a qdisc's, class's or filter's TCA_KIND,
+ * an action's TCA_ACT_KIND: src/kinds/tc). It declares, in one place, the kind's codec data, its
+ * option schema, how options become attributes and back, its `ip -j` / `tc -j` output, and its
+ * CLI words.
  *
  * Plugins are pure: at run time they import only the codec (src/codec) and src/kinds, so the pure
  * codec can build its kind-selected nests from them. zod and rtnl's shared validators reach a
@@ -34,7 +35,10 @@ export interface KindContext {
   readonly field?: string;
 }
 
-/** The packet scheduler's clock, as /proc/net/psched gives it. */
+/**
+ * The packet scheduler's clock, as /proc/net/psched gives it. Equivalent to: tc's tc_core_init()
+ * and get_hz(), which tc uses to turn burst sizes and latencies into ticks.
+ */
 export interface SchedClock {
   /** Scheduler ticks per microsecond (15.625 on kernels since 3.x: 64 ns ticks). */
   readonly tickInUsec: number;
@@ -44,7 +48,7 @@ export interface SchedClock {
 
 /**
  * What a tc operation lends a tc kind: the kind context with the clock and the field always
- * there. The clock is read (from /proc) on first use, so a kind validates before it touches it.
+ * there (Equivalent to: the state tc's q_*.c parse_opt reads besides its words). The clock is read (from /proc) on first use, so a kind validates before it touches it.
  */
 export interface TcKindContext extends KindContext {
   readonly clock: SchedClock;
@@ -72,7 +76,7 @@ export interface KindWords {
   netns(value: string): string | { pid: number };
 }
 
-/** What a tc kind's TCA_OPTIONS may be in the codec: an attribute set's nest, a struct, or both. */
+/** What a tc kind's TCA_OPTIONS may be in the codec: an attribute set's nest, a struct, or both. Equivalent to: what tc's parse_opt puts under TCA_OPTIONS. */
 export type TcData = Kind;
 
 /**

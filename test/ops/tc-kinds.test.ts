@@ -125,3 +125,41 @@ test('each qdisc kind is a file of src/kinds/tc named after its TCA_KIND, with t
     );
   }
 });
+
+test('class, filter and action kinds: each file of src/kinds/tc/{class,filter,action} is in the registry, and each entry is such a file', async () => {
+  const { readdirSync } = await import('node:fs');
+  const { qdiscOptionCases } = await import('../../src/codec/tc/qdisc.js');
+  const { filterOptionCases } = await import('../../src/codec/tc/cls.js');
+  const { actionOptionCases } = await import('../../src/codec/tc/act.js');
+  const { classKinds, filterKinds, actionKinds } = await import('../../src/kinds/tc/registry.js');
+  const groups: Record<string, [Record<string, unknown>, Record<string, unknown>]> = {
+    class: [classKinds, qdiscOptionCases],
+    filter: [filterKinds, filterOptionCases],
+    action: [actionKinds, actionOptionCases],
+  };
+  const root = new URL('../../src/kinds/tc/', import.meta.url);
+  const dirs = readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+  assert.deepEqual(dirs, Object.keys(groups).sort(), 'every directory of tc kinds has a registry');
+  for (const [group, [registry, cases]] of Object.entries(groups)) {
+    const dir = new URL(`${group}/`, root);
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && f !== 'common.ts')
+      .map((f) => f.slice(0, -3))
+      .sort();
+    assert.deepEqual(
+      Object.keys(registry).sort(),
+      files,
+      `the ${group} registry lists exactly the ${group} kind files`,
+    );
+    for (const name of files) {
+      const plugin = (await import(new URL(`${name}.ts`, dir).href)).default as { kind: string; data: unknown };
+      assert.equal(plugin.kind, name, `${group}/${name}.ts names its kind`);
+      assert.equal(plugin, registry[name], `${group}/${name}: the registry holds the file's plugin`);
+      assert.equal(typeof (plugin as { toAttrs?: unknown }).toAttrs, 'function', `${group}/${name}`);
+      assert.equal(plugin.data, cases[name], `${group}/${name}: data is the codec's options`);
+    }
+  }
+});

@@ -9,8 +9,10 @@
  * it without), so rtnl computes it as tc does.
  */
 import * as C from '../../codec/constants/index.js';
+import { parseClassid } from '../../codec/tc/parse.js';
 import { ValidationError } from '../../errors.js';
-import type { KindPlugin, SchedClock, TcData, TcKindContext } from '../plugin.js';
+import type { Json, Names } from '../json.js';
+import type { KindPlugin, KindWords, SchedClock, TcData, TcKindContext } from '../plugin.js';
 
 export type Psched = SchedClock;
 
@@ -74,6 +76,17 @@ export const intIn = (v: unknown, lo: number, hi: number, field: string): number
   return v;
 };
 
+/** A class id given as a number or in tc notation. */
+export const classidOf = (v: number | string, field: string): number =>
+  typeof v === 'number' ? v >>> 0 : parseClassid(v, field);
+
+/** A filter handle in hex (tc's default for kinds without their own notation), or a number. */
+export const hexHandle = (h: string | number): number => {
+  if (typeof h === 'number') return h >>> 0;
+  if (!/^(0x)?[0-9a-f]{1,8}$/i.test(h)) throw new ValidationError('filter.handle', 'expected a hex handle', h);
+  return Number.parseInt(h, 16) >>> 0;
+};
+
 // ---------------------------------------------------------------------------------------------
 // Qdiscs and classes
 
@@ -130,6 +143,7 @@ export interface NetemOptions {
   rate?: number | bigint | string;
 }
 
+/** fq_codel options. Equivalent to: tc qdisc ... fq_codel [limit N] [flows N] [target T] [interval T] [quantum N] [ce_threshold T] [memory_limit S] [ecn | noecn] */
 export interface FqCodelOptions {
   limit?: number;
   flows?: number;
@@ -141,6 +155,7 @@ export interface FqCodelOptions {
   ecn?: boolean;
 }
 
+/** fq options. Equivalent to: tc qdisc ... fq [limit N] [flow_limit N] [quantum S] [initial_quantum S] [maxrate R] [buckets N] [pacing | nopacing] */
 export interface FqOptions {
   limit?: number;
   flowLimit?: number;
@@ -211,7 +226,7 @@ export function redIdle(
   return { clog, stab };
 }
 
-/** The options of each qdisc kind rtnl builds, keyed by kind. */
+/** The options of each qdisc kind rtnl builds, keyed by kind. Equivalent to: the KIND [OPTIONS] of tc qdisc add ... KIND [OPTIONS] */
 export interface QdiscKindOptions {
   pfifo: { limit?: number };
   bfifo: { limit?: Num };
@@ -232,14 +247,82 @@ export interface QdiscKindOptions {
 }
 
 /**
- * A qdisc kind: the shared KindPlugin (src/kinds/plugin.ts) over TCA_OPTIONS. `data` is the
- * codec's TCA_OPTIONS for the kind (a struct, an attribute set, or a struct followed by one);
- * `toAttrs` computes that value (undefined: send none) as tc does, with the scheduler clock and
- * the field to blame from its context.
+ * What a tc kind's printer gets (Equivalent to: what tc's print_opt of a q_*.c, f_*.c or m_*.c sees): the scheduler clock (tbf and htb keep their buffers in ticks),
+ * device names (tc prints an unknown index as the number), whether statistics are printed, and,
+ * for filters, the filter's handle (tcm_handle).
  */
-export interface TcKindPlugin<O> extends KindPlugin<O, unknown, TcData> {
-  toAttrs(options: O, ctx: TcKindContext): unknown;
+export interface TcPrintContext extends Names {
+  readonly clock: SchedClock;
+  readonly stats: boolean;
+  readonly handle: number;
 }
+
+/**
+ * The shared KindPlugin over TCA_OPTIONS (Equivalent to: one of tc's q_*.c, f_*.c or m_*.c modules), except that `parseArgs` returns the options as tc's
+ * words give them, unvalidated (the operation validates them, as it does a caller's).
+ */
+export interface TcPluginBase<O, A> extends Omit<KindPlugin<O, A, TcData>, 'parseArgs'> {
+  parseArgs?(words: KindWords): Record<string, unknown> | O | undefined;
+}
+
+/**
+ * A qdisc or class kind (Equivalent to: tc's q_KIND.c): the shared KindPlugin (src/kinds/plugin.ts) over TCA_OPTIONS. `data` is
+ * the codec's TCA_OPTIONS for the kind (a struct, an attribute set, or a struct followed by one);
+ * `toAttrs` computes that value (undefined: send none) as tc does, with the scheduler clock and
+ * the field to blame from its context. `json` is the `options` object of `tc -j`, `text` the
+ * words tc prints after the header, `parseArgs` reads tc's words after the kind.
+ */
+export interface TcKindPlugin<O> extends TcPluginBase<O, unknown> {
+  toAttrs(options: O, ctx: TcKindContext): unknown;
+  json?(options: any, ctx: TcPrintContext): Json;
+  /** A class kind's TCA_XSTATS as the lines `tc -s class show` prints. */
+  xstatsText?(xstats: any): string[];
+}
+
+/** What a filter kind's `toAttrs` gets besides the clock (Equivalent to: the tcmsg fields of tc filter add ... protocol P handle H): the filter's protocol, handle and whether it has actions. */
+export interface TcFilterContext extends TcKindContext {
+  /** The Ethernet protocol (host order) the filter matches. */
+  readonly protocol: number;
+  /** The handle as given (tc's `handle ID`), for the kind to parse. */
+  readonly handle: string | number | undefined;
+  readonly hasActions: boolean;
+}
+
+/**
+ * A filter kind (Equivalent to: tc's f_KIND.c): TCA_OPTIONS without the actions (which need device lookups; the operation adds
+ * them as `act`) and the tcm_handle, from the kind's options. `parseHandle` and `handleText` read
+ * and print the kind's handles (default: hex); `textLines` gives the words tc prints on the
+ * filter's line after its kind and chain, then the lines below it.
+ */
+export interface TcFilterPlugin<O> extends TcPluginBase<O, { options: Record<string, unknown>; handle: number }> {
+  toAttrs(options: O, ctx: TcFilterContext): { options: Record<string, unknown>; handle: number };
+  parseHandle?(text: string | number, field: string): number;
+  handleText?(handle: number): string;
+  json?(options: any, ctx: TcPrintContext): Json;
+  textLines?(json: Json, options: any): { words: string; lines: string[] };
+}
+
+/** What an action kind's `toAttrs` gets: the action's index (0: the kernel picks one). Equivalent to: action KIND ... index N */
+export interface TcActionContext extends TcKindContext {
+  readonly index: number;
+}
+
+/**
+ * An action kind (Equivalent to: tc's m_KIND.c): its TCA_ACT_OPTIONS from the action's options (which carry `kind`). With
+ * `devOption`, the operation resolves the options' `dev` (a name or index) into `ifindex` first.
+ * `aliases` are words that name the kind on tc's command line without `action KIND` (gact's
+ * verdicts); `json` adds the kind's fields to the action's `tc -j` object, `text` is what tc
+ * prints after `action order N: KIND`.
+ */
+export interface TcActionPlugin<O> extends TcPluginBase<O, unknown> {
+  toAttrs(options: O, ctx: TcActionContext): unknown;
+  readonly devOption?: boolean;
+  readonly aliases?: readonly string[];
+  json?(options: any, ctx: TcPrintContext): Json;
+}
+
+/** The options type of a tc kind plugin (what its `toAttrs` takes). */
+export type TcOptionsOf<P> = P extends { toAttrs(options: infer O, ctx: never): unknown } ? O : never;
 
 export const percent = (p: number | undefined, field: string): number | undefined => {
   if (p === undefined) return undefined;
@@ -251,7 +334,159 @@ export const percent = (p: number | undefined, field: string): number | undefine
 /** The prio2band map tc and the kernel use by default. */
 export const DEFAULT_PRIOMAP = [1, 2, 2, 2, 1, 2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1];
 
-/** Declare a tc kind with its option type checked. */
+/** Declare a qdisc or class kind with its option type checked. */
 export function defineTcKind<O>(plugin: TcKindPlugin<O>): TcKindPlugin<O> {
   return plugin;
+}
+/** Declare a filter kind with its option type checked. */
+export function defineFilterKind<O>(plugin: TcFilterPlugin<O>): TcFilterPlugin<O> {
+  return plugin;
+}
+/** Declare an action kind with its option type checked. */
+export function defineActionKind<O>(plugin: TcActionPlugin<O>): TcActionPlugin<O> {
+  return plugin;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions' verdicts
+
+/** A control action (verdict), in tc's words. Equivalent to: tc's CONTROL (pass, drop, pipe, ...) */
+export type Verdict = 'ok' | 'pass' | 'drop' | 'shot' | 'reclassify' | 'pipe' | 'continue' | 'stolen' | 'trap';
+
+const VERDICTS: Record<Verdict, number> = {
+  ok: C.TC_ACT_OK,
+  pass: C.TC_ACT_OK,
+  drop: C.TC_ACT_SHOT,
+  shot: C.TC_ACT_SHOT,
+  reclassify: C.TC_ACT_RECLASSIFY,
+  pipe: C.TC_ACT_PIPE,
+  continue: C.TC_ACT_UNSPEC,
+  stolen: C.TC_ACT_STOLEN,
+  trap: C.TC_ACT_TRAP,
+};
+/** The names tc prints for TC_ACT_* verdicts. */
+export const VERDICT_NAMES: Record<number, string> = {
+  [C.TC_ACT_UNSPEC]: 'continue',
+  [C.TC_ACT_OK]: 'pass',
+  [C.TC_ACT_RECLASSIFY]: 'reclassify',
+  [C.TC_ACT_SHOT]: 'drop',
+  [C.TC_ACT_PIPE]: 'pipe',
+  [C.TC_ACT_STOLEN]: 'stolen',
+  [C.TC_ACT_QUEUED]: 'queued',
+  [C.TC_ACT_REPEAT]: 'repeat',
+  [C.TC_ACT_REDIRECT]: 'redirect',
+  [C.TC_ACT_TRAP]: 'trap',
+};
+/** The verdict words tc's command line takes. */
+export const VERDICT_WORDS = ['pass', 'ok', 'drop', 'shot', 'reclassify', 'pipe', 'continue', 'stolen', 'trap'];
+
+/** A verdict's TC_ACT_* number. */
+export const verdict = (v: unknown, field: string): number => {
+  const n = VERDICTS[v as Verdict];
+  if (n === undefined) throw new ValidationError(field, `expected one of ${Object.keys(VERDICTS).join(', ')}`, v);
+  return n;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Printing: tc's sprint_* helpers, pure
+
+/** tc's sprint_rate: bits per second with SI units, bytes in. */
+export function rateText(bytes: bigint | number): string {
+  let rate = BigInt(bytes) * 8n;
+  const units = ['', 'K', 'M', 'G', 'T'];
+  let i = 0;
+  for (; i < units.length - 1; i++) {
+    if (rate < 1000n) break;
+    if (rate % 1000n !== 0n && rate < 1_000_000n) break;
+    rate /= 1000n;
+  }
+  return `${rate}${units[i]}bit`;
+}
+
+/** tc's sprint_size: Mb / Kb when (nearly) round, else bytes. */
+export function sizeText(sz: number): string {
+  sz = Math.floor(sz) >>> 0;
+  const mb = 1024 * 1024;
+  if (sz >= mb && Math.abs(mb * Math.round(sz / mb) - sz) < 1024) return `${String(Math.round(sz / mb))}Mb`;
+  if (sz >= 1024 && Math.abs(1024 * Math.round(sz / 1024) - sz) < 16) return `${String(Math.round(sz / 1024))}Kb`;
+  return `${sz}b`;
+}
+
+/** C's %g: six significant digits, no trailing zeros. */
+const pct = (n: number) => String(Number(n.toPrecision(6)));
+
+/** tc's sprint_time: microseconds in; seconds or milliseconds as %g, else whole microseconds. */
+export function timeText(us: number): string {
+  if (us >= 1e6) return `${pct(us / 1e6)}s`;
+  if (us >= 1e3) return `${pct(us / 1e3)}ms`;
+  return `${Math.floor(us)}us`;
+}
+
+/** tc_core_tick2time: ticks to whole microseconds (tc truncates to unsigned). */
+export const tick2time = (ticks: number, ps: Psched): number => Math.floor(ticks / ps.tickInUsec);
+/** tc_calc_xmitsize: bytes sent at `rate` during `ticks`. */
+export const xmitsize = (rate: number, ticks: number, ps: Psched): number => (rate * tick2time(ticks, ps)) / 1e6;
+/** A size as tc's unsigned int: 0 for what is not a positive number. */
+export const u32Of = (v: number): number => (Number.isFinite(v) && v > 0 ? Math.floor(v) >>> 0 : 0);
+export const hex = (n: number): string => (n >>> 0).toString(16);
+
+/** print_tm: ages in USER_HZ (100) ticks, printed in seconds. */
+export function tmJson(tm: any, j: Json): void {
+  const hz = 100n;
+  if (tm.install) j.installed = Number(tm.install / hz);
+  if (tm.lastuse) j.last_used = Number(tm.lastuse / hz);
+  if (tm.firstuse) j.first_used = Number(tm.firstuse / hz);
+  if (tm.expires) j.expires = Number(tm.expires / hz);
+}
+
+/** A filter's TCA_CLS_FLAGS as tc prints them in JSON. */
+export function clsFlagsJson(flags: number, j: Json): void {
+  if (flags & C.TCA_CLS_FLAGS_SKIP_HW) j.skip_hw = true;
+  if (flags & C.TCA_CLS_FLAGS_SKIP_SW) j.skip_sw = true;
+  if (flags & C.TCA_CLS_FLAGS_IN_HW) j.in_hw = true;
+  else if (flags & C.TCA_CLS_FLAGS_NOT_IN_HW) j.not_in_hw = true;
+}
+/** The same flags as tc's text. */
+export function clsFlagsText(op: Json): string {
+  let s = '';
+  if (op.skip_hw) s += 'skip_hw ';
+  if (op.skip_sw) s += 'skip_sw ';
+  if (op.in_hw) s += 'in_hw ';
+  if (op.not_in_hw) s += 'not_in_hw ';
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command-line words
+
+/**
+ * Keyword options of a kind: `key value` pairs with the value's type, up to the end or to
+ * `action`. Unknown keywords are usage errors.
+ */
+export function keywordOptions(
+  w: KindWords,
+  kind: string,
+  known: Record<string, 'num' | 'str' | 'flag'>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  while (!w.done) {
+    const k = w.peek()!;
+    if (k === 'action' || k === 'actions') break;
+    const type = known[k];
+    if (type === undefined) throw w.usage(`what is "${k}"? (an option of ${kind}; try "rtnl tc help")`);
+    w.shift();
+    if (type === 'flag') out[k] = true;
+    else {
+      const v = w.value(k);
+      out[k] = type === 'num' ? w.uint(k, v) : v;
+    }
+  }
+  return out;
+}
+
+/** snake_case keys to the options' camelCase. */
+export function camelKeys(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]),
+  );
 }

@@ -1,7 +1,7 @@
 /** The fq qdisc. Equivalent to: tc qdisc ... fq [OPTIONS] */
 import { qdiscOptionCases } from '../../codec/tc/qdisc.js';
 import { rateOf, sizeOf } from '../../codec/tc/parse.js';
-import { defineTcKind, U32_MAX, intIn, type QdiscKindOptions } from './common.js';
+import { defineTcKind, U32_MAX, intIn, camelKeys, keywordOptions, type QdiscKindOptions } from './common.js';
 
 export default defineTcKind<QdiscKindOptions['fq']>({
   kind: 'fq',
@@ -19,5 +19,20 @@ export default defineTcKind<QdiscKindOptions['fq']>({
     if (o.buckets !== undefined) out.bucketsLog = Math.ceil(Math.log2(intIn(o.buckets, 1, 1 << 30, `${f}.buckets`)));
     if (o.pacing !== undefined) out.rateEnable = o.pacing ? 1 : 0;
     return out;
+  },
+  parseArgs: (w) => {
+    const o = keywordOptions(w, 'fq', {
+      limit: 'num',
+      flow_limit: 'num',
+      quantum: 'str',
+      initial_quantum: 'str',
+      maxrate: 'str',
+      buckets: 'num',
+      pacing: 'flag',
+      nopacing: 'flag',
+    });
+    if (o.nopacing) o.pacing = false;
+    delete o.nopacing;
+    return camelKeys(o);
   },
 });

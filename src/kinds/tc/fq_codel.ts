@@ -1,7 +1,7 @@
 /** The fq_codel qdisc. Equivalent to: tc qdisc ... fq_codel [OPTIONS] */
 import { qdiscOptionCases } from '../../codec/tc/qdisc.js';
 import { sizeOf, timeOf } from '../../codec/tc/parse.js';
-import { defineTcKind, U32_MAX, intIn, type QdiscKindOptions } from './common.js';
+import { defineTcKind, U32_MAX, intIn, camelKeys, keywordOptions, type QdiscKindOptions } from './common.js';
 
 export default defineTcKind<QdiscKindOptions['fq_codel']>({
   kind: 'fq_codel',
@@ -17,5 +17,21 @@ export default defineTcKind<QdiscKindOptions['fq_codel']>({
     if (o.memoryLimit !== undefined) out.memoryLimit = sizeOf(o.memoryLimit, `${f}.memoryLimit`);
     if (o.ecn !== undefined) out.ecn = o.ecn ? 1 : 0;
     return out;
+  },
+  parseArgs: (w) => {
+    const o = keywordOptions(w, 'fq_codel', {
+      limit: 'num',
+      flows: 'num',
+      target: 'str',
+      interval: 'str',
+      quantum: 'num',
+      ce_threshold: 'str',
+      memory_limit: 'str',
+      ecn: 'flag',
+      noecn: 'flag',
+    });
+    if (o.noecn) o.ecn = false;
+    delete o.noecn;
+    return camelKeys(o);
   },
 });

@@ -1,7 +1,8 @@
 /** The htb qdisc. Equivalent to: tc qdisc ... htb [OPTIONS] */
+import type { Json } from '../json.js';
 import { qdiscOptionCases } from '../../codec/tc/qdisc.js';
 import { ValidationError } from '../../errors.js';
-import { defineTcKind, U32_MAX, intIn, type QdiscKindOptions } from './common.js';
+import { defineTcKind, U32_MAX, intIn, camelKeys, keywordOptions, hex, type QdiscKindOptions } from './common.js';
 
 export default defineTcKind<QdiscKindOptions['htb']>({
   kind: 'htb',
@@ -27,4 +28,18 @@ export default defineTcKind<QdiscKindOptions['htb']>({
       ...(o.directQlen === undefined ? {} : { directQlen: intIn(o.directQlen, 0, U32_MAX, `${f}.directQlen`) }),
     };
   },
+  json: (options) => {
+    const o: Json = {};
+    if (options.init) {
+      o.r2q = options.init.rate2quantum;
+      o.default = `0x${hex(options.init.defcls ?? 0)}`;
+      o.direct_packets_stat = options.init.directPkts;
+    }
+    if (options.directQlen !== undefined) o.direct_qlen = options.directQlen;
+    return o;
+  },
+  text: (j) =>
+    `r2q ${j.r2q} default ${j.default} direct_packets_stat ${j.direct_packets_stat}` +
+    (j.direct_qlen !== undefined ? ` direct_qlen ${j.direct_qlen}` : ''),
+  parseArgs: (w) => camelKeys(keywordOptions(w, 'htb', { default: 'str', r2q: 'num', direct_qlen: 'num' })),
 });

@@ -34,4 +34,26 @@ export default defineTcKind<QdiscKindOptions['netem']>({
       attrs,
     };
   },
+  parseArgs: (w) => {
+    const o: Record<string, unknown> = {};
+    const pc = (k: string, v: string): number => {
+      const m = /^(\d+(?:\.\d+)?)%?$/.exec(v);
+      if (!m) throw w.invalid(k, v, 'expected a percentage');
+      return Number(m[1]);
+    };
+    while (!w.done) {
+      const k = w.shift();
+      if (k === 'limit' || k === 'gap') o[k] = w.uint(k, w.value(k));
+      else if (k === 'delay' || k === 'latency') {
+        o.delay = w.value(k);
+        if (!w.done && /^\d/.test(w.peek()!)) o.jitter = w.shift();
+      } else if (k === 'loss' || k === 'drop') {
+        if (w.peek() === 'random') w.shift();
+        o.loss = pc(k, w.value(k));
+      } else if (k === 'duplicate' || k === 'corrupt' || k === 'reorder') o[k] = pc(k, w.value(k));
+      else if (k === 'rate') o.rate = w.value(k);
+      else throw w.usage(`what is "${k}"? (an option of netem)`);
+    }
+    return o;
+  },
 });

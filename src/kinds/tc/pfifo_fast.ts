@@ -6,4 +6,10 @@ export default defineTcKind<QdiscKindOptions['pfifo_fast']>({
   kind: 'pfifo_fast',
   data: qdiscOptionCases.pfifo_fast,
   toAttrs: () => undefined,
+  json: (o) => ({
+    bands: o.bands,
+    priomap: Array.from((o.priomap as Uint8Array | undefined) ?? []),
+    multiqueue: false,
+  }),
+  text: (j) => `bands ${j.bands} priomap ${(j.priomap as number[]).join(' ')}`,
 });

@@ -17,4 +17,22 @@ export default defineTcKind<QdiscKindOptions['prio']>({
     });
     return { header: { bands, priomap }, attrs: { options: {} } };
   },
+  json: (o) => {
+    const h = o.header ? o.header : o;
+    return { bands: h.bands, priomap: Array.from((h.priomap as Uint8Array | undefined) ?? []), multiqueue: false };
+  },
+  text: (j) => `bands ${j.bands} priomap ${(j.priomap as number[]).join(' ')}`,
+  parseArgs: (w) => {
+    const o: Record<string, unknown> = {};
+    while (!w.done) {
+      const k = w.shift();
+      if (k === 'bands') o.bands = w.uint(k, w.value(k), 16);
+      else if (k === 'priomap') {
+        const map: number[] = [];
+        while (!w.done && /^\d+$/.test(w.peek()!)) map.push(w.uint(k, w.shift(), 15));
+        o.priomap = map;
+      } else throw w.usage(`what is "${k}"? (an option of prio)`);
+    }
+    return o;
+  },
 });

@@ -46,4 +46,19 @@ export default defineTcKind<QdiscKindOptions['red']>({
       flags: { value, selector: C.TC_RED_HISTORIC_FLAGS | C.TC_RED_NODROP },
     };
   },
+  parseArgs: (w) => {
+    const o: Record<string, unknown> = {};
+    while (!w.done) {
+      const k = w.shift();
+      if (['limit', 'min', 'max', 'avpkt', 'bandwidth'].includes(k)) o[k] = w.value(k);
+      else if (k === 'burst') o.burst = w.uint(k, w.value(k));
+      else if (k === 'probability') {
+        const v = w.value(k);
+        if (!/^\d*\.?\d+$/.test(v)) throw w.invalid(k, v, 'expected a probability such as 0.02');
+        o.probability = Number(v);
+      } else if (['ecn', 'harddrop', 'adaptive', 'nodrop'].includes(k)) o[k] = true;
+      else throw w.usage(`what is "${k}"? (an option of red)`);
+    }
+    return o as unknown as QdiscKindOptions['red'];
+  },
 });

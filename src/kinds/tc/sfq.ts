@@ -1,6 +1,6 @@
 /** The sfq qdisc. Equivalent to: tc qdisc ... sfq [OPTIONS] */
 import { qdiscOptionCases } from '../../codec/tc/qdisc.js';
-import { defineTcKind, U32_MAX, intIn, type QdiscKindOptions } from './common.js';
+import { defineTcKind, U32_MAX, intIn, keywordOptions, type QdiscKindOptions } from './common.js';
 
 export default defineTcKind<QdiscKindOptions['sfq']>({
   kind: 'sfq',
@@ -18,4 +18,13 @@ export default defineTcKind<QdiscKindOptions['sfq']>({
         .map((k) => [k, 0]),
     ),
   }),
+  parseArgs: (w) =>
+    keywordOptions(w, 'sfq', {
+      perturb: 'num',
+      quantum: 'num',
+      limit: 'num',
+      divisor: 'num',
+      flows: 'num',
+      depth: 'num',
+    }),
 });

@@ -1,8 +1,23 @@
 /** The tbf qdisc. Equivalent to: tc qdisc ... tbf [OPTIONS] */
+import type { Json } from '../json.js';
 import { qdiscOptionCases } from '../../codec/tc/qdisc.js';
 import { rateOf, sizeOf, timeOf } from '../../codec/tc/parse.js';
 import { ValidationError } from '../../errors.js';
-import { defineTcKind, U32_MAX, need, ratespec, xmittime, type QdiscKindOptions } from './common.js';
+import {
+  defineTcKind,
+  U32_MAX,
+  need,
+  ratespec,
+  xmittime,
+  keywordOptions,
+  rateText,
+  sizeText,
+  timeText,
+  tick2time,
+  u32Of,
+  xmitsize,
+  type QdiscKindOptions,
+} from './common.js';
 
 export default defineTcKind<QdiscKindOptions['tbf']>({
   kind: 'tbf',
@@ -44,5 +59,50 @@ export default defineTcKind<QdiscKindOptions['tbf']>({
       ...(peak !== undefined ? { pburst: mtu } : {}),
       ...(peak !== undefined && peak > BigInt(U32_MAX) ? { prate64: peak } : {}),
     };
+  },
+  json: (options, { clock: ps }) => {
+    const o: Json = {};
+    const p = options.parms;
+    if (!p) return o;
+    const rate = Number(options.rate64 ?? BigInt(p.rate ?? 0));
+    o.rate = rate;
+    o.burst = u32Of(xmitsize(rate, p.buffer ?? 0, ps));
+    const prate = Number(options.prate64 ?? BigInt(p.peakrate ?? 0));
+    if (prate && (p.mtu || p.peakrateMpu)) o.minburst = u32Of(xmitsize(prate, p.mtu ?? 0, ps));
+    let lat = 1e6 * ((p.limit ?? 0) / rate) - tick2time(p.buffer ?? 0, ps);
+    if (prate) {
+      const lat2 = 1e6 * ((p.limit ?? 0) / prate) - tick2time(p.mtu ?? 0, ps);
+      if (lat2 > lat) lat = lat2;
+    }
+    if (lat >= 0) o.lat = Math.floor(lat);
+    else o.limit = p.limit;
+    return o;
+  },
+  text: (j) => {
+    let s = `rate ${rateText(j.rate as number)} burst ${sizeText(j.burst as number)} `;
+    if (j.lat !== undefined) s += `lat ${timeText(j.lat as number)} `;
+    if (j.limit !== undefined) s += `limit ${sizeText(j.limit as number)} `;
+    return s;
+  },
+  parseArgs: (w) => {
+    const o = keywordOptions(w, 'tbf', {
+      rate: 'str',
+      burst: 'str',
+      buffer: 'str',
+      maxburst: 'str',
+      latency: 'str',
+      limit: 'str',
+      peakrate: 'str',
+      mtu: 'str',
+      minburst: 'str',
+      mpu: 'str',
+      overhead: 'num',
+    });
+    for (const alias of ['buffer', 'maxburst']) if (o[alias] !== undefined) o.burst = o[alias];
+    if (o.minburst !== undefined) o.mtu = o.minburst;
+    delete o.buffer;
+    delete o.maxburst;
+    delete o.minburst;
+    return o as unknown as QdiscKindOptions['tbf'];
   },
 });

@@ -1,0 +1,211 @@
+/**
+ * What the tc operations share: the scheduler clock, statistics, qdisc and class objects, the
+ * protocol names of filters, and the base of the tc sections (device lookups, actions).
+ */
+import { readFileSync } from 'node:fs';
+import * as C from '../codec/constants/index.js';
+import type { NetlinkMessage } from '../codec/nlmsg.js';
+import type { ActionAttrs } from '../codec/tc/act.js';
+import type { TcMsg } from '../codec/tc/common.js';
+import type { QdiscAttrs } from '../codec/tc/index.js';
+import { formatHandle, parseClassid, parseQdiscHandle } from '../codec/tc/parse.js';
+import { ValidationError } from '../errors.js';
+import type { TcActionPlugin } from '../kinds/tc/common.js';
+import { req } from './common.js';
+import type { OpContext } from './context.js';
+import { actionAttrsOf, actionKinds, parsePsched, type ActionSpec, type Psched } from './tc-kinds.js';
+
+let psched: Psched | undefined;
+/** The scheduler clock, read once from /proc/net/psched (the same in every namespace). */
+export function clock(): Psched {
+  return (psched ??= parsePsched(readFileSync('/proc/net/psched', 'utf8')));
+}
+
+/**
+ * The clock as a Psched whose fields read /proc/net/psched on first use: the builders touch it
+ * only after they have validated their input, so bad input never reaches the file system.
+ */
+export const lazyClock: Psched = {
+  get tickInUsec() {
+    return clock().tickInUsec;
+  },
+  get hz() {
+    return clock().hz;
+  },
+};
+
+/** Statistics of a qdisc, class, filter action: TCA_STATS2 (basic, queue, rate estimator). */
+export interface TcStats {
+  bytes: number;
+  packets: number;
+  drops: number;
+  overlimits: number;
+  requeues: number;
+  backlog: number;
+  qlen: number;
+  /** From the rate estimator, when one runs. */
+  bps?: number;
+  pps?: number;
+}
+
+/** A qdisc or class as rtnl reports it. */
+export interface TcObject {
+  ifindex: number;
+  /** The device's name, when it could be resolved. */
+  dev?: string;
+  kind: string;
+  /** 'MAJ:' for qdiscs, 'MAJ:MIN' for classes, as tc prints them. */
+  handle: string;
+  /** 'root', or the parent's handle ('ffff:fff1' for ingress and clsact). */
+  parent: string;
+  /** The decoded TCA_OPTIONS of the kind (undefined when the kind sends none). */
+  options?: unknown;
+  stats?: TcStats;
+  /** The kind's TCA_XSTATS, decoded when rtnl knows the kind. */
+  xstats?: unknown;
+  ingressBlock?: number;
+  egressBlock?: number;
+  header: TcMsg;
+  attrs: QdiscAttrs;
+}
+export type Qdisc = TcObject & { refcnt: number };
+export type TcClass = TcObject;
+
+/** An action as given to filters and `actions.add`: mirred takes `dev` (name or index). */
+export type ActionSpecWithDev =
+  | (Omit<Extract<ActionSpec, { kind: 'mirred' }>, 'ifindex'> & { dev: string | number })
+  | Exclude<ActionSpec, { kind: 'mirred' }>;
+
+export const PROTOCOLS: Record<string, number> = {
+  all: C.ETH_P_ALL,
+  ip: C.ETH_P_IP,
+  ipv6: C.ETH_P_IPV6,
+  '802.1q': C.ETH_P_8021Q,
+  '802.1ad': C.ETH_P_8021AD,
+};
+const PROTOCOL_NAMES: Record<number, string> = {
+  [C.ETH_P_ALL]: 'all',
+  [C.ETH_P_IP]: 'ip',
+  [C.ETH_P_IPV6]: 'ipv6',
+  [C.ETH_P_8021Q]: '802.1Q',
+  [C.ETH_P_8021AD]: '802.1ad',
+};
+export const htons = (n: number) => ((n & 0xff) << 8) | ((n >> 8) & 0xff);
+/** Protocol name of a filter's tcm_info low 16 bits (network order). */
+export const protocolName = (info: number): string => {
+  const p = htons(info & 0xffff);
+  return PROTOCOL_NAMES[p] ?? `0x${p.toString(16).padStart(4, '0')}`;
+};
+
+export function protocolNumber(p: string | number | undefined): number {
+  if (p === undefined) return C.ETH_P_ALL;
+  if (typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 0xffff) return p;
+  if (typeof p === 'string') {
+    const n = PROTOCOLS[p.toLowerCase()];
+    if (n !== undefined) return n;
+    if (/^0x[0-9a-f]{1,4}$/i.test(p)) return Number.parseInt(p, 16);
+  }
+  throw new ValidationError('filter.protocol', "expected 'all', 'ip', 'ipv6', '802.1Q', '802.1ad' or a number", p);
+}
+
+export const qdiscParent = (p: string | number | undefined, field: string): number =>
+  p === undefined ? C.TC_H_ROOT : typeof p === 'number' ? p >>> 0 : parseClassid(p, field);
+
+export function statsOf(
+  a: QdiscAttrs | ActionAttrs['stats'] | undefined,
+  stats2?: QdiscAttrs['stats2'],
+): TcStats | undefined {
+  const s2 = stats2 ?? (a as ActionAttrs['stats']);
+  if (!s2 || (s2.basic === undefined && s2.queue === undefined)) return undefined;
+  const out: TcStats = {
+    bytes: Number(s2.basic?.bytes ?? 0n),
+    packets: s2.basic?.packets ?? 0,
+    drops: s2.queue?.drops ?? 0,
+    overlimits: s2.queue?.overlimits ?? 0,
+    requeues: s2.queue?.requeues ?? 0,
+    backlog: s2.queue?.backlog ?? 0,
+    qlen: s2.queue?.qlen ?? 0,
+  };
+  const r = s2.rateEst64 ?? s2.rateEst;
+  if (r) {
+    out.bps = Number(r.bps ?? 0);
+    out.pps = Number(r.pps ?? 0);
+  }
+  return out;
+}
+
+/** A qdisc or class message as rtnl reports it. */
+export function toTcObject(m: NetlinkMessage, names?: Map<number, string>): TcObject {
+  const h = m.body as TcMsg;
+  const a = m.attrs as QdiscAttrs;
+  const o: TcObject = {
+    ifindex: h.ifindex ?? 0,
+    kind: a.kind ?? '',
+    handle: formatHandle(h.handle ?? 0),
+    parent: formatHandle(h.parent ?? 0),
+    header: h,
+    attrs: a,
+  };
+  const dev = names?.get(o.ifindex);
+  if (dev !== undefined) o.dev = dev;
+  if (a.options !== undefined) o.options = a.options;
+  const st = statsOf(undefined, a.stats2);
+  if (st) o.stats = st;
+  if (a.xstats !== undefined) o.xstats = a.xstats;
+  if (a.ingressBlock !== undefined) o.ingressBlock = a.ingressBlock;
+  if (a.egressBlock !== undefined) o.egressBlock = a.egressBlock;
+  return o;
+}
+
+/** Operations shared by the tc sections. */
+export class TcBase {
+  constructor(protected readonly nl: OpContext) {}
+
+  protected async index(dev: string | number, field: string): Promise<number> {
+    if (typeof dev === 'number') {
+      if (!Number.isInteger(dev) || dev <= 0) throw new ValidationError(field, 'expected an ifindex above 0', dev);
+      return dev;
+    }
+    if (typeof dev !== 'string' || dev === '') throw new ValidationError(field, 'expected a device name or index', dev);
+    return this.nl.linkIndex(dev);
+  }
+
+  /** Every link's name by ifindex (one RTM_GETLINK dump), to print `dev` as tc does. */
+  protected async names(): Promise<Map<number, string>> {
+    const msgs = await this.nl.engine.dump(req('RTM_GETLINK', { family: C.AF_UNSPEC }), {
+      onInterrupted: this.nl.options.onInterrupted,
+    });
+    const names = new Map<number, string>();
+    for (const m of msgs)
+      if (m.type === 'RTM_NEWLINK') names.set(m.body.index as number, (m.attrs.ifname as string | undefined) ?? '');
+    return names;
+  }
+
+  protected async actionAttrs(list: ActionSpecWithDev[], field: string): Promise<ActionAttrs[]> {
+    if (!Array.isArray(list)) throw new ValidationError(field, 'expected an array of actions', list);
+    const out: ActionAttrs[] = [];
+    for (const [i, a] of list.entries()) {
+      const spec = (actionKinds[a?.kind as keyof typeof actionKinds] as TcActionPlugin<unknown> | undefined)?.devOption
+        ? ({
+            ...a,
+            ifindex: await this.index((a as { dev: string | number }).dev, `${field}[${i}].dev`),
+          } as ActionSpec)
+        : (a as ActionSpec);
+      out.push(actionAttrsOf(spec, lazyClock, `${field}[${i}]`));
+    }
+    return out;
+  }
+}
+
+export const CREATE = C.NLM_F_CREATE | C.NLM_F_EXCL;
+export const REPLACE = C.NLM_F_CREATE | C.NLM_F_REPLACE;
+
+export const tcIngressHandle = () => (C.TC_H_INGRESS & C.TC_H_MAJ_MASK) >>> 0;
+export const handleOf = (h: string | number, field: string): number =>
+  typeof h === 'number' ? h >>> 0 : parseQdiscHandle(h, field);
+
+export const intOf = (v: unknown, lo: number, hi: number, field: string): number => {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+    throw new ValidationError(field, `expected an integer from ${lo} to ${hi}`, v);
+  return v;
+};
