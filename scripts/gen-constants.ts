@@ -369,6 +369,7 @@ function specOnly(
         seen.add(name);
         known.set(name, value);
         entries.push({ name, value });
+        raiseMax(`${prefix}MAX`, value, known, files);
       }
     }
   }
@@ -379,6 +380,30 @@ function specOnly(
     entries,
   });
   console.log(`YNL specs: ${entries.length} attribute numbers no header has`);
+}
+
+/**
+ * A set's `*_MAX` marker as the newest kernel has it: where the specs define attributes past a
+ * header's marker (FRA_SPORT_MASK..FRA_DSCP_MASK past fib_rules.h's FRA_MAX = 27, Linux 6.15+),
+ * the marker is raised in the header's module to the highest number the specs define.
+ */
+function raiseMax(
+  marker: string,
+  value: number,
+  known: Map<string, number | bigint>,
+  files: Map<string, { headers: string[]; lines: string[]; entries: Entry[] }>,
+) {
+  const had = known.get(marker);
+  if (had === undefined || Number(had) >= value) return;
+  known.set(marker, value);
+  for (const file of files.values()) {
+    const e = file.entries.find((x) => x.name === marker);
+    if (!e) continue;
+    e.value = value;
+    const i = file.lines.indexOf(`export const ${marker} = ${had.toString()};`);
+    if (i >= 0) file.lines[i] = `export const ${marker} = ${value};`;
+    console.log(`  ${marker} = ${value}: raised from ${had} by the YNL specs`);
+  }
 }
 
 function main() {

@@ -43,6 +43,12 @@ export interface Rule {
   /** Port ranges matched (FRA_SPORT_RANGE, FRA_DPORT_RANGE); start equals end for one port. */
   sport?: { start: number; end: number };
   dport?: { start: number; end: number };
+  /**
+   * Port masks (FRA_SPORT_MASK, FRA_DPORT_MASK; Linux 6.15+, which sends 0xffff with a single
+   * port): `sport 0x10/0xff` matches the ports whose masked bits equal start.
+   */
+  sportMask?: number;
+  dportMask?: number;
   /** User id range matched (FRA_UID_RANGE). */
   uidRange?: { start: number; end: number };
   header: FibRuleHdr;
@@ -170,6 +176,8 @@ export function toRule(m: NetlinkMessage): Rule {
   if (a.ipProto !== undefined) r.ipproto = a.ipProto;
   if (a.sportRange) r.sport = { start: a.sportRange.start ?? 0, end: a.sportRange.end ?? 0 };
   if (a.dportRange) r.dport = { start: a.dportRange.start ?? 0, end: a.dportRange.end ?? 0 };
+  if (a.sportMask !== undefined) r.sportMask = a.sportMask;
+  if (a.dportMask !== undefined) r.dportMask = a.dportMask;
   if (a.uidRange) r.uidRange = { start: a.uidRange.start ?? 0, end: a.uidRange.end ?? 0 };
   return r;
 }
