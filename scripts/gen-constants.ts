@@ -114,6 +114,7 @@ const HEADERS: Array<[string, string, string[]]> = [
   ['linux/net_namespace.h', 'net_namespace', []],
   ['linux/if_bridge.h', 'if_bridge', ['IFLA_BR', 'BRIDGE_', 'BR_', 'MDB', 'MDBA_', 'IFLA_BRIDGE_']],
   ['linux/veth.h', 'veth', []],
+  ['linux/if_vlan.h', 'if_vlan', ['VLAN_FLAG_']],
   ['linux/lwtunnel.h', 'lwtunnel', []],
   ['linux/nexthop.h', 'nexthop', []],
   ['linux/if.h', 'if', ['IFF_', 'IF_OPER_', 'IF_LINK_MODE_', 'IFNAMSIZ', 'IFALIASZ', 'ALTIFNAMSIZ']],

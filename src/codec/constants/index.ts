@@ -8,6 +8,7 @@ export * from './fib_rules.js';
 export * from './net_namespace.js';
 export * from './if_bridge.js';
 export * from './veth.js';
+export * from './if_vlan.js';
 export * from './lwtunnel.js';
 export * from './nexthop.js';
 export * from './if.js';

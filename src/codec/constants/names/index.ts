@@ -8,6 +8,7 @@ import { NAMES as fib_rulesNames } from './fib_rules.js';
 import { NAMES as net_namespaceNames } from './net_namespace.js';
 import { NAMES as if_bridgeNames } from './if_bridge.js';
 import { NAMES as vethNames } from './veth.js';
+import { NAMES as if_vlanNames } from './if_vlan.js';
 import { NAMES as lwtunnelNames } from './lwtunnel.js';
 import { NAMES as nexthopNames } from './nexthop.js';
 import { NAMES as ifNames } from './if.js';
@@ -45,6 +46,7 @@ export const NAME_TABLES: readonly string[] = [
   net_namespaceNames,
   if_bridgeNames,
   vethNames,
+  if_vlanNames,
   lwtunnelNames,
   nexthopNames,
   ifNames,
