@@ -10,6 +10,8 @@ export interface RouteNexthop {
   weight: number;
   /** RTNH_F_* names: 'onlink', 'linkdown', 'dead', ... */
   flags: string[];
+  /** This nexthop's routing realms (its RTA_FLOW). */
+  realms?: { from: number; to: number };
   attrs: RouteAttrs;
 }
 
@@ -65,6 +67,8 @@ export interface RouteNexthopSpec {
   /** 1..256 (default 1). */
   weight?: number;
   onlink?: boolean;
+  /** This nexthop's routing realms (RTA_FLOW): `to`, and optionally `from`. */
+  realms?: { from?: number; to: number };
 }
 
 /** RTA_METRICS values to set. */
