@@ -1,4 +1,5 @@
 /** `rtnl nexthop`: show, get, add, replace, del, flush and bucket show/get, as `ip nexthop`. */
+import type { Rtnl } from '../ops/client.js';
 import type { NexthopBucketFilter, NexthopListFilter, NexthopSpec } from '../ops/nexthops.js';
 import { addressArg, Args, invalid, pick, uint, UsageError, type Globals } from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
@@ -10,7 +11,7 @@ export const NEXTHOP_USAGE = `Usage: rtnl nexthop { list | flush } [ protocol ID
        rtnl nexthop { get | del } id ID
        rtnl nexthop bucket list BUCKET_SELECTOR
        rtnl nexthop bucket get id ID index INDEX
-SELECTOR := [ id ID ] [ dev DEV ] [ master DEV ] [ groups ] [ fdb ]
+SELECTOR := [ id ID ] [ dev DEV ] [ vrf NAME ] [ master DEV ] [ groups ] [ fdb ]
 BUCKET_SELECTOR := SELECTOR | [ nhid ID ]
 NH := { blackhole | [ via ADDRESS ] [ dev DEV ] [ onlink ] [ fdb ] |
         group GROUP [ fdb ] [ type TYPE [ TYPE_ARGS ] ] }
@@ -23,6 +24,8 @@ export interface NexthopShowPlan {
   /** `show id N` is a get. */
   id?: number;
   filter: NexthopListFilter;
+  /** `vrf NAME`: master NAME, once NAME is known to be a VRF (as ip checks). */
+  vrf?: string;
 }
 
 const seconds = (k: string, v: string): number => {
@@ -80,9 +83,13 @@ function parseModify(op: 'add' | 'replace', a: Args, g: Globals): Plan {
   return { op: `nexthops.${op}`, args: [s] };
 }
 
-function parseSelector(a: Args, bucket: boolean): { id?: number; filter: NexthopListFilter & NexthopBucketFilter } {
+function parseSelector(
+  a: Args,
+  bucket: boolean,
+): { id?: number; vrf?: string; filter: NexthopListFilter & NexthopBucketFilter } {
   const f: NexthopListFilter & NexthopBucketFilter = {};
   let id: number | undefined;
+  let vrf: string | undefined;
   while (!a.done) {
     const k = a.shift();
     if (k === 'id') id = uint(k, a.value(k));
@@ -94,10 +101,10 @@ function parseSelector(a: Args, bucket: boolean): { id?: number; filter: Nexthop
     else if ((k === 'protocol' || k === 'proto') && !bucket) {
       const v = a.value(k);
       f.protocol = /^\d+$/.test(v) ? Number(v) : v;
-    } else if (k === 'vrf') throw new UsageError(`"${k}" is not supported by rtnl`);
+    } else if (k === 'vrf') vrf = a.value(k);
     else throw new UsageError(`either "${k}" is garbage, or it is not a nexthop selector (try "rtnl nexthop help")`);
   }
-  return id === undefined ? { filter: f } : { id, filter: f };
+  return { ...(id === undefined ? {} : { id }), ...(vrf === undefined ? {} : { vrf }), filter: f };
 }
 
 function parseIdOnly(a: Args, what: string): number {
@@ -136,7 +143,7 @@ export function parseNexthop(words: string[], g: Globals): Plan {
     case 'flush': {
       const sel = parseSelector(a, false);
       if (sel.id !== undefined) return { op: 'nexthops.delete', args: [sel.id] };
-      return { op: 'nexthop.flush', args: [sel.filter] };
+      return { op: 'nexthop.flush', args: [sel.filter, sel.vrf] };
     }
     case 'bucket': {
       const sub = a.done ? 'show' : a.shift();
@@ -158,7 +165,7 @@ export function parseNexthop(words: string[], g: Globals): Plan {
       const sel = parseSelector(a, true);
       const f: NexthopBucketFilter = { ...sel.filter };
       if (sel.id !== undefined) f.id = sel.id;
-      return { op: 'nexthop.buckets', args: [f] };
+      return { op: 'nexthop.buckets', args: [f, sel.vrf] };
     }
     case 'help':
       return help(NEXTHOP_USAGE);
@@ -167,12 +174,22 @@ export function parseNexthop(words: string[], g: Globals): Plan {
   }
 }
 
+/** `vrf NAME` is `master NAME` once NAME is a VRF; ip refuses anything else the same way. */
+async function vrfIndex(nl: Rtnl, name: string): Promise<number> {
+  const l = (await nl.links.list()).find((x) => x.name === name);
+  if (l?.kind !== 'vrf') throw new UsageError(`argument "${name}" is wrong: Invalid VRF`);
+  return l.index;
+}
+
 export const nexthop: ObjectCommand = {
   name: 'nexthop',
   usage: NEXTHOP_USAGE,
   parse: parseNexthop,
   async run(plan: Plan, ctx: Context): Promise<void> {
     const nl = await ctx.client();
+    const vrf = plan.args[1] as string | undefined;
+    if (vrf !== undefined && (plan.op === 'nexthop.flush' || plan.op === 'nexthop.buckets'))
+      (plan.args[0] as NexthopListFilter).master = await vrfIndex(nl, vrf);
     if (plan.op === 'nexthop.flush') {
       const n = await nl.nexthops.flush(plan.args[0] as NexthopListFilter);
       if (!ctx.g.json) ctx.out(n === 0 ? 'Nothing to flush' : `Flushed ${n} nexthops`);
@@ -190,6 +207,7 @@ export const nexthop: ObjectCommand = {
     }
     if (plan.op !== 'nexthop.show') throw new Error(`unexpected plan ${plan.op}`);
     const p = plan.args[0] as NexthopShowPlan;
+    if (p.vrf !== undefined) p.filter.master = await vrfIndex(nl, p.vrf);
     const list = p.id !== undefined ? [await nl.nexthops.get(p.id)] : await nl.nexthops.list(p.filter);
     const names = namesFrom(await nl.links.list());
     const objs = list.map((n) => nexthopJson(n, names, { details: ctx.g.details }));
