@@ -264,7 +264,11 @@ function ioctlNumber(dir: string, type: string, nr: string, arg: string | undefi
 function evaluate(expr: string, known: Map<string, number | bigint>): number | bigint | undefined {
   const io = /^\s*_IO(R|W|WR)?\(\s*('.')\s*,\s*(\d+)\s*(?:,([^)]*))?\)\s*$/.exec(expr);
   if (io) return ioctlNumber(io[1] ?? '', io[2]!, io[3]!, io[4]);
-  const e = expr.trim().replace(/\b(0x[0-9a-fA-F]+|\d+)[uUlL]+\b/g, '$1');
+  // The kernel's BIT(n) (vdso/bits.h), as nexthop.h's NHA_OP_FLAG_* use it.
+  const e = expr
+    .trim()
+    .replace(/\bBIT\(\s*(\d+)\s*\)/g, '(1 << $1)')
+    .replace(/\b(0x[0-9a-fA-F]+|\d+)[uUlL]+\b/g, '$1');
   if (!e) return undefined;
   const tokens = e.match(/0x[0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|<<|>>|[()|&~+\-*]|\s+/g);
   if (!tokens || tokens.join('') !== e) return undefined;

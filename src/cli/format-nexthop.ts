@@ -5,6 +5,8 @@ import type { Json, Names } from './format-util.js';
 
 export interface NexthopJsonOptions {
   details?: number;
+  /** -s: a group's hw_stats and group_stats; -s -s adds packets_hw. */
+  stats?: number;
   deleted?: boolean;
 }
 
@@ -37,6 +39,15 @@ export function nexthopJson(n: Nexthop, names: Names, o: NexthopJsonOptions = {}
   if ((h.protocol ?? 0) !== 0 || o.details) j.protocol = n.protocol;
   j.flags = ipRouteFlags(h.flags ?? 0);
   if (n.fdb) j.fdb = null;
+  // As upstream iproute2 (6.10+) prints them; iproute2 6.1 has neither.
+  if (n.hwStats && (o.details || o.stats)) j.hw_stats = { enabled: n.hwStats.enabled, used: n.hwStats.used ?? false };
+  if (n.groupStats && o.stats) {
+    j.group_stats = n.groupStats.map((s) => {
+      const e: Json = { id: s.id, packets: s.packets };
+      if ((o.stats ?? 0) > 1) e.packets_hw = s.packetsHw ?? 0;
+      return e;
+    });
+  }
   return j;
 }
 
@@ -75,7 +86,15 @@ export function nexthopText(j: Json): string {
   if (j.protocol !== undefined) w.push(`proto ${j.protocol}`);
   for (const f of j.flags as string[]) w.push(f);
   if ('fdb' in j) w.push('fdb');
-  return w.join(' ');
+  const hw = j.hw_stats as { enabled: boolean; used: boolean } | undefined;
+  if (hw) w.push(`hw_stats ${hw.enabled ? 'on' : 'off'} used ${hw.used ? 'on' : 'off'}`);
+  const stats = j.group_stats as Array<{ id: number; packets: number; packets_hw?: number }> | undefined;
+  if (!stats) return w.join(' ');
+  // Upstream's layout: the members' counters on lines of their own, under "  stats:".
+  const lines = stats.map(
+    (s) => `    id ${s.id} packets ${s.packets}${s.packets_hw === undefined ? '' : ` packets_hw ${s.packets_hw}`}`,
+  );
+  return [w.join(' '), '  stats:', ...lines].join('\n');
 }
 
 /** ip's text line for a bucket. */

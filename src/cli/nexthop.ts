@@ -15,7 +15,7 @@ SELECTOR := [ id ID ] [ dev DEV ] [ vrf NAME ] [ master DEV ] [ groups ] [ fdb ]
 BUCKET_SELECTOR := SELECTOR | [ nhid ID ]
 NH := { blackhole | [ via ADDRESS ] [ dev DEV ] [ onlink ] [ fdb ] |
         group GROUP [ fdb ] [ type TYPE [ TYPE_ARGS ] ] }
-GROUP := [ <id[,weight]>/<id[,weight]>/... ]
+GROUP := [ <id[,weight]>/<id[,weight]>/... ] [ hw_stats {off|on} ]
 TYPE := { mpath | resilient }
 TYPE_ARGS := [ RESILIENT_ARGS ]
 RESILIENT_ARGS := [ buckets BUCKETS ] [ idle_timer IDLE ] [ unbalanced_timer UNBALANCED ]`;
@@ -76,7 +76,11 @@ function parseModify(op: 'add' | 'replace', a: Args, g: Globals): Plan {
       const v = a.value(k);
       s.protocol = /^\d+$/.test(v) ? Number(v) : v;
     } else if (k === 'help') return help(NEXTHOP_USAGE);
-    else if (k === 'encap' || k === 'hw_stats') throw new UsageError(`"${k}" is not supported by rtnl`);
+    else if (k === 'hw_stats') {
+      const v = a.value(k);
+      if (v !== 'on' && v !== 'off') throw invalid(k, v, 'expected on or off');
+      s.hwStats = v === 'on';
+    } else if (k === 'encap') throw new UsageError(`"${k}" is not supported by rtnl`);
     else throw new UsageError(`either "${k}" is garbage, or it is not a nexthop option (try "rtnl nexthop help")`);
   }
   if (g.family && !s.group) s.family = g.family;
@@ -208,9 +212,11 @@ export const nexthop: ObjectCommand = {
     if (plan.op !== 'nexthop.show') throw new Error(`unexpected plan ${plan.op}`);
     const p = plan.args[0] as NexthopShowPlan;
     if (p.vrf !== undefined) p.filter.master = await vrfIndex(nl, p.vrf);
-    const list = p.id !== undefined ? [await nl.nexthops.get(p.id)] : await nl.nexthops.list(p.filter);
+    const stats = ctx.g.stats > 1 ? 'hw' : ctx.g.stats > 0;
+    const list =
+      p.id !== undefined ? [await nl.nexthops.get(p.id, { stats })] : await nl.nexthops.list({ ...p.filter, stats });
     const names = namesFrom(await nl.links.list());
-    const objs = list.map((n) => nexthopJson(n, names, { details: ctx.g.details }));
+    const objs = list.map((n) => nexthopJson(n, names, { details: ctx.g.details, stats: ctx.g.stats }));
     if (ctx.g.json) ctx.out(jsonText(objs, ctx.g.pretty));
     else for (const j of objs) ctx.out(nexthopText(j));
   },

@@ -33,6 +33,16 @@ export interface ResilientParams {
   unbalancedTime: number;
 }
 
+/** One member's counters in a group (NHA_GROUP_STATS_ENTRY, Linux 6.10+). */
+export interface NexthopGroupStats {
+  /** The member nexthop. */
+  id: number;
+  /** Packets forwarded through this member (software and hardware). */
+  packets: number;
+  /** Of those, packets forwarded in hardware (only with `stats: 'hw'`). */
+  packetsHw?: number;
+}
+
 /** A nexthop as rtnl reports it. `attrs` holds every decoded NHA attribute. */
 export interface Nexthop {
   id: number;
@@ -49,6 +59,13 @@ export interface Nexthop {
   /** The kind of group: 'mpath' (hash-threshold) or 'resilient'. */
   groupType?: 'mpath' | 'resilient' | number;
   resilient?: ResilientParams;
+  /** Per-member packet counts of a group, when listed with `stats` (Linux 6.10+). */
+  groupStats?: NexthopGroupStats[];
+  /**
+   * Whether hardware statistics were asked for on a group (NHA_HW_STATS_ENABLE) and whether a
+   * driver provides them (NHA_HW_STATS_USED, only with `stats: 'hw'`). Present with `stats`.
+   */
+  hwStats?: { enabled: boolean; used?: boolean };
   /** 'link', 'host', 'global', ... */
   scope: string;
   /** 'boot', 'static', 'zebra', ... ('unspec' when not given). */
@@ -92,7 +109,18 @@ export interface NexthopSpec {
   type?: 'mpath' | 'resilient';
   /** Resilient group parameters; timers in seconds. */
   resilient?: { buckets?: number; idleTimer?: number; unbalancedTimer?: number };
+  /** Ask drivers to count a group's packets in hardware (NHA_HW_STATS_ENABLE, Linux 6.10+). */
+  hwStats?: boolean;
   protocol?: string | number;
+}
+
+/** What list() and get() report besides the nexthops themselves. */
+export interface NexthopStatsOption {
+  /**
+   * Per-member packet counts of groups (NHA_OP_FLAG_DUMP_STATS, Linux 6.10+); 'hw' adds the
+   * hardware counts and whether they are used (NHA_OP_FLAG_DUMP_HW_STATS). Older kernels ignore it.
+   */
+  stats?: boolean | 'hw';
 }
 
 /** Which nexthops list() and flush() return. */
@@ -107,6 +135,8 @@ export interface NexthopListFilter {
   master?: string | number;
   /** Only this protocol (filtered here: the kernel has no protocol filter). */
   protocol?: string | number;
+  /** Report groups' packet counts (see NexthopStatsOption). */
+  stats?: boolean | 'hw';
 }
 
 /** Which buckets buckets() returns. */
@@ -148,9 +178,11 @@ const S = schemas((z) => {
         })
         .strict()
         .optional(),
+      hwStats: z.boolean().optional(),
       protocol: protocol.optional(),
     })
     .strict();
+  const stats = z.union([z.boolean(), z.literal('hw')]);
   const listSchema = z
     .object({
       dev: linkRef.optional(),
@@ -158,19 +190,29 @@ const S = schemas((z) => {
       fdb: z.boolean().optional(),
       master: linkRef.optional(),
       protocol: protocol.optional(),
+      stats: stats.optional(),
     })
     .strict();
+  const getSchema = z.object({ stats: stats.optional() }).strict();
   const bucketSchema = z
     .object({ id: id.optional(), nhid: id.optional(), dev: linkRef.optional(), master: linkRef.optional() })
     .strict();
   const optsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
-  return { specSchema, listSchema, bucketSchema, optsSchema, id, u32 };
+  return { specSchema, listSchema, getSchema, bucketSchema, optsSchema, id, u32 };
 });
 type Spec = z.output<ReturnType<typeof S>['specSchema']>;
+
+/** NHA_OP_FLAGS for a stats option (undefined: none sent). */
+const opFlags = (stats: boolean | 'hw' | undefined): number | undefined =>
+  !stats ? undefined : C.NHA_OP_FLAG_DUMP_STATS | (stats === 'hw' ? C.NHA_OP_FLAG_DUMP_HW_STATS : 0);
 
 const NH_HEADER = { family: C.AF_UNSPEC, scope: 0, protocol: 0, resvd: 0, flags: 0 };
 const ticks = (s: number | undefined) => (s === undefined ? undefined : Math.round(s * USER_HZ));
 const seconds = (t: number | bigint | undefined) => Number(t ?? 0) / USER_HZ;
+
+/** A uint counter (4 or 8 bytes on the wire) as a number. */
+const count = (v: number | bigint | Uint8Array | undefined): number =>
+  typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0;
 
 /** The weight of a group member: (weight_high << 8 | weight) + 1. */
 export const memberWeight = (g: NexthopGrp): number => (((g.weightHigh ?? 0) << 8) | (g.weight ?? 0)) + 1;
@@ -196,6 +238,17 @@ export function toNexthop(m: NetlinkMessage): Nexthop {
     n.group = a.group.map((g) => ({ id: g.id ?? 0, weight: memberWeight(g) }));
     const t = a.groupType ?? C.NEXTHOP_GRP_TYPE_MPATH;
     n.groupType = t === C.NEXTHOP_GRP_TYPE_MPATH ? 'mpath' : t === C.NEXTHOP_GRP_TYPE_RES ? 'resilient' : t;
+  }
+  if (a.groupStats !== undefined) {
+    n.groupStats = (a.groupStats.entry ?? []).map((e) => {
+      const s: NexthopGroupStats = { id: e.id ?? 0, packets: count(e.packets) };
+      if (e.packetsHw !== undefined) s.packetsHw = count(e.packetsHw);
+      return s;
+    });
+  }
+  if (a.hwStatsEnable !== undefined) {
+    n.hwStats = { enabled: a.hwStatsEnable !== 0 };
+    if (a.hwStatsUsed !== undefined) n.hwStats.used = a.hwStatsUsed !== 0;
   }
   if (a.resGroup !== undefined) {
     const r = a.resGroup;
@@ -233,11 +286,11 @@ export class Nexthops {
   /**
    * List nexthops, filtered by the kernel.
    *
-   * Equivalent to: ip nexthop show [dev DEV] [groups] [fdb] [master DEV] [proto P]
+   * Equivalent to: ip [-s [-s]] nexthop show [dev DEV] [groups] [fdb] [master DEV] [proto P]
    */
   async list(filter?: NexthopListFilter): Promise<ListResult<Nexthop>> {
     const f = filter === undefined ? {} : check(S().listSchema, filter, 'filter');
-    const attrs: NexthopAttrs = {};
+    const attrs: NexthopAttrs = defined({ opFlags: opFlags(f.stats) });
     if (f.dev !== undefined) attrs.oif = await this.nl.linkIndex(f.dev);
     if (f.groups) attrs.groups = true;
     if (f.fdb) attrs.fdb = true;
@@ -255,11 +308,13 @@ export class Nexthops {
   /**
    * One nexthop by id. Raises NetlinkError 'ENOENT' when there is none.
    *
-   * Equivalent to: ip nexthop get id ID
+   * Equivalent to: ip [-s [-s]] nexthop get id ID
    */
-  async get(id: number): Promise<Nexthop> {
+  async get(id: number, opts: NexthopStatsOption = {}): Promise<Nexthop> {
     const n = check(S().id, id, 'id');
-    const { replies } = await this.nl.engine.request(req('RTM_GETNEXTHOP', NH_HEADER, { id: n }));
+    const o = check(S().getSchema, opts, 'options');
+    const attrs: NexthopAttrs = defined({ id: n, opFlags: opFlags(o.stats) });
+    const { replies } = await this.nl.engine.request(req('RTM_GETNEXTHOP', NH_HEADER, attrs));
     const m = replies.find(isNexthop);
     if (!m) throw new RtnlError('RTM_GETNEXTHOP: the kernel acknowledged without a nexthop', 'ERR_RTNL_NO_REPLY');
     return toNexthop(m);
@@ -375,6 +430,8 @@ export class Nexthops {
       throw new ValidationError('nexthop.blackhole', 'a blackhole has no gateway, device or fdb', nexthop.blackhole);
     if (!s.group && !s.blackhole && !single)
       throw new ValidationError('nexthop', 'give a gateway, a dev, blackhole or a group', nexthop);
+    if (s.hwStats !== undefined && !s.group)
+      throw new ValidationError('nexthop.hwStats', 'only a group has hardware statistics', nexthop.hwStats);
     if ((s.type !== undefined || s.resilient !== undefined) && !s.group)
       throw new ValidationError('nexthop.type', 'only a group has a type', nexthop.type);
     if (s.resilient !== undefined && s.type !== 'resilient')
@@ -413,6 +470,7 @@ export class Nexthops {
           unbalancedTimer: ticks(r.unbalancedTimer),
         });
       }
+      if (s.hwStats !== undefined) attrs.hwStatsEnable = s.hwStats ? 1 : 0;
     }
     if (s.blackhole) attrs.blackhole = true;
     if (s.dev !== undefined) attrs.oif = await this.nl.linkIndex(s.dev);

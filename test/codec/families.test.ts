@@ -19,6 +19,8 @@ import { metricsAttrs, routeAttrs } from '../../src/codec/rtnl/route.js';
 import { ruleAttrs } from '../../src/codec/rtnl/rule.js';
 import type { AttrSetDef } from '../../src/codec/schema.js';
 import { DecodeError } from '../../src/errors.js';
+import { nexthopJson, nexthopText } from '../../src/cli/format-nexthop.js';
+import { toNexthop } from '../../src/ops/nexthops.js';
 import { allFixtures, loadFixture } from '../helpers/fixtures.js';
 import { assertEveryTruncationThrows, assertRoundTrip } from '../helpers/round-trip.js';
 
@@ -646,6 +648,36 @@ test('NHA_GROUP: weight_high carries weights above 256 (kernel reply, group of w
   assert.deepEqual(m?.attrs.group, [{ id: 1, weight: 43, weightHigh: 1, resvd2: 0 }]);
   // iproute2 6.1 reads only the low byte: 43 + 1.
   assert.equal((f.json as Array<{ group: Array<{ weight: number }> }>)[0]?.group[0]?.weight, 44);
+});
+
+test('NHA_GROUP_STATS: the kernel reply to a stats get types per-member counters (ip -s -s layout)', () => {
+  // fixtures/nexthop/get-group-stats-reply.hex: made with nl_probe.py (NHA_OP_FLAGS 3), since
+  // iproute2 6.1 cannot ask; the text and JSON layout follow upstream iproute2's ipnexthop.c.
+  const [m] = decode(loadFixture('nexthop/get-group-stats-reply.hex').bytes);
+  assert.equal(m?.attrs.opFlags, C.NHA_OP_FLAG_RESP_GRP_RESVD_0);
+  const n = toNexthop(m!);
+  assert.deepEqual(n.groupStats, [
+    { id: 1, packets: 0, packetsHw: 0 },
+    { id: 3, packets: 0, packetsHw: 0 },
+  ]);
+  assert.deepEqual(n.hwStats, { enabled: false });
+  const names = { ifname: (i: number) => `if${i}` } as never;
+  const j = nexthopJson(n, names, { stats: 2 });
+  assert.deepEqual(j.hw_stats, { enabled: false, used: false });
+  assert.deepEqual(j.group_stats, [
+    { id: 1, packets: 0, packets_hw: 0 },
+    { id: 3, packets: 0, packets_hw: 0 },
+  ]);
+  assert.equal(
+    nexthopText(j),
+    'id 10 group 1,10/3,200 hw_stats off used off\n  stats:\n    id 1 packets 0 packets_hw 0\n    id 3 packets 0 packets_hw 0',
+  );
+  // -s alone: no packets_hw; no -s: neither.
+  assert.deepEqual(nexthopJson(n, names, { stats: 1 }).group_stats, [
+    { id: 1, packets: 0 },
+    { id: 3, packets: 0 },
+  ]);
+  assert.equal(nexthopJson(n, names).group_stats, undefined);
 });
 
 test('NHA_GROUP of a length that is not a multiple of 8 raises DecodeError', () => {

@@ -74,5 +74,29 @@ test('bridge fdb add/show/del with nhid, and nexthop show master|vrf, as bridge 
     const flush = await rtnl(['-n', ns, 'nexthop', 'flush', 'vrf', 'nosuch']);
     assert.match(flush.stderr, /Invalid VRF/);
     assert.equal((await nl.nexthops.list()).length, 5);
+
+    // Group statistics (Linux 6.10+; iproute2 6.1 cannot show them, the layout follows upstream).
+    await run('nexthop', 'add', 'id', '30', 'group', '20/21', 'hw_stats', 'off');
+    const g = await nl.nexthops.get(30, { stats: true });
+    assert.deepEqual(
+      g.groupStats?.map((m) => m.id),
+      [20, 21],
+    );
+    for (const m of g.groupStats ?? []) assert.ok(Number.isInteger(m.packets) && m.packets >= 0);
+    assert.deepEqual(g.hwStats, { enabled: false });
+    assert.equal((await nl.nexthops.get(30)).groupStats, undefined);
+    const hw = (await nl.nexthops.list({ groups: true, stats: 'hw' })).find((n) => n.id === 30);
+    for (const m of hw?.groupStats ?? []) assert.equal(typeof m.packetsHw, 'number');
+    // NHA_HW_STATS_USED comes only for a group with hw_stats on.
+    assert.deepEqual(hw?.hwStats, { enabled: false });
+    const [j] = JSON.parse(await run('-s', '-s', '-j', 'nexthop', 'show', 'id', '30'));
+    assert.deepEqual(j.group_stats, [
+      { id: 20, packets: g.groupStats![0]!.packets, packets_hw: 0 },
+      { id: 21, packets: g.groupStats![1]!.packets, packets_hw: 0 },
+    ]);
+    assert.match(
+      await run('-s', 'nexthop', 'show', 'groups'),
+      /^id 30 group 20\/21 hw_stats off used off\n {2}stats:\n {4}id 20 packets \d+\n {4}id 21 packets \d+$/m,
+    );
   }),
 );
