@@ -116,6 +116,8 @@ const HEADERS: Array<[string, string, string[]]> = [
   ['linux/veth.h', 'veth', []],
   ['linux/if_vlan.h', 'if_vlan', ['VLAN_FLAG_']],
   ['linux/lwtunnel.h', 'lwtunnel', []],
+  ['linux/mpls_iptunnel.h', 'mpls_iptunnel', []],
+  ['linux/mpls.h', 'mpls', ['MPLS_LS_']],
   ['linux/nexthop.h', 'nexthop', []],
   ['linux/if.h', 'if', ['IFF_', 'IF_OPER_', 'IF_LINK_MODE_', 'IFNAMSIZ', 'IFALIASZ', 'ALTIFNAMSIZ']],
   ['linux/if_arp.h', 'if_arp', ['ARPHRD_']],

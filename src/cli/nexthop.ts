@@ -1,5 +1,6 @@
 /** `rtnl nexthop`: show, get, add, replace, del, flush and bucket show/get, as `ip nexthop`. */
 import type { Rtnl } from '../ops/client.js';
+import type { EncapSpec } from '../ops/lwtunnel.js';
 import type { NexthopBucketFilter, NexthopListFilter, NexthopSpec } from '../ops/nexthops.js';
 import { addressArg, Args, invalid, pick, uint, UsageError, type Globals } from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
@@ -13,12 +14,14 @@ export const NEXTHOP_USAGE = `Usage: rtnl nexthop { list | flush } [ protocol ID
        rtnl nexthop bucket get id ID index INDEX
 SELECTOR := [ id ID ] [ dev DEV ] [ vrf NAME ] [ master DEV ] [ groups ] [ fdb ]
 BUCKET_SELECTOR := SELECTOR | [ nhid ID ]
-NH := { blackhole | [ via ADDRESS ] [ dev DEV ] [ onlink ] [ fdb ] |
+NH := { blackhole | [ via ADDRESS ] [ dev DEV ] [ onlink ] [ encap ENCAPTYPE ENCAPHDR ] [ fdb ] |
         group GROUP [ fdb ] [ type TYPE [ TYPE_ARGS ] ] }
 GROUP := [ <id[,weight]>/<id[,weight]>/... ] [ hw_stats {off|on} ]
 TYPE := { mpath | resilient }
 TYPE_ARGS := [ RESILIENT_ARGS ]
-RESILIENT_ARGS := [ buckets BUCKETS ] [ idle_timer IDLE ] [ unbalanced_timer UNBALANCED ]`;
+RESILIENT_ARGS := [ buckets BUCKETS ] [ idle_timer IDLE ] [ unbalanced_timer UNBALANCED ]
+ENCAPTYPE := [ mpls | ip | ip6 ]
+ENCAPHDR := [ MPLSLABEL[/MPLSLABEL...] [ ttl TTL ] | [ id TUNNEL_ID ] [ dst ADDR ] [ src ADDR ] [ ttl|hoplimit N ] [ tos|tc N ] ]`;
 
 export interface NexthopShowPlan {
   /** `show id N` is a get. */
@@ -42,6 +45,34 @@ function parseGroup(v: string): Array<{ id: number; weight?: number }> {
     if (weight !== undefined) out.weight = uint('weight', weight, 65535);
     return out;
   });
+}
+
+/** `encap mpls LABEL[/LABEL...] [ttl N]`, `encap ip|ip6 [id N] [dst A] [src A] [ttl|hoplimit N] [tos|tc N]`. */
+function parseEncap(a: Args): EncapSpec {
+  const type = a.value('encap');
+  if (type === 'mpls') {
+    const v = a.value('encap mpls');
+    const labels = v.split('/').map((l) => uint('encap mpls', l, 0xfffff));
+    const e: EncapSpec = { type: 'mpls', labels };
+    if (a.peek() === 'ttl') {
+      a.shift();
+      e.ttl = uint('ttl', a.value('ttl'), 255);
+    }
+    return e;
+  }
+  if (type !== 'ip' && type !== 'ip6') throw new UsageError(`"encap ${type}" is not supported by rtnl`);
+  const e: Record<string, unknown> = { type };
+  const words = type === 'ip' ? ['id', 'dst', 'src', 'ttl', 'tos'] : ['id', 'dst', 'src', 'hoplimit', 'tc'];
+  while (!a.done && words.includes(a.peek()!)) {
+    const k = a.shift();
+    const v = a.value(k);
+    if (k === 'dst' || k === 'src') e[k] = addressArg(k, v);
+    else if (k === 'id') {
+      if (!/^\d+$/.test(v) || BigInt(v) > 0xffffffffffffffffn) throw invalid(k, v, 'expected a 64-bit tunnel id');
+      e.id = BigInt(v);
+    } else e[k] = uint(k, v, 255);
+  }
+  return e as unknown as EncapSpec;
 }
 
 function parseModify(op: 'add' | 'replace', a: Args, g: Globals): Plan {
@@ -80,7 +111,7 @@ function parseModify(op: 'add' | 'replace', a: Args, g: Globals): Plan {
       const v = a.value(k);
       if (v !== 'on' && v !== 'off') throw invalid(k, v, 'expected on or off');
       s.hwStats = v === 'on';
-    } else if (k === 'encap') throw new UsageError(`"${k}" is not supported by rtnl`);
+    } else if (k === 'encap') s.encap = parseEncap(a);
     else throw new UsageError(`either "${k}" is garbage, or it is not a nexthop option (try "rtnl nexthop help")`);
   }
   if (g.family && !s.group) s.family = g.family;

@@ -11,6 +11,7 @@ import { RtnlError, ValidationError } from '../errors.js';
 import { defined, isCode, listOf, req, type ListResult } from './common.js';
 import type { OpContext } from './context.js';
 import { nameOf, nexthopFlagNames, numberOf, PROTOCOL_NAMES, SCOPE_NAMES } from './names.js';
+import { type Encap, type EncapSpec, encapAttrs, encapOf } from './lwtunnel.js';
 import { check, V } from './validate.js';
 import { schemas } from './zod.js';
 
@@ -51,6 +52,8 @@ export interface Nexthop {
   gateway?: string;
   /** Output interface index (NHA_OIF). */
   oif?: number;
+  /** Lightweight tunnel encapsulation (NHA_ENCAP_TYPE + NHA_ENCAP): MPLS, IP and IP6 typed. */
+  encap?: Encap;
   blackhole: boolean;
   /** A nexthop (or group) for bridge FDB entries of VXLAN devices. */
   fdb: boolean;
@@ -100,6 +103,11 @@ export interface NexthopSpec {
   dev?: string | number;
   /** Pretend the gateway is on-link (RTNH_F_ONLINK). */
   onlink?: boolean;
+  /**
+   * Encapsulate (lightweight tunnel): `{ type: 'mpls', labels: [100, 200] }` (needs kernel MPLS
+   * support), `{ type: 'ip', id, dst }` or `{ type: 'ip6', ... }` for a collect_md device.
+   */
+  encap?: EncapSpec;
   blackhole?: boolean;
   /** For bridge FDB entries of VXLAN devices (NHA_FDB): a gateway without a device, or a group. */
   fdb?: boolean;
@@ -156,6 +164,39 @@ const S = schemas((z) => {
     .number()
     .min(0)
     .max(0xffffffff / USER_HZ);
+  const tunId = z.union([
+    z.bigint().min(0n).max(0xffffffffffffffffn),
+    z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  ]);
+  const encapSchema = z.discriminatedUnion('type', [
+    z
+      .object({
+        type: z.literal('mpls'),
+        labels: z.array(z.number().int().min(0).max(0xfffff)).min(1),
+        ttl: z.number().int().min(0).max(255).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('ip'),
+        id: tunId.optional(),
+        dst: ip.optional(),
+        src: ip.optional(),
+        ttl: z.number().int().min(0).max(255).optional(),
+        tos: z.number().int().min(0).max(255).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('ip6'),
+        id: tunId.optional(),
+        dst: ip.optional(),
+        src: ip.optional(),
+        hoplimit: z.number().int().min(0).max(255).optional(),
+        tc: z.number().int().min(0).max(255).optional(),
+      })
+      .strict(),
+  ]);
   const specSchema = z
     .object({
       id: id.optional(),
@@ -163,6 +204,7 @@ const S = schemas((z) => {
       gateway: ip.optional(),
       dev: linkRef.optional(),
       onlink: z.boolean().optional(),
+      encap: encapSchema.optional(),
       blackhole: z.boolean().optional(),
       fdb: z.boolean().optional(),
       group: z
@@ -234,6 +276,7 @@ export function toNexthop(m: NetlinkMessage): Nexthop {
   else if (h.family === C.AF_INET6) n.family = 6;
   if (a.gateway !== undefined) n.gateway = a.gateway;
   if (a.oif !== undefined) n.oif = a.oif;
+  if (a.encapType !== undefined) n.encap = encapOf(a.encapType, a.encap);
   if (a.group !== undefined) {
     n.group = a.group.map((g) => ({ id: g.id ?? 0, weight: memberWeight(g) }));
     const t = a.groupType ?? C.NEXTHOP_GRP_TYPE_MPATH;
@@ -426,6 +469,12 @@ export class Nexthops {
         'a group has no gateway, device or blackhole of its own',
         nexthop.group,
       );
+    if (s.encap !== undefined && (!single || s.fdb))
+      throw new ValidationError(
+        'nexthop.encap',
+        'goes with a gateway or device (not a group, blackhole or fdb)',
+        nexthop.encap,
+      );
     if (s.blackhole && (single || s.fdb))
       throw new ValidationError('nexthop.blackhole', 'a blackhole has no gateway, device or fdb', nexthop.blackhole);
     if (!s.group && !s.blackhole && !single)
@@ -475,6 +524,7 @@ export class Nexthops {
     if (s.blackhole) attrs.blackhole = true;
     if (s.dev !== undefined) attrs.oif = await this.nl.linkIndex(s.dev);
     if (s.gateway !== undefined) attrs.gateway = s.gateway;
+    if (s.encap !== undefined) Object.assign(attrs, encapAttrs(s.encap as EncapSpec));
     if (s.fdb) attrs.fdb = true;
     return req('RTM_NEWNEXTHOP', body, attrs);
   }

@@ -19,8 +19,10 @@ import { metricsAttrs, routeAttrs } from '../../src/codec/rtnl/route.js';
 import { ruleAttrs } from '../../src/codec/rtnl/rule.js';
 import type { AttrSetDef } from '../../src/codec/schema.js';
 import { DecodeError } from '../../src/errors.js';
+import { EOPNOTSUPP } from '../../src/errno.js';
 import { nexthopJson, nexthopText } from '../../src/cli/format-nexthop.js';
 import { toNexthop } from '../../src/ops/nexthops.js';
+import { encapAttrs, encapOf, type EncapSpec } from '../../src/ops/lwtunnel.js';
 import { allFixtures, loadFixture } from '../helpers/fixtures.js';
 import { assertEveryTruncationThrows, assertRoundTrip } from '../helpers/round-trip.js';
 
@@ -189,9 +191,11 @@ test('RTA_VIA, RTA_EXPIRES (u32 and u64), RTA_CACHEINFO, RTA_MFC_STATS, be16 por
       ipProto: 6,
       uid: 1000,
       encapType: C.LWTUNNEL_ENCAP_MPLS,
-      encap: Uint8Array.of(8, 0, 1, 0, 0, 1, 0x91, 0),
+      // MPLS label 25, bottom of stack: one big-endian entry 0x00019100.
+      encap: { dst: [{ label: 25, tc: 0, bos: true, ttl: 0 }] },
     },
   });
+  assert.equal(findAttr(bytes, 12, C.RTA_ENCAP), '0c001600' + '08000100' + '00019100');
   assert.equal(findAttr(bytes, 12, C.RTA_VIA), '16001200' + '0a00' + 'fe800000000000000000000000000001');
   assert.equal(findAttr(bytes, 12, C.RTA_EXPIRES), '080017002c010000');
   assert.equal(findAttr(bytes, 12, C.RTA_SPORT), '06001c001234');
@@ -678,6 +682,39 @@ test('NHA_GROUP_STATS: the kernel reply to a stats get types per-member counters
     { id: 3, packets: 0 },
   ]);
   assert.equal(nexthopJson(n, names).group_stats, undefined);
+});
+
+test("nexthop encap: iproute2's `encap mpls 100/200` and `encap ip` requests are what encapAttrs() writes", () => {
+  // This kernel has no MPLS: the request is ip's own (strace), and the kernel's refusal is filed beside it.
+  const cases: Array<[string, EncapSpec, unknown]> = [
+    ['nexthop/add-encap-mpls-request.hex', { type: 'mpls', labels: [100, 200] }, { type: 'mpls', labels: [100, 200] }],
+    [
+      'nexthop/add-encap-ip-request.hex',
+      { type: 'ip', id: 5, dst: '198.51.100.9', ttl: 3 },
+      { type: 'ip', id: 5n, dst: '198.51.100.9', ttl: 3 },
+    ],
+  ];
+  for (const [name, spec, typed] of cases) {
+    const f = loadFixture(name);
+    const [m] = decode(f.bytes);
+    // Typed on the way in...
+    assert.deepEqual(encapOf(m!.attrs.encapType, m!.attrs.encap), typed, name);
+    // ...and our encoder's attributes, put where ip put its own, give ip's bytes.
+    const ours = encapAttrs(spec);
+    assert.deepEqual(ours.encap, m!.attrs.encap, name);
+    assert.equal(ours.encapType, m!.attrs.encapType);
+    Object.assign(m!.attrs, ours);
+    assert.equal(Buffer.from(encode(m!)).toString('hex'), Buffer.from(f.bytes).toString('hex'), name);
+  }
+  const [refusal] = decode(loadFixture('error/nexthop-encap-mpls-reply.hex').bytes);
+  assert.equal(refusal!.body.error, -EOPNOTSUPP);
+  assert.equal(refusal!.attrs.msg, 'lwt encapsulation type not supported');
+  // The label stack entries: bottom of stack on the last label only.
+  const [mpls] = decode(loadFixture('nexthop/add-encap-mpls-request.hex').bytes);
+  assert.deepEqual(mpls!.attrs.encap.dst, [
+    { label: 100, tc: 0, bos: false, ttl: 0 },
+    { label: 200, tc: 0, bos: true, ttl: 0 },
+  ]);
 });
 
 test('NHA_GROUP of a length that is not a multiple of 8 raises DecodeError', () => {

@@ -100,3 +100,80 @@ test('bridge fdb add/show/del with nhid, and nexthop show master|vrf, as bridge 
     );
   }),
 );
+
+test(
+  'nexthop encap: ip (collect_md metadata) in through the API and the CLI, out as ip -d prints it; mpls refused by this kernel',
+  { skip: needsRoot },
+  () =>
+    withTestNetns(async (ns, nl) => {
+      const run = async (...args: string[]) => {
+        const r = await rtnl(['-n', ns, ...args]);
+        assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+        return r.stdout;
+      };
+      await nl.links.add({ name: 'nh0', kind: 'veth', peer: { name: 'nh1' }, up: true });
+      await nl.links.set('nh1', { up: true });
+      await nl.addresses.add('nh0', '192.0.2.1/24');
+      const n = await nl.nexthops.add({
+        id: 2,
+        encap: { type: 'ip', id: 5, dst: '198.51.100.9', ttl: 3 },
+        gateway: '192.0.2.2',
+        dev: 'nh0',
+      });
+      assert.deepEqual(n.encap, { type: 'ip', id: 5n, dst: '198.51.100.9', src: '0.0.0.0', ttl: 3, tos: 0, flags: 0 });
+      await run(
+        'nexthop',
+        'add',
+        'id',
+        '3',
+        'encap',
+        'ip',
+        'id',
+        '7',
+        'dst',
+        '198.51.100.10',
+        'tos',
+        '16',
+        'via',
+        '192.0.2.2',
+        'dev',
+        'nh0',
+      );
+      await run(
+        'nexthop',
+        'add',
+        'id',
+        '4',
+        'encap',
+        'ip6',
+        'id',
+        '9',
+        'dst',
+        '2001:db8::9',
+        'hoplimit',
+        '5',
+        'via',
+        '192.0.2.2',
+        'dev',
+        'nh0',
+      );
+      assert.deepEqual(
+        lines(await run('-d', 'nexthop', 'show')),
+        lines(execFileSync('ip', ['-n', ns, '-d', 'nexthop', 'show'], { encoding: 'utf8' })),
+      );
+      assert.deepEqual((await nl.nexthops.get(4)).encap, {
+        type: 'ip6',
+        id: 9n,
+        dst: '2001:db8::9',
+        src: '::',
+        hoplimit: 5,
+        tc: 0,
+        flags: 0,
+      });
+      // No MPLS in this kernel: the kernel's own refusal comes back.
+      await assert.rejects(
+        nl.nexthops.add({ id: 5, encap: { type: 'mpls', labels: [100, 200] }, gateway: '192.0.2.2', dev: 'nh0' }),
+        (e: Error & { code?: string }) => e.code === 'EOPNOTSUPP',
+      );
+    }),
+);

@@ -10,6 +10,8 @@ export * from './if_bridge.js';
 export * from './veth.js';
 export * from './if_vlan.js';
 export * from './lwtunnel.js';
+export * from './mpls_iptunnel.js';
+export * from './mpls.js';
 export * from './nexthop.js';
 export * from './if.js';
 export * from './if_arp.js';
