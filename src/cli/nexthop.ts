@@ -178,7 +178,7 @@ export function parseNexthop(words: string[], g: Globals): Plan {
     case 'flush': {
       const sel = parseSelector(a, false);
       if (sel.id !== undefined) return { op: 'nexthops.delete', args: [sel.id] };
-      return { op: 'nexthop.flush', args: [sel.filter, sel.vrf] };
+      return { op: 'nexthop.flush', args: sel.vrf === undefined ? [sel.filter] : [sel.filter, sel.vrf] };
     }
     case 'bucket': {
       const sub = a.done ? 'show' : a.shift();
@@ -200,7 +200,7 @@ export function parseNexthop(words: string[], g: Globals): Plan {
       const sel = parseSelector(a, true);
       const f: NexthopBucketFilter = { ...sel.filter };
       if (sel.id !== undefined) f.id = sel.id;
-      return { op: 'nexthop.buckets', args: [f, sel.vrf] };
+      return { op: 'nexthop.buckets', args: sel.vrf === undefined ? [f] : [f, sel.vrf] };
     }
     case 'help':
       return help(NEXTHOP_USAGE);
