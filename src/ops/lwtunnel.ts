@@ -6,6 +6,8 @@
 import * as C from '../codec/constants/index.js';
 import { enumOf } from '../codec/enums.js';
 import type { Ip6EncapAttrs, IpEncapAttrs, MplsEncapAttrs } from '../codec/rtnl/lwtunnel.js';
+import type { V } from './validate.js';
+import type { Zod } from './zod.js';
 
 /** MPLS: a label stack pushed on the packet (`encap mpls 100/200 [ttl N]`). */
 export interface MplsEncap {
@@ -94,4 +96,41 @@ export function encapOf(type: number, encap: unknown): Encap {
     return out as unknown as Encap;
   }
   return { type: NAMES[type] ?? type };
+}
+
+/** The zod schema of an EncapSpec (built inside a schemas() factory; `ip` is validate.ts's address). */
+export function encapZod(z: Zod, ip: ReturnType<typeof V>['ip']) {
+  const tunId = z.union([
+    z.bigint().min(0n).max(0xffffffffffffffffn),
+    z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  ]);
+  return z.discriminatedUnion('type', [
+    z
+      .object({
+        type: z.literal('mpls'),
+        labels: z.array(z.number().int().min(0).max(0xfffff)).min(1),
+        ttl: z.number().int().min(0).max(255).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('ip'),
+        id: tunId.optional(),
+        dst: ip.optional(),
+        src: ip.optional(),
+        ttl: z.number().int().min(0).max(255).optional(),
+        tos: z.number().int().min(0).max(255).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('ip6'),
+        id: tunId.optional(),
+        dst: ip.optional(),
+        src: ip.optional(),
+        hoplimit: z.number().int().min(0).max(255).optional(),
+        tc: z.number().int().min(0).max(255).optional(),
+      })
+      .strict(),
+  ]);
 }

@@ -11,7 +11,7 @@ import { RtnlError, ValidationError } from '../errors.js';
 import { defined, isCode, listOf, req, type ListResult } from './common.js';
 import type { OpContext } from './context.js';
 import { nameOf, nexthopFlagNames, numberOf, PROTOCOL_NAMES, SCOPE_NAMES } from './names.js';
-import { type Encap, type EncapSpec, encapAttrs, encapOf } from './lwtunnel.js';
+import { type Encap, type EncapSpec, encapAttrs, encapOf, encapZod } from './lwtunnel.js';
 import { check, V } from './validate.js';
 import { schemas } from './zod.js';
 
@@ -164,39 +164,7 @@ const S = schemas((z) => {
     .number()
     .min(0)
     .max(0xffffffff / USER_HZ);
-  const tunId = z.union([
-    z.bigint().min(0n).max(0xffffffffffffffffn),
-    z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  ]);
-  const encapSchema = z.discriminatedUnion('type', [
-    z
-      .object({
-        type: z.literal('mpls'),
-        labels: z.array(z.number().int().min(0).max(0xfffff)).min(1),
-        ttl: z.number().int().min(0).max(255).optional(),
-      })
-      .strict(),
-    z
-      .object({
-        type: z.literal('ip'),
-        id: tunId.optional(),
-        dst: ip.optional(),
-        src: ip.optional(),
-        ttl: z.number().int().min(0).max(255).optional(),
-        tos: z.number().int().min(0).max(255).optional(),
-      })
-      .strict(),
-    z
-      .object({
-        type: z.literal('ip6'),
-        id: tunId.optional(),
-        dst: ip.optional(),
-        src: ip.optional(),
-        hoplimit: z.number().int().min(0).max(255).optional(),
-        tc: z.number().int().min(0).max(255).optional(),
-      })
-      .strict(),
-  ]);
+  const encapSchema = encapZod(z, ip);
   const specSchema = z
     .object({
       id: id.optional(),

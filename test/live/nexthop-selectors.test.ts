@@ -170,6 +170,27 @@ test(
         tc: 0,
         flags: 0,
       });
+      // Routes take the same encapsulation (RTA_ENCAP, one codec with NHA_ENCAP).
+      await nl.routes.add({
+        dst: '203.0.113.0/24',
+        encap: { type: 'ip', id: 6, dst: '198.51.100.11' },
+        gateway: '192.0.2.2',
+        dev: 'nh0',
+      });
+      const [route] = (await nl.routes.list({ family: 4 })).filter((r) => r.dst === '203.0.113.0/24');
+      assert.deepEqual(route?.encap, {
+        type: 'ip',
+        id: 6n,
+        dst: '198.51.100.11',
+        src: '0.0.0.0',
+        ttl: 0,
+        tos: 0,
+        flags: 0,
+      });
+      assert.match(
+        execFileSync('ip', ['-n', ns, 'route', 'show', '203.0.113.0/24'], { encoding: 'utf8' }),
+        /encap ip id 6 src 0\.0\.0\.0 dst 198\.51\.100\.11 ttl 0 tos 0 via 192\.0\.2\.2/,
+      );
       // No MPLS in this kernel: the kernel's own refusal comes back.
       await assert.rejects(
         nl.nexthops.add({ id: 5, encap: { type: 'mpls', labels: [100, 200] }, gateway: '192.0.2.2', dev: 'nh0' }),

@@ -9,6 +9,7 @@ import type { OpContext } from '../context.js';
 import { numberOf, PROTOCOL_NAMES, ROUTE_TYPE_NAMES, ROUTER_PREF, SCOPE_ALIASES, SCOPE_NAMES } from '../names.js';
 import { check, parsePrefix } from '../validate.js';
 import { flowOf } from '../realms.js';
+import { encapAttrs, type EncapSpec } from '../lwtunnel.js';
 import { S, type Spec } from './schema.js';
 import type { RouteSpec } from './types.js';
 
@@ -103,6 +104,7 @@ export async function buildRoute(
     flow: flowOf(s.realms),
     expires: s.expires,
   });
+  if (s.encap !== undefined) Object.assign(attrs, encapAttrs(s.encap as EncapSpec));
   if (s.via !== undefined) attrs.via = { family: s.via.includes(':') ? C.AF_INET6 : C.AF_INET, addr: s.via };
   // Every link name of the route is resolved once, all in one round trip.
   const nl = perCall(ctx);

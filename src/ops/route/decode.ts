@@ -13,6 +13,7 @@ import {
   SCOPE_NAMES,
 } from '../names.js';
 import { realmsOf } from '../realms.js';
+import { encapOf } from '../lwtunnel.js';
 import type { Route, RouteNexthop } from './types.js';
 
 /** 'ADDR' for a full-length prefix, 'ADDR/LEN' otherwise, 'default' for /0 (as ip prints them). */
@@ -54,6 +55,7 @@ export function toRoute(m: NetlinkMessage): Route {
   if (a.nhId !== undefined) r.nhid = a.nhId;
   if (a.via !== undefined && typeof a.via.addr === 'string') r.via = a.via.addr;
   if (a.flow !== undefined) r.realms = realmsOf(a.flow);
+  if (a.encapType !== undefined) r.encap = encapOf(a.encapType, a.encap);
   if (a.cacheinfo?.expires) r.expires = Math.trunc(a.cacheinfo.expires / 100);
   if (a.multipath !== undefined) {
     r.multipath = a.multipath.map((nh: RtNexthop) => {

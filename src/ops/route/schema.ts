@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { parsePrefix, V } from '../validate.js';
 import { schemas } from '../zod.js';
+import { encapZod } from '../lwtunnel.js';
 
 export const S = schemas((z) => {
   const { family, ip, linkRef, protocol, routeType, scope, table, u32 } = V();
@@ -73,6 +74,7 @@ export const S = schemas((z) => {
       via: ip.optional(),
       tos: z.number().int().min(0).max(255).optional(),
       realms: realmsSchema.optional(),
+      encap: encapZod(z, ip).optional(),
       expires: u32.optional(),
     })
     .strict();

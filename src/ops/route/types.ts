@@ -1,5 +1,6 @@
 /** The public types of routes: what list() and get() report, and what add() and list() take. */
 import type { MetricsAttrs, RouteAttrs, RtMsg } from '../../codec/rtnl/route.js';
+import type { Encap, EncapSpec } from '../lwtunnel.js';
 
 /** One nexthop of a multipath route, as reported. */
 export interface RouteNexthop {
@@ -52,6 +53,8 @@ export interface Route {
   nhid?: number;
   /** A gateway of the other family (RTA_VIA: an IPv6 gateway of an IPv4 route). */
   via?: string;
+  /** Lightweight tunnel encapsulation (RTA_ENCAP_TYPE + RTA_ENCAP): MPLS, IP and IP6 typed. */
+  encap?: Encap;
   /** Routing realms (RTA_FLOW). */
   realms?: { from: number; to: number };
   /** Seconds left before the route expires (IPv6 routes added with `expires`). */
@@ -135,6 +138,11 @@ export interface RouteSpec {
   nhid?: number;
   /** A gateway of the other family (RTA_VIA): an IPv6 gateway for an IPv4 route (Linux 5.2+). */
   via?: string;
+  /**
+   * Encapsulate (RTA_ENCAP): `{ type: 'ip', id, dst }` for a collect_md device, `{ type: 'mpls',
+   * labels }` (needs kernel MPLS support). Equivalent to: ip route add ... encap ip id N dst ADDR
+   */
+  encap?: EncapSpec;
   /** The TOS (DSCP) the route matches (rtm_tos; IPv4). */
   tos?: number;
   /** Routing realms (RTA_FLOW): `to`, and optionally the source realm `from`. */
