@@ -186,8 +186,12 @@ describe('monitor', { skip: needsRoot }, () => {
       const ac = new AbortController();
       const it = await subscribed(nl, ['address', 'route'], { signal: ac.signal });
       await nl.addresses.add('m0', '192.0.2.1/24');
-      const evs = await until(it, (e) => e.type === 'route.new');
-      const addr = evs.find((e) => e.type === 'address.new')!;
+      // Wait for a route of the new address: IPv6 link-local routes and addresses of m0/m1 may
+      // still be arriving (the carrier comes up asynchronously), so the first route.new is not ours.
+      const ours = (e: MonitorEvent) =>
+        'object' in e && String((e.object as any).dst ?? (e.object as any).address).startsWith('192.0.2.');
+      const evs = await until(it, (e) => e.type === 'route.new' && ours(e));
+      const addr = evs.find((e) => e.type === 'address.new' && ours(e))!;
       assert.ok(addr && addr.type !== 'resync' && addr.type !== 'synced');
       const listed = (await nl.addresses.list({ link: 'm0', family: 4 }))[0];
       assert.deepEqual((addr as any).object.address, listed?.address);
