@@ -11,6 +11,7 @@ import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { ActionAttrs } from '../codec/tc/act.js';
 import type { TcMsg } from '../codec/tc/common.js';
 import type { FilterAttrs, QdiscAttrs } from '../codec/tc/index.js';
+import { decodeTcXstats, type TcXstats } from '../codec/tc/xstats.js';
 import { formatHandle, parseClassid, parseFilterParent, parseQdiscHandle } from '../codec/tc/parse.js';
 import { ValidationError } from '../errors.js';
 import { publicCalls } from './calls.js';
@@ -80,8 +81,11 @@ export interface TcObject {
   /** The decoded TCA_OPTIONS of the kind (undefined when the kind sends none). */
   options?: unknown;
   stats?: TcStats;
-  /** The kind's TCA_XSTATS, decoded when rtnl knows the kind. */
-  xstats?: unknown;
+  /**
+   * The kind's statistics (TCA_XSTATS, else TCA_STATS_APP: cake sends only that), decoded when
+   * rtnl knows the kind, `{ $raw }` otherwise.
+   */
+  xstats?: TcXstats;
   ingressBlock?: number;
   egressBlock?: number;
   header: TcMsg;
@@ -257,7 +261,8 @@ export function toTcObject(m: NetlinkMessage, names?: Map<number, string>): TcOb
   if (a.options !== undefined) o.options = a.options;
   const st = statsOf(undefined, a.stats2);
   if (st) o.stats = st;
-  if (a.xstats !== undefined) o.xstats = a.xstats;
+  if (a.xstats !== undefined) o.xstats = a.xstats as TcXstats;
+  else if (a.stats2?.app !== undefined) o.xstats = decodeTcXstats(o.kind, a.stats2.app);
   if (a.ingressBlock !== undefined) o.ingressBlock = a.ingressBlock;
   if (a.egressBlock !== undefined) o.egressBlock = a.egressBlock;
   return o;

@@ -119,6 +119,39 @@ export const tcU32Mark = struct(
   12,
 );
 
+/** struct tc_u32_pcnt (TCA_U32_PCNT, with CONFIG_CLS_U32_PERF): lookups, hits, then hits per key. */
+export interface U32Pcnt {
+  /** How often the rule was looked at (rcnt). */
+  rcnt: bigint;
+  /** How often it matched (rhit). */
+  rhit: bigint;
+  /** Per key: how often that key matched (kcnts[]). */
+  kcnts: bigint[];
+  $extra?: Uint8Array;
+}
+export const u32Pcnt = custom<U32Pcnt>({
+  name: 'tc_u32_pcnt',
+  decode(buf, view, at, len, path) {
+    if (len < 16) throw new DecodeError(`tc_u32_pcnt of ${len} bytes, expected at least 16`, at, path);
+    const out: U32Pcnt = { rcnt: view.getBigUint64(at, true), rhit: view.getBigUint64(at + 8, true), kcnts: [] };
+    let pos = at + 16;
+    for (; pos + 8 <= at + len; pos += 8) out.kcnts.push(view.getBigUint64(pos, true));
+    if (pos < at + len) out.$extra = buf.slice(pos, at + len);
+    return out;
+  },
+  encode(w: Writer, v, path) {
+    if (v === null || typeof v !== 'object') throw new EncodeError('expected { rcnt, rhit, kcnts }', path);
+    const u64 = (x: unknown, p: string) => {
+      if (typeof x !== 'bigint' || x < 0n || x >= 1n << 64n) throw new EncodeError('expected a u64 bigint', p);
+      w.u64(x);
+    };
+    u64(v.rcnt, `${path}.rcnt`);
+    u64(v.rhit, `${path}.rhit`);
+    (v.kcnts ?? []).forEach((k, i) => u64(k, `${path}.kcnts[${i}]`));
+    if (v.$extra !== undefined) w.bytes(v.$extra);
+  },
+});
+
 export const u32Attrs = attrs('TCA_U32', {
   classid: [C.TCA_U32_CLASSID, 'u32'],
   hash: [C.TCA_U32_HASH, 'u32'],
@@ -128,8 +161,7 @@ export const u32Attrs = attrs('TCA_U32', {
   police: [C.TCA_U32_POLICE, nest(policeAttrs)],
   act: [C.TCA_U32_ACT, actionList],
   indev: [C.TCA_U32_INDEV, 'string'],
-  // struct tc_u32_pcnt: rcnt, rhit, then one u64 hit count per key.
-  pcnt: [C.TCA_U32_PCNT, 'binary'],
+  pcnt: [C.TCA_U32_PCNT, u32Pcnt],
   mark: [C.TCA_U32_MARK, tcU32Mark],
   flags: [C.TCA_U32_FLAGS, 'u32'],
   pad: [C.TCA_U32_PAD, 'binary'],

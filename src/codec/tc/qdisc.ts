@@ -326,7 +326,7 @@ export const qdiscOptionCases = {
   sfq: tcSfqQoptV1,
 } as const satisfies Record<string, Kind>;
 
-/** TCA_XSTATS of qdiscs and classes, by TCA_KIND (htb's are a class's; fq_codel's a union, kept as bytes). */
+/** The kinds whose xstats are declared here (htb's are a class's); xstats.ts has the full table. */
 export const qdiscXstatsCases = {
   htb: tcHtbXstats,
   fq: tcFqQdStats,
