@@ -490,6 +490,9 @@ export function filterText(f: Filter, o: FilterJsonOptions): string {
     if (op.skip_sw) line += 'skip_sw ';
     if (op.in_hw) line += 'in_hw ';
     if (op.not_in_hw) line += 'not_in_hw ';
+    // tc prints the program's id, name, tag and jited when libbpf can ask the kernel about it,
+    // else the tag from TCA_BPF_TAG: rtnl prints what the message says.
+    if (op.tag !== undefined) line += `tag ${op.tag} `;
     const bc = op.bytecode as { length: number; insns: Json[] } | undefined;
     if (bc) line += `bytecode '${bc.length},${bc.insns.map((i) => `${i.code} ${i.jt} ${i.jf} ${i.k}`).join(',')}'`;
     lines.push(line);
