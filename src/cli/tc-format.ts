@@ -5,7 +5,7 @@
  */
 import * as C from '../codec/constants/index.js';
 import { ACTION_SLOT, type ActionAttrs } from '../codec/tc/act.js';
-import type { U32Sel } from '../codec/tc/cls.js';
+import type { U32Pcnt, U32Sel } from '../codec/tc/cls.js';
 import { formatHandle } from '../codec/tc/parse.js';
 import { u32HandleText, type Filter, type TcObject } from '../ops/tc.js';
 import { VERDICT_NAMES, type Psched } from '../ops/tc-kinds.js';
@@ -275,7 +275,7 @@ export function filterJson(f: Filter, o: FilterJsonOptions): Json {
     const opts = a.options;
     const oj: Json = {};
     const handle = (h.handle ?? 0) >>> 0;
-    if (a.kind === 'u32') u32Json(opts, handle, oj);
+    if (a.kind === 'u32') u32Json(opts, handle, oj, o.stats);
     else if (a.kind === 'bpf') bpfJson(opts, handle, oj);
     else if (a.kind === 'matchall') {
       if (handle) oj.handle = `0x${hex(handle)}`;
@@ -289,7 +289,7 @@ export function filterJson(f: Filter, o: FilterJsonOptions): Json {
   return j;
 }
 
-function u32Json(opts: any, handle: number, j: Json): void {
+function u32Json(opts: any, handle: number, j: Json, stats = false): void {
   if (handle) j.fh = u32HandleText(handle);
   if (handle & 0xfff) j.order = handle & 0xfff;
   const sel = opts.sel as U32Sel | undefined;
@@ -301,11 +301,19 @@ function u32Json(opts: any, handle: number, j: Json): void {
   if (opts.classid !== undefined) j.flowid = formatHandle(opts.classid);
   if (opts.link !== undefined) j.link = u32HandleText(opts.link);
   if (opts.flags !== undefined) CLS_FLAGS(opts.flags, j);
+  // With CONFIG_CLS_U32_PERF the kernel counts lookups and hits (f_u32.c prints them with -s).
+  const pcnt = stats && sel ? (opts.pcnt as U32Pcnt | undefined) : undefined;
+  if (pcnt) {
+    j.rule_hit = Number(pcnt.rcnt);
+    j.success = Number(pcnt.rhit);
+  }
   if (sel) {
-    // tc prints one "match" object per key into the same JSON object: the last one stands.
+    // tc prints one "match" object per key into the same JSON object: the last one stands
+    // (and with -s, each key's "success" count after it: the last stands too).
     const keys = (sel.keys ?? []).slice(0, sel.nkeys ?? 0);
     const k = keys[keys.length - 1];
     if (k) j.match = { value: hex(k.val), mask: hex(k.mask), offmask: k.offmask ? 'nexthdr+' : '', off: k.off };
+    if (k && pcnt) j.success = Number(pcnt.kcnts[keys.length - 1] ?? 0n);
     if (sel.hmask) {
       j.hash_mask = hex(sel.hmask);
       j.hash_off = sel.hoff;
@@ -490,6 +498,8 @@ export function filterText(f: Filter, o: FilterJsonOptions): string {
     if (op.skip_sw) line += 'skip_sw ';
     if (op.in_hw) line += 'in_hw ';
     if (op.not_in_hw) line += 'not_in_hw ';
+    const pcnt = f.kind === 'u32' && o.stats && opts?.sel ? (opts.pcnt as U32Pcnt | undefined) : undefined;
+    if (pcnt) line += `(rule hit ${pcnt.rcnt} success ${pcnt.rhit})`;
     // tc prints the program's id, name, tag and jited when libbpf can ask the kernel about it,
     // else the tag from TCA_BPF_TAG: rtnl prints what the message says.
     if (op.tag !== undefined) line += `tag ${op.tag} `;
@@ -497,9 +507,9 @@ export function filterText(f: Filter, o: FilterJsonOptions): string {
     if (bc) line += `bytecode '${bc.length},${bc.insns.map((i) => `${i.code} ${i.jt} ${i.jf} ${i.k}`).join(',')}'`;
     lines.push(line);
     const sel = opts?.sel as U32Sel | undefined;
-    for (const k of (sel?.keys ?? []).slice(0, sel?.nkeys ?? 0))
+    for (const [i, k] of (sel?.keys ?? []).slice(0, sel?.nkeys ?? 0).entries())
       lines.push(
-        `  match ${hex(k.val).padStart(8, '0')}/${hex(k.mask).padStart(8, '0')} at ${k.offmask ? 'nexthdr+' : ''}${k.off}`,
+        `  match ${hex(k.val).padStart(8, '0')}/${hex(k.mask).padStart(8, '0')} at ${k.offmask ? 'nexthdr+' : ''}${k.off}${pcnt ? ` (success ${pcnt.kcnts[i] ?? 0n} ) ` : ''}`,
       );
     if (sel?.hmask) lines.push(`    hash mask ${hex(sel.hmask).padStart(8, '0')} at ${sel.hoff ?? 0} `);
     const acts = (op.actions as Json[] | undefined) ?? [];
