@@ -281,6 +281,8 @@ export function filterJson(f: Filter, o: FilterJsonOptions): Json {
       if (handle) oj.handle = `0x${hex(handle)}`;
       if (opts.classid !== undefined) oj.flowid = formatHandle(opts.classid);
       if (opts.flags !== undefined) CLS_FLAGS(opts.flags, oj);
+      // f_matchall.c: the hit count (struct tc_matchall_pcnt) with -s
+      if (o.stats && opts.pcnt?.rhit !== undefined) oj.rule_hit = Number(opts.pcnt.rhit);
     }
     const acts: ActionAttrs[] | undefined = opts.act;
     if (acts) oj.actions = acts.map((x, i) => actionJson(x, actionOrder(x, i), o.names, o.stats));
@@ -500,6 +502,7 @@ export function filterText(f: Filter, o: FilterJsonOptions): string {
     if (op.not_in_hw) line += 'not_in_hw ';
     const pcnt = f.kind === 'u32' && o.stats && opts?.sel ? (opts.pcnt as U32Pcnt | undefined) : undefined;
     if (pcnt) line += `(rule hit ${pcnt.rcnt} success ${pcnt.rhit})`;
+    if (f.kind === 'matchall' && op.rule_hit !== undefined) line += ` (rule hit ${op.rule_hit})`;
     // tc prints the program's id, name, tag and jited when libbpf can ask the kernel about it,
     // else the tag from TCA_BPF_TAG: rtnl prints what the message says.
     if (op.tag !== undefined) line += `tag ${op.tag} `;

@@ -2,7 +2,8 @@
 // each reply fixture is decoded, formatted, and compared with what tc printed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decode, encode } from '../../src/codec/index.js';
+import { decode, encode, type NetlinkMessage } from '../../src/codec/index.js';
+import * as C from '../../src/codec/constants/index.js';
 import {
   actionJson,
   actionOrder,
@@ -119,4 +120,20 @@ test('u32 perf counters with -s, as f_u32.c prints them (rule hit / success, per
   assert.match(text[1]!, /^ {2}match \S+ at \d+ \(success 7 \) $/);
   assert.match(text[2]!, /^ {2}match \S+ at \d+ \(success 4 \) $/);
   assert.doesNotMatch(filterText(fl, { ...o, stats: false }), /success/);
+});
+
+test('matchall hit counter with -s, as f_matchall.c prints it', () => {
+  // matchall is missing from this kernel: the filter is made by rtnl's encoder, its counter
+  // (struct tc_matchall_pcnt) included.
+  const m = {
+    type: 'RTM_NEWTFILTER',
+    header: { len: 0, type: C.RTM_NEWTFILTER, flags: 0, seq: 0, pid: 0 },
+    body: { family: 0, ifindex: 2, handle: 1, parent: 0xfffffff2, info: (1 << 16) | 0x0300 },
+    attrs: { kind: 'matchall', chain: 0, options: { flags: C.TCA_CLS_FLAGS_NOT_IN_HW, pcnt: { rhit: 5n } } },
+  } as NetlinkMessage;
+  const fl = toFilter(decode(encode(m))[0]!, names);
+  const o = { dev: false, block: false, parent: false, names };
+  assert.equal((filterJson(fl, { ...o, stats: true }).options as any).rule_hit, 5);
+  assert.equal((filterJson(fl, { ...o, stats: false }).options as any).rule_hit, undefined);
+  assert.match(filterText(fl, { ...o, stats: true }), / \(rule hit 5\)$/);
 });
