@@ -13,7 +13,7 @@ import type { TcMsg } from '../codec/tc/common.js';
 import type { FilterAttrs, QdiscAttrs } from '../codec/tc/index.js';
 import { decodeTcXstats, type TcXstats } from '../codec/tc/xstats.js';
 import { formatHandle, parseClassid, parseFilterParent, parseQdiscHandle } from '../codec/tc/parse.js';
-import { ValidationError } from '../errors.js';
+import { DecodeError, ValidationError } from '../errors.js';
 import { publicCalls } from './calls.js';
 import { defined, isCode, listOf, req, type ListResult } from './common.js';
 import type { OpContext } from './context.js';
@@ -244,6 +244,16 @@ function statsOf(a: QdiscAttrs | ActionAttrs['stats'] | undefined, stats2?: Qdis
   return out;
 }
 
+/** TCA_STATS_APP by kind; bytes that do not fit the kind's shape stay bytes, as in a message. */
+function appXstats(kind: string, app: Uint8Array): TcXstats {
+  try {
+    return decodeTcXstats(kind, app);
+  } catch (err) {
+    if (err instanceof DecodeError) return { $raw: app };
+    throw err;
+  }
+}
+
 /** A qdisc or class message as rtnl reports it. */
 export function toTcObject(m: NetlinkMessage, names?: Map<number, string>): TcObject {
   const h = m.body as TcMsg;
@@ -262,7 +272,7 @@ export function toTcObject(m: NetlinkMessage, names?: Map<number, string>): TcOb
   const st = statsOf(undefined, a.stats2);
   if (st) o.stats = st;
   if (a.xstats !== undefined) o.xstats = a.xstats as TcXstats;
-  else if (a.stats2?.app !== undefined) o.xstats = decodeTcXstats(o.kind, a.stats2.app);
+  else if (a.stats2?.app !== undefined) o.xstats = appXstats(o.kind, a.stats2.app);
   if (a.ingressBlock !== undefined) o.ingressBlock = a.ingressBlock;
   if (a.egressBlock !== undefined) o.egressBlock = a.egressBlock;
   return o;

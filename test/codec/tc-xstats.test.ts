@@ -218,3 +218,13 @@ test('u32 perf counters: rule lookups, hits, and one count per key (struct tc_u3
   const back = decodeAttrs(u32Attrs, bytes);
   assert.deepEqual(back.pcnt, pcnt);
 });
+
+test('TCA_STATS_APP that does not fit its kind stays bytes; the object still lists', () => {
+  // a cake nest cut in the middle of an attribute: made from rtnl's own encoding, then truncated
+  const good = encodeAttrs(cakeStatsAttrs, { memoryUsed: 1, memoryLimit: 2 });
+  const cut = good.slice(0, good.length - 2);
+  assert.throws(() => decodeTcXstats('cake', cut));
+  const m = reply('cake', { memoryUsed: 1 }, { xstats: false });
+  (m.attrs as any).stats2.app = cut;
+  assert.deepEqual(toTcObject(m).xstats, { $raw: cut });
+});
