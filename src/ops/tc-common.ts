@@ -9,7 +9,8 @@ import type { ActionAttrs } from '../codec/tc/act.js';
 import type { TcMsg } from '../codec/tc/common.js';
 import type { QdiscAttrs } from '../codec/tc/index.js';
 import { formatHandle, parseClassid, parseQdiscHandle } from '../codec/tc/parse.js';
-import { ValidationError } from '../errors.js';
+import { decodeTcXstats, type TcXstats } from '../codec/tc/xstats.js';
+import { DecodeError, ValidationError } from '../errors.js';
 import type { TcActionPlugin } from '../kinds/tc/common.js';
 import { req } from './common.js';
 import type { OpContext } from './context.js';
@@ -61,8 +62,11 @@ export interface TcObject {
   /** The decoded TCA_OPTIONS of the kind (undefined when the kind sends none). */
   options?: unknown;
   stats?: TcStats;
-  /** The kind's TCA_XSTATS, decoded when rtnl knows the kind. */
-  xstats?: unknown;
+  /**
+   * The kind's statistics (TCA_XSTATS, else TCA_STATS_APP: cake sends only that), decoded when
+   * rtnl knows the kind, `{ $raw }` otherwise.
+   */
+  xstats?: TcXstats;
   ingressBlock?: number;
   egressBlock?: number;
   header: TcMsg;
@@ -134,6 +138,16 @@ export function statsOf(
   return out;
 }
 
+/** TCA_STATS_APP by kind; bytes that do not fit the kind's shape stay bytes, as in a message. */
+function appXstats(kind: string, app: Uint8Array): TcXstats {
+  try {
+    return decodeTcXstats(kind, app);
+  } catch (err) {
+    if (err instanceof DecodeError) return { $raw: app };
+    throw err;
+  }
+}
+
 /** A qdisc or class message as rtnl reports it. */
 export function toTcObject(m: NetlinkMessage, names?: Map<number, string>): TcObject {
   const h = m.body as TcMsg;
@@ -151,7 +165,8 @@ export function toTcObject(m: NetlinkMessage, names?: Map<number, string>): TcOb
   if (a.options !== undefined) o.options = a.options;
   const st = statsOf(undefined, a.stats2);
   if (st) o.stats = st;
-  if (a.xstats !== undefined) o.xstats = a.xstats;
+  if (a.xstats !== undefined) o.xstats = a.xstats as TcXstats;
+  else if (a.stats2?.app !== undefined) o.xstats = appXstats(o.kind, a.stats2.app);
   if (a.ingressBlock !== undefined) o.ingressBlock = a.ingressBlock;
   if (a.egressBlock !== undefined) o.egressBlock = a.egressBlock;
   return o;

@@ -73,6 +73,9 @@ export default defineFilterKind<BpfFilterOptions>({
     if (op.bpf_name !== undefined) words += `${op.bpf_name} `;
     if (op['direct-action']) words += 'direct-action ';
     words += clsFlagsText(op);
+    // tc prints the program's id, name, tag and jited when libbpf can ask the kernel about it,
+    // else the tag from TCA_BPF_TAG: rtnl prints what the message says.
+    if (op.tag !== undefined) words += `tag ${op.tag} `;
     const bc = op.bytecode as { length: number; insns: Json[] } | undefined;
     if (bc) words += `bytecode '${bc.length},${bc.insns.map((i) => `${i.code} ${i.jt} ${i.jf} ${i.k}`).join(',')}'`;
     return { words, lines: [] };

@@ -4,7 +4,7 @@
  */
 import * as C from '../../../codec/constants/index.js';
 import { parseIPv4, parseIPv6 } from '../../../codec/ip.js';
-import { filterOptionCases, type U32Key, type U32Sel } from '../../../codec/tc/cls.js';
+import { filterOptionCases, type U32Key, type U32Pcnt, type U32Sel } from '../../../codec/tc/cls.js';
 import { formatHandle, parseClassid } from '../../../codec/tc/parse.js';
 import { ValidationError } from '../../../errors.js';
 import type { Json } from '../../json.js';
@@ -188,7 +188,7 @@ export default defineFilterKind<U32FilterOptions>({
     if (classid !== undefined) options.classid = classid;
     return { options, handle };
   },
-  json: (opts, { handle }) => {
+  json: (opts, { handle, stats }) => {
     const j: Json = {};
     if (handle) j.fh = u32HandleText(handle);
     if (handle & 0xfff) j.order = handle & 0xfff;
@@ -201,11 +201,19 @@ export default defineFilterKind<U32FilterOptions>({
     if (opts.classid !== undefined) j.flowid = formatHandle(opts.classid);
     if (opts.link !== undefined) j.link = u32HandleText(opts.link);
     if (opts.flags !== undefined) clsFlagsJson(opts.flags, j);
+    // With CONFIG_CLS_U32_PERF the kernel counts lookups and hits (f_u32.c prints them with -s).
+    const pcnt = stats && sel ? (opts.pcnt as U32Pcnt | undefined) : undefined;
+    if (pcnt) {
+      j.rule_hit = Number(pcnt.rcnt);
+      j.success = Number(pcnt.rhit);
+    }
     if (sel) {
-      // tc prints one "match" object per key into the same JSON object: the last one stands.
+      // tc prints one "match" object per key into the same JSON object: the last one stands
+      // (and with -s, each key's "success" count after it: the last stands too).
       const keys = (sel.keys ?? []).slice(0, sel.nkeys ?? 0);
       const k = keys[keys.length - 1];
       if (k) j.match = { value: hex(k.val), mask: hex(k.mask), offmask: k.offmask ? 'nexthdr+' : '', off: k.off };
+      if (k && pcnt) j.success = Number(pcnt.kcnts[keys.length - 1] ?? 0n);
       if (sel.hmask) {
         j.hash_mask = hex(sel.hmask);
         j.hash_off = sel.hoff;
@@ -226,10 +234,13 @@ export default defineFilterKind<U32FilterOptions>({
     else if (terminal) words += 'terminal flowid ';
     if (op.link !== undefined) words += `link ${op.link} `;
     words += clsFlagsText(op);
+    // The JSON has the counters only with -s (see json above).
+    const pcnt = op.rule_hit !== undefined && sel ? (opts?.pcnt as U32Pcnt | undefined) : undefined;
+    if (pcnt) words += `(rule hit ${pcnt.rcnt} success ${pcnt.rhit})`;
     const lines: string[] = [];
-    for (const k of (sel?.keys ?? []).slice(0, sel?.nkeys ?? 0))
+    for (const [i, k] of (sel?.keys ?? []).slice(0, sel?.nkeys ?? 0).entries())
       lines.push(
-        `  match ${hex(k.val).padStart(8, '0')}/${hex(k.mask).padStart(8, '0')} at ${k.offmask ? 'nexthdr+' : ''}${k.off}`,
+        `  match ${hex(k.val).padStart(8, '0')}/${hex(k.mask).padStart(8, '0')} at ${k.offmask ? 'nexthdr+' : ''}${k.off}${pcnt ? ` (success ${pcnt.kcnts[i] ?? 0n} ) ` : ''}`,
       );
     if (sel?.hmask) lines.push(`    hash mask ${hex(sel.hmask).padStart(8, '0')} at ${sel.hoff ?? 0} `);
     return { words, lines };
