@@ -10,6 +10,7 @@ import type { ActionAttrs } from '../codec/tc/act.js';
 import type { U32Key, U32Sel } from '../codec/tc/cls.js';
 import type { TcKindContext } from '../kinds/plugin.js';
 import {
+  checkKeys,
   intIn,
   need,
   ratespec,
@@ -54,14 +55,15 @@ export function htbClassOptions(o: HtbClassOptions, ps: Psched, f: string): Reco
   const ceil = o.ceil === undefined ? rate : rateOf(o.ceil, `${f}.ceil`);
   const mtu = o.mtu === undefined ? 1600 : sizeOf(o.mtu, `${f}.mtu`);
   const mpu = o.mpu === undefined ? 0 : sizeOf(o.mpu, `${f}.mpu`);
+  const overhead = o.overhead === undefined ? undefined : intIn(o.overhead, 0, 0xffff, `${f}.overhead`);
   const buffer = o.burst === undefined ? Number(rate) / ps.hz + mtu : sizeOf(o.burst, `${f}.burst`);
   const cbuffer = o.cburst === undefined ? Number(ceil) / ps.hz + mtu : sizeOf(o.cburst, `${f}.cburst`);
   return {
     ...(rate > BigInt(U32_MAX) ? { rate64: rate } : {}),
     ...(ceil > BigInt(U32_MAX) ? { ceil64: ceil } : {}),
     parms: {
-      ...ratespec('rate', rate, { mpu, overhead: o.overhead }),
-      ...ratespec('ceil', ceil, { mpu, overhead: o.overhead }),
+      ...ratespec('rate', rate, { mpu, overhead }),
+      ...ratespec('ceil', ceil, { mpu, overhead }),
       buffer: xmittime(rate, buffer, ps),
       cbuffer: xmittime(ceil, cbuffer, ps),
       quantum: intIn(o.quantum ?? 0, 0, U32_MAX, `${f}.quantum`),
@@ -101,6 +103,13 @@ export interface PoliceAction {
 export type ActionSpec = MirredAction | GactAction | PoliceAction;
 export type Verdict = 'ok' | 'pass' | 'drop' | 'shot' | 'reclassify' | 'pipe' | 'continue' | 'stolen' | 'trap';
 
+/** The keys each action takes (mirred's `dev` is resolved to `ifindex` by the operations). */
+const ACTION_KEYS: Record<ActionSpec['kind'], readonly string[]> = {
+  mirred: ['kind', 'direction', 'action', 'ifindex', 'dev', 'index'],
+  gact: ['kind', 'action', 'index'],
+  police: ['kind', 'rate', 'burst', 'mtu', 'exceed', 'index'],
+};
+
 const VERDICTS: Record<Verdict, number> = {
   ok: C.TC_ACT_OK,
   pass: C.TC_ACT_OK,
@@ -127,13 +136,17 @@ export const VERDICT_NAMES: Record<number, string> = {
 };
 
 const verdict = (v: unknown, field: string): number => {
-  const n = VERDICTS[v as Verdict];
+  const n = typeof v === 'string' && Object.hasOwn(VERDICTS, v) ? VERDICTS[v as Verdict] : undefined;
   if (n === undefined) throw new ValidationError(field, `expected one of ${Object.keys(VERDICTS).join(', ')}`, v);
   return n;
 };
 
 /** One action's TCA_ACT_* value, as tc builds it. */
 export function actionAttrsOf(a: ActionSpec, ps: Psched, f: string): ActionAttrs {
+  if (a === null || typeof a !== 'object' || Array.isArray(a)) throw new ValidationError(f, 'expected an action', a);
+  const kind = (a as { kind?: unknown }).kind;
+  if (typeof kind === 'string' && Object.hasOwn(ACTION_KEYS, kind))
+    checkKeys(a, ACTION_KEYS[kind as ActionSpec['kind']], f);
   const index = a.index === undefined ? 0 : intIn(a.index, 0, U32_MAX, `${f}.index`);
   switch (a?.kind) {
     case 'mirred': {
@@ -235,6 +248,7 @@ function packN(keys: U32Key[], bits: 8 | 16 | 32, val: number, mask: number, off
   const max = bits === 32 ? U32_MAX : (1 << bits) - 1;
   intIn(val, 0, max, field);
   intIn(mask, 0, max, field);
+  intIn(off, -0x80000000, 0x7fffffff, field); // the key's offset is a signed 32-bit number
   if (bits !== 32) {
     const shift = bits === 16 ? (off % 4 === 0 ? 16 : 0) : 24 - 8 * (off % 4);
     if (bits === 16 && off % 2 !== 0) throw new ValidationError(field, 'a u16 match needs an even offset', off);
@@ -269,11 +283,21 @@ function ipv6Bytes(addr: string): number[] {
 
 /** The u32 selector for a list of matches, as tc builds it (sorted into keys by offset as given). */
 export function u32Selector(matches: U32Match[], terminal: boolean, f: string): U32Sel {
+  if (!Array.isArray(matches)) throw new ValidationError(f, 'expected a list of matches', matches);
   const keys: U32Key[] = [];
   matches.forEach((m, i) => {
     const p = `${f}[${i}]`;
+    if (m === null || typeof m !== 'object' || Object.keys(m).length !== 1)
+      throw new ValidationError(p, "expected one of 'ip', 'ip6', 'u32', 'u16', 'u8'", m);
+    for (const k of ['u32', 'u16', 'u8'] as const)
+      if (
+        k in m &&
+        (!Array.isArray((m as Record<string, unknown>)[k]) || (m as Record<string, unknown[]>)[k]!.length !== 3)
+      )
+        throw new ValidationError(`${p}.${k}`, 'expected [value, mask, at]', (m as Record<string, unknown>)[k]);
     if ('ip' in m) {
       const o = m.ip;
+      checkKeys(o ?? null, ['src', 'dst', 'protocol', 'sport', 'dport', 'tos'], `${p}.ip`);
       if (o.src !== undefined) packPrefix(keys, o.src, 12, 4, `${p}.ip.src`);
       if (o.dst !== undefined) packPrefix(keys, o.dst, 16, 4, `${p}.ip.dst`);
       if (o.tos !== undefined) packN(keys, 8, o.tos, 0xff, 1, `${p}.ip.tos`);
@@ -282,6 +306,7 @@ export function u32Selector(matches: U32Match[], terminal: boolean, f: string): 
       if (o.dport !== undefined) packN(keys, 16, o.dport, 0xffff, 22, `${p}.ip.dport`);
     } else if ('ip6' in m) {
       const o = m.ip6;
+      checkKeys(o ?? null, ['src', 'dst', 'protocol', 'sport', 'dport'], `${p}.ip6`);
       if (o.src !== undefined) packPrefix(keys, o.src, 8, 6, `${p}.ip6.src`);
       if (o.dst !== undefined) packPrefix(keys, o.dst, 24, 6, `${p}.ip6.dst`);
       if (o.protocol !== undefined) packN(keys, 8, o.protocol, 0xff, 6, `${p}.ip6.protocol`);
@@ -317,6 +342,9 @@ export function parseU32Handle(text: string | number, field: string): number {
 }
 
 /** A class id given as a number or in tc notation. */
-export const classidOf = (v: number | string, field: string): number =>
-  typeof v === 'number' ? v >>> 0 : parseClassid(v, field);
+export const classidOf = (v: number | string, field: string): number => {
+  if (typeof v === 'number') return intIn(v, 0, U32_MAX, field);
+  if (typeof v !== 'string') throw new ValidationError(field, "expected tc notation ('1:10') or a number", v);
+  return parseClassid(v, field);
+};
 export { formatHandle };

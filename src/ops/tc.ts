@@ -16,9 +16,12 @@ import { ValidationError } from '../errors.js';
 import { publicCalls } from './calls.js';
 import { defined, isCode, listOf, req, type ListResult } from './common.js';
 import type { OpContext } from './context.js';
+import { qdiscOptionKeys } from '../kinds/tc/registry.js';
 import {
   actionAttrsOf,
+  checkKeys,
   classidOf,
+  intIn,
   htbClassOptions,
   parsePsched,
   parseU32Handle,
@@ -31,8 +34,9 @@ import {
   type Psched,
   type QdiscKindOptions,
   type U32Match,
+  U32_MAX,
 } from './tc-kinds.js';
-import { assertNoPollution } from './validate.js';
+import { assertNoPollution, checkLinkRef } from './validate.js';
 
 let psched: Psched | undefined;
 /** The scheduler clock, read once from /proc/net/psched (the same in every namespace). */
@@ -210,15 +214,40 @@ function protocolNumber(p: string | number | undefined): number {
   if (p === undefined) return C.ETH_P_ALL;
   if (typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 0xffff) return p;
   if (typeof p === 'string') {
-    const n = PROTOCOLS[p.toLowerCase()];
-    if (n !== undefined) return n;
+    if (Object.hasOwn(PROTOCOLS, p.toLowerCase())) return PROTOCOLS[p.toLowerCase()]!;
     if (/^0x[0-9a-f]{1,4}$/i.test(p)) return Number.parseInt(p, 16);
   }
   throw new ValidationError('filter.protocol', "expected 'all', 'ip', 'ipv6', '802.1Q', '802.1ad' or a number", p);
 }
 
 const qdiscParent = (p: string | number | undefined, field: string): number =>
-  p === undefined ? C.TC_H_ROOT : typeof p === 'number' ? p >>> 0 : parseClassid(p, field);
+  p === undefined ? C.TC_H_ROOT : handle32(p, field, parseClassid);
+
+/** A handle, class id or parent: an unsigned 32-bit integer, or a string for `parse`. */
+function handle32(v: unknown, field: string, parse: (text: string, field: string) => number): number {
+  if (typeof v === 'number') return intIn(v, 0, U32_MAX, field);
+  if (typeof v !== 'string') throw new ValidationError(field, "expected tc notation ('1:10') or a number", v);
+  return parse(v, field);
+}
+
+/** The actions one message may carry (TCA_ACT_MAX_PRIO). */
+const MAX_ACTIONS = C.TCA_ACT_MAX_PRIO;
+/** How many 8-byte entries (bpf instructions, nexthop group members) one attribute holds. */
+export const ATTR_ENTRIES_8 = Math.floor((0xffff - 4) / 8);
+/** An action kind as tc names it. */
+const checkActionKind = (kind: unknown, field: string): string => {
+  if (typeof kind !== 'string' || !/^[a-z_0-9]{1,15}$/.test(kind))
+    throw new ValidationError(field, 'expected an action kind', kind);
+  return kind;
+};
+/** The options of a delete: only ifExists. */
+function deleteOptions(opts: unknown): { ifExists?: boolean } {
+  checkKeys(opts, ['ifExists'], 'options');
+  const o = (opts ?? {}) as { ifExists?: unknown };
+  if (o.ifExists !== undefined && typeof o.ifExists !== 'boolean')
+    throw new ValidationError('options.ifExists', 'expected true or false', o.ifExists);
+  return o as { ifExists?: boolean };
+}
 
 function statsOf(a: QdiscAttrs | ActionAttrs['stats'] | undefined, stats2?: QdiscAttrs['stats2']): TcStats | undefined {
   const s2 = stats2 ?? (a as ActionAttrs['stats']);
@@ -310,12 +339,8 @@ class TcBase {
   constructor(protected readonly nl: OpContext) {}
 
   protected async index(dev: string | number, field: string): Promise<number> {
-    if (typeof dev === 'number') {
-      if (!Number.isInteger(dev) || dev <= 0) throw new ValidationError(field, 'expected an ifindex above 0', dev);
-      return dev;
-    }
-    if (typeof dev !== 'string' || dev === '') throw new ValidationError(field, 'expected a device name or index', dev);
-    return this.nl.linkIndex(dev);
+    const ref = checkLinkRef(dev, field);
+    return typeof ref === 'number' ? ref : this.nl.linkIndex(ref);
   }
 
   /** Every link's name by ifindex (one RTM_GETLINK dump), to print `dev` as tc does. */
@@ -330,7 +355,7 @@ class TcBase {
   }
 
   protected async actionAttrs(list: ActionSpecWithDev[], field: string): Promise<ActionAttrs[]> {
-    if (!Array.isArray(list)) throw new ValidationError(field, 'expected an array of actions', list);
+    checkActions(list, field);
     const out: ActionAttrs[] = [];
     for (const [i, a] of list.entries()) {
       const spec =
@@ -346,7 +371,39 @@ class TcBase {
   }
 }
 
+/**
+ * Validate a list of actions whole, devices included, before any is resolved: resolving a mirred
+ * device is a request, and bad input must not cost one.
+ */
+function checkActions(list: unknown, field: string): void {
+  if (!Array.isArray(list)) throw new ValidationError(field, 'expected an array of actions', list);
+  if (list.length > MAX_ACTIONS)
+    throw new ValidationError(field, `at most ${MAX_ACTIONS} actions (TCA_ACT_MAX_PRIO)`, list.length);
+  for (const [i, a] of list.entries()) {
+    const f = `${field}[${i}]`;
+    if (a?.kind === 'mirred') {
+      const dev = checkLinkRef((a as { dev?: unknown }).dev, `${f}.dev`);
+      actionAttrsOf({ ...a, ifindex: typeof dev === 'number' ? dev : 1 } as ActionSpec, lazyClock, f);
+    } else actionAttrsOf(a as ActionSpec, lazyClock, f);
+  }
+}
+
 const CREATE = C.NLM_F_CREATE | C.NLM_F_EXCL;
+const QDISC_KEYS = ['dev', 'kind', 'parent', 'handle', 'options', 'rawOptions', 'ingressBlock', 'egressBlock'];
+const HTB_CLASS_KEYS = ['rate', 'ceil', 'burst', 'cburst', 'prio', 'quantum', 'mtu', 'mpu', 'overhead'];
+const FILTER_KINDS = ['u32', 'bpf', 'flower', 'matchall'] as const;
+const FILTER_KEYS = [
+  'dev',
+  'block',
+  'parent',
+  'chain',
+  'kind',
+  'protocol',
+  'pref',
+  'handle',
+  'actions',
+  ...FILTER_KINDS,
+];
 const REPLACE = C.NLM_F_CREATE | C.NLM_F_REPLACE;
 
 export class Qdiscs extends TcBase {
@@ -401,20 +458,21 @@ export class Qdiscs extends TcBase {
     opts: { ifExists?: boolean } = {},
   ): Promise<boolean> {
     assertNoPollution(spec, 'qdisc');
-    const ifindex = await this.index(spec.dev, 'qdisc.dev');
+    checkKeys(spec ?? null, ['dev', 'parent', 'handle', 'kind'], 'qdisc');
+    if (spec.kind !== undefined) checkActionKind(spec.kind, 'qdisc.kind');
+    const o = deleteOptions(opts);
     const ingress =
       spec.kind === 'ingress' || spec.kind === 'clsact' || spec.parent === 'ingress' || spec.parent === 'clsact';
-    const body = {
-      family: C.AF_UNSPEC,
-      ifindex,
-      parent: ingress ? C.TC_H_INGRESS : qdiscParent(spec.parent, 'qdisc.parent'),
-      handle: spec.handle === undefined ? (ingress ? tcIngressHandle() : 0) : handleOf(spec.handle, 'qdisc.handle'),
-    };
+    const parent = ingress ? C.TC_H_INGRESS : qdiscParent(spec.parent, 'qdisc.parent');
+    const handle =
+      spec.handle === undefined ? (ingress ? tcIngressHandle() : 0) : handleOf(spec.handle, 'qdisc.handle');
+    const ifindex = await this.index(spec.dev, 'qdisc.dev');
+    const body = { family: C.AF_UNSPEC, ifindex, parent, handle };
     try {
       await this.nl.engine.request(req('RTM_DELQDISC', body, defined({ kind: spec.kind })));
       return true;
     } catch (err) {
-      if (opts.ifExists && isCode(err, 'ENOENT', 'EINVAL')) return false;
+      if (o.ifExists && isCode(err, 'ENOENT', 'EINVAL')) return false;
       throw err;
     }
   }
@@ -422,7 +480,11 @@ export class Qdiscs extends TcBase {
   private async build(spec: QdiscSpec): Promise<NetlinkMessage> {
     assertNoPollution(spec, 'qdisc');
     if (spec === null || typeof spec !== 'object') throw new ValidationError('qdisc', 'expected a qdisc spec', spec);
-    const plugin = qdiscKinds[spec.kind as keyof QdiscKindOptions];
+    checkKeys(spec, QDISC_KEYS, 'qdisc');
+    const plugin =
+      typeof spec.kind === 'string' && Object.hasOwn(qdiscKinds, spec.kind)
+        ? qdiscKinds[spec.kind as keyof QdiscKindOptions]
+        : undefined;
     if (!plugin)
       throw new ValidationError(
         'qdisc.kind',
@@ -432,6 +494,10 @@ export class Qdiscs extends TcBase {
     const ingress = spec.kind === 'ingress' || spec.kind === 'clsact';
     if (ingress && spec.parent !== undefined && spec.parent !== spec.kind && spec.parent !== 'ingress')
       throw new ValidationError('qdisc.parent', `${spec.kind} has no parent to choose`, spec.parent);
+    if (spec.rawOptions === undefined)
+      checkKeys(spec.options, qdiscOptionKeys[spec.kind as keyof QdiscKindOptions], 'qdisc.options');
+    for (const k of ['ingressBlock', 'egressBlock'] as const)
+      if (spec[k] !== undefined) intIn(spec[k], 1, U32_MAX, `qdisc.${k}`);
     const options =
       spec.rawOptions !== undefined
         ? spec.rawOptions
@@ -463,15 +529,15 @@ export class Qdiscs extends TcBase {
 }
 
 const tcIngressHandle = () => (C.TC_H_INGRESS & C.TC_H_MAJ_MASK) >>> 0;
-const handleOf = (h: string | number, field: string): number =>
-  typeof h === 'number' ? h >>> 0 : parseQdiscHandle(h, field);
+const handleOf = (h: string | number, field: string): number => handle32(h, field, parseQdiscHandle);
 
 export class Classes extends TcBase {
   /** List a device's classes (under `parent`, or all). Equivalent to: tc [-s] class show dev DEV [parent P] */
   async list(filter: { dev: string | number; parent?: string | number }): Promise<ListResult<TcClass>> {
     assertNoPollution(filter, 'filter');
-    const ifindex = await this.index(filter?.dev, 'filter.dev');
+    checkKeys(filter ?? null, ['dev', 'parent'], 'filter');
     const parent = filter.parent === undefined ? 0 : qdiscParent(filter.parent, 'filter.parent');
+    const ifindex = await this.index(filter?.dev, 'filter.dev');
     const msgs = await this.nl.engine.dump(req('RTM_GETTCLASS', { family: C.AF_UNSPEC, ifindex, parent }), {
       onInterrupted: this.nl.options.onInterrupted,
     });
@@ -503,19 +569,24 @@ export class Classes extends TcBase {
     opts: { ifExists?: boolean } = {},
   ): Promise<boolean> {
     assertNoPollution(spec, 'class');
+    checkKeys(spec ?? null, ['dev', 'classid'], 'class');
+    const o = deleteOptions(opts);
+    const handle = classidOf(spec.classid, 'class.classid');
     const ifindex = await this.index(spec.dev, 'class.dev');
-    const body = { family: C.AF_UNSPEC, ifindex, handle: classidOf(spec.classid, 'class.classid'), parent: 0 };
+    const body = { family: C.AF_UNSPEC, ifindex, handle, parent: 0 };
     try {
       await this.nl.engine.request(req('RTM_DELTCLASS', body));
       return true;
     } catch (err) {
-      if (opts.ifExists && isCode(err, 'ENOENT')) return false;
+      if (o.ifExists && isCode(err, 'ENOENT')) return false;
       throw err;
     }
   }
 
   private async build(spec: ClassSpec): Promise<NetlinkMessage> {
     assertNoPollution(spec, 'class');
+    checkKeys(spec ?? null, ['dev', 'classid', 'parent', 'kind', 'options'], 'class');
+    checkKeys(spec.options, HTB_CLASS_KEYS, 'class.options');
     if (spec?.kind !== 'htb') throw new ValidationError('class.kind', "rtnl builds 'htb' classes", spec?.kind);
     const handle = classidOf(spec.classid, 'class.classid');
     const parent =
@@ -530,18 +601,15 @@ export class Filters extends TcBase {
   protected async target(t: FilterTarget, field: string): Promise<{ ifindex: number; parent: number }> {
     if ((t.dev === undefined) === (t.block === undefined))
       throw new ValidationError(`${field}.dev`, 'give exactly one of dev and block', t);
+    if (t.chain !== undefined) intIn(t.chain, 0, U32_MAX, `${field}.chain`);
     if (t.block !== undefined) {
       if (!Number.isInteger(t.block) || t.block <= 0 || t.block > 0xffffffff)
         throw new ValidationError(`${field}.block`, 'expected a block index above 0', t.block);
       return { ifindex: C.TCM_IFINDEX_MAGIC_BLOCK | 0, parent: t.block };
     }
+    // The parent before the device: resolving a name is a request.
+    const parent = t.parent === undefined ? 0 : handle32(t.parent, `${field}.parent`, parseFilterParent);
     const ifindex = await this.index(t.dev!, `${field}.dev`);
-    const parent =
-      t.parent === undefined
-        ? 0
-        : typeof t.parent === 'number'
-          ? t.parent >>> 0
-          : parseFilterParent(t.parent, `${field}.parent`);
     return { ifindex, parent };
   }
 
@@ -553,6 +621,7 @@ export class Filters extends TcBase {
    */
   async list(target: FilterTarget): Promise<ListResult<Filter>> {
     assertNoPollution(target, 'filter');
+    checkKeys(target ?? null, ['dev', 'block', 'parent', 'chain'], 'filter');
     const { ifindex, parent } = await this.target(target, 'filter');
     const msgs = await this.nl.engine.dump(
       req(
@@ -593,7 +662,9 @@ export class Filters extends TcBase {
     opts: { ifExists?: boolean } = {},
   ): Promise<boolean> {
     assertNoPollution(spec, 'filter');
-    const { ifindex, parent } = await this.target(spec, 'filter');
+    checkKeys(spec ?? null, ['dev', 'block', 'parent', 'chain', 'pref', 'protocol', 'handle', 'kind'], 'filter');
+    const o = deleteOptions(opts);
+    if (spec.kind !== undefined) checkActionKind(spec.kind, 'filter.kind');
     const pref = spec.pref === undefined ? 0 : intOf(spec.pref, 0, 0xffff, 'filter.pref');
     const proto = spec.protocol === undefined ? 0 : protocolNumber(spec.protocol);
     const handle =
@@ -602,6 +673,7 @@ export class Filters extends TcBase {
         : spec.kind === 'u32'
           ? parseU32Handle(spec.handle, 'filter.handle')
           : handleNum(spec.handle);
+    const { ifindex, parent } = await this.target(spec, 'filter');
     try {
       await this.nl.engine.request(
         req(
@@ -612,17 +684,22 @@ export class Filters extends TcBase {
       );
       return true;
     } catch (err) {
-      if (opts.ifExists && isCode(err, 'ENOENT', 'EINVAL')) return false;
+      if (o.ifExists && isCode(err, 'ENOENT', 'EINVAL')) return false;
       throw err;
     }
   }
 
   private async build(spec: FilterSpec): Promise<NetlinkMessage> {
     assertNoPollution(spec, 'filter');
+    checkKeys(spec ?? null, FILTER_KEYS, 'filter');
+    for (const k of FILTER_KINDS)
+      if (spec[k] !== undefined && spec.kind !== k)
+        throw new ValidationError(`filter.${k}`, `options of a ${k} filter, on a ${String(spec.kind)} filter`, spec[k]);
     const pref = spec.pref === undefined ? 0 : intOf(spec.pref, 1, 0xffff, 'filter.pref');
     const proto = protocolNumber(spec.protocol);
     // Actions are resolved (mirred devices looked up) after everything else is validated.
     const actions = spec.actions;
+    if (actions !== undefined) checkActions(actions, 'filter.actions');
     const { options, handle } = filterOptionsOf(spec, proto);
     const { ifindex, parent } = await this.target(spec, 'filter');
     if (actions !== undefined) options.act = await this.actionAttrs(actions, 'filter.actions');
@@ -686,6 +763,8 @@ export function filterOptionsOf(
   switch (spec.kind) {
     case 'u32': {
       const u = spec.u32 ?? {};
+      checkKeys(u, ['match', 'classid', 'divisor', 'ht', 'link', 'hashkey'], 'filter.u32');
+      checkKeys(u.hashkey, ['mask', 'at'], 'filter.u32.hashkey');
       if (spec.handle !== undefined) handle = parseU32Handle(spec.handle, 'filter.handle');
       const classid = u.classid === undefined ? undefined : classidOf(u.classid, 'filter.u32.classid');
       options = {};
@@ -707,12 +786,22 @@ export function filterOptionsOf(
     }
     case 'bpf': {
       const b = spec.bpf ?? {};
+      checkKeys(b, ['fd', 'name', 'directAction', 'bytecode', 'classid'], 'filter.bpf');
       if ((b.fd === undefined) === (b.bytecode === undefined))
         throw new ValidationError('filter.bpf.fd', 'give exactly one of fd and bytecode', b);
       if (spec.handle !== undefined) handle = handleNum(spec.handle);
       options = {};
       if (b.classid !== undefined) options.classid = classidOf(b.classid, 'filter.bpf.classid');
       if (b.bytecode !== undefined) {
+        if (!Array.isArray(b.bytecode) || b.bytecode.length === 0 || b.bytecode.length > ATTR_ENTRIES_8)
+          throw new ValidationError(
+            'filter.bpf.bytecode',
+            `expected 1 to ${ATTR_ENTRIES_8} instructions (what one attribute holds)`,
+            Array.isArray(b.bytecode) ? b.bytecode.length : b.bytecode,
+          );
+        for (const [i, ins] of b.bytecode.entries())
+          if (!Array.isArray(ins) || ins.length !== 4)
+            throw new ValidationError(`filter.bpf.bytecode[${i}]`, 'expected [code, jt, jf, k]', ins);
         const ops = new Uint8Array(b.bytecode.length * 8);
         const v = new DataView(ops.buffer);
         b.bytecode.forEach(([code, jt, jf, k], i) => {
@@ -731,6 +820,7 @@ export function filterOptionsOf(
       break;
     }
     case 'matchall':
+      checkKeys(spec.matchall, ['classid'], 'filter.matchall');
       options = defined({
         classid:
           spec.matchall?.classid === undefined
@@ -755,8 +845,9 @@ export function filterOptionsOf(
 }
 
 const handleNum = (h: string | number): number => {
-  if (typeof h === 'number') return h >>> 0;
-  if (!/^(0x)?[0-9a-f]{1,8}$/i.test(h)) throw new ValidationError('filter.handle', 'expected a hex handle', h);
+  if (typeof h === 'number') return intIn(h, 0, U32_MAX, 'filter.handle');
+  if (typeof h !== 'string' || !/^(0x)?[0-9a-f]{1,8}$/i.test(h))
+    throw new ValidationError('filter.handle', 'expected a hex handle', h);
   return Number.parseInt(h, 16) >>> 0;
 };
 const intOf = (v: unknown, lo: number, hi: number, field: string): number => {
@@ -801,8 +892,7 @@ function toAction(a: ActionAttrs): Action {
 export class Actions extends TcBase {
   /** List the actions of one kind. Equivalent to: tc [-s] actions list action KIND */
   async list(kind: string): Promise<ListResult<Action>> {
-    if (typeof kind !== 'string' || !/^[a-z_0-9]{1,15}$/.test(kind))
-      throw new ValidationError('kind', 'expected an action kind', kind);
+    checkActionKind(kind, 'kind');
     const msgs = await this.nl.engine.dump(
       req(
         'RTM_GETACTION',
@@ -821,6 +911,7 @@ export class Actions extends TcBase {
 
   /** Get one action. Equivalent to: tc [-s] actions get action KIND index N */
   async get(kind: string, index: number): Promise<Action> {
+    checkActionKind(kind, 'kind');
     const r = await this.nl.engine.request(
       req('RTM_GETACTION', { family: C.AF_UNSPEC }, { tab: [{ kind, index: intOf(index, 1, 0xffffffff, 'index') }] }),
     );
@@ -840,13 +931,14 @@ export class Actions extends TcBase {
 
   /** Delete an action by kind and index. Equivalent to: tc actions del action KIND index N */
   async delete(kind: string, index: number, opts: { ifExists?: boolean } = {}): Promise<boolean> {
+    checkActionKind(kind, 'kind');
+    const o = deleteOptions(opts);
+    const i = intOf(index, 1, 0xffffffff, 'index');
     try {
-      await this.nl.engine.request(
-        req('RTM_DELACTION', { family: C.AF_UNSPEC }, { tab: [{ kind, index: intOf(index, 1, 0xffffffff, 'index') }] }),
-      );
+      await this.nl.engine.request(req('RTM_DELACTION', { family: C.AF_UNSPEC }, { tab: [{ kind, index: i }] }));
       return true;
     } catch (err) {
-      if (opts.ifExists && isCode(err, 'ENOENT', 'EINVAL')) return false;
+      if (o.ifExists && isCode(err, 'ENOENT', 'EINVAL')) return false;
       throw err;
     }
   }

@@ -74,6 +74,23 @@ export const intIn = (v: unknown, lo: number, hi: number, field: string): number
   return v;
 };
 
+/**
+ * `v` is undefined or an object whose own keys are all in `known`; anything else is refused,
+ * naming the key (`qdisc.options.rate` on a pfifo).
+ */
+export function checkKeys(v: unknown, known: readonly string[], field: string): void {
+  if (v === undefined) return;
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new ValidationError(field, 'expected an object', v);
+  for (const k of Object.keys(v))
+    if (!known.includes(k))
+      throw new ValidationError(
+        `${field}.${k}`,
+        `unknown key '${k}' here (known: ${known.length ? known.join(', ') : 'none'})`,
+        (v as Record<string, unknown>)[k],
+      );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Qdiscs and classes
 

@@ -36,3 +36,26 @@ export const qdiscKinds: { [K in keyof QdiscKindOptions]: TcKindPlugin<QdiscKind
   clsact,
   noqueue,
 };
+
+/**
+ * The option keys each kind takes (QdiscKindOptions at run time): a key of another kind, or a
+ * typo, is refused rather than silently left out.
+ */
+export const qdiscOptionKeys: { [K in keyof QdiscKindOptions]: ReadonlyArray<keyof QdiscKindOptions[K] & string> } = {
+  pfifo: ['limit'],
+  bfifo: ['limit'],
+  pfifo_fast: [],
+  prio: ['bands', 'priomap'],
+  tbf: ['rate', 'burst', 'limit', 'latency', 'peakrate', 'mtu', 'mpu', 'overhead'],
+  htb: ['default', 'r2q', 'directQlen'],
+  netem: ['limit', 'delay', 'jitter', 'loss', 'duplicate', 'corrupt', 'reorder', 'gap', 'rate'],
+  fq_codel: ['limit', 'flows', 'target', 'interval', 'quantum', 'ceThreshold', 'memoryLimit', 'ecn'],
+  fq: ['limit', 'flowLimit', 'quantum', 'initialQuantum', 'maxrate', 'buckets', 'pacing'],
+  sfq: ['perturb', 'quantum', 'limit', 'divisor', 'flows', 'depth'],
+  cake: ['bandwidth'],
+  red: ['limit', 'min', 'max', 'avpkt', 'burst', 'bandwidth', 'probability', 'ecn', 'harddrop', 'adaptive', 'nodrop'],
+  mq: [],
+  ingress: [],
+  clsact: [],
+  noqueue: [],
+};
