@@ -85,7 +85,7 @@ export function parseInvocation(env, stdin) {
       throw new CniError(
         1,
         'incompatible CNI versions',
-        `config is ${JSON.stringify(conf.cniVersion)}, plugin supports ${JSON.stringify(SUPPORTED)}`,
+        `config's cniVersion is ${JSON.stringify(conf.cniVersion)}, plugin supports ${JSON.stringify(SUPPORTED)}`,
       );
     if (!Object.hasOwn(REQUIRED, command ?? '')) throw new CniError(4, `unknown CNI_COMMAND: ${command ?? '(unset)'}`);
     const missing = REQUIRED[command].filter((k) => !env[k]);
@@ -120,7 +120,8 @@ function netConf(c, cniArgs) {
     throw unsupported('vlan', c.vlan, 'bridge VLAN filtering is not supported by rtnl (nor by every kernel)');
   }
   for (const k of BOOLEANS)
-    if (c[k] !== undefined && typeof c[k] !== 'boolean') throw invalid(k, c[k], 'expected true or false');
+    if (c[k] !== undefined && c[k] !== null && typeof c[k] !== 'boolean')
+      throw invalid(k, c[k], 'expected true or false');
   if (c.ipMasq === true)
     throw unsupported('ipMasq', true, 'IP masquerading needs nftables rules; rtnl speaks rtnetlink only');
   if (c.macspoofchk === true)

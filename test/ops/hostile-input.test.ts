@@ -31,6 +31,8 @@ interface Case {
   key?: string;
   /** Other accepted fields (a ValidationError that names the same input another way). */
   also?: string[];
+  /** A CNI configuration case: the CniError code expected; `field` must be in its message or details. */
+  cni?: number;
   run: (nl: Rtnl) => unknown;
 }
 
@@ -1918,6 +1920,119 @@ const roundThree: Case[] = [
 ];
 cases.push(...roundThree);
 
+// ---------------------------------------------------------------------------------------------
+// CNI configurations: the example plugin's parser (examples/cni-bridge/config.mjs, pure), given
+// hostile configurations and CNI_* variables. Each must be refused with the spec's error code and
+// the field named, before the plugin would load rtnl.
+
+type CniParse = (env: Record<string, string | undefined>, stdin: Uint8Array) => unknown;
+let cniParse: CniParse | undefined;
+let CniError: (new (...a: unknown[]) => Error & { code: number; details?: string }) | undefined;
+const CNI_ENV = {
+  CNI_COMMAND: 'ADD',
+  CNI_CONTAINERID: 'c1',
+  CNI_NETNS: '/run/netns/rtnl-hostile-nosuch',
+  CNI_IFNAME: 'eth0',
+  CNI_PATH: '/opt/cni/bin',
+};
+const CNI_BASE = { cniVersion: '1.0.0', name: 'n', type: 'rtnl-bridge', bridge: 'cni0' };
+/** A CNI case: the configuration (an object, or raw text) and extra CNI_* variables. */
+const cniCase = (name: string, field: string, code: number, conf: unknown, env: Record<string, string> = {}): Case => ({
+  name: `CNI ${name}`,
+  field,
+  cni: code,
+  run: () => cniParse!({ ...CNI_ENV, ...env }, Buffer.from(typeof conf === 'string' ? conf : JSON.stringify(conf))),
+});
+const cniConf = (extra: Record<string, unknown>) => ({ ...CNI_BASE, ...extra });
+let deep: Record<string, unknown> = {};
+for (let i = 0; i < 40; i++) deep = { a: deep };
+
+const cniCases: Case[] = [
+  // the input itself and the version
+  cniCase('malformed JSON', 'network config', 6, '{"cniVersion":"1.0.0",'),
+  cniCase('a JSON array', 'network config', 6, '[]'),
+  cniCase('JSON null', 'network config', 6, 'null'),
+  cniCase('a JSON string', 'network config', 6, '"x"'),
+  cniCase('empty stdin', 'network config', 6, ''),
+  cniCase("cniVersion '9.9.9'", 'cniVersion', 1, cniConf({ cniVersion: '9.9.9' })),
+  cniCase('cniVersion 1 (a number)', 'cniVersion', 1, cniConf({ cniVersion: 1 })),
+  cniCase('no cniVersion', 'cniVersion', 1, { name: 'n', type: 'x' }),
+  // CNI_* variables
+  cniCase("CNI_COMMAND 'ADDX'", 'CNI_COMMAND', 4, CNI_BASE, { CNI_COMMAND: 'ADDX' }),
+  cniCase("CNI_COMMAND 'toString'", 'CNI_COMMAND', 4, CNI_BASE, { CNI_COMMAND: 'toString' }),
+  cniCase('CNI_IFNAME empty', 'CNI_IFNAME', 4, CNI_BASE, { CNI_IFNAME: '' }),
+  cniCase('CNI_PATH empty', 'CNI_PATH', 4, CNI_BASE, { CNI_PATH: '' }),
+  ...BAD_NAMES.filter(([, v]) => v !== '').map(([what, v]) =>
+    cniCase(`CNI_IFNAME ${what}`, 'CNI_IFNAME', 4, CNI_BASE, { CNI_IFNAME: v as string }),
+  ),
+  cniCase("CNI_IFNAME 'a:b'", 'CNI_IFNAME', 4, CNI_BASE, { CNI_IFNAME: 'a:b' }),
+  cniCase("CNI_CONTAINERID '-x'", 'CNI_CONTAINERID', 4, CNI_BASE, { CNI_CONTAINERID: '-x' }),
+  cniCase("CNI_CONTAINERID 'a/b'", 'CNI_CONTAINERID', 4, CNI_BASE, { CNI_CONTAINERID: 'a/b' }),
+  cniCase('CNI_CONTAINERID with a newline', 'CNI_CONTAINERID', 4, CNI_BASE, { CNI_CONTAINERID: 'c1\nx' }),
+  cniCase('CNI_NETNS relative', 'CNI_NETNS', 4, CNI_BASE, { CNI_NETNS: 'run/netns/x' }),
+  cniCase('CNI_NETNS with NUL', 'CNI_NETNS', 4, CNI_BASE, { CNI_NETNS: '/run/netns/x\0' }),
+  cniCase('CNI_PATH with NUL', 'CNI_PATH', 4, CNI_BASE, { CNI_PATH: '/opt/cni/bin\0' }),
+  // the bridge
+  ...BAD_NAMES.map(([what, v]) => cniCase(`bridge ${what}`, 'bridge', 7, cniConf({ bridge: v }))),
+  cniCase('bridge 42', 'bridge', 7, cniConf({ bridge: 42 })),
+  cniCase("bridge 'br:0'", 'bridge', 7, cniConf({ bridge: 'br:0' })),
+  // mtu
+  ...([-1, 1.5, '1500', 65536, true, {}] as unknown[]).map((mtu) =>
+    cniCase(`mtu ${JSON.stringify(mtu)}`, 'mtu', 7, cniConf({ mtu })),
+  ),
+  // the IPAM plugin: a name in CNI_PATH, never a path
+  ...(['../../bin/sh', '/bin/sh', 'a/b', '..', '.hidden', '', 42, 'x'.repeat(200), 'host-local\0'] as unknown[]).map(
+    (type) => cniCase(`ipam.type ${JSON.stringify(type)?.slice(0, 20)}`, 'ipam.type', 7, cniConf({ ipam: { type } })),
+  ),
+  cniCase("ipam 'host-local' (a string)", 'ipam', 7, cniConf({ ipam: 'host-local' })),
+  // booleans and objects of the wrong type
+  cniCase("isGateway 'true'", 'isGateway', 7, cniConf({ isGateway: 'true' })),
+  cniCase("isDefaultGateway 'false'", 'isDefaultGateway', 7, cniConf({ isDefaultGateway: 'false' })),
+  cniCase('hairpinMode 1', 'hairpinMode', 7, cniConf({ hairpinMode: 1 })),
+  cniCase("promiscMode 'yes'", 'promiscMode', 7, cniConf({ promiscMode: 'yes' })),
+  cniCase('forceAddress []', 'forceAddress', 7, cniConf({ forceAddress: [] })),
+  cniCase("ipMasq 'true' (not the unsupported true)", 'ipMasq', 7, cniConf({ ipMasq: 'true' })),
+  cniCase('name 42', 'name', 7, cniConf({ name: 42 })),
+  cniCase("dns 'x'", 'dns', 7, cniConf({ dns: 'x' })),
+  cniCase('prevResult []', 'prevResult', 7, cniConf({ prevResult: [] })),
+  cniCase("runtimeConfig 'x'", 'runtimeConfig', 7, cniConf({ runtimeConfig: 'x' })),
+  // unsupported fields and contradictions (the reference plugin's codes)
+  cniCase('ipMasq true', 'ipMasq', 2, cniConf({ ipMasq: true })),
+  cniCase('macspoofchk true', 'macspoofchk', 2, cniConf({ macspoofchk: true })),
+  cniCase('vlan 5', 'vlan', 2, cniConf({ vlan: 5 })),
+  cniCase('vlan 4095', 'VLAN ID', 999, cniConf({ vlan: 4095 })),
+  cniCase('hairpin and promiscuous at once', 'hairpin mode', 999, cniConf({ hairpinMode: true, promiscMode: true })),
+  // MACs
+  cniCase("runtimeConfig.mac 'zz'", 'runtimeConfig.mac', 7, cniConf({ runtimeConfig: { mac: 'zz' } })),
+  cniCase('args.cni.mac of 5 bytes', 'args.cni.mac', 7, cniConf({ args: { cni: { mac: '02:00:00:00:00' } } })),
+  cniCase('runtimeConfig.mac 42', 'runtimeConfig.mac', 7, cniConf({ runtimeConfig: { mac: 42 } })),
+  cniCase("CNI_ARGS MAC 'xyz'", 'CNI_ARGS MAC', 7, CNI_BASE, { CNI_ARGS: 'MAC=xyz' }),
+  cniCase('CNI_ARGS with an unknown key', 'ARGS', 999, CNI_BASE, { CNI_ARGS: 'FOO=1' }),
+  cniCase('CNI_ARGS pair without =', 'ARGS', 999, CNI_BASE, { CNI_ARGS: 'novalue' }),
+  // prototype-pollution keys and nesting
+  cniCase('own __proto__', '__proto__', 7, '{"cniVersion":"1.0.0","name":"n","__proto__":{"bridge":"x"}}'),
+  cniCase(
+    'ipam with own constructor',
+    'ipam.constructor',
+    7,
+    '{"cniVersion":"1.0.0","ipam":{"type":"host-local","constructor":{}}}',
+  ),
+  cniCase(
+    'prevResult.ips[0] with own __proto__',
+    'prevResult.ips[0].__proto__',
+    7,
+    '{"cniVersion":"1.0.0","prevResult":{"ips":[{"__proto__":{"x":1}}]}}',
+  ),
+  cniCase(
+    'runtimeConfig with own prototype',
+    'runtimeConfig.prototype',
+    7,
+    '{"cniVersion":"1.0.0","runtimeConfig":{"prototype":1}}',
+  ),
+  cniCase('prevResult nested 40 levels deep', 'prevResult.a.a', 7, cniConf({ prevResult: deep })),
+];
+cases.push(...cniCases);
+
 /**
  * Inputs that an op wrongly accepts, or only rejects after something was sent. They run as
  * `todo` tests: each asserts the correct behaviour, so it passes once the op is fixed, and until
@@ -1991,6 +2106,17 @@ async function attempt(c: Case): Promise<{ err: unknown; recorded: string[] }> {
 function assertRejected(c: Case, err: unknown, sent: string[]): void {
   assert.ok(err !== undefined, `${c.name}: accepted${sent.length ? ` and sent (${sent.join(', ')})` : ''}`);
   assert.ok(!(err instanceof WouldSend), `${c.name}: passed validation and reached the socket (${sent.join(', ')})`);
+  if (c.cni !== undefined) {
+    const e = err as Error & { code?: unknown; details?: unknown };
+    assert.ok(err instanceof CniError!, `${c.name}: expected a CniError, got ${e?.constructor?.name}: ${e?.message}`);
+    assert.equal(e.code, c.cni, `${c.name}: code ${String(e.code)}, expected ${c.cni} (${e.message})`);
+    assert.ok(
+      `${e.message} ${String(e.details ?? '')}`.includes(c.field),
+      `${c.name}: the error does not name ${c.field}: ${e.message} (${String(e.details ?? '')})`,
+    );
+    assert.deepEqual(sent, [], `${c.name}: rejected only after something was sent or touched`);
+    return;
+  }
   const fields = [...(c.codec ? [] : [c.field]), ...(c.key ? [`${c.field}.${c.key}`] : []), ...(c.also ?? [])];
   const detail = `${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`;
   if (c.codec && err instanceof EncodeError) assert.equal(err.path, c.field, `${c.name}: ${detail}`);
@@ -2015,10 +2141,13 @@ function assertRejected(c: Case, err: unknown, sent: string[]): void {
 /** How zod words its issues ("Invalid input: expected number, received undefined", ...). */
 const ZOD_WORDING = /Invalid (input|option|string|type)|expected \w+, received|Too (small|big)|Unrecognized key|>=|<=/;
 
-const tally = { cases: 0, validation: 0, codec: 0 };
+const tally = { cases: 0, validation: 0, codec: 0, cni: 0 };
 
 describe('hostile input is rejected before anything is sent', () => {
   before(async () => {
+    const cni = await import(new URL('../../examples/cni-bridge/config.mjs', import.meta.url).href);
+    cniParse = cni.parseInvocation;
+    CniError = cni.CniError;
     nl = await Rtnl.open();
     const sock = nl.engine.sock as { send(b: Uint8Array): void; sendAsync?(b: Uint8Array): Promise<void> };
     const send = sock.send;
@@ -2111,6 +2240,7 @@ describe('hostile input is rejected before anything is sent', () => {
       assertRejected(c, err, sent);
       tally.cases++;
       if (err instanceof EncodeError) tally.codec++;
+      else if (c.cni !== undefined) tally.cni++;
       else tally.validation++;
     });
   }
@@ -2128,7 +2258,7 @@ describe('hostile input is rejected before anything is sent', () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal((Object.prototype as Record<string, unknown>).polluted, undefined);
     t.diagnostic(
-      `hostile inputs: ${tally.cases} cases, ${tally.validation} rejected by ValidationError, ${tally.codec} by EncodeError (codec), 0 sent; ${findings.length} findings left as todo`,
+      `hostile inputs: ${tally.cases} cases, ${tally.validation} rejected by ValidationError, ${tally.codec} by EncodeError (codec), ${tally.cni} CNI configurations by the plugin's parser (CniError), 0 sent; ${findings.length} findings left as todo`,
     );
   });
 });
