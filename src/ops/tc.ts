@@ -233,9 +233,9 @@ function handle32(v: unknown, field: string, parse: (text: string, field: string
 /** The actions one message may carry (TCA_ACT_MAX_PRIO). */
 const MAX_ACTIONS = C.TCA_ACT_MAX_PRIO;
 /** How many 8-byte entries (bpf instructions, nexthop group members) one attribute holds. */
-export const ATTR_ENTRIES_8 = Math.floor((0xffff - 4) / 8);
-/** An action kind as tc names it. */
-const checkActionKind = (kind: unknown, field: string): string => {
+const ATTR_ENTRIES_8 = Math.floor((0xffff - 4) / 8);
+/** A qdisc, filter or action kind as tc names it (for deletes and lookups: any kind the kernel may have). */
+const checkKindName = (kind: unknown, field: string): string => {
   if (typeof kind !== 'string' || !/^[a-z_0-9]{1,15}$/.test(kind))
     throw new ValidationError(field, 'expected an action kind', kind);
   return kind;
@@ -459,7 +459,7 @@ export class Qdiscs extends TcBase {
   ): Promise<boolean> {
     assertNoPollution(spec, 'qdisc');
     checkKeys(spec ?? null, ['dev', 'parent', 'handle', 'kind'], 'qdisc');
-    if (spec.kind !== undefined) checkActionKind(spec.kind, 'qdisc.kind');
+    if (spec.kind !== undefined) checkKindName(spec.kind, 'qdisc.kind');
     const o = deleteOptions(opts);
     const ingress =
       spec.kind === 'ingress' || spec.kind === 'clsact' || spec.parent === 'ingress' || spec.parent === 'clsact';
@@ -664,7 +664,7 @@ export class Filters extends TcBase {
     assertNoPollution(spec, 'filter');
     checkKeys(spec ?? null, ['dev', 'block', 'parent', 'chain', 'pref', 'protocol', 'handle', 'kind'], 'filter');
     const o = deleteOptions(opts);
-    if (spec.kind !== undefined) checkActionKind(spec.kind, 'filter.kind');
+    if (spec.kind !== undefined) checkKindName(spec.kind, 'filter.kind');
     const pref = spec.pref === undefined ? 0 : intOf(spec.pref, 0, 0xffff, 'filter.pref');
     const proto = spec.protocol === undefined ? 0 : protocolNumber(spec.protocol);
     const handle =
@@ -892,7 +892,7 @@ function toAction(a: ActionAttrs): Action {
 export class Actions extends TcBase {
   /** List the actions of one kind. Equivalent to: tc [-s] actions list action KIND */
   async list(kind: string): Promise<ListResult<Action>> {
-    checkActionKind(kind, 'kind');
+    checkKindName(kind, 'kind');
     const msgs = await this.nl.engine.dump(
       req(
         'RTM_GETACTION',
@@ -911,7 +911,7 @@ export class Actions extends TcBase {
 
   /** Get one action. Equivalent to: tc [-s] actions get action KIND index N */
   async get(kind: string, index: number): Promise<Action> {
-    checkActionKind(kind, 'kind');
+    checkKindName(kind, 'kind');
     const r = await this.nl.engine.request(
       req('RTM_GETACTION', { family: C.AF_UNSPEC }, { tab: [{ kind, index: intOf(index, 1, 0xffffffff, 'index') }] }),
     );
@@ -931,7 +931,7 @@ export class Actions extends TcBase {
 
   /** Delete an action by kind and index. Equivalent to: tc actions del action KIND index N */
   async delete(kind: string, index: number, opts: { ifExists?: boolean } = {}): Promise<boolean> {
-    checkActionKind(kind, 'kind');
+    checkKindName(kind, 'kind');
     const o = deleteOptions(opts);
     const i = intOf(index, 1, 0xffffffff, 'index');
     try {
