@@ -11,6 +11,7 @@ export interface MatchallFilterOptions {
 
 export default defineFilterKind<MatchallFilterOptions>({
   kind: 'matchall',
+  keys: ['classid'],
   data: filterOptionCases.matchall,
   toAttrs: (m, ctx) => {
     const options: Record<string, unknown> = {};
