@@ -114,7 +114,10 @@ const HEADERS: Array<[string, string, string[]]> = [
   ['linux/net_namespace.h', 'net_namespace', []],
   ['linux/if_bridge.h', 'if_bridge', ['IFLA_BR', 'BRIDGE_', 'BR_', 'MDB', 'MDBA_', 'IFLA_BRIDGE_']],
   ['linux/veth.h', 'veth', []],
+  ['linux/if_vlan.h', 'if_vlan', ['VLAN_FLAG_']],
   ['linux/lwtunnel.h', 'lwtunnel', []],
+  ['linux/mpls_iptunnel.h', 'mpls_iptunnel', []],
+  ['linux/mpls.h', 'mpls', ['MPLS_LS_']],
   ['linux/nexthop.h', 'nexthop', []],
   ['linux/if.h', 'if', ['IFF_', 'IF_OPER_', 'IF_LINK_MODE_', 'IFNAMSIZ', 'IFALIASZ', 'ALTIFNAMSIZ']],
   ['linux/if_arp.h', 'if_arp', ['ARPHRD_']],
@@ -267,7 +270,11 @@ function ioctlNumber(dir: string, type: string, nr: string, arg: string | undefi
 function evaluate(expr: string, known: Map<string, number | bigint>): number | bigint | undefined {
   const io = /^\s*_IO(R|W|WR)?\(\s*('.')\s*,\s*(\d+)\s*(?:,([^)]*))?\)\s*$/.exec(expr);
   if (io) return ioctlNumber(io[1] ?? '', io[2]!, io[3]!, io[4]);
-  const e = expr.trim().replace(/\b(0x[0-9a-fA-F]+|\d+)[uUlL]+\b/g, '$1');
+  // The kernel's BIT(n) (vdso/bits.h), as nexthop.h's NHA_OP_FLAG_* use it.
+  const e = expr
+    .trim()
+    .replace(/\bBIT\(\s*(\d+)\s*\)/g, '(1 << $1)')
+    .replace(/\b(0x[0-9a-fA-F]+|\d+)[uUlL]+\b/g, '$1');
   if (!e) return undefined;
   const tokens = e.match(/0x[0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|<<|>>|[()|&~+\-*]|\s+/g);
   if (!tokens || tokens.join('') !== e) return undefined;
@@ -373,6 +380,7 @@ function specOnly(
         seen.add(name);
         known.set(name, value);
         entries.push({ name, value });
+        raiseMax(`${prefix}MAX`, value, known, files);
       }
     }
   }
@@ -383,6 +391,30 @@ function specOnly(
     entries,
   });
   console.log(`YNL specs: ${entries.length} attribute numbers no header has`);
+}
+
+/**
+ * A set's `*_MAX` marker as the newest kernel has it: where the specs define attributes past a
+ * header's marker (FRA_SPORT_MASK..FRA_DSCP_MASK past fib_rules.h's FRA_MAX = 27, Linux 6.15+),
+ * the marker is raised in the header's module to the highest number the specs define.
+ */
+function raiseMax(
+  marker: string,
+  value: number,
+  known: Map<string, number | bigint>,
+  files: Map<string, { headers: string[]; lines: string[]; entries: Entry[] }>,
+) {
+  const had = known.get(marker);
+  if (had === undefined || Number(had) >= value) return;
+  known.set(marker, value);
+  for (const file of files.values()) {
+    const e = file.entries.find((x) => x.name === marker);
+    if (!e) continue;
+    e.value = value;
+    const i = file.lines.indexOf(`export const ${marker} = ${had.toString()};`);
+    if (i >= 0) file.lines[i] = `export const ${marker} = ${value};`;
+    console.log(`  ${marker} = ${value}: raised from ${had} by the YNL specs`);
+  }
 }
 
 function main() {

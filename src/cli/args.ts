@@ -189,6 +189,22 @@ export function scopeArg(keyword: string, value: string, builtin: readonly strin
   return conf ?? uint(keyword, value, 255);
 }
 
+/**
+ * Routing realms `[FROM/]TO` (route `realm`/`realms`, rule `realms`): each a number or a name from
+ * /etc/iproute2/rt_realms ('cosmos' is 0 without the file, as in ip).
+ */
+export function realmsArg(keyword: string, value: string): { from?: number; to: number } {
+  const one = (v: string): number => {
+    if (/^\d/.test(v)) return uint(keyword, v, 0xffff);
+    const conf = confId('rt_realms', v) ?? (v === 'cosmos' ? 0 : undefined);
+    if (conf === undefined) throw invalid(keyword, value, 'expected a realm number or a name from rt_realms');
+    return conf;
+  };
+  const [x, y, extra] = value.split('/');
+  if (extra !== undefined) throw invalid(keyword, value, 'expected [FROM/]TO');
+  return y === undefined ? { to: one(x!) } : { from: one(x!), to: one(y) };
+}
+
 /** A namespace for `netns`: a PID when numeric (as ip), else a name. */
 export function netnsArg(value: string): string | { pid: number } {
   return /^\d+$/.test(value) ? { pid: Number(value) } : value;

@@ -18,6 +18,7 @@ export const BRIDGE_USAGE = `Usage: rtnl bridge link [show] [dev DEV] [master DE
                      [backup_port DEVICE] [nobackup_port]
        rtnl bridge fdb {add|append|del|replace} LLADDR dev DEV [self] [master] [sticky]
                      [permanent|static|dynamic] [dst IPADDR] [vlan VID] [port PORT] [vni VNI]
+                     [nhid NHID]
        rtnl bridge fdb [show] [br BRDEV] [brport DEV]
        rtnl bridge vlan {add|del} vid VLAN_ID[-VLAN_END] dev DEV [pvid] [untagged] [self] [master]
        rtnl bridge vlan [show] [dev DEV]
@@ -161,7 +162,8 @@ function parseFdb(words: string[]): Plan {
     else if (k === 'vlan') s.vlan = uint(k, a.value(k), 4094);
     else if (k === 'port' || k === 'dst_port') s.port = uint(k, a.value(k), 0xffff);
     else if (k === 'vni') s.vni = uint(k, a.value(k), 0xffffff);
-    else if (['router', 'use', 'extern_learn', 'via', 'src_vni', 'nhid', 'norouter'].includes(k))
+    else if (k === 'nhid') s.nhid = uint(k, a.value(k));
+    else if (['router', 'use', 'extern_learn', 'via', 'src_vni', 'norouter'].includes(k))
       throw new UsageError(`"${k}" is not supported by rtnl`);
     else {
       if (!/^[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}$/i.test(k)) throw invalid('lladdr', k, 'not a MAC address');
@@ -287,6 +289,7 @@ export function fdbJson(n: Neighbour, names: Names, portFiltered = false): Json 
   if (n.address !== undefined) j.dst = n.address;
   if (n.port !== undefined) j.port = n.port;
   if (n.vni !== undefined) j.vni = n.vni;
+  if (n.nhid !== undefined) j.nhid = n.nhid;
   const flags: string[] = [];
   const f = h.flags ?? 0;
   if (f & C.NTF_SELF) flags.push('self');
@@ -311,6 +314,7 @@ export function fdbText(j: Json): string {
   if (j.dst !== undefined) l += ` dst ${j.dst}`;
   if (j.port !== undefined) l += ` port ${j.port}`;
   if (j.vni !== undefined) l += ` vni ${j.vni}`;
+  if (j.nhid !== undefined) l += ` nhid ${j.nhid}`;
   for (const f of j.flags as string[]) l += ` ${f}`;
   if (j.master !== undefined) l += ` master ${j.master}`;
   if (j.state) l += ` ${j.state}`;

@@ -1,10 +1,13 @@
 /** Nexthops and their buckets as `ip -j [-d] nexthop show` and `ip -j nexthop bucket show` print them. */
+import type { Encap } from '../ops/lwtunnel.js';
 import type { NexthopBucket, Nexthop } from '../ops/nexthops.js';
 import { ipRouteFlags } from './format-route.js';
 import type { Json, Names } from './format-util.js';
 
 export interface NexthopJsonOptions {
   details?: number;
+  /** -s: a group's hw_stats and group_stats; -s -s adds packets_hw. */
+  stats?: number;
   deleted?: boolean;
 }
 
@@ -30,6 +33,7 @@ export function nexthopJson(n: Nexthop, names: Names, o: NexthopJsonOptions = {}
       unbalanced_time: n.resilient.unbalancedTime,
     };
   }
+  if (n.encap) encapJson(j, n.encap);
   if (n.gateway !== undefined) j.gateway = n.gateway;
   if (n.oif) j.dev = names.ifname(n.oif);
   if ((h.scope ?? 0) !== 0 || o.details) j.scope = n.scope;
@@ -37,7 +41,50 @@ export function nexthopJson(n: Nexthop, names: Names, o: NexthopJsonOptions = {}
   if ((h.protocol ?? 0) !== 0 || o.details) j.protocol = n.protocol;
   j.flags = ipRouteFlags(h.flags ?? 0);
   if (n.fdb) j.fdb = null;
+  // As upstream iproute2 (6.10+) prints them; iproute2 6.1 has neither.
+  if (n.hwStats && (o.details || o.stats)) j.hw_stats = { enabled: n.hwStats.enabled, used: n.hwStats.used ?? false };
+  if (n.groupStats && o.stats) {
+    j.group_stats = n.groupStats.map((s) => {
+      const e: Json = { id: s.id, packets: s.packets };
+      if ((o.stats ?? 0) > 1) e.packets_hw = s.packetsHw ?? 0;
+      return e;
+    });
+  }
   return j;
+}
+
+/**
+ * lwt_print_encap's keys, flat in the nexthop as ip prints them, except the tunnel id: ip prints
+ * it as a second "id" key beside the nexthop's own, which a JSON object cannot hold, so rtnl
+ * names it "encap_id".
+ */
+function encapJson(j: Json, e: Encap): void {
+  j.encap = String(e.type);
+  const a = e as Record<string, unknown>;
+  if (e.type === 'mpls') {
+    j.dst = (a.labels as number[]).join('/');
+    if (a.ttl !== undefined) j.ttl = a.ttl;
+    return;
+  }
+  if (e.type !== 'ip' && e.type !== 'ip6') return;
+  if (a.id !== undefined) j.encap_id = Number(a.id);
+  for (const k of ['src', 'dst', 'ttl', 'tos', 'hoplimit', 'tc']) if (a[k] !== undefined) j[k] = a[k];
+}
+
+/**
+ * encap words of the text line, in ip's order, with lwt_print_encap's spacing: " encap TYPE "
+ * after the previous word's own space (two spaces before "encap"), and MPLS labels as " %s ".
+ */
+function encapText(j: Json): string {
+  const w = [` encap ${j.encap}`];
+  if (j.encap === 'mpls') {
+    w.push(` ${j.dst}`);
+    if (j.ttl !== undefined) w.push(`ttl ${j.ttl}`);
+    return w.join(' ');
+  }
+  if (j.encap_id !== undefined) w.push(`id ${j.encap_id}`);
+  for (const k of ['src', 'dst', 'ttl', 'tos', 'hoplimit', 'tc']) if (j[k] !== undefined) w.push(`${k} ${j[k]}`);
+  return w.join(' ');
 }
 
 /** One bucket: { id, bucket: { index, idle_time, nhid }, flags }. */
@@ -68,6 +115,7 @@ export function nexthopText(j: Json): string {
       `buckets ${r.buckets} idle_timer ${r.idle_timer} unbalanced_timer ${r.unbalanced_timer} unbalanced_time ${r.unbalanced_time}`,
     );
   }
+  if (j.encap !== undefined) w.push(encapText(j));
   if (j.gateway !== undefined) w.push(`via ${j.gateway}`);
   if (j.dev !== undefined) w.push(`dev ${j.dev}`);
   if (j.scope !== undefined) w.push(`scope ${j.scope}`);
@@ -75,7 +123,15 @@ export function nexthopText(j: Json): string {
   if (j.protocol !== undefined) w.push(`proto ${j.protocol}`);
   for (const f of j.flags as string[]) w.push(f);
   if ('fdb' in j) w.push('fdb');
-  return w.join(' ');
+  const hw = j.hw_stats as { enabled: boolean; used: boolean } | undefined;
+  if (hw) w.push(`hw_stats ${hw.enabled ? 'on' : 'off'} used ${hw.used ? 'on' : 'off'}`);
+  const stats = j.group_stats as Array<{ id: number; packets: number; packets_hw?: number }> | undefined;
+  if (!stats) return w.join(' ');
+  // Upstream's layout: the members' counters on lines of their own, under "  stats:".
+  const lines = stats.map(
+    (s) => `    id ${s.id} packets ${s.packets}${s.packets_hw === undefined ? '' : ` packets_hw ${s.packets_hw}`}`,
+  );
+  return [w.join(' '), '  stats:', ...lines].join('\n');
 }
 
 /** ip's text line for a bucket. */

@@ -2,7 +2,7 @@
 import * as C from '../codec/constants/index.js';
 import type { Route } from '../ops/routes.js';
 import { nameOf, ROUTE_TYPE_NAMES, ROUTER_PREF_NAMES } from '../ops/names.js';
-import { hash0x, protocolName, put, scopeName, tableName, type Json, type Names } from './format-util.js';
+import { flowJson, hash0x, protocolName, put, scopeName, tableName, type Json, type Names } from './format-util.js';
 
 export interface RouteJsonOptions {
   details?: number;
@@ -141,10 +141,7 @@ export function routeJson(r: Route, names: Names, o: RouteJsonOptions = {}): Jso
   put(j, 'metric', a.priority);
   j.flags = ipRouteFlags(flags);
   if (a.mark) j.mark = a.mark;
-  if (a.flow !== undefined) {
-    const from = a.flow >>> 16;
-    j.flow = from ? { from: String(from), to: String(a.flow & 0xffff) } : { to: String(a.flow & 0xffff) };
-  }
+  if (a.flow !== undefined) j.flow = flowJson(a.flow);
   put(j, 'uid', a.uid);
   if (r.family === 4 && flags & C.RTM_F_CLONED)
     j.cache = CACHE_FLAGS.filter(([bit]) => (flags >>> 0) & bit).map(([, w]) => w);
@@ -159,6 +156,7 @@ export function routeJson(r: Route, names: Names, o: RouteJsonOptions = {}): Jso
     j.nexthops = (a.multipath as Array<Record<string, any>>).map((nh) => {
       const n: Json = {};
       gatewayJson(n, nh.attrs ?? {});
+      if (nh.attrs?.flow !== undefined) n.flow = flowJson(nh.attrs.flow);
       n.dev = names.ifname(nh.ifindex ?? 0);
       n.weight = (nh.hops ?? 0) + 1;
       n.flags = ipRouteFlags(nh.flags ?? 0);

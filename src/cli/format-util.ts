@@ -5,7 +5,7 @@ import type { Link } from '../ops/links.js';
 import { nameOf, PROTOCOL_NAMES, SCOPE_NAMES } from '../ops/names.js';
 import { confName } from './names.js';
 
-import type { Names } from '../kinds/json.js';
+import type { Json, Names } from '../kinds/json.js';
 
 export { bool, bridgeId, enumValue, hash0x, num, put, timer, type Json, type Names } from '../kinds/json.js';
 
@@ -37,6 +37,13 @@ export const protocolName = (n: number): string => confName('rt_protos', n) ?? n
 export const scopeName = (n: number): string => confName('rt_scopes', n) ?? nameOf(SCOPE_NAMES, n);
 /** A realm as ip prints it: /etc/iproute2/rt_realms first, else the number ('cosmos' is 0). */
 export const realmName = (n: number): string => confName('rt_realms', n) ?? (n === 0 ? 'cosmos' : String(n));
+
+/** RTA_FLOW as ip -j prints it: { from, to } by realm name, `from` left out when 0. */
+export function flowJson(flow: number): Json {
+  const from = flow >>> 16;
+  const to = realmName(flow & 0xffff);
+  return from ? { from: realmName(from), to } : { to };
+}
 
 /** Route table names as rtnl_rttable_n2a prints them: /etc/iproute2/rt_tables, the builtin names, else the number. */
 export function tableName(id: number): string {

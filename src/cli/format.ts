@@ -19,6 +19,7 @@ import { nameOf, ROUTE_TYPE_NAMES } from '../ops/names.js';
 import { linkinfoJson } from './format-kinds.js';
 import {
   enumValue,
+  flowJson,
   hash0x,
   ipLinkFlags,
   linkTypeName,
@@ -386,6 +387,11 @@ export function ruleJson(r: Rule, o: RuleJsonOptions = {}): Json {
       j.suppress_prefixlen = a.suppressPrefixlen | 0;
     if (a.suppressIfgroup !== undefined && a.suppressIfgroup !== 0xffffffff)
       j.suppress_ifgroup = a.suppressIfgroup === 0 ? 'default' : String(a.suppressIfgroup);
+  }
+  if (a.flow !== undefined) {
+    const f = flowJson(a.flow);
+    if (f.from !== undefined) j.flow_from = f.from;
+    j.flow_to = f.to;
   }
   const action = h.action ?? 0;
   if (action === C.FR_ACT_GOTO) {

@@ -1,4 +1,6 @@
 /** `rtnl nexthop`: show, get, add, replace, del, flush and bucket show/get, as `ip nexthop`. */
+import type { Rtnl } from '../ops/client.js';
+import type { EncapSpec } from '../ops/lwtunnel.js';
 import type { NexthopBucketFilter, NexthopListFilter, NexthopSpec } from '../ops/nexthops.js';
 import { addressArg, Args, invalid, pick, uint, UsageError, type Globals } from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
@@ -10,19 +12,23 @@ export const NEXTHOP_USAGE = `Usage: rtnl nexthop { list | flush } [ protocol ID
        rtnl nexthop { get | del } id ID
        rtnl nexthop bucket list BUCKET_SELECTOR
        rtnl nexthop bucket get id ID index INDEX
-SELECTOR := [ id ID ] [ dev DEV ] [ master DEV ] [ groups ] [ fdb ]
+SELECTOR := [ id ID ] [ dev DEV ] [ vrf NAME ] [ master DEV ] [ groups ] [ fdb ]
 BUCKET_SELECTOR := SELECTOR | [ nhid ID ]
-NH := { blackhole | [ via ADDRESS ] [ dev DEV ] [ onlink ] [ fdb ] |
+NH := { blackhole | [ via ADDRESS ] [ dev DEV ] [ onlink ] [ encap ENCAPTYPE ENCAPHDR ] [ fdb ] |
         group GROUP [ fdb ] [ type TYPE [ TYPE_ARGS ] ] }
-GROUP := [ <id[,weight]>/<id[,weight]>/... ]
+GROUP := [ <id[,weight]>/<id[,weight]>/... ] [ hw_stats {off|on} ]
 TYPE := { mpath | resilient }
 TYPE_ARGS := [ RESILIENT_ARGS ]
-RESILIENT_ARGS := [ buckets BUCKETS ] [ idle_timer IDLE ] [ unbalanced_timer UNBALANCED ]`;
+RESILIENT_ARGS := [ buckets BUCKETS ] [ idle_timer IDLE ] [ unbalanced_timer UNBALANCED ]
+ENCAPTYPE := [ mpls | ip | ip6 ]
+ENCAPHDR := [ MPLSLABEL[/MPLSLABEL...] [ ttl TTL ] | [ id TUNNEL_ID ] [ dst ADDR ] [ src ADDR ] [ ttl|hoplimit N ] [ tos|tc N ] ]`;
 
 export interface NexthopShowPlan {
   /** `show id N` is a get. */
   id?: number;
   filter: NexthopListFilter;
+  /** `vrf NAME`: master NAME, once NAME is known to be a VRF (as ip checks). */
+  vrf?: string;
 }
 
 const seconds = (k: string, v: string): number => {
@@ -39,6 +45,34 @@ function parseGroup(v: string): Array<{ id: number; weight?: number }> {
     if (weight !== undefined) out.weight = uint('weight', weight, 65535);
     return out;
   });
+}
+
+/** `encap mpls LABEL[/LABEL...] [ttl N]`, `encap ip|ip6 [id N] [dst A] [src A] [ttl|hoplimit N] [tos|tc N]`. */
+function parseEncap(a: Args): EncapSpec {
+  const type = a.value('encap');
+  if (type === 'mpls') {
+    const v = a.value('encap mpls');
+    const labels = v.split('/').map((l) => uint('encap mpls', l, 0xfffff));
+    const e: EncapSpec = { type: 'mpls', labels };
+    if (a.peek() === 'ttl') {
+      a.shift();
+      e.ttl = uint('ttl', a.value('ttl'), 255);
+    }
+    return e;
+  }
+  if (type !== 'ip' && type !== 'ip6') throw new UsageError(`"encap ${type}" is not supported by rtnl`);
+  const e: Record<string, unknown> = { type };
+  const words = type === 'ip' ? ['id', 'dst', 'src', 'ttl', 'tos'] : ['id', 'dst', 'src', 'hoplimit', 'tc'];
+  while (!a.done && words.includes(a.peek()!)) {
+    const k = a.shift();
+    const v = a.value(k);
+    if (k === 'dst' || k === 'src') e[k] = addressArg(k, v);
+    else if (k === 'id') {
+      if (!/^\d+$/.test(v) || BigInt(v) > 0xffffffffffffffffn) throw invalid(k, v, 'expected a 64-bit tunnel id');
+      e.id = BigInt(v);
+    } else e[k] = uint(k, v, 255);
+  }
+  return e as unknown as EncapSpec;
 }
 
 function parseModify(op: 'add' | 'replace', a: Args, g: Globals): Plan {
@@ -73,16 +107,24 @@ function parseModify(op: 'add' | 'replace', a: Args, g: Globals): Plan {
       const v = a.value(k);
       s.protocol = /^\d+$/.test(v) ? Number(v) : v;
     } else if (k === 'help') return help(NEXTHOP_USAGE);
-    else if (k === 'encap' || k === 'hw_stats') throw new UsageError(`"${k}" is not supported by rtnl`);
+    else if (k === 'hw_stats') {
+      const v = a.value(k);
+      if (v !== 'on' && v !== 'off') throw invalid(k, v, 'expected on or off');
+      s.hwStats = v === 'on';
+    } else if (k === 'encap') s.encap = parseEncap(a);
     else throw new UsageError(`either "${k}" is garbage, or it is not a nexthop option (try "rtnl nexthop help")`);
   }
   if (g.family && !s.group) s.family = g.family;
   return { op: `nexthops.${op}`, args: [s] };
 }
 
-function parseSelector(a: Args, bucket: boolean): { id?: number; filter: NexthopListFilter & NexthopBucketFilter } {
+function parseSelector(
+  a: Args,
+  bucket: boolean,
+): { id?: number; vrf?: string; filter: NexthopListFilter & NexthopBucketFilter } {
   const f: NexthopListFilter & NexthopBucketFilter = {};
   let id: number | undefined;
+  let vrf: string | undefined;
   while (!a.done) {
     const k = a.shift();
     if (k === 'id') id = uint(k, a.value(k));
@@ -94,10 +136,10 @@ function parseSelector(a: Args, bucket: boolean): { id?: number; filter: Nexthop
     else if ((k === 'protocol' || k === 'proto') && !bucket) {
       const v = a.value(k);
       f.protocol = /^\d+$/.test(v) ? Number(v) : v;
-    } else if (k === 'vrf') throw new UsageError(`"${k}" is not supported by rtnl`);
+    } else if (k === 'vrf') vrf = a.value(k);
     else throw new UsageError(`either "${k}" is garbage, or it is not a nexthop selector (try "rtnl nexthop help")`);
   }
-  return id === undefined ? { filter: f } : { id, filter: f };
+  return { ...(id === undefined ? {} : { id }), ...(vrf === undefined ? {} : { vrf }), filter: f };
 }
 
 function parseIdOnly(a: Args, what: string): number {
@@ -136,7 +178,7 @@ export function parseNexthop(words: string[], g: Globals): Plan {
     case 'flush': {
       const sel = parseSelector(a, false);
       if (sel.id !== undefined) return { op: 'nexthops.delete', args: [sel.id] };
-      return { op: 'nexthop.flush', args: [sel.filter] };
+      return { op: 'nexthop.flush', args: sel.vrf === undefined ? [sel.filter] : [sel.filter, sel.vrf] };
     }
     case 'bucket': {
       const sub = a.done ? 'show' : a.shift();
@@ -158,7 +200,7 @@ export function parseNexthop(words: string[], g: Globals): Plan {
       const sel = parseSelector(a, true);
       const f: NexthopBucketFilter = { ...sel.filter };
       if (sel.id !== undefined) f.id = sel.id;
-      return { op: 'nexthop.buckets', args: [f] };
+      return { op: 'nexthop.buckets', args: sel.vrf === undefined ? [f] : [f, sel.vrf] };
     }
     case 'help':
       return help(NEXTHOP_USAGE);
@@ -167,12 +209,22 @@ export function parseNexthop(words: string[], g: Globals): Plan {
   }
 }
 
+/** `vrf NAME` is `master NAME` once NAME is a VRF; ip refuses anything else the same way. */
+async function vrfIndex(nl: Rtnl, name: string): Promise<number> {
+  const l = (await nl.links.list()).find((x) => x.name === name);
+  if (l?.kind !== 'vrf') throw new UsageError(`argument "${name}" is wrong: Invalid VRF`);
+  return l.index;
+}
+
 export const nexthop: ObjectCommand = {
   name: 'nexthop',
   usage: NEXTHOP_USAGE,
   parse: parseNexthop,
   async run(plan: Plan, ctx: Context): Promise<void> {
     const nl = await ctx.client();
+    const vrf = plan.args[1] as string | undefined;
+    if (vrf !== undefined && (plan.op === 'nexthop.flush' || plan.op === 'nexthop.buckets'))
+      (plan.args[0] as NexthopListFilter).master = await vrfIndex(nl, vrf);
     if (plan.op === 'nexthop.flush') {
       const n = await nl.nexthops.flush(plan.args[0] as NexthopListFilter);
       if (!ctx.g.json) ctx.out(n === 0 ? 'Nothing to flush' : `Flushed ${n} nexthops`);
@@ -190,9 +242,12 @@ export const nexthop: ObjectCommand = {
     }
     if (plan.op !== 'nexthop.show') throw new Error(`unexpected plan ${plan.op}`);
     const p = plan.args[0] as NexthopShowPlan;
-    const list = p.id !== undefined ? [await nl.nexthops.get(p.id)] : await nl.nexthops.list(p.filter);
+    if (p.vrf !== undefined) p.filter.master = await vrfIndex(nl, p.vrf);
+    const stats = ctx.g.stats > 1 ? 'hw' : ctx.g.stats > 0;
+    const list =
+      p.id !== undefined ? [await nl.nexthops.get(p.id, { stats })] : await nl.nexthops.list({ ...p.filter, stats });
     const names = namesFrom(await nl.links.list());
-    const objs = list.map((n) => nexthopJson(n, names, { details: ctx.g.details }));
+    const objs = list.map((n) => nexthopJson(n, names, { details: ctx.g.details, stats: ctx.g.stats }));
     if (ctx.g.json) ctx.out(jsonText(objs, ctx.g.pretty));
     else for (const j of objs) ctx.out(nexthopText(j));
   },

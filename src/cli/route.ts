@@ -15,6 +15,7 @@ import {
   type Globals,
   protoArg,
   scopeArg,
+  realmsArg,
 } from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
 import { jsonText, namesFrom, routeJson } from './format.js';
@@ -83,6 +84,7 @@ function parseNexthop(a: Args): RouteNexthopSpec {
     } else if (k === 'dev') nh.dev = a.value(k);
     else if (k === 'weight') nh.weight = uint(k, a.value(k), 256);
     else if (k === 'onlink') nh.onlink = true;
+    else if (k === 'realm' || k === 'realms') nh.realms = realmsArg(k, a.value(k));
     else throw new UsageError(`unknown nexthop option "${k}"`);
   }
   return nh;
@@ -116,9 +118,7 @@ export function parseRouteSpec(a: Args, g: Globals, del: boolean): RouteSpec {
       else s.gateway = addr;
     } else if (k === 'tos' || k === 'dsfield') s.tos = uint(k, a.value(k), 255);
     else if (k === 'realm' || k === 'realms') {
-      const v = a.value(k);
-      const [x, y] = v.split('/');
-      s.realms = y === undefined ? { to: uint(k, x!, 0xffff) } : { from: uint(k, x!, 0xffff), to: uint(k, y, 0xffff) };
+      s.realms = realmsArg(k, a.value(k));
     } else if (k === 'expires') s.expires = uint(k, a.value(k));
     else if (k === 'src') s.src = addressArg(k, a.value(k));
     else if (k === 'from') throw new UsageError('source-specific routes ("from") are not supported by rtnl');

@@ -1,6 +1,17 @@
 /** `rtnl rule`: show, add, delete, as `ip rule`. */
 import type { RuleSpec } from '../ops/rules.js';
-import { Args, invalid, pick, prefixArg, tableArg, uint, UsageError, type Globals, protoArg } from './args.js';
+import {
+  Args,
+  invalid,
+  pick,
+  prefixArg,
+  tableArg,
+  uint,
+  UsageError,
+  type Globals,
+  protoArg,
+  realmsArg,
+} from './args.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
 import { jsonText, ruleJson } from './format.js';
 import { ruleText } from './text.js';
@@ -14,7 +25,7 @@ SELECTOR := [not] [from PREFIX] [to PREFIX] [tos TOS] [fwmark FWMARK[/MASK]]
             [ipproto PROTOCOL] [sport [NUMBER | NUMBER-NUMBER]] [dport [NUMBER | NUMBER-NUMBER]]
             [uidrange NUMBER-NUMBER]
 ACTION := [table TABLE_ID] [suppress_prefixlength NUMBER]
-          [goto NUMBER | nop | blackhole | unreachable | prohibit]
+          [realms [SRCREALM/]DSTREALM] [goto NUMBER | nop | blackhole | unreachable | prohibit]
 TABLE_ID := [local | main | default | NUMBER]`;
 
 const ACTIONS = ['blackhole', 'unreachable', 'prohibit', 'nop'] as const;
@@ -74,7 +85,8 @@ function parseModify(op: 'add' | 'delete', a: Args, g: Globals): Plan {
       const r = range(k, a.value(k), 65535);
       s[k] = r.start === r.end ? r.start : r;
     } else if (k === 'uidrange') s.uidRange = range(k, a.value(k), 0xffffffff);
-    else if (['l3mdev', 'realms', 'nat', 'map-to', 'suppress_ifgroup'].includes(k)) {
+    else if (k === 'realms') s.realms = realmsArg(k, a.value(k));
+    else if (['l3mdev', 'nat', 'map-to', 'suppress_ifgroup'].includes(k)) {
       throw new UsageError(`rule option "${k}" is not supported by rtnl`);
     } else throw new UsageError(`either "${k}" is garbage, or it is not a rule option (try "rtnl rule help")`);
   }

@@ -140,6 +140,12 @@ function gatewayText(j: Json): string {
   return '';
 }
 
+/** ` realm TO` or ` realms FROM/TO`, from a flow's JSON (print_rta_flow). */
+function realmsText(f: Json | undefined): string {
+  if (!f) return '';
+  return f.from !== undefined ? ` realms ${f.from}/${f.to}` : ` realm ${f.to}`;
+}
+
 /** One route line, with `nexthop` lines for a multipath route. */
 export function routeText(j: Json): string {
   let l = j.deleted ? 'Deleted ' : '';
@@ -157,6 +163,7 @@ export function routeText(j: Json): string {
   if (j.metric !== undefined) l += ` metric ${j.metric}`;
   for (const f of (j.flags as string[]) ?? []) l += ` ${f}`;
   if (j.mark !== undefined) l += ` mark ${j.mark}`;
+  l += realmsText(j.flow as Json | undefined);
   if (j.uid !== undefined) l += ` uid ${j.uid}`;
   if (j.expires !== undefined) l += ` expires ${j.expires}sec`;
   for (const m of (j.metrics as Json[]) ?? []) {
@@ -167,7 +174,7 @@ export function routeText(j: Json): string {
   if (j.pref !== undefined) l += ` pref ${j.pref}`;
   if (j.cache !== undefined) l += `\n    cache${(j.cache as string[]).map((c) => ` <${c}>`).join('')}`;
   for (const nh of (j.nexthops as Json[]) ?? []) {
-    let n = `\n\tnexthop${gatewayText(nh)} dev ${nh.dev} weight ${nh.weight}`;
+    let n = `\n\tnexthop${gatewayText(nh)}${realmsText(nh.flow as Json | undefined)} dev ${nh.dev} weight ${nh.weight}`;
     for (const f of (nh.flags as string[]) ?? []) n += ` ${f}`;
     l += n;
   }
@@ -212,6 +219,7 @@ export function ruleText(j: Json): string {
   if (j.table !== undefined) parts.push(`lookup ${j.table}`);
   if (j.suppress_prefixlen !== undefined) parts.push(`suppress_prefixlength ${j.suppress_prefixlen}`);
   if (j.suppress_ifgroup !== undefined) parts.push(`suppress_ifgroup ${j.suppress_ifgroup}`);
+  if (j.flow_to !== undefined) parts.push(`realms ${j.flow_from !== undefined ? `${j.flow_from}/` : ''}${j.flow_to}`);
   if (j.goto !== undefined) parts.push(`goto ${j.goto}${j.unresolved ? ' [unresolved]' : ''}`);
   if ('nop' in j) parts.push('nop');
   if (j.action !== undefined) parts.push(s(j.action));

@@ -11,6 +11,7 @@ import { RtnlError, ValidationError } from '../errors.js';
 import { defined, isCode, listOf, req, type ListResult } from './common.js';
 import type { OpContext } from './context.js';
 import { nameOf, nexthopFlagNames, numberOf, PROTOCOL_NAMES, SCOPE_NAMES } from './names.js';
+import { type Encap, type EncapSpec, encapAttrs, encapOf, encapZod } from './lwtunnel.js';
 import { check, V } from './validate.js';
 import { schemas } from './zod.js';
 
@@ -33,6 +34,16 @@ export interface ResilientParams {
   unbalancedTime: number;
 }
 
+/** One member's counters in a group (NHA_GROUP_STATS_ENTRY, Linux 6.10+). */
+export interface NexthopGroupStats {
+  /** The member nexthop. */
+  id: number;
+  /** Packets forwarded through this member (software and hardware). */
+  packets: number;
+  /** Of those, packets forwarded in hardware (only with `stats: 'hw'`). */
+  packetsHw?: number;
+}
+
 /** A nexthop as rtnl reports it. `attrs` holds every decoded NHA attribute. */
 export interface Nexthop {
   id: number;
@@ -41,6 +52,8 @@ export interface Nexthop {
   gateway?: string;
   /** Output interface index (NHA_OIF). */
   oif?: number;
+  /** Lightweight tunnel encapsulation (NHA_ENCAP_TYPE + NHA_ENCAP): MPLS, IP and IP6 typed. */
+  encap?: Encap;
   blackhole: boolean;
   /** A nexthop (or group) for bridge FDB entries of VXLAN devices. */
   fdb: boolean;
@@ -49,6 +62,13 @@ export interface Nexthop {
   /** The kind of group: 'mpath' (hash-threshold) or 'resilient'. */
   groupType?: 'mpath' | 'resilient' | number;
   resilient?: ResilientParams;
+  /** Per-member packet counts of a group, when listed with `stats` (Linux 6.10+). */
+  groupStats?: NexthopGroupStats[];
+  /**
+   * Whether hardware statistics were asked for on a group (NHA_HW_STATS_ENABLE) and whether a
+   * driver provides them (NHA_HW_STATS_USED, only with `stats: 'hw'`). Present with `stats`.
+   */
+  hwStats?: { enabled: boolean; used?: boolean };
   /** 'link', 'host', 'global', ... */
   scope: string;
   /** 'boot', 'static', 'zebra', ... ('unspec' when not given). */
@@ -83,6 +103,11 @@ export interface NexthopSpec {
   dev?: string | number;
   /** Pretend the gateway is on-link (RTNH_F_ONLINK). */
   onlink?: boolean;
+  /**
+   * Encapsulate (lightweight tunnel): `{ type: 'mpls', labels: [100, 200] }` (needs kernel MPLS
+   * support), `{ type: 'ip', id, dst }` or `{ type: 'ip6', ... }` for a collect_md device.
+   */
+  encap?: EncapSpec;
   blackhole?: boolean;
   /** For bridge FDB entries of VXLAN devices (NHA_FDB): a gateway without a device, or a group. */
   fdb?: boolean;
@@ -92,7 +117,18 @@ export interface NexthopSpec {
   type?: 'mpath' | 'resilient';
   /** Resilient group parameters; timers in seconds. */
   resilient?: { buckets?: number; idleTimer?: number; unbalancedTimer?: number };
+  /** Ask drivers to count a group's packets in hardware (NHA_HW_STATS_ENABLE, Linux 6.10+). */
+  hwStats?: boolean;
   protocol?: string | number;
+}
+
+/** What list() and get() report besides the nexthops themselves. */
+export interface NexthopStatsOption {
+  /**
+   * Per-member packet counts of groups (NHA_OP_FLAG_DUMP_STATS, Linux 6.10+); 'hw' adds the
+   * hardware counts and whether they are used (NHA_OP_FLAG_DUMP_HW_STATS). Older kernels ignore it.
+   */
+  stats?: boolean | 'hw';
 }
 
 /** Which nexthops list() and flush() return. */
@@ -107,6 +143,8 @@ export interface NexthopListFilter {
   master?: string | number;
   /** Only this protocol (filtered here: the kernel has no protocol filter). */
   protocol?: string | number;
+  /** Report groups' packet counts (see NexthopStatsOption). */
+  stats?: boolean | 'hw';
 }
 
 /** Which buckets buckets() returns. */
@@ -126,6 +164,7 @@ const S = schemas((z) => {
     .number()
     .min(0)
     .max(0xffffffff / USER_HZ);
+  const encapSchema = encapZod(z, ip);
   const specSchema = z
     .object({
       id: id.optional(),
@@ -133,6 +172,7 @@ const S = schemas((z) => {
       gateway: ip.optional(),
       dev: linkRef.optional(),
       onlink: z.boolean().optional(),
+      encap: encapSchema.optional(),
       blackhole: z.boolean().optional(),
       fdb: z.boolean().optional(),
       group: z
@@ -150,9 +190,11 @@ const S = schemas((z) => {
         })
         .strict()
         .optional(),
+      hwStats: z.boolean().optional(),
       protocol: protocol.optional(),
     })
     .strict();
+  const stats = z.union([z.boolean(), z.literal('hw')]);
   const listSchema = z
     .object({
       dev: linkRef.optional(),
@@ -160,19 +202,29 @@ const S = schemas((z) => {
       fdb: z.boolean().optional(),
       master: linkRef.optional(),
       protocol: protocol.optional(),
+      stats: stats.optional(),
     })
     .strict();
+  const getSchema = z.object({ stats: stats.optional() }).strict();
   const bucketSchema = z
     .object({ id: id.optional(), nhid: id.optional(), dev: linkRef.optional(), master: linkRef.optional() })
     .strict();
   const optsSchema = z.object({ ifExists: z.boolean().optional() }).strict();
-  return { specSchema, listSchema, bucketSchema, optsSchema, id, u32 };
+  return { specSchema, listSchema, getSchema, bucketSchema, optsSchema, id, u32 };
 });
 type Spec = z.output<ReturnType<typeof S>['specSchema']>;
+
+/** NHA_OP_FLAGS for a stats option (undefined: none sent). */
+const opFlags = (stats: boolean | 'hw' | undefined): number | undefined =>
+  !stats ? undefined : C.NHA_OP_FLAG_DUMP_STATS | (stats === 'hw' ? C.NHA_OP_FLAG_DUMP_HW_STATS : 0);
 
 const NH_HEADER = { family: C.AF_UNSPEC, scope: 0, protocol: 0, resvd: 0, flags: 0 };
 const ticks = (s: number | undefined) => (s === undefined ? undefined : Math.round(s * USER_HZ));
 const seconds = (t: number | bigint | undefined) => Number(t ?? 0) / USER_HZ;
+
+/** A uint counter (4 or 8 bytes on the wire) as a number. */
+const count = (v: number | bigint | Uint8Array | undefined): number =>
+  typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0;
 
 /** The weight of a group member: (weight_high << 8 | weight) + 1. */
 export const memberWeight = (g: NexthopGrp): number => (((g.weightHigh ?? 0) << 8) | (g.weight ?? 0)) + 1;
@@ -194,10 +246,22 @@ export function toNexthop(m: NetlinkMessage): Nexthop {
   else if (h.family === C.AF_INET6) n.family = 6;
   if (a.gateway !== undefined) n.gateway = a.gateway;
   if (a.oif !== undefined) n.oif = a.oif;
+  if (a.encapType !== undefined) n.encap = encapOf(a.encapType, a.encap);
   if (a.group !== undefined) {
     n.group = a.group.map((g) => ({ id: g.id ?? 0, weight: memberWeight(g) }));
     const t = a.groupType ?? C.NEXTHOP_GRP_TYPE_MPATH;
     n.groupType = t === C.NEXTHOP_GRP_TYPE_MPATH ? 'mpath' : t === C.NEXTHOP_GRP_TYPE_RES ? 'resilient' : t;
+  }
+  if (a.groupStats !== undefined) {
+    n.groupStats = (a.groupStats.entry ?? []).map((e) => {
+      const s: NexthopGroupStats = { id: e.id ?? 0, packets: count(e.packets) };
+      if (e.packetsHw !== undefined) s.packetsHw = count(e.packetsHw);
+      return s;
+    });
+  }
+  if (a.hwStatsEnable !== undefined) {
+    n.hwStats = { enabled: a.hwStatsEnable !== 0 };
+    if (a.hwStatsUsed !== undefined) n.hwStats.used = a.hwStatsUsed !== 0;
   }
   if (a.resGroup !== undefined) {
     const r = a.resGroup;
@@ -235,11 +299,11 @@ export class Nexthops {
   /**
    * List nexthops, filtered by the kernel.
    *
-   * Equivalent to: ip nexthop show [dev DEV] [groups] [fdb] [master DEV] [proto P]
+   * Equivalent to: ip [-s [-s]] nexthop show [dev DEV] [groups] [fdb] [master DEV] [proto P]
    */
   async list(filter?: NexthopListFilter): Promise<ListResult<Nexthop>> {
     const f = filter === undefined ? {} : check(S().listSchema, filter, 'filter');
-    const attrs: NexthopAttrs = {};
+    const attrs: NexthopAttrs = defined({ opFlags: opFlags(f.stats) });
     if (f.dev !== undefined) attrs.oif = await this.nl.linkIndex(f.dev);
     if (f.groups) attrs.groups = true;
     if (f.fdb) attrs.fdb = true;
@@ -257,11 +321,13 @@ export class Nexthops {
   /**
    * One nexthop by id. Raises NetlinkError 'ENOENT' when there is none.
    *
-   * Equivalent to: ip nexthop get id ID
+   * Equivalent to: ip [-s [-s]] nexthop get id ID
    */
-  async get(id: number): Promise<Nexthop> {
+  async get(id: number, opts: NexthopStatsOption = {}): Promise<Nexthop> {
     const n = check(S().id, id, 'id');
-    const { replies } = await this.nl.engine.request(req('RTM_GETNEXTHOP', NH_HEADER, { id: n }));
+    const o = check(S().getSchema, opts, 'options');
+    const attrs: NexthopAttrs = defined({ id: n, opFlags: opFlags(o.stats) });
+    const { replies } = await this.nl.engine.request(req('RTM_GETNEXTHOP', NH_HEADER, attrs));
     const m = replies.find(isNexthop);
     if (!m) throw new RtnlError('RTM_GETNEXTHOP: the kernel acknowledged without a nexthop', 'ERR_RTNL_NO_REPLY');
     return toNexthop(m);
@@ -373,6 +439,12 @@ export class Nexthops {
         'a group has no gateway, device or blackhole of its own',
         nexthop.group,
       );
+    if (s.encap !== undefined && (!single || s.fdb))
+      throw new ValidationError(
+        'nexthop.encap',
+        'goes with a gateway or device (not a group, blackhole or fdb)',
+        nexthop.encap,
+      );
     if (s.blackhole && (single || s.fdb))
       throw new ValidationError('nexthop.blackhole', 'a blackhole has no gateway, device or fdb', nexthop.blackhole);
     // The kernel refuses these too ("Fdb attribute can not be used with encap, oif or blackhole").
@@ -387,6 +459,8 @@ export class Nexthops {
     }
     if (!s.group && !s.blackhole && !single)
       throw new ValidationError('nexthop', 'give a gateway, a dev, blackhole or a group', nexthop);
+    if (s.hwStats !== undefined && !s.group)
+      throw new ValidationError('nexthop.hwStats', 'only a group has hardware statistics', nexthop.hwStats);
     if ((s.type !== undefined || s.resilient !== undefined) && !s.group)
       throw new ValidationError('nexthop.type', 'only a group has a type', nexthop.type);
     if (s.resilient !== undefined && s.type !== 'resilient')
@@ -425,10 +499,12 @@ export class Nexthops {
           unbalancedTimer: ticks(r.unbalancedTimer),
         });
       }
+      if (s.hwStats !== undefined) attrs.hwStatsEnable = s.hwStats ? 1 : 0;
     }
     if (s.blackhole) attrs.blackhole = true;
     if (s.dev !== undefined) attrs.oif = await this.nl.linkIndex(s.dev);
     if (s.gateway !== undefined) attrs.gateway = s.gateway;
+    if (s.encap !== undefined) Object.assign(attrs, encapAttrs(s.encap as EncapSpec));
     if (s.fdb) attrs.fdb = true;
     return req('RTM_NEWNEXTHOP', body, attrs);
   }

@@ -7,6 +7,7 @@ import { ValidationError } from '../errors.js';
 import { publicCalls } from './calls.js';
 import type { OpContext } from './context.js';
 import { defined, isCode, req, listOf, type ListResult } from './common.js';
+import { flowOf, realmsOf } from './realms.js';
 import { nameOf, numberOf, PROTOCOL_NAMES, RULE_ACTION_NAMES, ruleFlagNames } from './names.js';
 import { check, V } from './validate.js';
 import { schemas } from './zod.js';
@@ -43,8 +44,16 @@ export interface Rule {
   /** Port ranges matched (FRA_SPORT_RANGE, FRA_DPORT_RANGE); start equals end for one port. */
   sport?: { start: number; end: number };
   dport?: { start: number; end: number };
+  /**
+   * Port masks (FRA_SPORT_MASK, FRA_DPORT_MASK; Linux 6.15+, which sends 0xffff with a single
+   * port): `sport 0x10/0xff` matches the ports whose masked bits equal start.
+   */
+  sportMask?: number;
+  dportMask?: number;
   /** User id range matched (FRA_UID_RANGE). */
   uidRange?: { start: number; end: number };
+  /** Routing realms matched (FRA_FLOW): the source realm `from` (0: any) and `to`. */
+  realms?: { from: number; to: number };
   header: FibRuleHdr;
   attrs: RuleAttrs;
 }
@@ -82,6 +91,8 @@ export interface RuleSpec {
   dport?: number | { start: number; end: number };
   /** An inclusive user id range. */
   uidRange?: { start: number; end: number };
+  /** Match routing realms (FRA_FLOW): `to`, and optionally the source realm `from`. */
+  realms?: { from?: number; to: number };
 }
 
 /** Which rules list() and flush() return. */
@@ -128,6 +139,10 @@ const S = schemas((z) => {
         .strict()
         .refine((r) => r.start <= r.end, 'start must not be above end')
         .optional(),
+      realms: z
+        .object({ from: z.number().int().min(0).max(0xffff).optional(), to: z.number().int().min(0).max(0xffff) })
+        .strict()
+        .optional(),
     })
     .strict();
 
@@ -170,6 +185,9 @@ export function toRule(m: NetlinkMessage): Rule {
   if (a.ipProto !== undefined) r.ipproto = a.ipProto;
   if (a.sportRange) r.sport = { start: a.sportRange.start ?? 0, end: a.sportRange.end ?? 0 };
   if (a.dportRange) r.dport = { start: a.dportRange.start ?? 0, end: a.dportRange.end ?? 0 };
+  if (a.flow !== undefined) r.realms = realmsOf(a.flow);
+  if (a.sportMask !== undefined) r.sportMask = a.sportMask;
+  if (a.dportMask !== undefined) r.dportMask = a.dportMask;
   if (a.uidRange) r.uidRange = { start: a.uidRange.start ?? 0, end: a.uidRange.end ?? 0 };
   return r;
 }
@@ -315,6 +333,7 @@ export class Rules {
       dportRange:
         s.dport === undefined ? undefined : typeof s.dport === 'number' ? { start: s.dport, end: s.dport } : s.dport,
       uidRange: s.uidRange,
+      flow: flowOf(s.realms),
     });
     return req(del ? 'RTM_DELRULE' : 'RTM_NEWRULE', body, attrs);
   }

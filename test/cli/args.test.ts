@@ -247,6 +247,12 @@ const CASES: Array<[string, string, unknown[]]> = [
     ],
   ],
   ['rule add pref 500 blackhole', 'rules.add', [{ priority: 500, action: 'blackhole' }]],
+  ['rule add pref 501 realms 1/cosmos table 5', 'rules.add', [{ priority: 501, realms: { from: 1, to: 0 }, table: 5 }]],
+  [
+    'bridge fdb add 02:00:00:00:00:05 dev vx0 nhid 5 self',
+    'neighbours.add',
+    [{ family: 'bridge', lladdr: '02:00:00:00:00:05', dev: 'vx0', nhid: 5, self: true }],
+  ],
   ['rule add pref 400 goto 500 protocol static', 'rules.add', [{ priority: 400, goto: 500, protocol: 'static' }]],
   [
     '-6 rule add from 2001:db8::/32 table 300 suppress_prefixlength 0',
@@ -361,6 +367,19 @@ const CASES: Array<[string, string, unknown[]]> = [
   ['nexthop show dev eth0 groups', 'nexthop.show', [{ filter: { dev: 'eth0', groups: true } }]],
   ['nexthop get id 7', 'nexthop.show', [{ id: 7, filter: {} }]],
   ['nexthop flush fdb', 'nexthop.flush', [{ fdb: true }]],
+  ['nexthop flush vrf blue', 'nexthop.flush', [{}, 'blue']],
+  ['nexthop show vrf blue', 'nexthop.show', [{ vrf: 'blue', filter: {} }]],
+  [
+    'nexthop add id 7 encap mpls 100/200 ttl 9 via 192.0.2.2 dev eth0',
+    'nexthops.add',
+    [{ id: 7, encap: { type: 'mpls', labels: [100, 200], ttl: 9 }, gateway: '192.0.2.2', dev: 'eth0' }],
+  ],
+  [
+    'nexthop add id 8 encap ip id 5 dst 198.51.100.9 tos 16 dev vx0',
+    'nexthops.add',
+    [{ id: 8, encap: { type: 'ip', id: 5n, dst: '198.51.100.9', tos: 16 }, dev: 'vx0' }],
+  ],
+  ['nexthop add id 9 group 1/2 hw_stats on', 'nexthops.add', [{ id: 9, group: [{ id: 1 }, { id: 2 }], hwStats: true }]],
   ['nexthop bucket show id 10 nhid 2', 'nexthop.buckets', [{ nhid: 2, id: 10 }]],
   ['nexthop bucket get id 10 index 3', 'nexthop.bucket', [10, 3]],
   ['route add 203.0.113.0/24 nhid 10', 'routes.add', [{ dst: '203.0.113.0/24', nhid: 10 }]],

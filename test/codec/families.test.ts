@@ -19,6 +19,10 @@ import { metricsAttrs, routeAttrs } from '../../src/codec/rtnl/route.js';
 import { ruleAttrs } from '../../src/codec/rtnl/rule.js';
 import type { AttrSetDef } from '../../src/codec/schema.js';
 import { DecodeError } from '../../src/errors.js';
+import { EOPNOTSUPP } from '../../src/errno.js';
+import { nexthopJson, nexthopText } from '../../src/cli/format-nexthop.js';
+import { toNexthop } from '../../src/ops/nexthops.js';
+import { encapAttrs, encapOf, type EncapSpec } from '../../src/ops/lwtunnel.js';
 import { allFixtures, loadFixture } from '../helpers/fixtures.js';
 import { assertEveryTruncationThrows, assertRoundTrip } from '../helpers/round-trip.js';
 
@@ -187,9 +191,11 @@ test('RTA_VIA, RTA_EXPIRES (u32 and u64), RTA_CACHEINFO, RTA_MFC_STATS, be16 por
       ipProto: 6,
       uid: 1000,
       encapType: C.LWTUNNEL_ENCAP_MPLS,
-      encap: Uint8Array.of(8, 0, 1, 0, 0, 1, 0x91, 0),
+      // MPLS label 25, bottom of stack: one big-endian entry 0x00019100.
+      encap: { dst: [{ label: 25, tc: 0, bos: true, ttl: 0 }] },
     },
   });
+  assert.equal(findAttr(bytes, 12, C.RTA_ENCAP), '0c001600' + '08000100' + '00019100');
   assert.equal(findAttr(bytes, 12, C.RTA_VIA), '16001200' + '0a00' + 'fe800000000000000000000000000001');
   assert.equal(findAttr(bytes, 12, C.RTA_EXPIRES), '080017002c010000');
   assert.equal(findAttr(bytes, 12, C.RTA_SPORT), '06001c001234');
@@ -467,7 +473,7 @@ for (const family of ['address', 'route', 'neighbour', 'rule', 'nsid']) {
     for (const f of fixtures) {
       const msgs = decode(f.bytes);
       assert.ok(msgs.length > 0, f.name);
-      for (const m of msgs) assertNoUnknown(withoutEmptyAddrs(m.attrs, family === 'rule'), `${f.name} ${m.type}`);
+      for (const m of msgs) assertNoUnknown(withoutEmptyAddrs(m.attrs), `${f.name} ${m.type}`);
       assertRoundTrip(f.bytes);
       assertEveryTruncationThrows(f.bytes);
       if (f.json !== undefined) CHECKS[family]!(msgs, asList(f.json), f.name);
@@ -477,19 +483,28 @@ for (const family of ['address', 'route', 'neighbour', 'rule', 'nsid']) {
 
 /**
  * Attributes the codec keeps raw on purpose: iproute2 sends `rule add from all` with an empty
- * FRA_SRC (an empty address is not an address), and Linux 6.18 adds rule attributes newer than
- * the generated headers (FRA_SPORT_MASK, 6.15+, after FRA_MAX). Both re-encode as they came.
+ * FRA_SRC (an empty address is not an address). It re-encodes as it came.
  */
-function withoutEmptyAddrs(attrs: Record<string, any>, rule = false): Record<string, any> {
-  const rest = attrs.$unknown?.filter(
-    (u: { bytes: Uint8Array; type: number }) => u.bytes.length > 0 && !(rule && u.type > C.FRA_MAX),
-  );
+function withoutEmptyAddrs(attrs: Record<string, any>): Record<string, any> {
+  const rest = attrs.$unknown?.filter((u: { bytes: Uint8Array }) => u.bytes.length > 0);
   if (attrs.$unknown === undefined || rest.length === attrs.$unknown.length) return attrs;
   const out = { ...attrs };
   if (rest.length) out.$unknown = rest;
   else delete out.$unknown;
   return out;
 }
+
+test('every family *_MAX covers every attribute its set declares (the specs raise a stale header marker)', () => {
+  for (const [set, max] of [
+    [ruleAttrs, C.FRA_MAX],
+    [routeAttrs, C.RTA_MAX],
+  ] as const) {
+    const top = Math.max(...Object.values(set.spec).map(([n]) => n as number));
+    assert.ok(top <= max, `${set.prefix}_MAX is ${max} but the set declares ${top}`);
+  }
+  // Linux 6.15+ sends FRA_DPORT_MASK (29) with every dport rule.
+  assert.equal(C.FRA_DPORT_MASK, 29);
+});
 
 function assertNoUnknown(attrs: Record<string, any>, where: string): void {
   assert.equal(
@@ -637,6 +652,69 @@ test('NHA_GROUP: weight_high carries weights above 256 (kernel reply, group of w
   assert.deepEqual(m?.attrs.group, [{ id: 1, weight: 43, weightHigh: 1, resvd2: 0 }]);
   // iproute2 6.1 reads only the low byte: 43 + 1.
   assert.equal((f.json as Array<{ group: Array<{ weight: number }> }>)[0]?.group[0]?.weight, 44);
+});
+
+test('NHA_GROUP_STATS: the kernel reply to a stats get types per-member counters (ip -s -s layout)', () => {
+  // fixtures/nexthop/get-group-stats-reply.hex: made with nl_probe.py (NHA_OP_FLAGS 3), since
+  // iproute2 6.1 cannot ask; the text and JSON layout follow upstream iproute2's ipnexthop.c.
+  const [m] = decode(loadFixture('nexthop/get-group-stats-reply.hex').bytes);
+  assert.equal(m?.attrs.opFlags, C.NHA_OP_FLAG_RESP_GRP_RESVD_0);
+  const n = toNexthop(m!);
+  assert.deepEqual(n.groupStats, [
+    { id: 1, packets: 0, packetsHw: 0 },
+    { id: 3, packets: 0, packetsHw: 0 },
+  ]);
+  assert.deepEqual(n.hwStats, { enabled: false });
+  const names = { ifname: (i: number) => `if${i}` } as never;
+  const j = nexthopJson(n, names, { stats: 2 });
+  assert.deepEqual(j.hw_stats, { enabled: false, used: false });
+  assert.deepEqual(j.group_stats, [
+    { id: 1, packets: 0, packets_hw: 0 },
+    { id: 3, packets: 0, packets_hw: 0 },
+  ]);
+  assert.equal(
+    nexthopText(j),
+    'id 10 group 1,10/3,200 hw_stats off used off\n  stats:\n    id 1 packets 0 packets_hw 0\n    id 3 packets 0 packets_hw 0',
+  );
+  // -s alone: no packets_hw; no -s: neither.
+  assert.deepEqual(nexthopJson(n, names, { stats: 1 }).group_stats, [
+    { id: 1, packets: 0 },
+    { id: 3, packets: 0 },
+  ]);
+  assert.equal(nexthopJson(n, names).group_stats, undefined);
+});
+
+test("nexthop encap: iproute2's `encap mpls 100/200` and `encap ip` requests are what encapAttrs() writes", () => {
+  // This kernel has no MPLS: the request is ip's own (strace), and the kernel's refusal is filed beside it.
+  const cases: Array<[string, EncapSpec, unknown]> = [
+    ['nexthop/add-encap-mpls-request.hex', { type: 'mpls', labels: [100, 200] }, { type: 'mpls', labels: [100, 200] }],
+    [
+      'nexthop/add-encap-ip-request.hex',
+      { type: 'ip', id: 5, dst: '198.51.100.9', ttl: 3 },
+      { type: 'ip', id: 5n, dst: '198.51.100.9', ttl: 3 },
+    ],
+  ];
+  for (const [name, spec, typed] of cases) {
+    const f = loadFixture(name);
+    const [m] = decode(f.bytes);
+    // Typed on the way in...
+    assert.deepEqual(encapOf(m!.attrs.encapType, m!.attrs.encap), typed, name);
+    // ...and our encoder's attributes, put where ip put its own, give ip's bytes.
+    const ours = encapAttrs(spec);
+    assert.deepEqual(ours.encap, m!.attrs.encap, name);
+    assert.equal(ours.encapType, m!.attrs.encapType);
+    Object.assign(m!.attrs, ours);
+    assert.equal(Buffer.from(encode(m!)).toString('hex'), Buffer.from(f.bytes).toString('hex'), name);
+  }
+  const [refusal] = decode(loadFixture('error/nexthop-encap-mpls-reply.hex').bytes);
+  assert.equal(refusal!.body.error, -EOPNOTSUPP);
+  assert.equal(refusal!.attrs.msg, 'lwt encapsulation type not supported');
+  // The label stack entries: bottom of stack on the last label only.
+  const [mpls] = decode(loadFixture('nexthop/add-encap-mpls-request.hex').bytes);
+  assert.deepEqual(mpls!.attrs.encap.dst, [
+    { label: 100, tc: 0, bos: false, ttl: 0 },
+    { label: 200, tc: 0, bos: true, ttl: 0 },
+  ]);
 });
 
 test('NHA_GROUP of a length that is not a multiple of 8 raises DecodeError', () => {

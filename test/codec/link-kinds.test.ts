@@ -40,10 +40,10 @@ import {
 } from '../../src/codec/rtnl/link/index.js';
 import type { LinkKindPlugin } from '../../src/kinds/link/kind.js';
 import { linkKinds } from '../../src/kinds/link/registry.js';
-import { kindOptions } from '../../src/ops/link-kinds.js';
+import { kindOptions, linkKindPlugin, type VlanOptions } from '../../src/ops/link-kinds.js';
 import { kindFiles, registryText } from '../../scripts/gen-kinds.js';
 import { readFileSync } from 'node:fs';
-import { allFixtures, type Fixture } from '../helpers/fixtures.js';
+import { allFixtures, loadFixture, type Fixture } from '../helpers/fixtures.js';
 import { assertRoundTrip } from '../helpers/round-trip.js';
 
 const K = C as unknown as Record<string, number>;
@@ -680,6 +680,21 @@ function withData(msg: NetlinkMessage, data: unknown): Uint8Array {
   if (layoutOf(msg.attrs)) Object.defineProperty(attrs, LAYOUT, { value: layoutOf(msg.attrs) });
   return encode({ ...msg, attrs });
 }
+
+test("vlan flags by name: iproute2's reorder_hdr off gvrp on loose_binding on reads back as names", () => {
+  const [msg] = decode(loadFixture('link/vlan-flags-add-request.hex').bytes);
+  const data = msg!.attrs.linkinfo.data;
+  assert.deepEqual(data.flags, { flags: C.VLAN_FLAG_GVRP | C.VLAN_FLAG_LOOSE_BINDING, mask: 7 });
+  const plugin = linkKindPlugin('vlan')!;
+  const options = plugin.fromAttrs!(data) as VlanOptions;
+  assert.deepEqual(options.flags, { reorderHdr: false, gvrp: true, looseBinding: true });
+  assert.deepEqual((plugin.json!(data, {} as never) as { flags: string[] }).flags, ['GVRP', 'LOOSE_BINDING']);
+  // Replies carry mask ~0: every flag reads back.
+  assert.deepEqual(plugin.fromAttrs!({ id: 5, flags: { flags: C.VLAN_FLAG_REORDER_HDR, mask: 0xffffffff } }), {
+    id: 5,
+    flags: { reorderHdr: true, gvrp: false, looseBinding: false, mvrp: false, bridgeBinding: false },
+  });
+});
 
 test('requests iproute2 sent: decode -> options -> encode gives the same bytes (vlan, bond, vrf, dummy too)', async () => {
   const requests = allFixtures('link').filter((f) => f.name.endsWith('-request.hex'));

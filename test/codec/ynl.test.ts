@@ -31,6 +31,7 @@ const EXCEPTIONS: Record<string, [FindingKind, string]> = {
   'rt-link/bond-slave-attrs/prio': ['type', 'bond_netlink.c: nla_put_s32 and NLA_S32'],
   'rt-addr/addr-attrs/target-netnsid': ['type', 'an s32 netns id (ifa_policy NLA_S32)'],
   'rt-route/route-attrs/sport': ['type', 'a __be16 port (nla_put_be16)'],
+  'rt-route/route-attrs/encap': ['type', 'a LWTUNNEL_ENCAP_* nest chosen by encap-type (lwtunnel.ts)'],
   'rt-route/route-attrs/dport': ['type', 'a __be16 port (nla_put_be16)'],
   'rt-route/metrics/unspec': ['missing', 'number 0 is never sent'],
   'rt-neigh/neighbour-attrs/unspec': ['missing', 'number 0 is never sent'],
@@ -103,6 +104,9 @@ for (const a of [
 /** rtnl sets with no spec set to check against, and why. */
 const NOT_IN_SPEC: Record<string, string> = {
   VETH_INFO: 'rt-link.yaml has no veth sub-message',
+  MPLS_IPTUNNEL: 'rt-route.yaml keeps RTA_ENCAP binary (no lwtunnel sub-messages)',
+  LWTUNNEL_IP: 'rt-route.yaml keeps RTA_ENCAP binary (no lwtunnel sub-messages)',
+  LWTUNNEL_IP6: 'rt-route.yaml keeps RTA_ENCAP binary (no lwtunnel sub-messages)',
   IFLA_VXLAN: 'rt-link.yaml has no vxlan sub-message',
   IFLA_MACVLAN: 'rt-link.yaml has no macvlan sub-message (macvtap shares it)',
   'IFLA_MACVLAN#2': 'the MACADDR_DATA view of IFLA_MACVLAN',

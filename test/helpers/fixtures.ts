@@ -31,8 +31,22 @@ export function parseHex(text: string): { bytes: Uint8Array; meta: Record<string
   return { bytes: Uint8Array.from(Buffer.from(hex, 'hex')), meta };
 }
 
+/**
+ * `# note: padding-junk A-B: ...` marks bytes iproute2 left in attribute padding (stack contents
+ * it did not zero). The kernel ignores padding and the codec writes zeros there, so those bytes
+ * are read as zeros; everything else stays as captured.
+ */
+function zeroPaddingJunk(bytes: Uint8Array, meta: Record<string, string>): Uint8Array {
+  const m = /padding-junk (\d+)-(\d+)/.exec(meta.note ?? '');
+  if (!m) return bytes;
+  for (let i = Number(m[1]); i <= Number(m[2]); i++) bytes[i] = 0;
+  return bytes;
+}
+
 export function loadFixture(name: string): Fixture {
-  const { bytes, meta } = parseHex(readFileSync(join(FIXTURES, name), 'utf8'));
+  const parsed = parseHex(readFileSync(join(FIXTURES, name), 'utf8'));
+  const meta = parsed.meta;
+  const bytes = zeroPaddingJunk(parsed.bytes, meta);
   const jsonPath = join(FIXTURES, name.replace(/\.hex$/, '.json'));
   const json = existsSync(jsonPath) ? JSON.parse(readFileSync(jsonPath, 'utf8')) : undefined;
   return { name, bytes, meta, json };

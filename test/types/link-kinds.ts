@@ -51,4 +51,8 @@ export async function typeTests(nl: Rtnl, link: Link): Promise<void> {
   if (link.kind === 'nlmon' || (link.kind as string | undefined) === 'gtp') return;
   // @ts-expect-error Link has no peer (the kernel does not report it)
   link.peer;
+  // @ts-expect-error nor tuntap: tun/tap options are create-only (tap shares the key with tun)
+  link.tuntap;
+  // @ts-expect-error ...and set() does not take them
+  await nl.links.set('tap0', { tuntap: { vnetHdr: true } });
 }

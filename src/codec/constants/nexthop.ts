@@ -2,6 +2,9 @@
 export const NEXTHOP_GRP_TYPE_MPATH = 0;
 export const NEXTHOP_GRP_TYPE_RES = 1;
 export const NEXTHOP_GRP_TYPE_MAX = 1;
+export const NHA_OP_FLAG_DUMP_STATS = 1;
+export const NHA_OP_FLAG_DUMP_HW_STATS = 2;
+export const NHA_OP_FLAG_RESP_GRP_RESVD_0 = 2147483648;
 export const NHA_UNSPEC = 0;
 export const NHA_ID = 1;
 export const NHA_GROUP = 2;

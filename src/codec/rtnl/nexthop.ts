@@ -12,6 +12,7 @@ import * as C from '../constants/index.js';
 import type { MessageDef } from '../nlmsg.js';
 import { attrs, custom, multi, nest, struct, type SetValues, type StructValue } from '../schema.js';
 import { compileStruct } from '../struct.js';
+import { lwtEncap } from './lwtunnel.js';
 import { uint } from './uint.js';
 
 export const nhmsg = struct(
@@ -100,7 +101,8 @@ export const nexthopAttrs = attrs('NHA', {
   // 4 or 16 bytes by nh_family.
   gateway: [C.NHA_GATEWAY, 'ip'],
   encapType: [C.NHA_ENCAP_TYPE, 'u16'],
-  encap: [C.NHA_ENCAP, 'binary'],
+  // By encapType, as RTA_ENCAP (lwtunnel.ts). The kernel wants NLA_F_NESTED in requests (replies lack it).
+  encap: [C.NHA_ENCAP, lwtEncap, { nestedFlag: true }],
   // Dump filter: only groups.
   groups: [C.NHA_GROUPS, 'flag'],
   // Dump filter: only nexthops whose device has this master.

@@ -6,6 +6,7 @@ import * as C from '../constants/index.js';
 import type { MessageDef } from '../nlmsg.js';
 import { attrs, nest, struct, type AttrSetDef, type SetValues, type StructValue } from '../schema.js';
 import { rtaExpires, rtnexthops, rtvia } from './multipath.js';
+import { lwtEncap } from './lwtunnel.js';
 
 export const rtmsg = struct(
   'rtmsg',
@@ -100,9 +101,9 @@ export const routeAttrs = attrs('RTA', {
   newdst: [C.RTA_NEWDST, 'binary'],
   // ICMPV6_ROUTER_PREF_*.
   pref: [C.RTA_PREF, 'u8'],
-  // LWTUNNEL_ENCAP_*; RTA_ENCAP's contents depend on it and are kept as bytes.
+  // LWTUNNEL_ENCAP_*; RTA_ENCAP's contents depend on it (lwtunnel.ts: MPLS, IP, IP6 typed).
   encapType: [C.RTA_ENCAP_TYPE, 'u16'],
-  encap: [C.RTA_ENCAP, 'binary'],
+  encap: [C.RTA_ENCAP, lwtEncap],
   expires: [C.RTA_EXPIRES, rtaExpires],
   pad: [C.RTA_PAD, 'binary'],
   uid: [C.RTA_UID, 'u32'],

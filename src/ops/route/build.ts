@@ -8,6 +8,8 @@ import { defined, perCall, req } from '../common.js';
 import type { OpContext } from '../context.js';
 import { numberOf, PROTOCOL_NAMES, ROUTE_TYPE_NAMES, ROUTER_PREF, SCOPE_ALIASES, SCOPE_NAMES } from '../names.js';
 import { check, parsePrefix } from '../validate.js';
+import { flowOf } from '../realms.js';
+import { encapAttrs, type EncapSpec } from '../lwtunnel.js';
 import { S, type Spec } from './schema.js';
 import type { RouteSpec } from './types.js';
 
@@ -99,9 +101,10 @@ export async function buildRoute(
     table: tableId,
     pref: s.pref === undefined ? undefined : ROUTER_PREF[s.pref],
     nhId: s.nhid,
-    flow: s.realms === undefined ? undefined : (((s.realms.from ?? 0) << 16) | s.realms.to) >>> 0,
+    flow: flowOf(s.realms),
     expires: s.expires,
   });
+  if (s.encap !== undefined) Object.assign(attrs, encapAttrs(s.encap as EncapSpec));
   if (s.via !== undefined) attrs.via = { family: s.via.includes(':') ? C.AF_INET6 : C.AF_INET, addr: s.via };
   // Every link name of the route is resolved once, all in one round trip.
   const nl = perCall(ctx);
@@ -118,7 +121,7 @@ export async function buildRoute(
         flags: nh.onlink ? C.RTNH_F_ONLINK : 0,
         hops: (nh.weight ?? 1) - 1,
         ifindex: hopIndexes[i] ?? 0,
-        attrs: nh.gateway === undefined ? {} : { gateway: nh.gateway },
+        attrs: defined({ gateway: nh.gateway, flow: flowOf(nh.realms) }),
       }),
     );
   }

@@ -12,6 +12,8 @@ import {
   routeFlagNames,
   SCOPE_NAMES,
 } from '../names.js';
+import { realmsOf } from '../realms.js';
+import { encapOf } from '../lwtunnel.js';
 import type { Route, RouteNexthop } from './types.js';
 
 /** 'ADDR' for a full-length prefix, 'ADDR/LEN' otherwise, 'default' for /0 (as ip prints them). */
@@ -52,7 +54,8 @@ export function toRoute(m: NetlinkMessage): Route {
   if (a.pref !== undefined) r.pref = nameOf(ROUTER_PREF_NAMES, a.pref);
   if (a.nhId !== undefined) r.nhid = a.nhId;
   if (a.via !== undefined && typeof a.via.addr === 'string') r.via = a.via.addr;
-  if (a.flow !== undefined) r.realms = { from: a.flow >>> 16, to: a.flow & 0xffff };
+  if (a.flow !== undefined) r.realms = realmsOf(a.flow);
+  if (a.encapType !== undefined) r.encap = encapOf(a.encapType, a.encap);
   if (a.cacheinfo?.expires) r.expires = Math.trunc(a.cacheinfo.expires / 100);
   if (a.multipath !== undefined) {
     r.multipath = a.multipath.map((nh: RtNexthop) => {
@@ -63,6 +66,7 @@ export function toRoute(m: NetlinkMessage): Route {
         attrs: nh.attrs ?? {},
       };
       if (nh.attrs?.gateway !== undefined) out.gateway = nh.attrs.gateway;
+      if (nh.attrs?.flow !== undefined) out.realms = realmsOf(nh.attrs.flow);
       return out;
     });
   }

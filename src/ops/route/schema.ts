@@ -2,17 +2,22 @@
 import type { z } from 'zod';
 import { parsePrefix, V } from '../validate.js';
 import { schemas } from '../zod.js';
+import { encapZod } from '../lwtunnel.js';
 
 export const S = schemas((z) => {
   const { family, ip, linkRef, protocol, routeType, scope, table, u32 } = V();
   const weight = z.number().int().min(1).max(256);
 
+  const realmsSchema = z
+    .object({ from: z.number().int().min(0).max(0xffff).optional(), to: z.number().int().min(0).max(0xffff) })
+    .strict();
   const nexthopSchema = z
     .object({
       gateway: ip.optional(),
       dev: linkRef.optional(),
       weight: weight.optional(),
       onlink: z.boolean().optional(),
+      realms: realmsSchema.optional(),
     })
     .strict()
     .refine((n) => n.gateway !== undefined || n.dev !== undefined, 'a nexthop needs a gateway or a dev');
@@ -68,10 +73,8 @@ export const S = schemas((z) => {
       nhid: z.number().int().min(1).max(0xffffffff).optional(),
       via: ip.optional(),
       tos: z.number().int().min(0).max(255).optional(),
-      realms: z
-        .object({ from: z.number().int().min(0).max(0xffff).optional(), to: z.number().int().min(0).max(0xffff) })
-        .strict()
-        .optional(),
+      realms: realmsSchema.optional(),
+      encap: encapZod(z, ip).optional(),
       expires: u32.optional(),
     })
     .strict();

@@ -1,5 +1,6 @@
 /** The public types of routes: what list() and get() report, and what add() and list() take. */
 import type { MetricsAttrs, RouteAttrs, RtMsg } from '../../codec/rtnl/route.js';
+import type { Encap, EncapSpec } from '../lwtunnel.js';
 
 /** One nexthop of a multipath route, as reported. */
 export interface RouteNexthop {
@@ -10,6 +11,8 @@ export interface RouteNexthop {
   weight: number;
   /** RTNH_F_* names: 'onlink', 'linkdown', 'dead', ... */
   flags: string[];
+  /** This nexthop's routing realms (its RTA_FLOW). */
+  realms?: { from: number; to: number };
   attrs: RouteAttrs;
 }
 
@@ -50,6 +53,8 @@ export interface Route {
   nhid?: number;
   /** A gateway of the other family (RTA_VIA: an IPv6 gateway of an IPv4 route). */
   via?: string;
+  /** Lightweight tunnel encapsulation (RTA_ENCAP_TYPE + RTA_ENCAP): MPLS, IP and IP6 typed. */
+  encap?: Encap;
   /** Routing realms (RTA_FLOW). */
   realms?: { from: number; to: number };
   /** Seconds left before the route expires (IPv6 routes added with `expires`). */
@@ -65,6 +70,8 @@ export interface RouteNexthopSpec {
   /** 1..256 (default 1). */
   weight?: number;
   onlink?: boolean;
+  /** This nexthop's routing realms (RTA_FLOW): `to`, and optionally `from`. */
+  realms?: { from?: number; to: number };
 }
 
 /** RTA_METRICS values to set. */
@@ -131,6 +138,11 @@ export interface RouteSpec {
   nhid?: number;
   /** A gateway of the other family (RTA_VIA): an IPv6 gateway for an IPv4 route (Linux 5.2+). */
   via?: string;
+  /**
+   * Encapsulate (RTA_ENCAP): `{ type: 'ip', id, dst }` for a collect_md device, `{ type: 'mpls',
+   * labels }` (needs kernel MPLS support). Equivalent to: ip route add ... encap ip id N dst ADDR
+   */
+  encap?: EncapSpec;
   /** The TOS (DSCP) the route matches (rtm_tos; IPv4). */
   tos?: number;
   /** Routing realms (RTA_FLOW): `to`, and optionally the source realm `from`. */

@@ -8,7 +8,10 @@ import { NAMES as fib_rulesNames } from './fib_rules.js';
 import { NAMES as net_namespaceNames } from './net_namespace.js';
 import { NAMES as if_bridgeNames } from './if_bridge.js';
 import { NAMES as vethNames } from './veth.js';
+import { NAMES as if_vlanNames } from './if_vlan.js';
 import { NAMES as lwtunnelNames } from './lwtunnel.js';
+import { NAMES as mpls_iptunnelNames } from './mpls_iptunnel.js';
+import { NAMES as mplsNames } from './mpls.js';
 import { NAMES as nexthopNames } from './nexthop.js';
 import { NAMES as ifNames } from './if.js';
 import { NAMES as if_arpNames } from './if_arp.js';
@@ -45,7 +48,10 @@ export const NAME_TABLES: readonly string[] = [
   net_namespaceNames,
   if_bridgeNames,
   vethNames,
+  if_vlanNames,
   lwtunnelNames,
+  mpls_iptunnelNames,
+  mplsNames,
   nexthopNames,
   ifNames,
   if_arpNames,
