@@ -189,6 +189,10 @@ const HEADERS: Array<[string, string, string[]]> = [
   // ioctls (ethtool's SIOCETHTOOL, interface requests). The tun ioctls and IFNAMSIZ are in the
   // codec's if_tun.ts and if.ts, which src/ffi imports: one copy of each number.
   ['linux/sockios.h', 'ffi', ['SIOC']],
+  // What the tests' BPF loader (test/helpers/bpf.ts) needs: bpf(2), and "r0 = 0; exit" for tc.
+  ['x86_64-linux-gnu/asm/unistd_64.h', 'ffi', ['__NR_bpf']],
+  ['linux/bpf_common.h', 'ffi', ['BPF_ALU', 'BPF_JMP', 'BPF_K']],
+  ['linux/bpf.h', 'ffi', ['BPF_ALU64', 'BPF_MOV', 'BPF_EXIT', 'BPF_PROG_LOAD', 'BPF_PROG_TYPE_SCHED_CLS']],
   ['asm-generic/errno-base.h', 'errno', ['E']],
   ['asm-generic/errno.h', 'errno', ['E']],
 ];
@@ -451,7 +455,10 @@ function main() {
     for (const e of taken.values()) if (!known.has(e.name)) known.set(e.name, e.value);
     const all = [...taken.values()].map((e) => ({ name: e.name, value: known.get(e.name)! }));
     const entries = all.filter(
-      (e) => !e.name.startsWith('__') && (prefixes.length === 0 || prefixes.some((p) => e.name.startsWith(p))),
+      // Names with two underscores are the header's own markers, unless asked for (__NR_*).
+      (e) =>
+        (!e.name.startsWith('__') || prefixes.some((p) => p.startsWith('__') && e.name.startsWith(p))) &&
+        (prefixes.length === 0 || prefixes.some((p) => e.name.startsWith(p))),
     );
     const file = files.get(mod) ?? { headers: [], lines: [], entries: [] };
     // Each name once per output: the codec modules share one namespace (index.ts re-exports all).

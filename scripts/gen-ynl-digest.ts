@@ -1,8 +1,9 @@
 /**
- * Digests the kernel's YNL specs for rtnetlink (rt-link, rt-addr, rt-route, rt-neigh, rt-rule)
+ * Digests the kernel's YNL specs for rtnetlink (rt-link, rt-addr, rt-route, rt-neigh, rt-rule, tc)
  * into fixtures/ynl-digest.json: for each attribute set, each attribute's name, number and type
  * (with the nested set, struct, sub-message, byte order or sub-type where the spec gives one), and
- * each sub-message's format -> attribute set. Facts only: no doc text comes over.
+ * each sub-message's format -> attribute set (and, where a format starts with a fixed header or is
+ * one, format -> that struct's name). Facts only: no doc text comes over.
  *
  * test/codec/ynl.test.ts checks every attribute set rtnl declares against this digest, so the
  * specs are not needed to build or test. Re-run when the specs change:
@@ -19,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SPECS = ['rt-link', 'rt-addr', 'rt-route', 'rt-neigh', 'rt-rule'];
+const SPECS = ['rt-link', 'rt-addr', 'rt-route', 'rt-neigh', 'rt-rule', 'tc'];
 
 function specDir(): string {
   const args = process.argv.slice(2);
@@ -118,10 +119,13 @@ function digest(spec: YSpec) {
     };
   }
   const subMessages: Record<string, Record<string, string | null>> = {};
+  const subMessageHeaders: Record<string, Record<string, string>> = {};
   for (const sm of spec['sub-messages'] ?? []) {
     subMessages[sm.name] = Object.fromEntries(sm.formats.map((f) => [f.value, f['attribute-set'] ?? null]));
+    const headers = sm.formats.filter((f) => f['fixed-header']).map((f) => [f.value, f['fixed-header']!]);
+    if (headers.length) subMessageHeaders[sm.name] = Object.fromEntries(headers);
   }
-  return { sets, subMessages };
+  return { sets, subMessages, ...(Object.keys(subMessageHeaders).length ? { subMessageHeaders } : {}) };
 }
 
 function main() {
@@ -141,11 +145,9 @@ function main() {
       set.attrs.forEach((r, j) => lines.push(`        ${JSON.stringify(r)}${j < set.attrs.length - 1 ? ',' : ''}`));
       lines.push(`      ]}${i < sets.length - 1 ? ',' : ''}`);
     }
-    lines.push(
-      '    },',
-      `    "subMessages": ${JSON.stringify(d.subMessages)}`,
-      `  }${si < specs.length - 1 ? ',' : ''}`,
-    );
+    lines.push('    },', `    "subMessages": ${JSON.stringify(d.subMessages)}${d.subMessageHeaders ? ',' : ''}`);
+    if (d.subMessageHeaders) lines.push(`    "subMessageHeaders": ${JSON.stringify(d.subMessageHeaders)}`);
+    lines.push(`  }${si < specs.length - 1 ? ',' : ''}`);
   }
   lines.push('}', '');
   const text = lines.join('\n');

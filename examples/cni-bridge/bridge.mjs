@@ -4,7 +4,7 @@
 // with the same configuration keys and the same results. IP addresses come from the IPAM plugin
 // the configuration names (host-local, dhcp, static, ...), run exactly as the spec prescribes.
 //
-// Install: put this file (executable) in a CNI_PATH directory under the name your network
+// Install: put this file (executable), with config.mjs next to it, in a CNI_PATH directory under the name your network
 // configurations use as "type" (e.g. `rtnl-bridge`), in a project where `rtnl` is installed.
 // The runtime then runs it with the CNI_* variables set and the configuration on stdin.
 //
@@ -21,36 +21,41 @@
 //   ip -n CTR route add default via 10.22.0.1;      ip addr add 10.22.0.1/24 brd + dev cni0
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+// The configuration and CNI_* variables are parsed and checked there (a pure module, tested
+// without exec): install it next to this file.
+import { CniError, fail, parseInvocation, SUPPORTED } from './config.mjs';
 
-const SUPPORTED = ['0.3.0', '0.3.1', '0.4.0', '1.0.0'];
 const timing = process.env.RTNL_CNI_TIMING === '1';
 const t0 = performance.now(); // ms since the process started: Node's own start-up
 
-/** A CNI error: printed as the spec's error object, exit status 1. */
-class CniError extends Error {
-  constructor(code, msg, details) {
-    super(msg);
-    this.code = code;
-    this.details = details;
-  }
-}
-const fail = (msg, details) => new CniError(999, msg, details);
-const unsupported = (key, value, why) =>
-  new CniError(2, `unsupported field in network configuration: "${key}": ${JSON.stringify(value)}`, why);
-
 let cniVersion = '1.0.0';
-try {
-  const out = await main();
-  if (out !== undefined) process.stdout.write(`${JSON.stringify(out, null, 4)}\n`);
-} catch (err) {
-  // rtnl's errors carry a stable code ('EEXIST', 'ENODEV', ...): passed on as the details.
-  const e = err instanceof CniError ? err : fail(err?.message ?? String(err), err?.code);
-  const obj = { cniVersion, code: e.code, msg: e.message };
-  if (e.details) obj.details = e.details;
-  process.stdout.write(`${JSON.stringify(obj, null, 4)}\n`);
-  process.exitCode = 1;
+// Run when executed (under any name or link in CNI_PATH); imported, it only exports the commands
+// (test/live/faults-new-paths.test.ts calls add() with an injected failure).
+const executed = (() => {
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(process.argv[1] ?? '')).href;
+  } catch {
+    return false;
+  }
+})();
+if (executed) await run();
+
+async function run() {
+  try {
+    const out = await main();
+    if (out !== undefined) process.stdout.write(`${JSON.stringify(out, null, 4)}\n`);
+  } catch (err) {
+    if (err instanceof CniError && err.cniVersion) cniVersion = err.cniVersion;
+    // rtnl's errors carry a stable code ('EEXIST', 'ENODEV', ...): passed on as the details.
+    const e = err instanceof CniError ? err : fail(err?.message ?? String(err), err?.code);
+    const obj = { cniVersion, code: e.code, msg: e.message };
+    if (e.details) obj.details = e.details;
+    process.stdout.write(`${JSON.stringify(obj, null, 4)}\n`);
+    process.exitCode = 1;
+  }
 }
 
 async function main() {
@@ -58,35 +63,16 @@ async function main() {
   const command = env.CNI_COMMAND;
   if (command === 'VERSION') return { cniVersion: '1.0.0', supportedVersions: SUPPORTED };
   const stdin = readFileSync(0);
-  let conf;
-  try {
-    conf = JSON.parse(stdin.toString('utf8'));
-    if (conf === null || typeof conf !== 'object' || Array.isArray(conf)) throw new Error('not a JSON object');
-  } catch (err) {
-    throw new CniError(6, `error unmarshall network config: ${err.message}`);
-  }
-  if (typeof conf.cniVersion === 'string') cniVersion = conf.cniVersion;
-  if (!SUPPORTED.includes(conf.cniVersion))
-    throw new CniError(
-      1,
-      'incompatible CNI versions',
-      `config is ${JSON.stringify(conf.cniVersion)}, plugin supports ${JSON.stringify(SUPPORTED)}`,
-    );
-  const required = { ADD: ['CNI_CONTAINERID', 'CNI_NETNS', 'CNI_IFNAME', 'CNI_PATH'] };
-  required.CHECK = required.ADD;
-  required.DEL = ['CNI_CONTAINERID', 'CNI_IFNAME', 'CNI_PATH'];
-  if (!required[command]) throw new CniError(4, `unknown CNI_COMMAND: ${command ?? '(unset)'}`);
-  const missing = required[command].filter((k) => !env[k]);
-  if (missing.length > 0) throw new CniError(4, `required env variables [${missing.join(',')}] missing`);
-  const n = netConf(conf, env.CNI_ARGS ?? '');
-  const args = { containerId: env.CNI_CONTAINERID, netns: env.CNI_NETNS, ifName: env.CNI_IFNAME, path: env.CNI_PATH };
+  const parsed = parseInvocation(env, stdin);
+  cniVersion = parsed.cniVersion;
+  const { command: cmd, n, args } = parsed;
 
   const tImport = performance.now();
   const rtnl = await import('rtnl'); // only now: VERSION and bad input never load it
   const tWork = performance.now();
   try {
-    if (command === 'ADD') return await add(rtnl, n, args, stdin);
-    if (command === 'DEL') return await del(rtnl, n, args, stdin);
+    if (cmd === 'ADD') return await add(rtnl, n, args, stdin);
+    if (cmd === 'DEL') return await del(rtnl, n, args, stdin);
     return await check(rtnl, n, args, stdin);
   } finally {
     if (timing) {
@@ -98,45 +84,21 @@ async function main() {
   }
 }
 
-/** The reference plugin's configuration keys, with its defaults. */
-function netConf(c, cniArgs) {
-  if (c.vlan !== undefined && c.vlan !== 0) {
-    if (!Number.isInteger(c.vlan) || c.vlan < 0 || c.vlan > 4094)
-      throw fail(`invalid VLAN ID ${c.vlan} (must be between 0 and 4094)`);
-    throw unsupported('vlan', c.vlan, 'bridge VLAN filtering is not supported by rtnl (nor by every kernel)');
-  }
-  if (c.ipMasq === true) throw unsupported('ipMasq', true, 'IP masquerading needs nftables rules; rtnl speaks rtnetlink only');
-  if (c.macspoofchk === true)
-    throw unsupported('macspoofchk', true, 'MAC spoof checking needs nftables rules; rtnl speaks rtnetlink only');
-  const n = {
-    name: c.name,
-    bridge: c.bridge ?? 'cni0',
-    isGateway: c.isGateway === true || c.isDefaultGateway === true,
-    isDefaultGateway: c.isDefaultGateway === true,
-    forceAddress: c.forceAddress === true,
-    hairpinMode: c.hairpinMode === true,
-    promiscMode: c.promiscMode === true,
-    mtu: c.mtu ?? 0,
-    ipamType: c.ipam?.type ?? '',
-    dns: c.dns,
-    prevResult: c.prevResult,
-    // The container's MAC: CNI_ARGS MAC=..., overridden by args.cni.mac, then runtimeConfig.mac.
-    mac: c.runtimeConfig?.mac || c.args?.cni?.mac || argsMac(cniArgs) || undefined,
-  };
-  if (typeof n.bridge !== 'string' || n.bridge === '') throw new CniError(7, 'invalid network configuration: "bridge"');
-  if (!Number.isInteger(n.mtu) || n.mtu < 0) throw new CniError(7, `invalid network configuration: "mtu": ${c.mtu}`);
-  if (n.hairpinMode && n.promiscMode) throw fail('cannot set hairpin mode and promiscuous mode at the same time.');
-  return n;
-}
-
 // ---------------------------------------------------------------------------------------------
 // ADD
 
-async function add({ Rtnl, sysctl }, n, args, stdin) {
+/** ADD: `rtnl` is the imported module ({ Rtnl, sysctl }), `n` and `args` what parseInvocation returned. */
+export async function add({ Rtnl, sysctl }, n, args, stdin) {
   const ctrNs = { path: args.netns };
   if (!existsSync(args.netns)) throw fail(`failed to open netns "${args.netns}": no such file or directory`);
   const host = await Rtnl.open();
-  const ctr = await Rtnl.open({ netns: ctrNs });
+  let ctr;
+  try {
+    ctr = await Rtnl.open({ netns: ctrNs });
+  } catch (err) {
+    await host.close(); // nothing was made yet: only the host client to let go of
+    throw err;
+  }
   const undo = []; // run in reverse if ADD fails: a failed ADD leaves nothing behind
   try {
     const br = await ensureBridge(host, sysctl, n, undo);
@@ -220,21 +182,6 @@ async function ensureBridge(host, sysctl, n, undo) {
   await sysctl.set(`net/ipv6/conf/${n.bridge}/accept_ra`, '0').catch(() => {});
   await host.links.set(n.bridge, { up: true });
   return br;
-}
-
-/** MAC=... from CNI_ARGS ("K=V;K=V"); other keys are an error unless IgnoreUnknown is set. */
-function argsMac(cniArgs) {
-  if (!cniArgs) return undefined;
-  const pairs = cniArgs.split(';').map((kv) => {
-    const i = kv.indexOf('=');
-    if (i < 1) throw fail(`ARGS: invalid pair "${kv}"`);
-    return [kv.slice(0, i), kv.slice(i + 1)];
-  });
-  const kv = Object.fromEntries(pairs);
-  const ignore = /^(1|true)$/i.test(kv.IgnoreUnknown ?? '');
-  const unknown = pairs.map(([k]) => k).filter((k) => k !== 'MAC' && k !== 'IgnoreUnknown');
-  if (unknown.length > 0 && !ignore) throw fail(`ARGS: unknown args ${JSON.stringify(unknown)}`);
-  return kv.MAC;
 }
 
 /** A veth pair made in the container, its peer in this (the host's) namespace under a random name. */
@@ -347,7 +294,13 @@ async function check({ Rtnl }, n, args, stdin) {
   if (!brIf) throw fail(`CNI created bridge ${n.bridge} in host namespace was not found`);
   if (!ctrIf) throw fail(`Sandbox in prevResult doesn't match configured netns: ${args.netns}`);
   const host = await Rtnl.open();
-  const ctr = await Rtnl.open({ netns: { path: args.netns } });
+  let ctr;
+  try {
+    ctr = await Rtnl.open({ netns: { path: args.netns } });
+  } catch (err) {
+    await host.close();
+    throw err;
+  }
   try {
     const br = await host.links.get(n.bridge).catch(() => undefined);
     if (!br) throw fail(`Interface name ${n.bridge} not found`);

@@ -17,7 +17,7 @@ import {
   type ListResult,
 } from './common.js';
 import type { OpContext } from './context.js';
-import type { LinkCreateContext } from '../kinds/link/kind.js';
+import type { LinkCreateContext, LinkCreateHook } from '../kinds/link/kind.js';
 import type { KindContext } from '../kinds/plugin.js';
 import { runInNetnsSync } from '../ffi/netns.js';
 import { kindData, kindOptions, linkKindPlugin } from './link-kinds.js';
@@ -172,6 +172,22 @@ export class Links {
     load: NonNullable<ReturnType<typeof linkKindPlugin>>['create'] & {},
   ): Promise<Link> {
     const hook = await load();
+    // The client in the target namespace before the device: opened after it, a failure to open
+    // would leave the device behind there.
+    const there = o.netns === undefined ? undefined : await this.nl.openIn(o.netns);
+    try {
+      return await this.addByHookIn(o, options, hook, there);
+    } finally {
+      there?.close();
+    }
+  }
+
+  private async addByHookIn(
+    o: LinkAddBase & { kind: string },
+    options: unknown,
+    hook: LinkCreateHook<unknown>,
+    there: (OpContext & { close(): void }) | undefined,
+  ): Promise<Link> {
     const release: Array<() => void> = [];
     const nl = this.nl;
     const ctx: LinkCreateContext = {
@@ -205,18 +221,15 @@ export class Links {
     if (Object.keys(rest).length > 0) {
       // The device exists now: if its options fail (an unknown master, say), remove it again, so
       // that a failed add() leaves nothing behind, as a refused RTM_NEWLINK does.
-      const there = o.netns === undefined ? undefined : await this.nl.openIn(o.netns);
       const links = there ? new Links(there) : this;
       try {
         await links.set(o.name, rest);
       } catch (err) {
         await links.delete(o.name, { ifExists: true }).catch(() => undefined);
         throw err;
-      } finally {
-        there?.close();
       }
     }
-    return this.readBack(o.name, o.netns);
+    return toLink(await getLinkMessage((there ?? this.nl).engine, o.name));
   }
 
   /**

@@ -21,7 +21,7 @@ const USER_HZ = 100;
 /** One member of a nexthop group. */
 export interface NexthopGroupMember {
   id: number;
-  /** 1..256, or up to 65535 on Linux 6.12+ (weight_high). */
+  /** 1..256, or up to 65536 on Linux 6.12+ (weight_high). */
   weight: number;
 }
 
@@ -111,7 +111,7 @@ export interface NexthopSpec {
   blackhole?: boolean;
   /** For bridge FDB entries of VXLAN devices (NHA_FDB): a gateway without a device, or a group. */
   fdb?: boolean;
-  /** Members of a group: ids and weights 1..256 (up to 65535 on Linux 6.12+). */
+  /** Members of a group: ids and weights 1..256 (up to 65536 on Linux 6.12+). */
   group?: Array<{ id: number; weight?: number }>;
   /** Default 'mpath'. */
   type?: 'mpath' | 'resilient';
@@ -176,8 +176,10 @@ const S = schemas((z) => {
       blackhole: z.boolean().optional(),
       fdb: z.boolean().optional(),
       group: z
-        .array(z.object({ id, weight: z.number().int().min(1).max(65535).optional() }).strict())
+        .array(z.object({ id, weight: z.number().int().min(1).max(65536).optional() }).strict())
         .min(1)
+        // what one NHA_GROUP attribute holds (8-byte struct nexthop_grp each)
+        .max(Math.floor((0xffff - 4) / 8))
         .optional(),
       type: z.enum(['mpath', 'resilient']).optional(),
       resilient: z
@@ -445,6 +447,16 @@ export class Nexthops {
       );
     if (s.blackhole && (single || s.fdb))
       throw new ValidationError('nexthop.blackhole', 'a blackhole has no gateway, device or fdb', nexthop.blackhole);
+    // The kernel refuses these too ("Fdb attribute can not be used with encap, oif or blackhole").
+    if (s.fdb && (s.dev !== undefined || s.onlink))
+      throw new ValidationError('nexthop.fdb', 'an fdb nexthop has no device (nor onlink)', nexthop.fdb);
+    if (s.group) {
+      const seen = new Set<number>();
+      for (const [i, g] of s.group.entries()) {
+        if (seen.has(g.id)) throw new ValidationError(`nexthop.group.${i}.id`, 'is in the group twice', g.id);
+        seen.add(g.id);
+      }
+    }
     if (!s.group && !s.blackhole && !single)
       throw new ValidationError('nexthop', 'give a gateway, a dev, blackhole or a group', nexthop);
     if (s.hwStats !== undefined && !s.group)

@@ -115,20 +115,30 @@ const ipFamily = (m: NetlinkMessage, family: number) =>
 // tc: counters, rate estimators, kind statistics and action ages are not configuration.
 const TC_VOLATILE = new Set(['stats', 'stats2', 'xstats', 'tm', 'pcnt', 'header', 'message', 'rtab', 'ctab']);
 
-/** The links of the client's namespace, and every qdisc and class on them: where tc filters can hang. */
+/**
+ * Where tc filters can hang: every qdisc and class of the client's namespace, and each shared
+ * block a qdisc is bound to (once, however many qdiscs share it: tcm_ifindex
+ * TCM_IFINDEX_MAGIC_BLOCK, tcm_block_index). A clsact or ingress hook bound to a block is
+ * listed by its block, not by its device.
+ */
 async function tcParents(nl: OpContext): Promise<Array<{ ifindex: number; parent: number }>> {
   const out: Array<{ ifindex: number; parent: number }> = [];
   const qdiscs = await nl.engine.dump(req('RTM_GETQDISC', { family: C.AF_UNSPEC }));
   const links = new Set<number>();
+  const blocks = new Set<number>();
   for (const m of qdiscs) {
     if (m.type !== 'RTM_NEWQDISC') continue;
     const { ifindex, handle, parent } = m.body as { ifindex: number; handle: number; parent: number };
+    const { ingressBlock, egressBlock } = m.attrs as { ingressBlock?: number; egressBlock?: number };
     links.add(ifindex);
     if (parent === C.TC_H_INGRESS) {
-      out.push({ ifindex, parent: (C.TC_H_CLSACT | C.TC_H_MIN_INGRESS) >>> 0 });
-      out.push({ ifindex, parent: (C.TC_H_CLSACT | C.TC_H_MIN_EGRESS) >>> 0 });
+      if (ingressBlock) blocks.add(ingressBlock);
+      else out.push({ ifindex, parent: (C.TC_H_CLSACT | C.TC_H_MIN_INGRESS) >>> 0 });
+      if (egressBlock) blocks.add(egressBlock);
+      else out.push({ ifindex, parent: (C.TC_H_CLSACT | C.TC_H_MIN_EGRESS) >>> 0 });
     } else if (handle) out.push({ ifindex, parent: handle >>> 0 });
   }
+  for (const block of blocks) out.push({ ifindex: C.TCM_IFINDEX_MAGIC_BLOCK | 0, parent: block });
   for (const ifindex of links) {
     for (const m of await nl.engine.dump(req('RTM_GETTCLASS', { family: C.AF_UNSPEC, ifindex })))
       if (m.type === 'RTM_NEWTCLASS') out.push({ ifindex, parent: (m.body.handle as number) >>> 0 });

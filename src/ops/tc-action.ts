@@ -3,7 +3,16 @@ import * as C from '../codec/constants/index.js';
 import type { ActionAttrs } from '../codec/tc/act.js';
 import { ValidationError } from '../errors.js';
 import { isCode, req, type ListResult } from './common.js';
-import { CREATE, intOf, statsOf, TcBase, type ActionSpecWithDev, type TcStats } from './tc-common.js';
+import {
+  checkKindName,
+  CREATE,
+  deleteOptions,
+  intOf,
+  statsOf,
+  TcBase,
+  type ActionSpecWithDev,
+  type TcStats,
+} from './tc-common.js';
 import { VERDICT_NAMES } from './tc-kinds.js';
 
 /** A standalone action as rtnl reports it. */
@@ -33,8 +42,7 @@ function toAction(a: ActionAttrs): Action {
 export class Actions extends TcBase {
   /** List the actions of one kind. Equivalent to: tc [-s] actions list action KIND */
   async list(kind: string): Promise<ListResult<Action>> {
-    if (typeof kind !== 'string' || !/^[a-z_0-9]{1,15}$/.test(kind))
-      throw new ValidationError('kind', 'expected an action kind', kind);
+    checkKindName(kind, 'kind');
     const msgs = await this.nl.engine.dump(
       req(
         'RTM_GETACTION',
@@ -53,6 +61,7 @@ export class Actions extends TcBase {
 
   /** Get one action. Equivalent to: tc [-s] actions get action KIND index N */
   async get(kind: string, index: number): Promise<Action> {
+    checkKindName(kind, 'kind');
     const r = await this.nl.engine.request(
       req('RTM_GETACTION', { family: C.AF_UNSPEC }, { tab: [{ kind, index: intOf(index, 1, 0xffffffff, 'index') }] }),
     );
@@ -72,13 +81,14 @@ export class Actions extends TcBase {
 
   /** Delete an action by kind and index. Equivalent to: tc actions del action KIND index N */
   async delete(kind: string, index: number, opts: { ifExists?: boolean } = {}): Promise<boolean> {
+    checkKindName(kind, 'kind');
+    const o = deleteOptions(opts);
+    const i = intOf(index, 1, 0xffffffff, 'index');
     try {
-      await this.nl.engine.request(
-        req('RTM_DELACTION', { family: C.AF_UNSPEC }, { tab: [{ kind, index: intOf(index, 1, 0xffffffff, 'index') }] }),
-      );
+      await this.nl.engine.request(req('RTM_DELACTION', { family: C.AF_UNSPEC }, { tab: [{ kind, index: i }] }));
       return true;
     } catch (err) {
-      if (opts.ifExists && isCode(err, 'ENOENT', 'EINVAL')) return false;
+      if (o.ifExists && isCode(err, 'ENOENT', 'EINVAL')) return false;
       throw err;
     }
   }

@@ -4,8 +4,17 @@ import type { NetlinkMessage } from '../codec/nlmsg.js';
 import { ValidationError } from '../errors.js';
 import type { TcKindPlugin } from '../kinds/tc/common.js';
 import { isCode, listOf, req, type ListResult } from './common.js';
-import { CREATE, lazyClock, qdiscParent, REPLACE, TcBase, toTcObject, type TcClass } from './tc-common.js';
-import { classidOf, classKinds, kindList, tcKindContext, type ClassKindOptions } from './tc-kinds.js';
+import {
+  CREATE,
+  deleteOptions,
+  lazyClock,
+  qdiscParent,
+  REPLACE,
+  TcBase,
+  toTcObject,
+  type TcClass,
+} from './tc-common.js';
+import { checkKeys, classidOf, classKinds, kindList, tcKindContext, type ClassKindOptions } from './tc-kinds.js';
 import { assertNoPollution } from './validate.js';
 
 /** An htb class. Equivalent to: tc class add dev DEV parent P classid C htb rate R [ceil C] ... */
@@ -22,8 +31,9 @@ export class Classes extends TcBase {
   /** List a device's classes (under `parent`, or all). Equivalent to: tc [-s] class show dev DEV [parent P] */
   async list(filter: { dev: string | number; parent?: string | number }): Promise<ListResult<TcClass>> {
     assertNoPollution(filter, 'filter');
-    const ifindex = await this.index(filter?.dev, 'filter.dev');
+    checkKeys(filter ?? null, ['dev', 'parent'], 'filter');
     const parent = filter.parent === undefined ? 0 : qdiscParent(filter.parent, 'filter.parent');
+    const ifindex = await this.index(filter?.dev, 'filter.dev');
     const msgs = await this.nl.engine.dump(req('RTM_GETTCLASS', { family: C.AF_UNSPEC, ifindex, parent }), {
       onInterrupted: this.nl.options.onInterrupted,
     });
@@ -55,23 +65,30 @@ export class Classes extends TcBase {
     opts: { ifExists?: boolean } = {},
   ): Promise<boolean> {
     assertNoPollution(spec, 'class');
+    checkKeys(spec ?? null, ['dev', 'classid'], 'class');
+    const o = deleteOptions(opts);
+    const handle = classidOf(spec.classid, 'class.classid');
     const ifindex = await this.index(spec.dev, 'class.dev');
-    const body = { family: C.AF_UNSPEC, ifindex, handle: classidOf(spec.classid, 'class.classid'), parent: 0 };
+    const body = { family: C.AF_UNSPEC, ifindex, handle, parent: 0 };
     try {
       await this.nl.engine.request(req('RTM_DELTCLASS', body));
       return true;
     } catch (err) {
-      if (opts.ifExists && isCode(err, 'ENOENT')) return false;
+      if (o.ifExists && isCode(err, 'ENOENT')) return false;
       throw err;
     }
   }
 
   private async build(spec: ClassSpec): Promise<NetlinkMessage> {
     assertNoPollution(spec, 'class');
+    checkKeys(spec ?? null, ['dev', 'classid', 'parent', 'kind', 'options'], 'class');
     const kind = spec?.kind as string;
-    if (typeof kind !== 'string' || !Object.hasOwn(classKinds, kind))
-      throw new ValidationError('class.kind', `rtnl builds ${kindList(classKinds)} classes`, spec?.kind);
-    const plugin = classKinds[kind as keyof typeof classKinds] as TcKindPlugin<unknown>;
+    const plugin =
+      typeof kind === 'string' && Object.hasOwn(classKinds, kind)
+        ? (classKinds[kind as keyof typeof classKinds] as TcKindPlugin<unknown>)
+        : undefined;
+    if (!plugin) throw new ValidationError('class.kind', `rtnl builds ${kindList(classKinds)} classes`, spec?.kind);
+    if (plugin.keys) checkKeys(spec.options, plugin.keys, 'class.options');
     const handle = classidOf(spec.classid, 'class.classid');
     const parent =
       spec.parent === undefined ? (handle & C.TC_H_MAJ_MASK) >>> 0 : qdiscParent(spec.parent, 'class.parent');

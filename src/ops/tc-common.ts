@@ -9,11 +9,22 @@ import type { ActionAttrs } from '../codec/tc/act.js';
 import type { TcMsg } from '../codec/tc/common.js';
 import type { QdiscAttrs } from '../codec/tc/index.js';
 import { formatHandle, parseClassid, parseQdiscHandle } from '../codec/tc/parse.js';
-import { ValidationError } from '../errors.js';
+import { decodeTcXstats, type TcXstats } from '../codec/tc/xstats.js';
+import { DecodeError, ValidationError } from '../errors.js';
 import type { TcActionPlugin } from '../kinds/tc/common.js';
 import { req } from './common.js';
 import type { OpContext } from './context.js';
-import { actionAttrsOf, actionKinds, parsePsched, type ActionSpec, type Psched } from './tc-kinds.js';
+import {
+  actionAttrsOf,
+  actionKinds,
+  checkKeys,
+  intIn,
+  parsePsched,
+  U32_MAX,
+  type ActionSpec,
+  type Psched,
+} from './tc-kinds.js';
+import { checkLinkRef } from './validate.js';
 
 let psched: Psched | undefined;
 /** The scheduler clock, read once from /proc/net/psched (the same in every namespace). */
@@ -61,8 +72,11 @@ export interface TcObject {
   /** The decoded TCA_OPTIONS of the kind (undefined when the kind sends none). */
   options?: unknown;
   stats?: TcStats;
-  /** The kind's TCA_XSTATS, decoded when rtnl knows the kind. */
-  xstats?: unknown;
+  /**
+   * The kind's statistics (TCA_XSTATS, else TCA_STATS_APP: cake sends only that), decoded when
+   * rtnl knows the kind, `{ $raw }` otherwise.
+   */
+  xstats?: TcXstats;
   ingressBlock?: number;
   egressBlock?: number;
   header: TcMsg;
@@ -101,15 +115,38 @@ export function protocolNumber(p: string | number | undefined): number {
   if (p === undefined) return C.ETH_P_ALL;
   if (typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 0xffff) return p;
   if (typeof p === 'string') {
-    const n = PROTOCOLS[p.toLowerCase()];
-    if (n !== undefined) return n;
+    if (Object.hasOwn(PROTOCOLS, p.toLowerCase())) return PROTOCOLS[p.toLowerCase()]!;
     if (/^0x[0-9a-f]{1,4}$/i.test(p)) return Number.parseInt(p, 16);
   }
   throw new ValidationError('filter.protocol', "expected 'all', 'ip', 'ipv6', '802.1Q', '802.1ad' or a number", p);
 }
 
 export const qdiscParent = (p: string | number | undefined, field: string): number =>
-  p === undefined ? C.TC_H_ROOT : typeof p === 'number' ? p >>> 0 : parseClassid(p, field);
+  p === undefined ? C.TC_H_ROOT : handle32(p, field, parseClassid);
+
+/** A handle, class id or parent: an unsigned 32-bit integer, or a string for `parse`. */
+export function handle32(v: unknown, field: string, parse: (text: string, field: string) => number): number {
+  if (typeof v === 'number') return intIn(v, 0, U32_MAX, field);
+  if (typeof v !== 'string') throw new ValidationError(field, "expected tc notation ('1:10') or a number", v);
+  return parse(v, field);
+}
+
+/** The actions one message may carry (TCA_ACT_MAX_PRIO). */
+const MAX_ACTIONS = C.TCA_ACT_MAX_PRIO;
+/** A qdisc, filter or action kind as tc names it (for deletes and lookups: any kind the kernel may have). */
+export const checkKindName = (kind: unknown, field: string): string => {
+  if (typeof kind !== 'string' || !/^[a-z_0-9]{1,15}$/.test(kind))
+    throw new ValidationError(field, 'expected an action kind', kind);
+  return kind;
+};
+/** The options of a delete: only ifExists. */
+export function deleteOptions(opts: unknown): { ifExists?: boolean } {
+  checkKeys(opts, ['ifExists'], 'options');
+  const o = (opts ?? {}) as { ifExists?: unknown };
+  if (o.ifExists !== undefined && typeof o.ifExists !== 'boolean')
+    throw new ValidationError('options.ifExists', 'expected true or false', o.ifExists);
+  return o as { ifExists?: boolean };
+}
 
 export function statsOf(
   a: QdiscAttrs | ActionAttrs['stats'] | undefined,
@@ -134,6 +171,16 @@ export function statsOf(
   return out;
 }
 
+/** TCA_STATS_APP by kind; bytes that do not fit the kind's shape stay bytes, as in a message. */
+function appXstats(kind: string, app: Uint8Array): TcXstats {
+  try {
+    return decodeTcXstats(kind, app);
+  } catch (err) {
+    if (err instanceof DecodeError) return { $raw: app };
+    throw err;
+  }
+}
+
 /** A qdisc or class message as rtnl reports it. */
 export function toTcObject(m: NetlinkMessage, names?: Map<number, string>): TcObject {
   const h = m.body as TcMsg;
@@ -151,7 +198,8 @@ export function toTcObject(m: NetlinkMessage, names?: Map<number, string>): TcOb
   if (a.options !== undefined) o.options = a.options;
   const st = statsOf(undefined, a.stats2);
   if (st) o.stats = st;
-  if (a.xstats !== undefined) o.xstats = a.xstats;
+  if (a.xstats !== undefined) o.xstats = a.xstats as TcXstats;
+  else if (a.stats2?.app !== undefined) o.xstats = appXstats(o.kind, a.stats2.app);
   if (a.ingressBlock !== undefined) o.ingressBlock = a.ingressBlock;
   if (a.egressBlock !== undefined) o.egressBlock = a.egressBlock;
   return o;
@@ -162,12 +210,8 @@ export class TcBase {
   constructor(protected readonly nl: OpContext) {}
 
   protected async index(dev: string | number, field: string): Promise<number> {
-    if (typeof dev === 'number') {
-      if (!Number.isInteger(dev) || dev <= 0) throw new ValidationError(field, 'expected an ifindex above 0', dev);
-      return dev;
-    }
-    if (typeof dev !== 'string' || dev === '') throw new ValidationError(field, 'expected a device name or index', dev);
-    return this.nl.linkIndex(dev);
+    const ref = checkLinkRef(dev, field);
+    return typeof ref === 'number' ? ref : this.nl.linkIndex(ref);
   }
 
   /** Every link's name by ifindex (one RTM_GETLINK dump), to print `dev` as tc does. */
@@ -182,7 +226,7 @@ export class TcBase {
   }
 
   protected async actionAttrs(list: ActionSpecWithDev[], field: string): Promise<ActionAttrs[]> {
-    if (!Array.isArray(list)) throw new ValidationError(field, 'expected an array of actions', list);
+    checkActions(list, field);
     const out: ActionAttrs[] = [];
     for (const [i, a] of list.entries()) {
       const spec = (actionKinds[a?.kind as keyof typeof actionKinds] as TcActionPlugin<unknown> | undefined)?.devOption
@@ -197,12 +241,33 @@ export class TcBase {
   }
 }
 
+/**
+ * Validate a list of actions whole, devices included, before any is resolved: resolving a mirred
+ * device is a request, and bad input must not cost one.
+ */
+export function checkActions(list: unknown, field: string): void {
+  if (!Array.isArray(list)) throw new ValidationError(field, 'expected an array of actions', list);
+  if (list.length > MAX_ACTIONS)
+    throw new ValidationError(field, `at most ${MAX_ACTIONS} actions (TCA_ACT_MAX_PRIO)`, list.length);
+  for (const [i, a] of list.entries()) {
+    const f = `${field}[${i}]`;
+    const kind: unknown = a?.kind;
+    const plugin =
+      typeof kind === 'string' && Object.hasOwn(actionKinds, kind)
+        ? (actionKinds[kind as keyof typeof actionKinds] as TcActionPlugin<unknown>)
+        : undefined;
+    if (plugin?.devOption) {
+      const dev = checkLinkRef((a as { dev?: unknown }).dev, `${f}.dev`);
+      actionAttrsOf({ ...a, ifindex: typeof dev === 'number' ? dev : 1 } as ActionSpec, lazyClock, f);
+    } else actionAttrsOf(a as ActionSpec, lazyClock, f);
+  }
+}
+
 export const CREATE = C.NLM_F_CREATE | C.NLM_F_EXCL;
 export const REPLACE = C.NLM_F_CREATE | C.NLM_F_REPLACE;
 
 export const tcIngressHandle = () => (C.TC_H_INGRESS & C.TC_H_MAJ_MASK) >>> 0;
-export const handleOf = (h: string | number, field: string): number =>
-  typeof h === 'number' ? h >>> 0 : parseQdiscHandle(h, field);
+export const handleOf = (h: string | number, field: string): number => handle32(h, field, parseQdiscHandle);
 
 export const intOf = (v: unknown, lo: number, hi: number, field: string): number => {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)

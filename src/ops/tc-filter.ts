@@ -9,7 +9,11 @@ import { ValidationError } from '../errors.js';
 import type { TcFilterPlugin } from '../kinds/tc/common.js';
 import { defined, isCode, listOf, req, type ListResult } from './common.js';
 import {
+  checkActions,
+  checkKindName,
   CREATE,
+  deleteOptions,
+  handle32,
   htons,
   intOf,
   lazyClock,
@@ -19,7 +23,15 @@ import {
   TcBase,
   type ActionSpecWithDev,
 } from './tc-common.js';
-import { filterKinds, hexHandle, kindList, tcKindContext, type FilterKindOptions } from './tc-kinds.js';
+import {
+  checkKeys,
+  filterKinds,
+  hexHandle,
+  kindList,
+  tcKindContext,
+  U32_MAX,
+  type FilterKindOptions,
+} from './tc-kinds.js';
 import { assertNoPollution } from './validate.js';
 
 /** A filter as rtnl reports it. */
@@ -104,22 +116,34 @@ export function toFilter(m: NetlinkMessage, names?: Map<number, string>): Filter
   return f;
 }
 
+/** The filter kinds, whose options each go under the kind's own key. */
+const FILTER_KINDS = Object.keys(filterKinds) as Array<keyof FilterKindOptions>;
+const FILTER_KEYS = [
+  'dev',
+  'block',
+  'parent',
+  'chain',
+  'kind',
+  'protocol',
+  'pref',
+  'handle',
+  'actions',
+  ...FILTER_KINDS,
+];
+
 export class Filters extends TcBase {
   protected async target(t: FilterTarget, field: string): Promise<{ ifindex: number; parent: number }> {
     if ((t.dev === undefined) === (t.block === undefined))
       throw new ValidationError(`${field}.dev`, 'give exactly one of dev and block', t);
+    if (t.chain !== undefined) intOf(t.chain, 0, U32_MAX, `${field}.chain`);
     if (t.block !== undefined) {
       if (!Number.isInteger(t.block) || t.block <= 0 || t.block > 0xffffffff)
         throw new ValidationError(`${field}.block`, 'expected a block index above 0', t.block);
       return { ifindex: C.TCM_IFINDEX_MAGIC_BLOCK | 0, parent: t.block };
     }
+    // The parent before the device: resolving a name is a request.
+    const parent = t.parent === undefined ? 0 : handle32(t.parent, `${field}.parent`, parseFilterParent);
     const ifindex = await this.index(t.dev!, `${field}.dev`);
-    const parent =
-      t.parent === undefined
-        ? 0
-        : typeof t.parent === 'number'
-          ? t.parent >>> 0
-          : parseFilterParent(t.parent, `${field}.parent`);
     return { ifindex, parent };
   }
 
@@ -131,6 +155,7 @@ export class Filters extends TcBase {
    */
   async list(target: FilterTarget): Promise<ListResult<Filter>> {
     assertNoPollution(target, 'filter');
+    checkKeys(target ?? null, ['dev', 'block', 'parent', 'chain'], 'filter');
     const { ifindex, parent } = await this.target(target, 'filter');
     const msgs = await this.nl.engine.dump(
       req(
@@ -171,13 +196,16 @@ export class Filters extends TcBase {
     opts: { ifExists?: boolean } = {},
   ): Promise<boolean> {
     assertNoPollution(spec, 'filter');
-    const { ifindex, parent } = await this.target(spec, 'filter');
+    checkKeys(spec ?? null, ['dev', 'block', 'parent', 'chain', 'pref', 'protocol', 'handle', 'kind'], 'filter');
+    const o = deleteOptions(opts);
+    if (spec.kind !== undefined) checkKindName(spec.kind, 'filter.kind');
     const pref = spec.pref === undefined ? 0 : intOf(spec.pref, 0, 0xffff, 'filter.pref');
     const proto = spec.protocol === undefined ? 0 : protocolNumber(spec.protocol);
     const handle =
       spec.handle === undefined
         ? 0
         : (filterPlugin(spec.kind)?.parseHandle?.(spec.handle, 'filter.handle') ?? hexHandle(spec.handle));
+    const { ifindex, parent } = await this.target(spec, 'filter');
     try {
       await this.nl.engine.request(
         req(
@@ -188,17 +216,22 @@ export class Filters extends TcBase {
       );
       return true;
     } catch (err) {
-      if (opts.ifExists && isCode(err, 'ENOENT', 'EINVAL')) return false;
+      if (o.ifExists && isCode(err, 'ENOENT', 'EINVAL')) return false;
       throw err;
     }
   }
 
   private async build(spec: FilterSpec): Promise<NetlinkMessage> {
     assertNoPollution(spec, 'filter');
+    checkKeys(spec ?? null, FILTER_KEYS, 'filter');
+    for (const k of FILTER_KINDS)
+      if (spec[k] !== undefined && spec.kind !== k)
+        throw new ValidationError(`filter.${k}`, `options of a ${k} filter, on a ${String(spec.kind)} filter`, spec[k]);
     const pref = spec.pref === undefined ? 0 : intOf(spec.pref, 1, 0xffff, 'filter.pref');
     const proto = protocolNumber(spec.protocol);
     // Actions are resolved (mirred devices looked up) after everything else is validated.
     const actions = spec.actions;
+    if (actions !== undefined) checkActions(actions, 'filter.actions');
     const { options, handle } = filterOptionsOf(spec, proto);
     const { ifindex, parent } = await this.target(spec, 'filter');
     if (actions !== undefined) options.act = await this.actionAttrs(actions, 'filter.actions');
@@ -261,6 +294,7 @@ export function filterOptionsOf(
   if (!plugin)
     throw new ValidationError('filter.kind', `expected ${kindList(filterKinds)}`, (spec as { kind?: unknown })?.kind);
   const options = (spec as unknown as Record<string, unknown>)[spec.kind] ?? {};
+  if (plugin.keys) checkKeys(options, plugin.keys, `filter.${spec.kind}`);
   return plugin.toAttrs(options, {
     ...tcKindContext(lazyClock, `filter.${spec.kind}`),
     protocol: proto,

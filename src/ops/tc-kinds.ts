@@ -11,6 +11,7 @@ import type { GactAction } from '../kinds/tc/action/gact.js';
 import type { MirredAction } from '../kinds/tc/action/mirred.js';
 import type { PoliceAction } from '../kinds/tc/action/police.js';
 import {
+  checkKeys,
   intIn,
   U32_MAX,
   type HtbClassOptions,
@@ -76,11 +77,14 @@ export function htbClassOptions(o: HtbClassOptions, ps: Psched, f: string): Reco
 
 /** One action's TCA_ACT_* value, as tc builds it. */
 export function actionAttrsOf(a: ActionSpec, ps: Psched, f: string): ActionAttrs {
+  if (a === null || typeof a !== 'object' || Array.isArray(a)) throw new ValidationError(f, 'expected an action', a);
+  const kind = (a as { kind?: unknown }).kind;
+  const known = typeof kind === 'string' && Object.hasOwn(actionKinds, kind);
+  const plugin = known ? (actionKinds[kind as keyof typeof actionKinds] as TcActionPlugin<unknown>) : undefined;
+  // The keys first; mirred's `dev` is resolved to `ifindex` by the operations.
+  if (plugin?.keys) checkKeys(a, plugin.devOption ? [...plugin.keys, 'dev'] : plugin.keys, f);
   const index = a.index === undefined ? 0 : intIn(a.index, 0, U32_MAX, `${f}.index`);
-  const kind = (a as { kind?: unknown })?.kind;
-  if (typeof kind !== 'string' || !Object.hasOwn(actionKinds, kind))
-    throw new ValidationError(`${f}.kind`, `expected ${kindList(actionKinds)}`, kind);
-  const plugin = actionKinds[kind as keyof typeof actionKinds] as TcActionPlugin<unknown>;
+  if (!plugin) throw new ValidationError(`${f}.kind`, `expected ${kindList(actionKinds)}`, kind);
   return { kind, options: plugin.toAttrs(a, { ...tcKindContext(ps, f), index }) } as ActionAttrs;
 }
 

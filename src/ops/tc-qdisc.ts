@@ -5,7 +5,9 @@ import type { TcMsg } from '../codec/tc/common.js';
 import { ValidationError } from '../errors.js';
 import { defined, isCode, listOf, req, type ListResult } from './common.js';
 import {
+  checkKindName,
   CREATE,
+  deleteOptions,
   handleOf,
   lazyClock,
   qdiscParent,
@@ -15,7 +17,15 @@ import {
   toTcObject,
   type Qdisc,
 } from './tc-common.js';
-import { qdiscKinds, qdiscOptions, type QdiscKindOptions } from './tc-kinds.js';
+import {
+  checkKeys,
+  intIn,
+  qdiscKinds,
+  qdiscOptions,
+  U32_MAX,
+  type QdiscKindOptions,
+  type TcKindPlugin,
+} from './tc-kinds.js';
 import { assertNoPollution } from './validate.js';
 
 /** A qdisc to add, replace or change. Equivalent to: tc qdisc add dev DEV [parent P | root | ingress | clsact] [handle H] KIND [OPTIONS] */
@@ -33,6 +43,8 @@ export type QdiscSpec = {
     egressBlock?: number;
   };
 }[keyof QdiscKindOptions];
+
+const QDISC_KEYS = ['dev', 'kind', 'parent', 'handle', 'options', 'rawOptions', 'ingressBlock', 'egressBlock'];
 
 export class Qdiscs extends TcBase {
   /**
@@ -86,20 +98,21 @@ export class Qdiscs extends TcBase {
     opts: { ifExists?: boolean } = {},
   ): Promise<boolean> {
     assertNoPollution(spec, 'qdisc');
-    const ifindex = await this.index(spec.dev, 'qdisc.dev');
+    checkKeys(spec ?? null, ['dev', 'parent', 'handle', 'kind'], 'qdisc');
+    if (spec.kind !== undefined) checkKindName(spec.kind, 'qdisc.kind');
+    const o = deleteOptions(opts);
     const ingress =
       spec.kind === 'ingress' || spec.kind === 'clsact' || spec.parent === 'ingress' || spec.parent === 'clsact';
-    const body = {
-      family: C.AF_UNSPEC,
-      ifindex,
-      parent: ingress ? C.TC_H_INGRESS : qdiscParent(spec.parent, 'qdisc.parent'),
-      handle: spec.handle === undefined ? (ingress ? tcIngressHandle() : 0) : handleOf(spec.handle, 'qdisc.handle'),
-    };
+    const parent = ingress ? C.TC_H_INGRESS : qdiscParent(spec.parent, 'qdisc.parent');
+    const handle =
+      spec.handle === undefined ? (ingress ? tcIngressHandle() : 0) : handleOf(spec.handle, 'qdisc.handle');
+    const ifindex = await this.index(spec.dev, 'qdisc.dev');
+    const body = { family: C.AF_UNSPEC, ifindex, parent, handle };
     try {
       await this.nl.engine.request(req('RTM_DELQDISC', body, defined({ kind: spec.kind })));
       return true;
     } catch (err) {
-      if (opts.ifExists && isCode(err, 'ENOENT', 'EINVAL')) return false;
+      if (o.ifExists && isCode(err, 'ENOENT', 'EINVAL')) return false;
       throw err;
     }
   }
@@ -107,7 +120,11 @@ export class Qdiscs extends TcBase {
   private async build(spec: QdiscSpec): Promise<NetlinkMessage> {
     assertNoPollution(spec, 'qdisc');
     if (spec === null || typeof spec !== 'object') throw new ValidationError('qdisc', 'expected a qdisc spec', spec);
-    const plugin = qdiscKinds[spec.kind as keyof QdiscKindOptions];
+    checkKeys(spec, QDISC_KEYS, 'qdisc');
+    const plugin =
+      typeof spec.kind === 'string' && Object.hasOwn(qdiscKinds, spec.kind)
+        ? (qdiscKinds[spec.kind as keyof QdiscKindOptions] as TcKindPlugin<unknown>)
+        : undefined;
     if (!plugin)
       throw new ValidationError(
         'qdisc.kind',
@@ -117,6 +134,9 @@ export class Qdiscs extends TcBase {
     const ingress = spec.kind === 'ingress' || spec.kind === 'clsact';
     if (ingress && spec.parent !== undefined && spec.parent !== spec.kind && spec.parent !== 'ingress')
       throw new ValidationError('qdisc.parent', `${spec.kind} has no parent to choose`, spec.parent);
+    if (spec.rawOptions === undefined && plugin.keys) checkKeys(spec.options, plugin.keys, 'qdisc.options');
+    for (const k of ['ingressBlock', 'egressBlock'] as const)
+      if (spec[k] !== undefined) intIn(spec[k], 1, U32_MAX, `qdisc.${k}`);
     const options =
       spec.rawOptions !== undefined
         ? spec.rawOptions

@@ -1,7 +1,8 @@
 /**
  * The soak: what a busy host does all day (taps and veths created, attached to a bridge, moved
- * into namespaces and deleted; namespaces created and deleted; addresses and routes; an ethtool
- * statistics poller; generic netlink), with 8
+ * into namespaces and deleted; namespaces created and deleted; addresses and routes; nexthops and
+ * groups with a route using them; an htb qdisc, class and u32 filter with a mirred action; an
+ * ethtool statistics poller; generic netlink), with 8
  * monitors open throughout. After every cycle it checks that no namespace, link, fd or thread
  * leaked, and it samples RSS and heap. Used by scripts/soak.ts (`npm run soak -- --minutes N`)
  * and by test/live/soak.test.ts (one minute).
@@ -32,6 +33,13 @@ export interface SoakStep {
 
 const octet = (cycle: number) => 1 + (cycle % 250);
 let lastEthtoolPoll = Number.NEGATIVE_INFINITY;
+
+/** The veth pair the soak keeps (skeep0, up with its peer: it has carrier), made on first use. */
+async function keptVeth(nl: Rtnl): Promise<void> {
+  if (await nl.links.get('skeep0').catch(() => undefined)) return;
+  await nl.links.add({ name: 'skeep0', kind: 'veth', peer: { name: 'skeep1' }, up: true });
+  await nl.links.set('skeep1', { up: true });
+}
 
 /** The steps, in order. A step that needs a family the library lacks is simply not listed. */
 export const STEPS: SoakStep[] = [
@@ -98,13 +106,68 @@ export const STEPS: SoakStep[] = [
       const now = performance.now();
       if (now - lastEthtoolPoll < 1000) return;
       lastEthtoolPoll = now;
-      if (!(await nl.links.get('skeep0').catch(() => undefined)))
-        await nl.links.add({ name: 'skeep0', kind: 'veth', peer: { name: 'skeep1' }, up: true });
+      await keptVeth(nl);
       for (const l of await nl.links.list()) {
         if (l.kind !== 'veth') continue; // lo and the bridge have no per-driver counters
         await nl.ethtool.stats(l.index);
       }
       await nl.ethtool.channels('skeep0');
+    },
+  },
+  {
+    // Nexthop objects on the kept veth: a device nexthop and an on-link gateway, a weighted group of both, a route
+    // using the group by id (nhid); a dump; then route, group and members deleted. None may stay.
+    name: 'nexthops',
+    async run({ nl, cycle }) {
+      const o = octet(cycle);
+      const base = 1000 + o * 4;
+      await keptVeth(nl); // a nexthop's device needs carrier: the bridge without ports has none
+      await nl.nexthops.add({ id: base, dev: 'skeep0' });
+      await nl.nexthops.add({ id: base + 1, gateway: `10.99.${o}.1`, dev: 'skeep0', onlink: true });
+      await nl.nexthops.add({ id: base + 2, group: [{ id: base }, { id: base + 1, weight: 3 }] });
+      await nl.routes.add({ dst: `203.0.113.${o}/32`, nhid: base + 2, table: 1001 });
+      await nl.nexthops.list();
+      await nl.routes.delete({ dst: `203.0.113.${o}/32`, table: 1001 });
+      await nl.nexthops.delete(base + 2);
+      await nl.nexthops.delete(base + 1);
+      await nl.nexthops.delete(base);
+      const left = await nl.nexthops.list();
+      if (left.length > 0) throw new Error(`nexthops left behind: ${left.map((n) => n.id).join(', ')}`);
+    },
+  },
+  {
+    // Traffic control on the bridge: an htb root qdisc, a class, a u32 filter with a mirred
+    // action, each listed; then filter, class and qdisc deleted, and the bridge's default
+    // (noqueue) back with no class or filter left.
+    name: 'tc',
+    async run({ nl, cycle }) {
+      const o = octet(cycle);
+      await nl.tc.qdiscs.add({ dev: 'sbr0', kind: 'htb', handle: '1:', options: { default: '10' } });
+      await nl.tc.classes.add({
+        dev: 'sbr0',
+        classid: '1:10',
+        kind: 'htb',
+        options: { rate: `${o}mbit`, quantum: 1514 },
+      });
+      await nl.tc.filters.add({
+        dev: 'sbr0',
+        parent: '1:',
+        protocol: 'ip',
+        pref: 10,
+        kind: 'u32',
+        u32: { match: [{ ip: { dst: `203.0.113.${o}/32` } }], classid: '1:10' },
+        actions: [{ kind: 'mirred', direction: 'egress', action: 'mirror', dev: 'lo' }],
+      });
+      await nl.tc.qdiscs.list({ dev: 'sbr0' });
+      await nl.tc.classes.list({ dev: 'sbr0' });
+      await nl.tc.filters.list({ dev: 'sbr0', parent: '1:' });
+      await nl.tc.filters.delete({ dev: 'sbr0', parent: '1:', pref: 10, protocol: 'ip' });
+      await nl.tc.classes.delete({ dev: 'sbr0', classid: '1:10' });
+      await nl.tc.qdiscs.delete({ dev: 'sbr0' });
+      const q = await nl.tc.qdiscs.list({ dev: 'sbr0' });
+      if (q.some((x) => x.kind !== 'noqueue')) throw new Error(`qdiscs left on sbr0: ${q.map((x) => x.kind)}`);
+      const c = await nl.tc.classes.list({ dev: 'sbr0' });
+      if (c.length > 0) throw new Error(`classes left on sbr0: ${c.map((x) => x.handle)}`);
     },
   },
   {

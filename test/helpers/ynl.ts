@@ -14,6 +14,8 @@ import { neightblAttrs } from '../../src/codec/rtnl/neightbl.js';
 import { routeAttrs } from '../../src/codec/rtnl/route.js';
 import { ruleAttrs } from '../../src/codec/rtnl/rule.js';
 import { statsAttrs } from '../../src/codec/rtnl/stats.js';
+import { actionAttrs } from '../../src/codec/tc/act.js';
+import { filterAttrs, qdiscAttrs } from '../../src/codec/tc/index.js';
 
 export type Details = {
   nest?: string;
@@ -29,6 +31,8 @@ export interface Digest {
   [spec: string]: {
     sets: { [set: string]: { prefix?: string; subsetOf?: string; attrs: Row[] } };
     subMessages: { [name: string]: { [format: string]: string | null } };
+    /** Formats that are (or start with) a fixed header: format -> the struct's spec name. */
+    subMessageHeaders?: { [name: string]: { [format: string]: string } };
   };
 }
 
@@ -46,6 +50,11 @@ export const ROOTS: Array<[AttrSetDef, string, string]> = [
   [neighbourAttrs, 'rt-neigh', 'neighbour-attrs'],
   [neightblAttrs, 'rt-neigh', 'ndt-attrs'],
   [ruleAttrs, 'rt-rule', 'fib-rule-attrs'],
+  // tc: qdiscs and classes, filters and chains (the same TCA_* with other kinds' options), and
+  // one action (a filter's action list is hand-written, so it is walked from here).
+  [qdiscAttrs, 'tc', 'attrs'],
+  [filterAttrs, 'tc', 'attrs'],
+  [actionAttrs, 'tc', 'act-attrs'],
 ];
 
 export type FindingKind = 'missing' | 'type' | 'name' | 'kind';
@@ -70,6 +79,7 @@ export function label(k: Kind): string {
   if (r.tag === 'struct') return `struct:${r.name}`;
   if (r.tag === 'custom') return `custom:${r.name}`;
   if (r.tag === 'multi') return `multi:${label(r.inner)}`;
+  if (r.tag === 'indexed') return `indexed:${label(r.inner)}`;
   return r.tag;
 }
 
@@ -93,8 +103,11 @@ export function compatible(row: Row, k: Kind): boolean {
     case 'flag':
       return l === 'flag';
     case 'nest':
-    case 'indexed-array':
       return l === 'nest' || l === 'binary';
+    case 'indexed-array':
+      return l === 'nest' || l === 'binary' || l === `indexed:${d.subType ?? 'nest'}`;
+    case 'bitfield32':
+      return l === 'struct:nla_bitfield32';
     case 'sub-message':
       return l === 'nestBy';
     case 'pad':
@@ -122,6 +135,10 @@ export interface Walk {
 
 export function walk(): Walk {
   const out: Walk = { findings: [], named: new Map(), pairs: new Map(), rawNests: new Set() };
+  // A sub-message format one rtnl set leaves untyped may be typed by another walked with the same
+  // spec set (tc's options-msg: qdisc kinds in qdiscAttrs, filter kinds in filterAttrs).
+  const typedFormats = new Set<string>();
+  const untyped = new Map<string, Finding>();
   const seen = new Map<AttrSetDef, Set<string>>();
   const visit = (set: AttrSetDef, spec: string, setName: string) => {
     const pairKey = `${spec}/${setName}`;
@@ -160,7 +177,9 @@ export function walk(): Walk {
       const r = resolved(kind);
       if (d.nest && type === 'indexed-array') {
         // Entries keyed by index (or, in rtnl, by what the index means): each is the spec's nest.
-        if (typeof r === 'object' && r.tag === 'nest') {
+        const entry = typeof r === 'object' && r.tag === 'indexed' ? resolved(r.inner) : undefined;
+        if (typeof entry === 'object' && entry.tag === 'nest') visit(entry.set, spec, d.nest);
+        else if (typeof r === 'object' && r.tag === 'nest') {
           for (const [, k] of Object.values(r.set.spec)) {
             const e = resolved(k);
             if (typeof e === 'object' && e.tag === 'nest') visit(e.set, spec, d.nest);
@@ -172,17 +191,43 @@ export function walk(): Walk {
         else out.rawNests.add(`${spec}/${d.nest}`);
       }
       if (d.subMessage && typeof r === 'object' && r.tag === 'nestBy') {
+        const headers = digest[spec]!.subMessageHeaders?.[d.subMessage] ?? {};
         for (const [format, target] of Object.entries(digest[spec]!.subMessages[d.subMessage]!)) {
           const c = (r.cases as Record<string, Kind>)[format];
           const rc = c === undefined ? undefined : resolved(c);
-          if (rc === undefined || typeof rc !== 'object' || rc.tag !== 'nest') {
-            out.findings.push({ key: `${key}[${format}]`, kind: 'kind', detail: `no typed ${format} data` });
-          } else if (target) visit(rc.set, spec, target);
+          const header = headers[format];
+          const fk = `${key}[${format}]`;
+          if (!header && !target) {
+            // no content (clsact, ingress, mq): nothing to type
+          } else if (rc === undefined || typeof rc !== 'object') {
+            untyped.set(fk, { key: fk, kind: 'kind', detail: `no typed ${format} data` });
+          } else if (header) {
+            typedFormats.add(fk);
+            // A fixed header (tc_fifo_qopt ...), alone or followed by the format's attributes.
+            const struct =
+              rc.tag === 'headered' ? rc.header : rc.tag === 'struct' || rc.tag === 'custom' ? rc : undefined;
+            const want = header.replace(/-/g, '_');
+            if (!struct || (target !== null) !== (rc.tag === 'headered'))
+              out.findings.push({
+                key: fk,
+                kind: 'kind',
+                detail: `spec ${header}${target ? ` + ${target}` : ''}, rtnl ${label(rc)}`,
+              });
+            else if (struct.name !== want)
+              out.findings.push({ key: fk, kind: 'name', detail: `spec struct ${want}, rtnl ${struct.name}` });
+            if (target && rc.tag === 'headered') visit(rc.set, spec, target);
+          } else if (rc.tag !== 'nest') {
+            untyped.set(fk, { key: fk, kind: 'kind', detail: `no typed ${format} data` });
+          } else {
+            typedFormats.add(fk);
+            visit(rc.set, spec, target!);
+          }
         }
       }
     }
   };
   for (const [set, spec, name] of ROOTS) visit(set, spec, name);
+  for (const [k, f] of untyped) if (!typedFormats.has(k)) out.findings.push(f);
   return out;
 }
 
@@ -214,7 +259,7 @@ export function rtnlSets(): Map<string, AttrSetDef> {
     const r = resolved(k);
     if (typeof r !== 'object') return;
     if (r.tag === 'nest' || r.tag === 'headered') set(r.set);
-    else if (r.tag === 'multi') kind(r.inner);
+    else if (r.tag === 'multi' || r.tag === 'indexed') kind(r.inner);
     else if (r.tag === 'nestBy') for (const c of Object.values(r.cases as Record<string, Kind>)) kind(c);
   };
   const set = (s: AttrSetDef) => {

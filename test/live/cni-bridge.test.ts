@@ -46,6 +46,8 @@ before(async () => {
   symlinkSync(join(repoRoot, 'node_modules'), join(work, 'node_modules'));
   const code = readFileSync(join(repoRoot, 'examples/cni-bridge/bridge.mjs'), 'utf8');
   writeFileSync(ours, code.replace(/import\('rtnl'\)/g, "import('./rtnl.mjs')"));
+  // Its configuration parser, a module of its own, installed next to it.
+  writeFileSync(join(work, 'config.mjs'), readFileSync(join(repoRoot, 'examples/cni-bridge/config.mjs'), 'utf8'));
   // CNI_PATH for the delegated IPAM plugin: host-local, unchanged.
   symlinkSync(join(REF_DIR, 'host-local'), join(work, 'host-local'));
 });

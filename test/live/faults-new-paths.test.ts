@@ -5,11 +5,14 @@
 // and the next call works. (The ethtool counter count changing between GSSET_INFO, GSTRINGS and
 // GSTATS is covered call by call in test/ops/ethtool-ioctl.test.ts.)
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { resolveFamily, RtnlError } from '../../src/index.js';
 import { faults } from '../../src/ffi/libc.js';
 import { poller } from '../../src/ffi/poller.js';
-import { needsRoot, openFds, withTestNetns } from '../helpers/netns.js';
+import { needsRoot, openFds, withTestNetns, withTestNetnses } from '../helpers/netns.js';
+import { repoRoot } from '../helpers/sandbox.js';
 
 /** Make the n-th call (1-based) of any of `syscalls` fail with an injected EIO; count the calls. */
 function failNth(syscalls: string[], n: number): { calls: () => number; fired: () => boolean } {
@@ -135,6 +138,93 @@ test('fault injection: tap creation, ethtool ioctls, a missing genl family, a cl
       `faults: tap creation failed at each of ${tapPoints} libc calls in turn (${survived} retried switches back), ethtool ioctls at ${ioctlPoints}: ` +
         `each the injected error, no device left, no fd leaked; a missing genl family: ERR_RTNL_NO_GENL_FAMILY; ` +
         `a client closed while opening 4 queues: ${outcome.slice(0, 60)}, fd delta 0`,
+    );
+  });
+});
+
+test('fault injection: a tap made in another namespace is removed when the client there cannot be opened', {
+  skip: needsRoot,
+}, async (t) => {
+  await withTestNetnses(2, async ([, target], [nl, there]) => {
+    const tapThere = async () => (await there.links.list()).some((l) => l.name === 'fx0');
+    // Warm up: one tap made in the target namespace and deleted.
+    await nl.links.add({ name: 'fx0', kind: 'tap', netns: target!, up: true });
+    await there!.links.delete('fx0');
+    await poller.whenStopped();
+    const fds = openFds();
+    // Each libc call of the add fails once in turn: the ioctls and setns that make the tap there,
+    // and the open, setns and socket of the client in the target namespace that sets it up and
+    // reads it back.
+    let points = 0;
+    let survived = 0;
+    for (let n = 1; ; n++) {
+      const f = failNth(['open', 'ioctl', 'setns', 'socket'], n);
+      let err: unknown;
+      try {
+        await nl.links.add({ name: 'fx0', kind: 'tap', netns: target!, up: true });
+      } catch (e) {
+        err = e;
+      } finally {
+        faults.before = undefined;
+      }
+      if (!f.fired()) {
+        assert.equal(err, undefined, String(err));
+        await there!.links.delete('fx0');
+        break;
+      }
+      points++;
+      if (err === undefined) {
+        survived++; // a failed switch back is retried, and the tap is then whole
+        await there!.links.delete('fx0');
+      } else {
+        assert.match(String((err as Error)?.message), /injected failure/, `failure ${n}: ${String(err)}`);
+        assert.equal(await tapThere(), false, `failure ${n}: the tap stayed behind in the target namespace`);
+      }
+      assert.equal(await fdsSettle(fds), fds, `failure ${n}: fd leaked`);
+    }
+    t.diagnostic(`tap in another namespace: ${points} failure points (${survived} retried), no tap left, no fd leaked`);
+  });
+});
+
+test('fault injection: the CNI plugin closes its host client when the container client fails to open', {
+  skip: needsRoot,
+}, async (t) => {
+  const rtnl = await import('../../src/index.js');
+  const { add } = await import(pathToFileURL(join(repoRoot, 'examples/cni-bridge/bridge.mjs')).href);
+  const { parseInvocation } = await import(pathToFileURL(join(repoRoot, 'examples/cni-bridge/config.mjs')).href);
+  await withTestNetnses(2, async ([host, ctr]) => {
+    const conf = { cniVersion: '1.0.0', name: 'n', type: 'rtnl-bridge', bridge: 'cnifx0' };
+    const env = {
+      CNI_COMMAND: 'ADD',
+      CNI_CONTAINERID: 'c1',
+      CNI_NETNS: `/run/netns/${ctr}`,
+      CNI_IFNAME: 'eth0',
+      CNI_PATH: '/nonexistent',
+    };
+    const { n, args } = parseInvocation(env, Buffer.from(JSON.stringify(conf)));
+    // The plugin's "host" client opens in a test namespace (never the real host's); the second
+    // open, of the container's namespace, fails at its first libc call.
+    const opened: Array<{ closed: boolean }> = [];
+    const Rtnl = {
+      open: async (o?: Parameters<typeof rtnl.Rtnl.open>[0]) => {
+        if (opened.length > 0) failNth(['open', 'setns', 'socket'], 1);
+        try {
+          const c = await rtnl.Rtnl.open(o ?? { netns: host! });
+          opened.push(c);
+          return c;
+        } finally {
+          faults.before = undefined;
+        }
+      },
+    };
+    await poller.whenStopped();
+    const fds = openFds();
+    await assert.rejects(add({ Rtnl, sysctl: rtnl.sysctl }, n, args, Buffer.alloc(0)), /injected failure/);
+    assert.equal(opened.length, 1, 'the host client was opened, the container one failed');
+    assert.equal(opened[0]!.closed, true, 'the host client was left open');
+    assert.equal(await fdsSettle(fds), fds, 'fd leaked');
+    t.diagnostic(
+      'CNI ADD with the container client failing to open: the injected error, host client closed, fd delta 0',
     );
   });
 });

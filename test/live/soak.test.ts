@@ -1,6 +1,6 @@
 // Live (root): the one-minute soak. The same churn and checks as `npm run soak` (60 minutes for
 // the figures in docs/RELIABILITY.md): taps, veths moved into namespaces, namespaces, addresses,
-// routes, an ethtool statistics poller and generic netlink, with 8 monitors open; after every
+// routes, nexthops, tc (htb, u32, mirred), an ethtool statistics poller and generic netlink, with 8 monitors open; after every
 // cycle no namespace, link, fd or thread may have leaked.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -336,6 +336,17 @@ test('monitor: tc events for qdiscs, classes, filters, chains and actions, after
     await devices(nl);
     await nl.tc.qdiscs.add({ dev: 't0', kind: 'htb', handle: '1:' });
     await nl.tc.classes.add({ dev: 't0', classid: '1:10', kind: 'htb', options: { rate: '10mbit' } });
+    // A clsact bound to a shared block: its filters live on the block (tcm_ifindex
+    // TCM_IFINDEX_MAGIC_BLOCK), which the snapshot dumps as such.
+    await nl.tc.qdiscs.add({ dev: 'ifb0', kind: 'clsact', ingressBlock: 23 });
+    await nl.tc.filters.add({
+      block: 23,
+      protocol: 'ip',
+      pref: 4,
+      kind: 'u32',
+      u32: { match: [{ ip: { protocol: 6 } }] },
+    });
+    await nl.tc.filters.addChain({ block: 23, chain: 2 });
     const signal = AbortSignal.timeout(15_000);
     const events: string[] = [];
     let synced = false;
@@ -366,9 +377,9 @@ test('monitor: tc events for qdiscs, classes, filters, chains and actions, after
         ev.kind === 'qdisc' || ev.kind === 'class'
           ? `${o.kind} ${o.handle}`
           : ev.kind === 'filter'
-            ? `${o.kind} ${o.pref} ${o.handle ?? '-'}`
+            ? `${o.block === undefined ? '' : `block ${o.block} `}${o.kind} ${o.pref} ${o.handle ?? '-'}`
             : ev.kind === 'chain'
-              ? String(o.chain)
+              ? `${o.ifindex === -1 ? `block ${o.parent} ` : ''}${o.chain}`
               : `${o.kind} ${o.index}`;
       events.push(`${ev.initial ? 'initial ' : ''}${ev.type} ${tag}`);
       if (ev.type === 'class.del') break;
@@ -376,6 +387,8 @@ test('monitor: tc events for qdiscs, classes, filters, chains and actions, after
     assert.ok(synced);
     assert.ok(events.includes('initial qdisc.new htb 1:'), events.join('\n'));
     assert.ok(events.includes('initial class.new htb 1:10'), events.join('\n'));
+    for (const want of ['initial filter.new block 23 u32 4 800::800', 'initial chain.new block 23 2'])
+      assert.ok(events.includes(want), `${want} missing from:\n${events.join('\n')}`);
     for (const want of [
       'qdisc.new clsact ffff:',
       'filter.new u32 7 800::800',

@@ -31,6 +31,8 @@ interface Case {
   key?: string;
   /** Other accepted fields (a ValidationError that names the same input another way). */
   also?: string[];
+  /** A CNI configuration case: the CniError code expected; `field` must be in its message or details. */
+  cni?: number;
   run: (nl: Rtnl) => unknown;
 }
 
@@ -1072,23 +1074,971 @@ const roundTwo: Case[] = [
     field: 'groups',
     run: (nl) => nl.ethtool.statsGroups('eth0', x('rmon')),
   },
+  // Was a todo finding: the group names were asked of the kernel (ETH_SS_STATS_STD) before an
+  // unknown one could be refused; they now come from the generated ETHTOOL_STATS_* constants.
+  {
+    name: 'ethtool.statsGroups unknown group',
+    field: 'groups.0',
+    run: (nl) => nl.ethtool.statsGroups('eth0', x(['nosuch'])),
+  },
+  {
+    name: 'ethtool.statsGroups a known group, then an unknown one',
+    field: 'groups.1',
+    run: (nl) => nl.ethtool.statsGroups('eth0', x(['rmon', 'RMON'])),
+  },
 ];
 cases.push(...roundTwo);
+
+// ---------------------------------------------------------------------------------------------
+// Round three (docs/RELIABILITY.md): tc handles, parents, rates, sizes, times, kinds and options;
+// u32 matches and actions; nexthop ids, groups and resilient timers. One case per (field, value).
+
+/** Numbers no handle, class id or parent may be: not an unsigned 32-bit integer. */
+const BAD_HANDLE_NUMBERS: Array<[string, unknown]> = [
+  ['-1', -1],
+  ['1.5', 1.5],
+  ['NaN', Number.NaN],
+  ['Infinity', Number.POSITIVE_INFINITY],
+  ['2**32', 2 ** 32],
+  ['{}', {}],
+  ['[]', []],
+  ['true', true],
+];
+/** Rates tc would not read (or reads as something else). */
+const BAD_RATES: Array<[string, unknown]> = [
+  ["'fast'", 'fast'],
+  ["'-1mbit'", '-1mbit'],
+  ["'1e400bit'", '1e400bit'],
+  ["''", ''],
+  ["'1mbitx'", '1mbitx'],
+  ["'1constructor'", '1constructor'],
+  ["'1__proto__'", '1__proto__'],
+  ["'1mbit\\0'", '1mbit\0'],
+  ["'1mbit\\n'", '1mbit\n'],
+  ['-1', -1],
+  ['NaN', Number.NaN],
+  ['Infinity', Number.POSITIVE_INFINITY],
+  ['1.5', 1.5],
+  ['-1n', -1n],
+  ['2n**64n', 2n ** 64n],
+  ['{}', {}],
+];
+const BAD_SIZES: Array<[string, unknown]> = [
+  ["'big'", 'big'],
+  ["'-1kb'", '-1kb'],
+  ["'1e400'", '1e400'],
+  ["'1toString'", '1toString'],
+  ["'5gb'", '5gb'],
+  ['-1', -1],
+  ['NaN', Number.NaN],
+  ['Infinity', Number.POSITIVE_INFINITY],
+  ['1.5', 1.5],
+  ['2**32', 2 ** 32],
+];
+const BAD_TIMES: Array<[string, unknown]> = [
+  ["'soon'", 'soon'],
+  ["'-1ms'", '-1ms'],
+  ["'1e400s'", '1e400s'],
+  ["'1constructor'", '1constructor'],
+  ['-1', -1],
+  ['NaN', Number.NaN],
+  ['Infinity', Number.POSITIVE_INFINITY],
+  ['2**32', 2 ** 32],
+];
+const tbf = (o: Record<string, unknown>) =>
+  x({ dev: 't0', kind: 'tbf', options: { rate: '1mbit', burst: '10k', latency: '1ms', ...o } });
+const htbClass = (o: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  x({ dev: 't0', classid: '1:10', kind: 'htb', options: { rate: '1mbit', ...o }, ...extra });
+const u32f = (u32: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  x({ dev: 't0', parent: '1:', kind: 'u32', u32, ...extra });
+const match = (...m: unknown[]) => u32f({ match: m });
+const mirred = (a: Record<string, unknown>) =>
+  u32f(
+    { match: [{ ip: { dst: '192.0.2.0/24' } }] },
+    { actions: [{ kind: 'mirred', action: 'redirect', dev: 't1', ...a }] },
+  );
+
+const roundThree: Case[] = [
+  // --- tc handles, class ids and parents, in tc notation
+  ...["'1:x'", "'ffff:ffff:1'", "'10000:'", "'-1'", "''", "'1:\\0'", "'1:\\n'", "' 1:'", "'1:1'"].map((what): Case => {
+    const v = JSON.parse(`"${what.slice(1, -1).replace('\\0', '\\u0000')}"`);
+    return {
+      name: `tc.qdiscs.add handle ${what}`,
+      field: 'qdisc.handle',
+      run: (nl) => nl.tc.qdiscs.add(x({ dev: 't0', kind: 'pfifo', handle: v })),
+    };
+  }),
+  ...["'x:y'", "'1:2:3'", "'rooot'", "''", "':'", "'1:10000'", "'root\\0'"].map((what): Case => {
+    const v = JSON.parse(`"${what.slice(1, -1).replace('\\0', '\\u0000')}"`);
+    return {
+      name: `tc.qdiscs.add parent ${what}`,
+      field: 'qdisc.parent',
+      run: (nl) => nl.tc.qdiscs.add(x({ dev: 't0', kind: 'pfifo', parent: v })),
+    };
+  }),
+  ...["'1:x'", "'ffff:ffff:1'", "'10000:1'", "'1:10000'", "''", "'1:10\\n'"].map((what): Case => {
+    const v = JSON.parse(`"${what.slice(1, -1)}"`);
+    return {
+      name: `tc.classes.add classid ${what}`,
+      field: 'class.classid',
+      run: (nl) => nl.tc.classes.add(htbClass({}, { classid: v })),
+    };
+  }),
+  ...["'x'", "'1:2:3'", "'egress\\0'", "'ingres'"].map((what): Case => {
+    const v = JSON.parse(`"${what.slice(1, -1).replace('\\0', '\\u0000')}"`);
+    return {
+      name: `tc.filters.add parent ${what}`,
+      field: 'filter.parent',
+      run: (nl) => nl.tc.filters.add(u32f({}, { parent: v })),
+    };
+  }),
+  ...["'1000:'", "'1:100:'", "'x'", "'800::1000'"].map((what): Case => {
+    const v = JSON.parse(`"${what.slice(1, -1)}"`);
+    return {
+      name: `tc.filters.add u32 handle ${what}`,
+      field: 'filter.handle',
+      run: (nl) => nl.tc.filters.add(u32f({}, { handle: v })),
+    };
+  }),
+  ...BAD_HANDLE_NUMBERS.flatMap(([what, v]): Case[] => [
+    {
+      name: `tc.qdiscs.add handle ${what}`,
+      field: 'qdisc.handle',
+      run: (nl) => nl.tc.qdiscs.add(x({ dev: 't0', kind: 'pfifo', handle: v })),
+    },
+    {
+      name: `tc.qdiscs.add parent ${what}`,
+      field: 'qdisc.parent',
+      run: (nl) => nl.tc.qdiscs.add(x({ dev: 't0', kind: 'pfifo', parent: v })),
+    },
+    {
+      name: `tc.classes.add classid ${what}`,
+      field: 'class.classid',
+      run: (nl) => nl.tc.classes.add(htbClass({}, { classid: v })),
+    },
+    {
+      name: `tc.filters.add parent ${what}`,
+      field: 'filter.parent',
+      run: (nl) => nl.tc.filters.add(u32f({}, { parent: v })),
+    },
+    {
+      name: `tc.filters.add matchall handle ${what}`,
+      field: 'filter.handle',
+      run: (nl) => nl.tc.filters.add(x({ dev: 't0', parent: '1:', kind: 'matchall', handle: v })),
+    },
+    {
+      name: `tc.qdiscs.delete handle ${what}`,
+      field: 'qdisc.handle',
+      run: (nl) => nl.tc.qdiscs.delete(x({ dev: 't0', handle: v })),
+    },
+  ]),
+  // --- rates, sizes and times
+  ...BAD_RATES.flatMap(([what, v]): Case[] => [
+    { name: `tc tbf rate ${what}`, field: 'qdisc.options.rate', run: (nl) => nl.tc.qdiscs.add(tbf({ rate: v })) },
+    {
+      name: `tc htb class rate ${what}`,
+      field: 'class.options.rate',
+      run: (nl) => nl.tc.classes.add(htbClass({ rate: v })),
+    },
+  ]),
+  ...BAD_RATES.slice(0, 6).map(
+    ([what, v]): Case => ({
+      name: `tc htb class ceil ${what}`,
+      field: 'class.options.ceil',
+      run: (nl) => nl.tc.classes.add(htbClass({ ceil: v })),
+    }),
+  ),
+  ...BAD_SIZES.flatMap(([what, v]): Case[] => [
+    { name: `tc tbf burst ${what}`, field: 'qdisc.options.burst', run: (nl) => nl.tc.qdiscs.add(tbf({ burst: v })) },
+    {
+      name: `tc htb class burst ${what}`,
+      field: 'class.options.burst',
+      run: (nl) => nl.tc.classes.add(htbClass({ burst: v })),
+    },
+    {
+      name: `tc bfifo limit ${what}`,
+      field: 'qdisc.options.limit',
+      run: (nl) => nl.tc.qdiscs.add(x({ dev: 't0', kind: 'bfifo', options: { limit: v } })),
+    },
+  ]),
+  ...BAD_TIMES.map(
+    ([what, v]): Case => ({
+      name: `tc tbf latency ${what}`,
+      field: 'qdisc.options.latency',
+      run: (nl) => nl.tc.qdiscs.add(tbf({ latency: v })),
+    }),
+  ),
+  // --- kinds: unknown, inherited names, NUL, wrong types
+  ...(
+    [
+      'nosuch',
+      'toString',
+      'constructor',
+      '__proto__',
+      'hasOwnProperty',
+      'pfifo\0',
+      'pfifo\n',
+      '',
+      42,
+      null,
+    ] as unknown[]
+  ).map(
+    (kind): Case => ({
+      name: `tc.qdiscs.add kind ${JSON.stringify(kind)}`,
+      field: 'qdisc.kind',
+      run: (nl) => nl.tc.qdiscs.add(x({ dev: 't0', kind })),
+    }),
+  ),
+  ...(['toString', 'flower\0', 'nosuch'] as unknown[]).map(
+    (kind): Case => ({
+      name: `tc.filters.add kind ${JSON.stringify(kind)}`,
+      field: 'filter.kind',
+      run: (nl) => nl.tc.filters.add(x({ dev: 't0', parent: '1:', kind })),
+    }),
+  ),
+  {
+    name: "tc.classes.add kind 'tbf'",
+    field: 'class.kind',
+    run: (nl) => nl.tc.classes.add(htbClass({}, { kind: 'tbf' })),
+  },
+  {
+    name: "tc.qdiscs.delete kind 'x\\0'",
+    field: 'qdisc.kind',
+    run: (nl) => nl.tc.qdiscs.delete(x({ dev: 't0', kind: 'x\0' })),
+  },
+  { name: "tc.actions.list 'gact\\n'", field: 'kind', run: (nl) => nl.tc.actions.list('gact\n') },
+  { name: "tc.actions.get kind 'toString'", field: 'kind', run: (nl) => nl.tc.actions.get('toString\0', 1) },
+  { name: "tc.actions.delete kind ''", field: 'kind', run: (nl) => nl.tc.actions.delete('', 1) },
+  // --- options for the wrong kind, unknown keys in specs and options
+  ...(
+    [
+      ['pfifo', { rate: '1mbit' }, 'rate'],
+      ['htb', { rate: '1mbit' }, 'rate'],
+      ['tbf', { rate: '1mbit', burst: '10k', latency: '1ms', default: '10' }, 'default'],
+      ['bfifo', { bands: 3 }, 'bands'],
+      ['pfifo_fast', { limit: 10 }, 'limit'],
+      ['ingress', { limit: 10 }, 'limit'],
+      ['clsact', { handle: '1:' }, 'handle'],
+      ['noqueue', { limit: 1 }, 'limit'],
+      ['prio', { limit: 1 }, 'limit'],
+      ['mq', { queues: 4 }, 'queues'],
+    ] as Array<[string, Record<string, unknown>, string]>
+  ).map(
+    ([kind, options, key]): Case => ({
+      name: `tc.qdiscs.add ${kind} with ${key}`,
+      field: 'qdisc.options',
+      key,
+      run: (nl) => nl.tc.qdiscs.add(x({ dev: 't0', kind, options })),
+    }),
+  ),
+  {
+    name: 'tc.qdiscs.add options as a string',
+    field: 'qdisc.options',
+    run: (nl) => nl.tc.qdiscs.add(x({ dev: 't0', kind: 'pfifo', options: 'limit 10' })),
+  },
+  {
+    name: 'tc.qdiscs.add unknown spec key (root)',
+    field: 'qdisc',
+    key: 'root',
+    run: (nl) => nl.tc.qdiscs.add(x({ dev: 't0', kind: 'pfifo', root: true })),
+  },
+  {
+    name: 'tc.classes.add htb option typo (rat)',
+    field: 'class.options',
+    key: 'rat',
+    run: (nl) => nl.tc.classes.add(htbClass({ rat: '1mbit' })),
+  },
+  {
+    name: 'tc.classes.add unknown spec key (flowid)',
+    field: 'class',
+    key: 'flowid',
+    run: (nl) => nl.tc.classes.add(htbClass({}, { flowid: '1:1' })),
+  },
+  {
+    name: 'tc.filters.add unknown spec key (flowid)',
+    field: 'filter',
+    key: 'flowid',
+    run: (nl) => nl.tc.filters.add(u32f({}, { flowid: '1:10' })),
+  },
+  {
+    name: 'tc.filters.add u32 option typo (classId)',
+    field: 'filter.u32',
+    key: 'classId',
+    run: (nl) => nl.tc.filters.add(u32f({ classId: '1:10' })),
+  },
+  {
+    name: 'tc.filters.add bpf options on a u32',
+    field: 'filter.bpf',
+    run: (nl) => nl.tc.filters.add(u32f({}, { bpf: { fd: 3 } })),
+  },
+  {
+    name: 'tc.filters.add u32 options on a matchall',
+    field: 'filter.u32',
+    run: (nl) => nl.tc.filters.add(x({ dev: 't0', parent: '1:', kind: 'matchall', u32: {} })),
+  },
+  {
+    name: 'tc.qdiscs.delete unknown option',
+    field: 'options',
+    key: 'ifexists',
+    run: (nl) => nl.tc.qdiscs.delete({ dev: 't0' }, x({ ifexists: true })),
+  },
+  {
+    name: 'tc.classes.delete unknown option',
+    field: 'options',
+    key: 'force',
+    run: (nl) => nl.tc.classes.delete({ dev: 't0', classid: '1:10' }, x({ force: true })),
+  },
+  {
+    name: 'tc.filters.delete unknown option',
+    field: 'options',
+    key: 'ifexist',
+    run: (nl) => nl.tc.filters.delete({ dev: 't0', parent: '1:' }, x({ ifexist: true })),
+  },
+  {
+    name: 'tc.actions.delete unknown option',
+    field: 'options',
+    key: 'ifexist',
+    run: (nl) => nl.tc.actions.delete('gact', 1, x({ ifexist: true })),
+  },
+  // --- numbers: NaN, Infinity, negative, huge
+  ...([Number.NaN, Number.POSITIVE_INFINITY, -1, 2 ** 32, 1.5] as number[]).flatMap((v): Case[] => [
+    {
+      name: `tc.filters.add chain ${v}`,
+      field: 'filter.chain',
+      run: (nl) => nl.tc.filters.add(u32f({}, { chain: v })),
+    },
+    {
+      name: `tc.qdiscs.add ingressBlock ${v}`,
+      field: 'qdisc.ingressBlock',
+      run: (nl) => nl.tc.qdiscs.add(x({ dev: 't0', kind: 'clsact', ingressBlock: v })),
+    },
+  ]),
+  {
+    name: 'tc.filters.list chain NaN',
+    field: 'filter.chain',
+    run: (nl) => nl.tc.filters.list(x({ dev: 't0', parent: '1:', chain: Number.NaN })),
+  },
+  {
+    name: 'tc.filters.add pref 65536',
+    field: 'filter.pref',
+    run: (nl) => nl.tc.filters.add(u32f({}, { pref: 65536 })),
+  },
+  {
+    name: 'tc.filters.add pref NaN',
+    field: 'filter.pref',
+    run: (nl) => nl.tc.filters.add(u32f({}, { pref: Number.NaN })),
+  },
+  {
+    name: 'tc.filters.add u32 divisor 257',
+    field: 'filter.u32.divisor',
+    run: (nl) => nl.tc.filters.add(u32f({ divisor: 257 })),
+  },
+  {
+    name: 'tc.filters.add u32 divisor Infinity',
+    field: 'filter.u32.divisor',
+    run: (nl) => nl.tc.filters.add(u32f({ divisor: Number.POSITIVE_INFINITY })),
+  },
+  {
+    name: 'tc.qdiscs.add htb r2q 0',
+    field: 'qdisc.options.r2q',
+    run: (nl) => nl.tc.qdiscs.add(x({ dev: 't0', kind: 'htb', options: { r2q: 0 } })),
+  },
+  {
+    name: "tc.qdiscs.add htb default 'g'",
+    field: 'qdisc.options.default',
+    run: (nl) => nl.tc.qdiscs.add(x({ dev: 't0', kind: 'htb', options: { default: 'g' } })),
+  },
+  {
+    name: 'tc.qdiscs.add prio priomap of 17',
+    field: 'qdisc.options.priomap',
+    run: (nl) => nl.tc.qdiscs.add(x({ dev: 't0', kind: 'prio', options: { priomap: new Array(17).fill(0) } })),
+  },
+  {
+    name: 'tc.classes.add htb prio 8',
+    field: 'class.options.prio',
+    run: (nl) => nl.tc.classes.add(htbClass({ prio: 8 })),
+  },
+  {
+    name: 'tc.classes.add htb quantum -1',
+    field: 'class.options.quantum',
+    run: (nl) => nl.tc.classes.add(htbClass({ quantum: -1 })),
+  },
+  {
+    name: 'tc.classes.add htb overhead NaN',
+    field: 'class.options.overhead',
+    run: (nl) => nl.tc.classes.add(htbClass({ overhead: Number.NaN })),
+  },
+  // --- u32 matches out of range, wrong shapes
+  {
+    name: 'tc u32 ip dport 65536',
+    field: 'filter.u32.match[0].ip.dport',
+    run: (nl) => nl.tc.filters.add(match({ ip: { dport: 65536 } })),
+  },
+  {
+    name: 'tc u32 ip tos 256',
+    field: 'filter.u32.match[0].ip.tos',
+    run: (nl) => nl.tc.filters.add(match({ ip: { tos: 256 } })),
+  },
+  {
+    name: 'tc u32 ip protocol -1',
+    field: 'filter.u32.match[0].ip.protocol',
+    run: (nl) => nl.tc.filters.add(match({ ip: { protocol: -1 } })),
+  },
+  {
+    name: 'tc u32 ip sport 1.5',
+    field: 'filter.u32.match[0].ip.sport',
+    run: (nl) => nl.tc.filters.add(match({ ip: { sport: 1.5 } })),
+  },
+  {
+    name: "tc u32 ip dst 'x'",
+    field: 'filter.u32.match[0].ip.dst',
+    run: (nl) => nl.tc.filters.add(match({ ip: { dst: 'x' } })),
+  },
+  {
+    name: 'tc u32 ip6 src as an IPv4 prefix',
+    field: 'filter.u32.match[0].ip6.src',
+    run: (nl) => nl.tc.filters.add(match({ ip6: { src: '10.0.0.0/8' } })),
+  },
+  {
+    name: 'tc u32 ip src /33',
+    field: 'filter.u32.match[0].ip.src',
+    run: (nl) => nl.tc.filters.add(match({ ip: { src: '10.0.0.0/33' } })),
+  },
+  {
+    name: 'tc u32 ip unknown key (dst_port)',
+    field: 'filter.u32.match[0].ip',
+    key: 'dst_port',
+    run: (nl) => nl.tc.filters.add(match({ ip: { dst_port: 80 } })),
+  },
+  {
+    name: 'tc u32 u32 value 2**32',
+    field: 'filter.u32.match[0].u32',
+    run: (nl) => nl.tc.filters.add(match({ u32: [2 ** 32, 0, 0] })),
+  },
+  {
+    name: 'tc u32 u16 value 0x10000',
+    field: 'filter.u32.match[0].u16',
+    run: (nl) => nl.tc.filters.add(match({ u16: [0x10000, 0xffff, 0] })),
+  },
+  {
+    name: 'tc u32 u8 mask 256',
+    field: 'filter.u32.match[0].u8',
+    run: (nl) => nl.tc.filters.add(match({ u8: [1, 256, 0] })),
+  },
+  {
+    name: 'tc u32 u32 at 2 (unaligned)',
+    field: 'filter.u32.match[0].u32',
+    run: (nl) => nl.tc.filters.add(match({ u32: [1, 1, 2] })),
+  },
+  {
+    name: 'tc u32 u16 at 1 (odd)',
+    field: 'filter.u32.match[0].u16',
+    run: (nl) => nl.tc.filters.add(match({ u16: [1, 1, 1] })),
+  },
+  {
+    name: 'tc u32 u8 at NaN',
+    field: 'filter.u32.match[0].u8',
+    run: (nl) => nl.tc.filters.add(match({ u8: [1, 1, Number.NaN] })),
+  },
+  {
+    name: 'tc u32 u8 at 1.5',
+    field: 'filter.u32.match[0].u8',
+    run: (nl) => nl.tc.filters.add(match({ u8: [1, 1, 1.5] })),
+  },
+  {
+    name: 'tc u32 u32 at 2**40',
+    field: 'filter.u32.match[0].u32',
+    run: (nl) => nl.tc.filters.add(match({ u32: [1, 1, 2 ** 40] })),
+  },
+  {
+    name: 'tc u32 u32 of two numbers',
+    field: 'filter.u32.match[0].u32',
+    run: (nl) => nl.tc.filters.add(match({ u32: [1, 1] })),
+  },
+  {
+    name: 'tc u32 u32 as a string',
+    field: 'filter.u32.match[0].u32',
+    run: (nl) => nl.tc.filters.add(match({ u32: '1 1 0' })),
+  },
+  { name: 'tc u32 match null', field: 'filter.u32.match[0]', run: (nl) => nl.tc.filters.add(match(null)) },
+  {
+    name: 'tc u32 match of two kinds',
+    field: 'filter.u32.match[0]',
+    run: (nl) => nl.tc.filters.add(match({ ip: {}, u8: [1, 1, 0] })),
+  },
+  {
+    name: "tc u32 match 'ip' (not a list)",
+    field: 'filter.u32.match',
+    run: (nl) => nl.tc.filters.add(u32f({ match: 'ip' })),
+  },
+  {
+    name: 'tc u32 match of 10,000 keys',
+    field: 'filter.u32.match[128].u32',
+    run: (nl) => nl.tc.filters.add(u32f({ match: Array.from({ length: 10_000 }, (_, i) => ({ u32: [0, 0, i * 4] })) })),
+  },
+  {
+    name: 'tc u32 hashkey at 2**20',
+    field: 'filter.u32.hashkey.at',
+    run: (nl) => nl.tc.filters.add(u32f({ match: [], hashkey: { mask: 0xff, at: 2 ** 20 } })),
+  },
+  // --- actions
+  {
+    name: "tc mirred action 'steal'",
+    field: 'filter.actions[0].action',
+    run: (nl) => nl.tc.filters.add(mirred({ action: 'steal' })),
+  },
+  {
+    name: "tc mirred direction 'up'",
+    field: 'filter.actions[0].direction',
+    run: (nl) => nl.tc.filters.add(mirred({ direction: 'up' })),
+  },
+  {
+    name: 'tc mirred dev with NUL',
+    field: 'filter.actions[0].dev',
+    run: (nl) => nl.tc.filters.add(mirred({ dev: 't1\0' })),
+  },
+  {
+    name: 'tc mirred dev of 16 bytes',
+    field: 'filter.actions[0].dev',
+    run: (nl) => nl.tc.filters.add(mirred({ dev: LONG16 })),
+  },
+  {
+    name: 'tc mirred dev 2**31',
+    field: 'filter.actions[0].dev',
+    run: (nl) => nl.tc.filters.add(mirred({ dev: 2 ** 31 })),
+  },
+  {
+    name: 'tc mirred index NaN',
+    field: 'filter.actions[0].index',
+    run: (nl) => nl.tc.filters.add(mirred({ index: Number.NaN })),
+  },
+  {
+    name: 'tc mirred unknown key (target)',
+    field: 'filter.actions[0]',
+    key: 'target',
+    run: (nl) => nl.tc.filters.add(mirred({ target: 't2' })),
+  },
+  {
+    name: "tc gact action 'toString'",
+    field: 'filter.actions[0].action',
+    run: (nl) => nl.tc.filters.add(u32f({ match: [] }, { actions: [{ kind: 'gact', action: 'toString' }] })),
+  },
+  {
+    name: "tc police exceed 'constructor'",
+    field: 'actions[0].exceed',
+    run: (nl) => nl.tc.actions.add(x({ kind: 'police', rate: '1mbit', burst: '10k', exceed: 'constructor' })),
+  },
+  {
+    name: "tc action kind 'nat'",
+    field: 'filter.actions[0].kind',
+    run: (nl) => nl.tc.filters.add(u32f({ match: [] }, { actions: [{ kind: 'nat' }] })),
+  },
+  {
+    name: 'tc action null',
+    field: 'filter.actions[0].kind',
+    also: ['filter.actions[0]'],
+    run: (nl) => nl.tc.filters.add(u32f({ match: [] }, { actions: [null] })),
+  },
+  {
+    name: 'tc 33 actions (the kernel takes 32)',
+    field: 'filter.actions',
+    run: (nl) =>
+      nl.tc.filters.add(u32f({ match: [] }, { actions: new Array(33).fill({ kind: 'gact', action: 'pass' }) })),
+  },
+  {
+    name: 'tc.actions.add 100,000 actions',
+    field: 'actions',
+    run: (nl) => nl.tc.actions.add(new Array(100_000).fill({ kind: 'gact', action: 'pass' })),
+  },
+  {
+    name: 'tc bpf bytecode of a string',
+    field: 'filter.bpf.bytecode',
+    run: (nl) => nl.tc.filters.add(x({ dev: 't0', parent: '1:', kind: 'bpf', bpf: { bytecode: 'ret #0' } })),
+  },
+  {
+    name: 'tc bpf bytecode entry null',
+    field: 'filter.bpf.bytecode[0]',
+    run: (nl) => nl.tc.filters.add(x({ dev: 't0', parent: '1:', kind: 'bpf', bpf: { bytecode: [null] } })),
+  },
+  {
+    name: 'tc bpf 10,000 instructions (more than an attribute holds)',
+    field: 'filter.bpf.bytecode',
+    run: (nl) =>
+      nl.tc.filters.add(
+        x({ dev: 't0', parent: '1:', kind: 'bpf', bpf: { bytecode: new Array(10_000).fill([6, 0, 0, 0]) } }),
+      ),
+  },
+  // --- prototype-pollution keys, NUL and newline in names
+  {
+    name: 'tc.qdiscs.add own __proto__',
+    field: 'qdisc',
+    key: '__proto__',
+    run: (nl) => nl.tc.qdiscs.add(own('__proto__', { dev: 't0', kind: 'pfifo' }) as never),
+  },
+  {
+    name: 'tc.classes.add options own constructor',
+    field: 'class.options',
+    key: 'constructor',
+    run: (nl) => nl.tc.classes.add(htbClass(own('constructor'))),
+  },
+  {
+    name: 'tc.filters.add u32 own prototype',
+    field: 'filter.u32',
+    key: 'prototype',
+    run: (nl) => nl.tc.filters.add(u32f(own('prototype', { match: [] }))),
+  },
+  {
+    name: 'tc.filters.add action own __proto__',
+    field: 'filter.actions.0',
+    key: '__proto__',
+    also: ['filter.actions[0]'],
+    run: (nl) =>
+      nl.tc.filters.add(u32f({ match: [] }, { actions: [own('__proto__', { kind: 'gact', action: 'pass' })] })),
+  },
+  {
+    name: 'tc.qdiscs.add dev with NUL',
+    field: 'qdisc.dev',
+    run: (nl) => nl.tc.qdiscs.add(x({ dev: 't0\0', kind: 'pfifo' })),
+  },
+  {
+    name: 'tc.qdiscs.add dev with a newline',
+    field: 'qdisc.dev',
+    run: (nl) => nl.tc.qdiscs.add(x({ dev: 't0\n', kind: 'pfifo' })),
+  },
+  { name: "tc.classes.list dev '../x'", field: 'filter.dev', run: (nl) => nl.tc.classes.list({ dev: '../x' }) },
+  { name: 'tc.filters.add dev 0', field: 'filter.dev', run: (nl) => nl.tc.filters.add(u32f({}, { dev: 0 })) },
+  {
+    name: 'tc.filters.add block 2**32',
+    field: 'filter.block',
+    run: (nl) => nl.tc.filters.add(x({ block: 2 ** 32, kind: 'matchall' })),
+  },
+
+  // --- nexthop ids
+  ...([0, -1, 2 ** 32, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '5', null] as unknown[]).flatMap((id): Case[] => [
+    {
+      name: `nexthops.add id ${String(id)}`,
+      field: 'nexthop.id',
+      run: (nl) => nl.nexthops.add(x({ id, blackhole: true })),
+    },
+    { name: `nexthops.get ${String(id)}`, field: 'id', run: (nl) => nl.nexthops.get(x(id)) },
+    { name: `nexthops.delete ${String(id)}`, field: 'id', run: (nl) => nl.nexthops.delete(x(id)) },
+    {
+      name: `nexthops.add group member id ${String(id)}`,
+      field: 'nexthop.group.0.id',
+      run: (nl) => nl.nexthops.add(x({ group: [{ id }] })),
+    },
+  ]),
+  { name: 'nexthops.bucket id 0', field: 'id', run: (nl) => nl.nexthops.bucket(0, 0) },
+  { name: 'nexthops.bucket index 65536', field: 'index', run: (nl) => nl.nexthops.bucket(1, 65536) },
+  { name: 'nexthops.buckets nhid -1', field: 'filter.nhid', run: (nl) => nl.nexthops.buckets({ nhid: -1 }) },
+  { name: 'routes.add nhid 0', field: 'route.nhid', run: (nl) => nl.routes.add({ dst: '198.51.100.0/24', nhid: 0 }) },
+  {
+    name: 'routes.add nhid 2**32',
+    field: 'route.nhid',
+    run: (nl) => nl.routes.add({ dst: '198.51.100.0/24', nhid: 2 ** 32 }),
+  },
+  {
+    name: 'routes.add nhid with a gateway',
+    field: 'route.nhid',
+    run: (nl) => nl.routes.add({ dst: '198.51.100.0/24', nhid: 5, gateway: '192.0.2.1' }),
+  },
+  // --- groups
+  { name: 'nexthops.add empty group', field: 'nexthop.group', run: (nl) => nl.nexthops.add({ group: [] }) },
+  {
+    name: 'nexthops.add group with a duplicate id',
+    field: 'nexthop.group.1.id',
+    run: (nl) => nl.nexthops.add({ group: [{ id: 1 }, { id: 1 }] }),
+  },
+  ...([0, 65537, -1, 1.5, Number.NaN, '2'] as unknown[]).map(
+    (weight): Case => ({
+      name: `nexthops.add group weight ${String(weight)}`,
+      field: 'nexthop.group.0.weight',
+      run: (nl) => nl.nexthops.add(x({ group: [{ id: 1, weight }] })),
+    }),
+  ),
+  {
+    name: 'nexthops.add group not a list',
+    field: 'nexthop.group',
+    run: (nl) => nl.nexthops.add(x({ group: { id: 1 } })),
+  },
+  {
+    name: 'nexthops.add group member typo (wieght)',
+    field: 'nexthop.group.0',
+    key: 'wieght',
+    run: (nl) => nl.nexthops.add(x({ group: [{ id: 1, wieght: 2 }] })),
+  },
+  {
+    name: 'nexthops.add group of 100,000',
+    field: 'nexthop.group',
+    run: (nl) => nl.nexthops.add({ group: Array.from({ length: 100_000 }, (_, i) => ({ id: i + 1 })) }),
+  },
+  {
+    name: 'nexthops.add group with a gateway',
+    field: 'nexthop.group',
+    run: (nl) => nl.nexthops.add({ group: [{ id: 1 }], gateway: '192.0.2.1' }),
+  },
+  {
+    name: "nexthops.add group type 'hash'",
+    field: 'nexthop.type',
+    run: (nl) => nl.nexthops.add(x({ group: [{ id: 1 }], type: 'hash' })),
+  },
+  // --- resilient groups
+  ...([-1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 32, 1e10] as number[]).flatMap((t): Case[] => [
+    {
+      name: `nexthops.add resilient idleTimer ${t}`,
+      field: 'nexthop.resilient.idleTimer',
+      run: (nl) => nl.nexthops.add({ group: [{ id: 1 }], type: 'resilient', resilient: { idleTimer: t } }),
+    },
+    {
+      name: `nexthops.add resilient unbalancedTimer ${t}`,
+      field: 'nexthop.resilient.unbalancedTimer',
+      run: (nl) => nl.nexthops.add({ group: [{ id: 1 }], type: 'resilient', resilient: { unbalancedTimer: t } }),
+    },
+  ]),
+  ...([0, 65536, 1.5, -1] as number[]).map(
+    (buckets): Case => ({
+      name: `nexthops.add resilient buckets ${buckets}`,
+      field: 'nexthop.resilient.buckets',
+      run: (nl) => nl.nexthops.add({ group: [{ id: 1 }], type: 'resilient', resilient: { buckets } }),
+    }),
+  ),
+  {
+    name: 'nexthops.add resilient without the type',
+    field: 'nexthop.type',
+    also: ['nexthop.resilient'],
+    run: (nl) => nl.nexthops.add({ group: [{ id: 1 }], resilient: { buckets: 8 } }),
+  },
+  {
+    name: "nexthops.add resilient with type 'mpath'",
+    field: 'nexthop.resilient',
+    run: (nl) => nl.nexthops.add({ group: [{ id: 1 }], type: 'mpath', resilient: { buckets: 8 } }),
+  },
+  {
+    name: 'nexthops.add resilient typo (idle_timer)',
+    field: 'nexthop.resilient',
+    key: 'idle_timer',
+    run: (nl) => nl.nexthops.add(x({ group: [{ id: 1 }], type: 'resilient', resilient: { idle_timer: 1 } })),
+  },
+  // --- contradictions: gateway and blackhole, fdb with a device, families
+  {
+    name: 'nexthops.add gateway and blackhole',
+    field: 'nexthop.blackhole',
+    run: (nl) => nl.nexthops.add({ gateway: '192.0.2.1', blackhole: true }),
+  },
+  {
+    name: 'nexthops.add dev and blackhole',
+    field: 'nexthop.blackhole',
+    run: (nl) => nl.nexthops.add({ dev: 'eth0', blackhole: true }),
+  },
+  {
+    name: 'nexthops.add fdb and blackhole',
+    field: 'nexthop.blackhole',
+    also: ['nexthop.fdb'],
+    run: (nl) => nl.nexthops.add({ fdb: true, blackhole: true }),
+  },
+  {
+    name: 'nexthops.add fdb with a device',
+    field: 'nexthop.fdb',
+    run: (nl) => nl.nexthops.add({ fdb: true, gateway: '192.0.2.1', dev: 'eth0' }),
+  },
+  {
+    name: 'nexthops.add fdb with onlink',
+    field: 'nexthop.fdb',
+    run: (nl) => nl.nexthops.add({ fdb: true, gateway: '192.0.2.1', onlink: true }),
+  },
+  {
+    name: 'nexthops.add type without a group',
+    field: 'nexthop.type',
+    run: (nl) => nl.nexthops.add({ blackhole: true, type: 'mpath' }),
+  },
+  { name: 'nexthops.add nothing at all', field: 'nexthop', run: (nl) => nl.nexthops.add({}) },
+  {
+    name: 'nexthops.add v6 gateway, family 4',
+    field: 'nexthop.gateway',
+    run: (nl) => nl.nexthops.add({ gateway: '2001:db8::1', family: 4 }),
+  },
+  {
+    name: 'nexthops.add gateway with a prefix',
+    field: 'nexthop.gateway',
+    run: (nl) => nl.nexthops.add({ gateway: '192.0.2.1/24' }),
+  },
+  {
+    name: 'nexthops.add gateway with NUL',
+    field: 'nexthop.gateway',
+    run: (nl) => nl.nexthops.add({ gateway: '192.0.2.1\0' }),
+  },
+  {
+    name: 'nexthops.add family 5',
+    field: 'nexthop.family',
+    run: (nl) => nl.nexthops.add(x({ dev: 'eth0', family: 5 })),
+  },
+  {
+    name: "nexthops.add protocol 'nosuch'",
+    field: 'nexthop.protocol',
+    run: (nl) => nl.nexthops.add(x({ blackhole: true, protocol: 'nosuch' })),
+  },
+  {
+    name: 'nexthops.add protocol 256',
+    field: 'nexthop.protocol',
+    run: (nl) => nl.nexthops.add(x({ blackhole: true, protocol: 256 })),
+  },
+  { name: "nexthops.add dev 'a/b'", field: 'nexthop.dev', run: (nl) => nl.nexthops.add({ dev: 'a/b' }) },
+  {
+    name: "nexthops.add onlink 'yes'",
+    field: 'nexthop.onlink',
+    run: (nl) => nl.nexthops.add(x({ gateway: '192.0.2.1', dev: 'eth0', onlink: 'yes' })),
+  },
+  {
+    name: 'nexthops.add own __proto__',
+    field: 'nexthop',
+    key: '__proto__',
+    run: (nl) => nl.nexthops.add(own('__proto__', { blackhole: true })),
+  },
+  {
+    name: 'nexthops.add group member own constructor',
+    field: 'nexthop.group.0',
+    key: 'constructor',
+    run: (nl) => nl.nexthops.add({ group: [own('constructor', { id: 1 })] as never }),
+  },
+  {
+    name: 'nexthops.replace without an id',
+    field: 'nexthop.id',
+    run: (nl) => nl.nexthops.replace({ blackhole: true }),
+  },
+  {
+    name: 'nexthops.list unknown filter key',
+    field: 'filter',
+    key: 'group',
+    run: (nl) => nl.nexthops.list(x({ group: true })),
+  },
+  {
+    name: 'nexthops.delete unknown option',
+    field: 'options',
+    key: 'ifexist',
+    run: (nl) => nl.nexthops.delete(1, x({ ifexist: true })),
+  },
+];
+cases.push(...roundThree);
+
+// ---------------------------------------------------------------------------------------------
+// CNI configurations: the example plugin's parser (examples/cni-bridge/config.mjs, pure), given
+// hostile configurations and CNI_* variables. Each must be refused with the spec's error code and
+// the field named, before the plugin would load rtnl.
+
+type CniParse = (env: Record<string, string | undefined>, stdin: Uint8Array) => unknown;
+let cniParse: CniParse | undefined;
+let CniError: (new (...a: unknown[]) => Error & { code: number; details?: string }) | undefined;
+const CNI_ENV = {
+  CNI_COMMAND: 'ADD',
+  CNI_CONTAINERID: 'c1',
+  CNI_NETNS: '/run/netns/rtnl-hostile-nosuch',
+  CNI_IFNAME: 'eth0',
+  CNI_PATH: '/opt/cni/bin',
+};
+const CNI_BASE = { cniVersion: '1.0.0', name: 'n', type: 'rtnl-bridge', bridge: 'cni0' };
+/** A CNI case: the configuration (an object, or raw text) and extra CNI_* variables. */
+const cniCase = (name: string, field: string, code: number, conf: unknown, env: Record<string, string> = {}): Case => ({
+  name: `CNI ${name}`,
+  field,
+  cni: code,
+  run: () => cniParse!({ ...CNI_ENV, ...env }, Buffer.from(typeof conf === 'string' ? conf : JSON.stringify(conf))),
+});
+const cniConf = (extra: Record<string, unknown>) => ({ ...CNI_BASE, ...extra });
+let deep: Record<string, unknown> = {};
+for (let i = 0; i < 40; i++) deep = { a: deep };
+
+const cniCases: Case[] = [
+  // the input itself and the version
+  cniCase('malformed JSON', 'network config', 6, '{"cniVersion":"1.0.0",'),
+  cniCase('a JSON array', 'network config', 6, '[]'),
+  cniCase('JSON null', 'network config', 6, 'null'),
+  cniCase('a JSON string', 'network config', 6, '"x"'),
+  cniCase('empty stdin', 'network config', 6, ''),
+  cniCase("cniVersion '9.9.9'", 'cniVersion', 1, cniConf({ cniVersion: '9.9.9' })),
+  cniCase('cniVersion 1 (a number)', 'cniVersion', 1, cniConf({ cniVersion: 1 })),
+  cniCase('no cniVersion', 'cniVersion', 1, { name: 'n', type: 'x' }),
+  // CNI_* variables
+  cniCase("CNI_COMMAND 'ADDX'", 'CNI_COMMAND', 4, CNI_BASE, { CNI_COMMAND: 'ADDX' }),
+  cniCase("CNI_COMMAND 'toString'", 'CNI_COMMAND', 4, CNI_BASE, { CNI_COMMAND: 'toString' }),
+  cniCase('CNI_IFNAME empty', 'CNI_IFNAME', 4, CNI_BASE, { CNI_IFNAME: '' }),
+  cniCase('CNI_PATH empty', 'CNI_PATH', 4, CNI_BASE, { CNI_PATH: '' }),
+  ...BAD_NAMES.filter(([, v]) => v !== '').map(([what, v]) =>
+    cniCase(`CNI_IFNAME ${what}`, 'CNI_IFNAME', 4, CNI_BASE, { CNI_IFNAME: v as string }),
+  ),
+  cniCase("CNI_IFNAME 'a:b'", 'CNI_IFNAME', 4, CNI_BASE, { CNI_IFNAME: 'a:b' }),
+  cniCase("CNI_CONTAINERID '-x'", 'CNI_CONTAINERID', 4, CNI_BASE, { CNI_CONTAINERID: '-x' }),
+  cniCase("CNI_CONTAINERID 'a/b'", 'CNI_CONTAINERID', 4, CNI_BASE, { CNI_CONTAINERID: 'a/b' }),
+  cniCase('CNI_CONTAINERID with a newline', 'CNI_CONTAINERID', 4, CNI_BASE, { CNI_CONTAINERID: 'c1\nx' }),
+  cniCase('CNI_NETNS relative', 'CNI_NETNS', 4, CNI_BASE, { CNI_NETNS: 'run/netns/x' }),
+  cniCase('CNI_NETNS with NUL', 'CNI_NETNS', 4, CNI_BASE, { CNI_NETNS: '/run/netns/x\0' }),
+  cniCase('CNI_PATH with NUL', 'CNI_PATH', 4, CNI_BASE, { CNI_PATH: '/opt/cni/bin\0' }),
+  // the bridge
+  ...BAD_NAMES.map(([what, v]) => cniCase(`bridge ${what}`, 'bridge', 7, cniConf({ bridge: v }))),
+  cniCase('bridge 42', 'bridge', 7, cniConf({ bridge: 42 })),
+  cniCase("bridge 'br:0'", 'bridge', 7, cniConf({ bridge: 'br:0' })),
+  // mtu
+  ...([-1, 1.5, '1500', 65536, true, {}] as unknown[]).map((mtu) =>
+    cniCase(`mtu ${JSON.stringify(mtu)}`, 'mtu', 7, cniConf({ mtu })),
+  ),
+  // the IPAM plugin: a name in CNI_PATH, never a path
+  ...(['../../bin/sh', '/bin/sh', 'a/b', '..', '.hidden', '', 42, 'x'.repeat(200), 'host-local\0'] as unknown[]).map(
+    (type) => cniCase(`ipam.type ${JSON.stringify(type)?.slice(0, 20)}`, 'ipam.type', 7, cniConf({ ipam: { type } })),
+  ),
+  cniCase("ipam 'host-local' (a string)", 'ipam', 7, cniConf({ ipam: 'host-local' })),
+  // booleans and objects of the wrong type
+  cniCase("isGateway 'true'", 'isGateway', 7, cniConf({ isGateway: 'true' })),
+  cniCase("isDefaultGateway 'false'", 'isDefaultGateway', 7, cniConf({ isDefaultGateway: 'false' })),
+  cniCase('hairpinMode 1', 'hairpinMode', 7, cniConf({ hairpinMode: 1 })),
+  cniCase("promiscMode 'yes'", 'promiscMode', 7, cniConf({ promiscMode: 'yes' })),
+  cniCase('forceAddress []', 'forceAddress', 7, cniConf({ forceAddress: [] })),
+  cniCase("ipMasq 'true' (not the unsupported true)", 'ipMasq', 7, cniConf({ ipMasq: 'true' })),
+  cniCase('name 42', 'name', 7, cniConf({ name: 42 })),
+  cniCase("dns 'x'", 'dns', 7, cniConf({ dns: 'x' })),
+  cniCase('prevResult []', 'prevResult', 7, cniConf({ prevResult: [] })),
+  cniCase("runtimeConfig 'x'", 'runtimeConfig', 7, cniConf({ runtimeConfig: 'x' })),
+  // unsupported fields and contradictions (the reference plugin's codes)
+  cniCase('ipMasq true', 'ipMasq', 2, cniConf({ ipMasq: true })),
+  cniCase('macspoofchk true', 'macspoofchk', 2, cniConf({ macspoofchk: true })),
+  cniCase('vlan 5', 'vlan', 2, cniConf({ vlan: 5 })),
+  cniCase('vlan 4095', 'VLAN ID', 999, cniConf({ vlan: 4095 })),
+  cniCase('hairpin and promiscuous at once', 'hairpin mode', 999, cniConf({ hairpinMode: true, promiscMode: true })),
+  // MACs
+  cniCase("runtimeConfig.mac 'zz'", 'runtimeConfig.mac', 7, cniConf({ runtimeConfig: { mac: 'zz' } })),
+  cniCase('args.cni.mac of 5 bytes', 'args.cni.mac', 7, cniConf({ args: { cni: { mac: '02:00:00:00:00' } } })),
+  cniCase('runtimeConfig.mac 42', 'runtimeConfig.mac', 7, cniConf({ runtimeConfig: { mac: 42 } })),
+  cniCase("CNI_ARGS MAC 'xyz'", 'CNI_ARGS MAC', 7, CNI_BASE, { CNI_ARGS: 'MAC=xyz' }),
+  cniCase('CNI_ARGS with an unknown key', 'ARGS', 999, CNI_BASE, { CNI_ARGS: 'FOO=1' }),
+  cniCase('CNI_ARGS pair without =', 'ARGS', 999, CNI_BASE, { CNI_ARGS: 'novalue' }),
+  // prototype-pollution keys and nesting
+  cniCase('own __proto__', '__proto__', 7, '{"cniVersion":"1.0.0","name":"n","__proto__":{"bridge":"x"}}'),
+  cniCase(
+    'ipam with own constructor',
+    'ipam.constructor',
+    7,
+    '{"cniVersion":"1.0.0","ipam":{"type":"host-local","constructor":{}}}',
+  ),
+  cniCase(
+    'prevResult.ips[0] with own __proto__',
+    'prevResult.ips[0].__proto__',
+    7,
+    '{"cniVersion":"1.0.0","prevResult":{"ips":[{"__proto__":{"x":1}}]}}',
+  ),
+  cniCase(
+    'runtimeConfig with own prototype',
+    'runtimeConfig.prototype',
+    7,
+    '{"cniVersion":"1.0.0","runtimeConfig":{"prototype":1}}',
+  ),
+  cniCase('prevResult nested 40 levels deep', 'prevResult.a.a', 7, cniConf({ prevResult: deep })),
+];
+cases.push(...cniCases);
 
 /**
  * Inputs that an op wrongly accepts, or only rejects after something was sent. They run as
  * `todo` tests: each asserts the correct behaviour, so it passes once the op is fixed, and until
  * then it is reported without failing the suite. See docs/RELIABILITY.md, "Findings".
  */
-const findings: Array<Case & { finding: string }> = [
-  {
-    name: 'ethtool.statsGroups unknown group',
-    field: 'groups.0',
-    finding:
-      "the group names are the kernel's (ETH_SS_STATS_STD), asked for before an unknown name can be refused; a generated list would let it refuse first",
-    run: (nl) => nl.ethtool.statsGroups('eth0', x(['nosuch'])),
-  },
-];
+const findings: Array<Case & { finding: string }> = [];
 
 // ---------------------------------------------------------------------------------------------
 // The recording client
@@ -1156,6 +2106,17 @@ async function attempt(c: Case): Promise<{ err: unknown; recorded: string[] }> {
 function assertRejected(c: Case, err: unknown, sent: string[]): void {
   assert.ok(err !== undefined, `${c.name}: accepted${sent.length ? ` and sent (${sent.join(', ')})` : ''}`);
   assert.ok(!(err instanceof WouldSend), `${c.name}: passed validation and reached the socket (${sent.join(', ')})`);
+  if (c.cni !== undefined) {
+    const e = err as Error & { code?: unknown; details?: unknown };
+    assert.ok(err instanceof CniError!, `${c.name}: expected a CniError, got ${e?.constructor?.name}: ${e?.message}`);
+    assert.equal(e.code, c.cni, `${c.name}: code ${String(e.code)}, expected ${c.cni} (${e.message})`);
+    assert.ok(
+      `${e.message} ${String(e.details ?? '')}`.includes(c.field),
+      `${c.name}: the error does not name ${c.field}: ${e.message} (${String(e.details ?? '')})`,
+    );
+    assert.deepEqual(sent, [], `${c.name}: rejected only after something was sent or touched`);
+    return;
+  }
   const fields = [...(c.codec ? [] : [c.field]), ...(c.key ? [`${c.field}.${c.key}`] : []), ...(c.also ?? [])];
   const detail = `${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`;
   if (c.codec && err instanceof EncodeError) assert.equal(err.path, c.field, `${c.name}: ${detail}`);
@@ -1180,10 +2141,13 @@ function assertRejected(c: Case, err: unknown, sent: string[]): void {
 /** How zod words its issues ("Invalid input: expected number, received undefined", ...). */
 const ZOD_WORDING = /Invalid (input|option|string|type)|expected \w+, received|Too (small|big)|Unrecognized key|>=|<=/;
 
-const tally = { cases: 0, validation: 0, codec: 0 };
+const tally = { cases: 0, validation: 0, codec: 0, cni: 0 };
 
 describe('hostile input is rejected before anything is sent', () => {
   before(async () => {
+    const cni = await import(new URL('../../examples/cni-bridge/config.mjs', import.meta.url).href);
+    cniParse = cni.parseInvocation;
+    CniError = cni.CniError;
     nl = await Rtnl.open();
     const sock = nl.engine.sock as { send(b: Uint8Array): void; sendAsync?(b: Uint8Array): Promise<void> };
     const send = sock.send;
@@ -1276,6 +2240,7 @@ describe('hostile input is rejected before anything is sent', () => {
       assertRejected(c, err, sent);
       tally.cases++;
       if (err instanceof EncodeError) tally.codec++;
+      else if (c.cni !== undefined) tally.cni++;
       else tally.validation++;
     });
   }
@@ -1293,7 +2258,7 @@ describe('hostile input is rejected before anything is sent', () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal((Object.prototype as Record<string, unknown>).polluted, undefined);
     t.diagnostic(
-      `hostile inputs: ${tally.cases} cases, ${tally.validation} rejected by ValidationError, ${tally.codec} by EncodeError (codec), 0 sent; ${findings.length} findings left as todo`,
+      `hostile inputs: ${tally.cases} cases, ${tally.validation} rejected by ValidationError, ${tally.codec} by EncodeError (codec), ${tally.cni} CNI configurations by the plugin's parser (CniError), 0 sent; ${findings.length} findings left as todo`,
     );
   });
 });

@@ -163,3 +163,14 @@ test('class, filter and action kinds: each file of src/kinds/tc/{class,filter,ac
     }
   }
 });
+
+test('every tc kind rtnl ships lists its option keys (flower, keyed by the codec, checks its own)', async () => {
+  const { qdiscKinds, classKinds, filterKinds, actionKinds } = await import('../../src/kinds/tc/registry.js');
+  const all = { ...qdiscKinds, ...prefixed('class', classKinds), ...prefixed('filter', filterKinds) };
+  const missing = Object.entries({ ...all, ...prefixed('action', actionKinds) })
+    .filter(([name, p]) => name !== 'filter/flower' && !Array.isArray((p as { keys?: unknown }).keys))
+    .map(([name]) => name);
+  assert.deepEqual(missing, []);
+});
+const prefixed = (group: string, o: object) =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [`${group}/${k}`, v]));

@@ -37,6 +37,8 @@ export const mirredAttrs = attrs('TCA_MIRRED', {
   tm: [C.TCA_MIRRED_TM, tcfT],
   parms: [C.TCA_MIRRED_PARMS, tcMirred],
   pad: [C.TCA_MIRRED_PAD, 'binary'],
+  // Mirror or redirect to a shared block's devices instead of one device (6.10+).
+  blockid: [C.TCA_MIRRED_BLOCKID, 'u32'],
 });
 
 /** struct tc_gact: the verdict is `action` (TC_ACT_*). */

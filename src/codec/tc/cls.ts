@@ -119,6 +119,39 @@ export const tcU32Mark = struct(
   12,
 );
 
+/** struct tc_u32_pcnt (TCA_U32_PCNT, with CONFIG_CLS_U32_PERF): lookups, hits, then hits per key. */
+export interface U32Pcnt {
+  /** How often the rule was looked at (rcnt). */
+  rcnt: bigint;
+  /** How often it matched (rhit). */
+  rhit: bigint;
+  /** Per key: how often that key matched (kcnts[]). */
+  kcnts: bigint[];
+  $extra?: Uint8Array;
+}
+export const u32Pcnt = custom<U32Pcnt>({
+  name: 'tc_u32_pcnt',
+  decode(buf, view, at, len, path) {
+    if (len < 16) throw new DecodeError(`tc_u32_pcnt of ${len} bytes, expected at least 16`, at, path);
+    const out: U32Pcnt = { rcnt: view.getBigUint64(at, true), rhit: view.getBigUint64(at + 8, true), kcnts: [] };
+    let pos = at + 16;
+    for (; pos + 8 <= at + len; pos += 8) out.kcnts.push(view.getBigUint64(pos, true));
+    if (pos < at + len) out.$extra = buf.slice(pos, at + len);
+    return out;
+  },
+  encode(w: Writer, v, path) {
+    if (v === null || typeof v !== 'object') throw new EncodeError('expected { rcnt, rhit, kcnts }', path);
+    const u64 = (x: unknown, p: string) => {
+      if (typeof x !== 'bigint' || x < 0n || x >= 1n << 64n) throw new EncodeError('expected a u64 bigint', p);
+      w.u64(x);
+    };
+    u64(v.rcnt, `${path}.rcnt`);
+    u64(v.rhit, `${path}.rhit`);
+    (v.kcnts ?? []).forEach((k, i) => u64(k, `${path}.kcnts[${i}]`));
+    if (v.$extra !== undefined) w.bytes(v.$extra);
+  },
+});
+
 export const u32Attrs = attrs('TCA_U32', {
   classid: [C.TCA_U32_CLASSID, 'u32'],
   hash: [C.TCA_U32_HASH, 'u32'],
@@ -128,8 +161,7 @@ export const u32Attrs = attrs('TCA_U32', {
   police: [C.TCA_U32_POLICE, nest(policeAttrs)],
   act: [C.TCA_U32_ACT, actionList],
   indev: [C.TCA_U32_INDEV, 'string'],
-  // struct tc_u32_pcnt: rcnt, rhit, then one u64 hit count per key.
-  pcnt: [C.TCA_U32_PCNT, 'binary'],
+  pcnt: [C.TCA_U32_PCNT, u32Pcnt],
   mark: [C.TCA_U32_MARK, tcU32Mark],
   flags: [C.TCA_U32_FLAGS, 'u32'],
   pad: [C.TCA_U32_PAD, 'binary'],
@@ -219,6 +251,69 @@ export const flowerAttrs = attrs('TCA_FLOWER', {
   keyIpTtl: [C.TCA_FLOWER_KEY_IP_TTL, 'u8'],
   keyIpTtlMask: [C.TCA_FLOWER_KEY_IP_TTL_MASK, 'u8'],
   inHwCount: [C.TCA_FLOWER_IN_HW_COUNT, 'u32'],
+  // The rest of cls_flower's keys (tunnel, ARP, MPLS, conntrack, ...): typed for decoding, never
+  // built by rtnl. Nested option sets (tunnel options, MPLS LSEs, CFM) stay bytes.
+  keyEncKeyId: [C.TCA_FLOWER_KEY_ENC_KEY_ID, 'be32'],
+  keyEncIpv4Src: [C.TCA_FLOWER_KEY_ENC_IPV4_SRC, 'ipv4'],
+  keyEncIpv4SrcMask: [C.TCA_FLOWER_KEY_ENC_IPV4_SRC_MASK, 'ipv4'],
+  keyEncIpv4Dst: [C.TCA_FLOWER_KEY_ENC_IPV4_DST, 'ipv4'],
+  keyEncIpv4DstMask: [C.TCA_FLOWER_KEY_ENC_IPV4_DST_MASK, 'ipv4'],
+  keyEncIpv6Src: [C.TCA_FLOWER_KEY_ENC_IPV6_SRC, 'ipv6'],
+  keyEncIpv6SrcMask: [C.TCA_FLOWER_KEY_ENC_IPV6_SRC_MASK, 'ipv6'],
+  keyEncIpv6Dst: [C.TCA_FLOWER_KEY_ENC_IPV6_DST, 'ipv6'],
+  keyEncIpv6DstMask: [C.TCA_FLOWER_KEY_ENC_IPV6_DST_MASK, 'ipv6'],
+  keyEncUdpSrcPort: [C.TCA_FLOWER_KEY_ENC_UDP_SRC_PORT, 'be16'],
+  keyEncUdpSrcPortMask: [C.TCA_FLOWER_KEY_ENC_UDP_SRC_PORT_MASK, 'be16'],
+  keyEncUdpDstPort: [C.TCA_FLOWER_KEY_ENC_UDP_DST_PORT, 'be16'],
+  keyEncUdpDstPortMask: [C.TCA_FLOWER_KEY_ENC_UDP_DST_PORT_MASK, 'be16'],
+  keyArpSip: [C.TCA_FLOWER_KEY_ARP_SIP, 'be32'],
+  keyArpSipMask: [C.TCA_FLOWER_KEY_ARP_SIP_MASK, 'be32'],
+  keyArpTip: [C.TCA_FLOWER_KEY_ARP_TIP, 'be32'],
+  keyArpTipMask: [C.TCA_FLOWER_KEY_ARP_TIP_MASK, 'be32'],
+  keyArpOp: [C.TCA_FLOWER_KEY_ARP_OP, 'u8'],
+  keyArpOpMask: [C.TCA_FLOWER_KEY_ARP_OP_MASK, 'u8'],
+  keyArpSha: [C.TCA_FLOWER_KEY_ARP_SHA, 'mac'],
+  keyArpShaMask: [C.TCA_FLOWER_KEY_ARP_SHA_MASK, 'mac'],
+  keyArpTha: [C.TCA_FLOWER_KEY_ARP_THA, 'mac'],
+  keyArpThaMask: [C.TCA_FLOWER_KEY_ARP_THA_MASK, 'mac'],
+  keyMplsTtl: [C.TCA_FLOWER_KEY_MPLS_TTL, 'u8'],
+  keyMplsBos: [C.TCA_FLOWER_KEY_MPLS_BOS, 'u8'],
+  keyMplsTc: [C.TCA_FLOWER_KEY_MPLS_TC, 'u8'],
+  keyMplsLabel: [C.TCA_FLOWER_KEY_MPLS_LABEL, 'u32'],
+  keyCvlanId: [C.TCA_FLOWER_KEY_CVLAN_ID, 'u16'],
+  keyCvlanPrio: [C.TCA_FLOWER_KEY_CVLAN_PRIO, 'u8'],
+  keyCvlanEthType: [C.TCA_FLOWER_KEY_CVLAN_ETH_TYPE, 'be16'],
+  keyEncIpTos: [C.TCA_FLOWER_KEY_ENC_IP_TOS, 'u8'],
+  keyEncIpTosMask: [C.TCA_FLOWER_KEY_ENC_IP_TOS_MASK, 'u8'],
+  keyEncIpTtl: [C.TCA_FLOWER_KEY_ENC_IP_TTL, 'u8'],
+  keyEncIpTtlMask: [C.TCA_FLOWER_KEY_ENC_IP_TTL_MASK, 'u8'],
+  keyEncOpts: [C.TCA_FLOWER_KEY_ENC_OPTS, 'binary'],
+  keyEncOptsMask: [C.TCA_FLOWER_KEY_ENC_OPTS_MASK, 'binary'],
+  keyPortSrcMin: [C.TCA_FLOWER_KEY_PORT_SRC_MIN, 'be16'],
+  keyPortSrcMax: [C.TCA_FLOWER_KEY_PORT_SRC_MAX, 'be16'],
+  keyPortDstMin: [C.TCA_FLOWER_KEY_PORT_DST_MIN, 'be16'],
+  keyPortDstMax: [C.TCA_FLOWER_KEY_PORT_DST_MAX, 'be16'],
+  keyCtState: [C.TCA_FLOWER_KEY_CT_STATE, 'u16'],
+  keyCtStateMask: [C.TCA_FLOWER_KEY_CT_STATE_MASK, 'u16'],
+  keyCtZone: [C.TCA_FLOWER_KEY_CT_ZONE, 'u16'],
+  keyCtZoneMask: [C.TCA_FLOWER_KEY_CT_ZONE_MASK, 'u16'],
+  keyCtMark: [C.TCA_FLOWER_KEY_CT_MARK, 'u32'],
+  keyCtMarkMask: [C.TCA_FLOWER_KEY_CT_MARK_MASK, 'u32'],
+  keyCtLabels: [C.TCA_FLOWER_KEY_CT_LABELS, 'binary'],
+  keyCtLabelsMask: [C.TCA_FLOWER_KEY_CT_LABELS_MASK, 'binary'],
+  keyMplsOpts: [C.TCA_FLOWER_KEY_MPLS_OPTS, 'binary'],
+  keyHash: [C.TCA_FLOWER_KEY_HASH, 'u32'],
+  keyHashMask: [C.TCA_FLOWER_KEY_HASH_MASK, 'u32'],
+  keyNumOfVlans: [C.TCA_FLOWER_KEY_NUM_OF_VLANS, 'u8'],
+  keyPppoeSid: [C.TCA_FLOWER_KEY_PPPOE_SID, 'be16'],
+  keyPppProto: [C.TCA_FLOWER_KEY_PPP_PROTO, 'be16'],
+  keyL2tpv3Sid: [C.TCA_FLOWER_KEY_L2TPV3_SID, 'be32'],
+  l2Miss: [C.TCA_FLOWER_L2_MISS, 'u8'],
+  keyCfm: [C.TCA_FLOWER_KEY_CFM, 'binary'],
+  keySpi: [C.TCA_FLOWER_KEY_SPI, 'be32'],
+  keySpiMask: [C.TCA_FLOWER_KEY_SPI_MASK, 'be32'],
+  keyEncFlags: [C.TCA_FLOWER_KEY_ENC_FLAGS, 'be32'],
+  keyEncFlagsMask: [C.TCA_FLOWER_KEY_ENC_FLAGS_MASK, 'be32'],
 });
 export type FlowerAttrs = SetValues<typeof flowerAttrs>;
 

@@ -138,8 +138,9 @@ export const gnetStatsQueue = struct(
 );
 
 /**
- * TCA_STATS2 and TCA_ACT_STATS (gen_stats.h). TCA_STATS_APP repeats the kind's xstats (kept as
- * bytes here: TCA_XSTATS beside it carries the same bytes, decoded by kind).
+ * TCA_STATS2 and TCA_ACT_STATS (gen_stats.h). TCA_STATS_APP holds the kind's xstats; the kind
+ * that selects its shape (TCA_KIND) is outside this nest, so it stays bytes here and
+ * decodeTcXstats (xstats.ts) reads it (the ops do, for cake, which sends no TCA_XSTATS).
  */
 export const gnetStatsAttrs = attrs('TCA_STATS', {
   basic: [C.TCA_STATS_BASIC, gnetStatsBasic],

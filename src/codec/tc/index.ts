@@ -2,7 +2,7 @@
  * Traffic-control messages: qdiscs, classes, filters and chains (struct tcmsg + TCA_*), and
  * standalone actions (struct tcamsg + TCA_ROOT_*). TCA_OPTIONS and TCA_XSTATS are chosen by
  * TCA_KIND, as IFLA_INFO_DATA is by IFLA_INFO_KIND; the per-kind sets live in qdisc.ts, cls.ts
- * and act.ts.
+ * and act.ts, the per-kind statistics in xstats.ts.
  */
 import * as C from '../constants/index.js';
 import type { MessageDef } from '../nlmsg.js';
@@ -10,7 +10,8 @@ import { attrs, nest, nestBy, type SetValues } from '../schema.js';
 import { actionRootAttrs } from './act.js';
 import { filterOptionCases } from './cls.js';
 import { bitfield32, gnetStatsAttrs, stabAttrs, tcamsg, tcEstimator, tcmsg, tcStats } from './common.js';
-import { qdiscOptionCases, qdiscXstatsCases } from './qdisc.js';
+import { qdiscOptionCases } from './qdisc.js';
+import { tcXstatsCases } from './xstats.js';
 
 /** The TCA_* attributes every tcmsg carries, with kind-selected options and xstats. */
 function tcAttrs<
@@ -38,7 +39,7 @@ function tcAttrs<
 }
 
 /** Qdisc and class attributes (RTM_*QDISC, RTM_*TCLASS). */
-export const qdiscAttrs = tcAttrs(qdiscOptionCases, qdiscXstatsCases);
+export const qdiscAttrs = tcAttrs(qdiscOptionCases, tcXstatsCases);
 export type QdiscAttrs = SetValues<typeof qdiscAttrs>;
 /** Filter and chain attributes (RTM_*TFILTER, RTM_*CHAIN). */
 export const filterAttrs = tcAttrs(filterOptionCases, {});
@@ -99,3 +100,4 @@ export * from './common.js';
 export * from './qdisc.js';
 export * from './cls.js';
 export * from './act.js';
+export * from './xstats.js';

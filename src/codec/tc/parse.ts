@@ -19,7 +19,7 @@ export const tcHandle = (major: number, minor: number): number => ((maj(major) |
  */
 export function parseQdiscHandle(text: string, field = 'handle'): number {
   if (text === 'none') return C.TC_H_UNSPEC;
-  const m = /^([0-9a-f]+):?$/i.exec(text);
+  const m = typeof text === 'string' ? /^([0-9a-f]+):?$/i.exec(text) : null;
   if (!m || !HEX.test(m[1]!))
     throw new ValidationError(
       field,
@@ -45,7 +45,7 @@ export function parseClassid(text: string, field = 'classid'): number {
     case 'clsact':
       return C.TC_H_CLSACT;
   }
-  const m = /^([0-9a-f]*)(?::([0-9a-f]*))?$/i.exec(text);
+  const m = typeof text === 'string' ? /^([0-9a-f]*)(?::([0-9a-f]*))?$/i.exec(text) : null;
   const bad = () =>
     new ValidationError(
       field,
@@ -107,6 +107,10 @@ const RATE_UNITS: Record<string, number> = {
   tbps: 8e12,
 };
 
+/** A unit's scale: only the table's own keys ('1constructor' is no unit). */
+const unit = (table: Record<string, number>, u: string): number | undefined =>
+  Object.hasOwn(table, u.toLowerCase()) ? table[u.toLowerCase()] : undefined;
+
 /** A leading decimal number as C's strtod reads it (no hex, inf or nan here), and the rest. */
 function number(text: string): [number, string] | undefined {
   const m = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)(.*)$/i.exec(text);
@@ -121,8 +125,8 @@ function number(text: string): [number, string] | undefined {
  */
 export function parseRate(text: string, field = 'rate'): bigint {
   const n = number(text);
-  const scale = n === undefined ? undefined : n[1] === '' ? 1 : RATE_UNITS[n[1].toLowerCase()];
-  if (n === undefined || scale === undefined || !(n[0] >= 0))
+  const scale = n === undefined ? undefined : n[1] === '' ? 1 : unit(RATE_UNITS, n[1]);
+  if (n === undefined || scale === undefined || !(n[0] >= 0 && Number.isFinite(n[0])))
     throw new ValidationError(
       field,
       `expected a rate like '100mbit', '1gbit' or '10MBps' (units: bit, kbit, mbit, gbit, tbit, kibit..., Bps, KBps, MBps...), got '${text}'`,
@@ -150,8 +154,8 @@ const SIZE_UNITS: Record<string, number> = {
 /** A size in bytes, as tc's get_size: `1500b`, `64kb`, `1k`, `2mb`, `1mbit` (bits); bare = bytes. */
 export function parseSize(text: string, field = 'size'): number {
   const n = number(text);
-  const scale = n === undefined ? undefined : SIZE_UNITS[n[1].toLowerCase()];
-  if (n === undefined || scale === undefined || !(n[0] >= 0))
+  const scale = n === undefined ? undefined : unit(SIZE_UNITS, n[1]);
+  if (n === undefined || scale === undefined || !(n[0] >= 0 && Number.isFinite(n[0])))
     throw new ValidationError(field, `expected a size like '1500b', '64kb' or '1mb', got '${text}'`, text);
   const v = Math.floor(n[0] * scale);
   if (v > 0xffffffff) throw new ValidationError(field, `size ${text} is larger than 4 GiB`, text);
@@ -174,18 +178,32 @@ const TIME_UNITS: Record<string, number> = {
 /** A time in microseconds, as tc's get_time: `10ms`, `1s`, `500us`; a bare number is microseconds. */
 export function parseTime(text: string, field = 'time'): number {
   const n = number(text);
-  const scale = n === undefined ? undefined : TIME_UNITS[n[1].toLowerCase()];
-  if (n === undefined || scale === undefined || !(n[0] >= 0))
+  const scale = n === undefined ? undefined : unit(TIME_UNITS, n[1]);
+  if (n === undefined || scale === undefined || !(n[0] >= 0 && Number.isFinite(n[0])))
     throw new ValidationError(field, `expected a time like '10ms', '1s' or '500us', got '${text}'`, text);
   const v = Math.floor(n[0] * scale);
   if (v > 0xffffffff) throw new ValidationError(field, `time ${text} is too long`, text);
   return v;
 }
 
-/** A rate given as a number (bytes per second) or in tc's notation. */
-export const rateOf = (v: number | bigint | string, field: string): bigint =>
-  typeof v === 'string' ? parseRate(v, field) : BigInt(v);
-/** A size given as a number (bytes) or in tc's notation. */
-export const sizeOf = (v: number | string, field: string): number => (typeof v === 'string' ? parseSize(v, field) : v);
-/** A time given as a number (microseconds) or in tc's notation. */
-export const timeOf = (v: number | string, field: string): number => (typeof v === 'string' ? parseTime(v, field) : v);
+/** A rate given as a number or bigint (bytes per second, 0 to 2^64-1) or in tc's notation. */
+export const rateOf = (v: number | bigint | string, field: string): bigint => {
+  if (typeof v === 'string') return parseRate(v, field);
+  if ((typeof v === 'number' && Number.isInteger(v) && v >= 0) || typeof v === 'bigint') {
+    const b = BigInt(v);
+    if (b >= 0n && b <= 0xffffffffffffffffn) return b;
+  }
+  throw new ValidationError(field, 'expected a rate: bytes per second (an integer from 0 to 2^64-1) or tc notation', v);
+};
+/** A size given as a number (bytes, 0 to 2^32-1) or in tc's notation. */
+export const sizeOf = (v: number | string, field: string): number => {
+  if (typeof v === 'string') return parseSize(v, field);
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) return v;
+  throw new ValidationError(field, 'expected a size: bytes (an integer from 0 to 2^32-1) or tc notation', v);
+};
+/** A time given as a number (microseconds, 0 to 2^32-1) or in tc's notation. */
+export const timeOf = (v: number | string, field: string): number => {
+  if (typeof v === 'string') return parseTime(v, field);
+  if (typeof v === 'number' && v >= 0 && v <= 0xffffffff) return v;
+  throw new ValidationError(field, 'expected a time: microseconds (from 0 to 2^32-1) or tc notation', v);
+};

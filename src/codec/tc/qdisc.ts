@@ -168,6 +168,7 @@ export const netemAttrs = attrs('TCA_NETEM', {
   jitter64: [C.TCA_NETEM_JITTER64, 's64'],
   slot: [C.TCA_NETEM_SLOT, tcNetemSlot],
   slotDist: [C.TCA_NETEM_SLOT_DIST, 'binary'],
+  prngSeed: [C.TCA_NETEM_PRNG_SEED, 'u64'],
 });
 
 export const fqCodelAttrs = attrs('TCA_FQ_CODEL', {
@@ -200,6 +201,9 @@ export const fqAttrs = attrs('TCA_FQ', {
   timerSlack: [C.TCA_FQ_TIMER_SLACK, 'u32'],
   horizon: [C.TCA_FQ_HORIZON, 'u32'],
   horizonDrop: [C.TCA_FQ_HORIZON_DROP, 'u8'],
+  priomap: [C.TCA_FQ_PRIOMAP, tcPrioQopt],
+  // One s32 weight per band (FQ_BANDS).
+  weights: [C.TCA_FQ_WEIGHTS, 'binary'],
 });
 /** struct tc_fq_qd_stats (fq's TCA_XSTATS). */
 export const tcFqQdStats = struct(
@@ -326,7 +330,7 @@ export const qdiscOptionCases = {
   sfq: tcSfqQoptV1,
 } as const satisfies Record<string, Kind>;
 
-/** TCA_XSTATS of qdiscs and classes, by TCA_KIND (htb's are a class's; fq_codel's a union, kept as bytes). */
+/** The kinds whose xstats are declared here (htb's are a class's); xstats.ts has the full table. */
 export const qdiscXstatsCases = {
   htb: tcHtbXstats,
   fq: tcFqQdStats,

@@ -5,6 +5,7 @@ import { defineTcKind, camelKeys, keywordOptions, sizeText, type QdiscKindOption
 
 export default defineTcKind<QdiscKindOptions['bfifo']>({
   kind: 'bfifo',
+  keys: ['limit'],
   data: qdiscOptionCases.bfifo,
   toAttrs: (o, { field: f }) => (o.limit === undefined ? undefined : { limit: sizeOf(o.limit, `${f}.limit`) }),
   json: (o) => (o.limit !== undefined ? { limit: o.limit } : {}),

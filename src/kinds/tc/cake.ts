@@ -5,6 +5,7 @@ import { defineTcKind, keywordOptions, type QdiscKindOptions } from './common.js
 
 export default defineTcKind<QdiscKindOptions['cake']>({
   kind: 'cake',
+  keys: ['bandwidth'],
   data: qdiscOptionCases.cake,
   toAttrs: (o, { field: f }) =>
     o.bandwidth === undefined ? {} : { baseRate64: rateOf(o.bandwidth, `${f}.bandwidth`), autorate: 0 },

@@ -76,16 +76,37 @@ export const intIn = (v: unknown, lo: number, hi: number, field: string): number
   return v;
 };
 
-/** A class id given as a number or in tc notation. */
-export const classidOf = (v: number | string, field: string): number =>
-  typeof v === 'number' ? v >>> 0 : parseClassid(v, field);
+/** A class id given as a number (an unsigned 32-bit integer) or in tc notation. */
+export const classidOf = (v: number | string, field: string): number => {
+  if (typeof v === 'number') return intIn(v, 0, U32_MAX, field);
+  if (typeof v !== 'string') throw new ValidationError(field, "expected tc notation ('1:10') or a number", v);
+  return parseClassid(v, field);
+};
 
 /** A filter handle in hex (tc's default for kinds without their own notation), or a number. */
 export const hexHandle = (h: string | number): number => {
-  if (typeof h === 'number') return h >>> 0;
-  if (!/^(0x)?[0-9a-f]{1,8}$/i.test(h)) throw new ValidationError('filter.handle', 'expected a hex handle', h);
+  if (typeof h === 'number') return intIn(h, 0, U32_MAX, 'filter.handle');
+  if (typeof h !== 'string' || !/^(0x)?[0-9a-f]{1,8}$/i.test(h))
+    throw new ValidationError('filter.handle', 'expected a hex handle', h);
   return Number.parseInt(h, 16) >>> 0;
 };
+
+/**
+ * `v` is undefined or an object whose own keys are all in `known`; anything else is refused,
+ * naming the key (`qdisc.options.rate` on a pfifo).
+ */
+export function checkKeys(v: unknown, known: readonly string[], field: string): void {
+  if (v === undefined) return;
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new ValidationError(field, 'expected an object', v);
+  for (const k of Object.keys(v))
+    if (!known.includes(k))
+      throw new ValidationError(
+        `${field}.${k}`,
+        `unknown key '${k}' here (known: ${known.length ? known.join(', ') : 'none'})`,
+        (v as Record<string, unknown>)[k],
+      );
+}
 
 // ---------------------------------------------------------------------------------------------
 // Qdiscs and classes
@@ -263,6 +284,13 @@ export interface TcPrintContext extends Names {
  */
 export interface TcPluginBase<O, A> extends Omit<KindPlugin<O, A, TcData>, 'parseArgs'> {
   parseArgs?(words: KindWords): Record<string, unknown> | O | undefined;
+  /**
+   * The option keys the kind takes: the operation refuses any other (a typo, or another kind's
+   * option), naming it, before anything is sent. Absent: the kind checks its options itself.
+   * Every kind rtnl ships lists them (an action's include `kind` and `index`; with `devOption`,
+   * `dev` is taken too).
+   */
+  readonly keys?: ReadonlyArray<keyof O & string>;
 }
 
 /**
@@ -382,7 +410,7 @@ export const VERDICT_WORDS = ['pass', 'ok', 'drop', 'shot', 'reclassify', 'pipe'
 
 /** A verdict's TC_ACT_* number. */
 export const verdict = (v: unknown, field: string): number => {
-  const n = VERDICTS[v as Verdict];
+  const n = typeof v === 'string' && Object.hasOwn(VERDICTS, v) ? VERDICTS[v as Verdict] : undefined;
   if (n === undefined) throw new ValidationError(field, `expected one of ${Object.keys(VERDICTS).join(', ')}`, v);
   return n;
 };

@@ -5,6 +5,7 @@ import { defineTcKind, U32_MAX, intIn, camelKeys, keywordOptions, type QdiscKind
 
 export default defineTcKind<QdiscKindOptions['fq']>({
   kind: 'fq',
+  keys: ['limit', 'flowLimit', 'quantum', 'initialQuantum', 'maxrate', 'buckets', 'pacing'],
   data: qdiscOptionCases.fq,
   toAttrs: (o, { field: f }) => {
     const out: Record<string, unknown> = {};

@@ -5,6 +5,7 @@ import { defineTcKind, U32_MAX, intIn, camelKeys, keywordOptions, type QdiscKind
 
 export default defineTcKind<QdiscKindOptions['fq_codel']>({
   kind: 'fq_codel',
+  keys: ['limit', 'flows', 'target', 'interval', 'quantum', 'ceThreshold', 'memoryLimit', 'ecn'],
   data: qdiscOptionCases.fq_codel,
   toAttrs: (o, { field: f }) => {
     const out: Record<string, unknown> = {};

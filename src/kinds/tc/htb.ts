@@ -6,6 +6,7 @@ import { defineTcKind, U32_MAX, intIn, camelKeys, keywordOptions, hex, type Qdis
 
 export default defineTcKind<QdiscKindOptions['htb']>({
   kind: 'htb',
+  keys: ['default', 'r2q', 'directQlen'],
   data: qdiscOptionCases.htb,
   toAttrs: (o, { field: f }) => {
     const def =

@@ -5,6 +5,7 @@ import { defineTcKind, U32_MAX, intIn, percent, type Num, type QdiscKindOptions 
 
 export default defineTcKind<QdiscKindOptions['netem']>({
   kind: 'netem',
+  keys: ['limit', 'delay', 'jitter', 'loss', 'duplicate', 'corrupt', 'reorder', 'gap', 'rate'],
   data: qdiscOptionCases.netem,
   toAttrs: (o, { clock: ps, field: f }) => {
     const ticks = (v: Num | undefined, k: string) =>

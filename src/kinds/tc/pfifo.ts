@@ -4,6 +4,7 @@ import { defineTcKind, U32_MAX, intIn, camelKeys, keywordOptions, type QdiscKind
 
 export default defineTcKind<QdiscKindOptions['pfifo']>({
   kind: 'pfifo',
+  keys: ['limit'],
   data: qdiscOptionCases.pfifo,
   toAttrs: (o, { field: f }) =>
     o.limit === undefined ? undefined : { limit: intIn(o.limit, 0, U32_MAX, `${f}.limit`) },

@@ -4,6 +4,7 @@ import { defineTcKind, type QdiscKindOptions } from './common.js';
 
 export default defineTcKind<QdiscKindOptions['pfifo_fast']>({
   kind: 'pfifo_fast',
+  keys: [],
   data: qdiscOptionCases.pfifo_fast,
   toAttrs: () => undefined,
   json: (o) => ({

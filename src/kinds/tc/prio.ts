@@ -5,6 +5,7 @@ import { defineTcKind, DEFAULT_PRIOMAP, intIn, type QdiscKindOptions } from './c
 
 export default defineTcKind<QdiscKindOptions['prio']>({
   kind: 'prio',
+  keys: ['bands', 'priomap'],
   data: qdiscOptionCases.prio,
   toAttrs: (o, { field: f }) => {
     const bands = intIn(o.bands ?? 3, 2, 16, `${f}.bands`);

@@ -7,6 +7,7 @@ import { defineTcKind, U32_MAX, intIn, need, redEwma, redIdle, redP, type QdiscK
 
 export default defineTcKind<QdiscKindOptions['red']>({
   kind: 'red',
+  keys: ['limit', 'min', 'max', 'avpkt', 'burst', 'bandwidth', 'probability', 'ecn', 'harddrop', 'adaptive', 'nodrop'],
   data: qdiscOptionCases.red,
   toAttrs: (o, { clock: ps, field: f }) => {
     for (const k of ['limit', 'min', 'max', 'avpkt'] as const) need(o[k], `${f}.${k}`);

@@ -4,6 +4,7 @@ import { defineTcKind, U32_MAX, intIn, keywordOptions, type QdiscKindOptions } f
 
 export default defineTcKind<QdiscKindOptions['sfq']>({
   kind: 'sfq',
+  keys: ['perturb', 'quantum', 'limit', 'divisor', 'flows', 'depth'],
   data: qdiscOptionCases.sfq,
   toAttrs: (o, { field: f }) => ({
     quantum: intIn(o.quantum ?? 0, 0, U32_MAX, `${f}.quantum`),

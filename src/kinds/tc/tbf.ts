@@ -6,6 +6,7 @@ import { ValidationError } from '../../errors.js';
 import {
   defineTcKind,
   U32_MAX,
+  intIn,
   need,
   ratespec,
   xmittime,
@@ -21,6 +22,7 @@ import {
 
 export default defineTcKind<QdiscKindOptions['tbf']>({
   kind: 'tbf',
+  keys: ['rate', 'burst', 'limit', 'latency', 'peakrate', 'mtu', 'mpu', 'overhead'],
   data: qdiscOptionCases.tbf,
   toAttrs: (o, { clock: ps, field: f }) => {
     need(o.rate, `${f}.rate`);
@@ -34,6 +36,7 @@ export default defineTcKind<QdiscKindOptions['tbf']>({
     const mtu = o.mtu === undefined ? 0 : sizeOf(o.mtu, `${f}.mtu`);
     if (peak !== undefined && mtu === 0) throw new ValidationError(`${f}.mtu`, 'peakrate needs mtu', o);
     const mpu = o.mpu === undefined ? 0 : sizeOf(o.mpu, `${f}.mpu`);
+    const overhead = o.overhead === undefined ? undefined : intIn(o.overhead, 0, 0xffff, `${f}.overhead`);
     let limit: number;
     if (o.limit !== undefined) limit = sizeOf(o.limit, `${f}.limit`);
     else {
@@ -43,10 +46,10 @@ export default defineTcKind<QdiscKindOptions['tbf']>({
       limit = Math.min(U32_MAX, Math.floor(lim));
     }
     const parms = {
-      ...ratespec('rate', rate, { mpu, overhead: o.overhead }),
+      ...ratespec('rate', rate, { mpu, overhead }),
       ...(peak === undefined
         ? ratespec('peakrate', 0n, { cellLog: 0 })
-        : ratespec('peakrate', peak, { mpu, overhead: o.overhead })),
+        : ratespec('peakrate', peak, { mpu, overhead })),
       limit,
       buffer: xmittime(rate, burst, ps),
       mtu: peak === undefined ? 0 : xmittime(peak, mtu, ps),

@@ -8,6 +8,7 @@
 import type { FeaturesAttrs, StrsetAttrs } from '../../codec/ethtool/attrs.js';
 import type { DriverInfo } from '../../codec/ethtool/ioctl.js';
 import * as C from '../../codec/constants/index.js';
+import { enumOf } from '../../codec/enums.js';
 import { NetlinkError, RtnlError, ValidationError } from '../../errors.js';
 import { EthtoolIoctlSocket } from '../../ffi/ethtool-ioctl.js';
 import { ETHTOOL_GENL_VERSION, ethtoolFamily, ethtoolRequests } from '../../codec/ethtool/messages.js';
@@ -72,6 +73,13 @@ export interface StatsOptions {
    */
   numbers?: boolean;
 }
+
+/**
+ * The standard statistics groups by the kernel's names (ETH_SS_STATS_STD), from the generated
+ * ETHTOOL_STATS_* constants: ETHTOOL_STATS_ETH_PHY is 'eth-phy', ETHTOOL_STATS_RMON 'rmon'.
+ */
+const statsGroupNames = (): string[] =>
+  Object.values(enumOf('ETHTOOL_STATS_')).map((n) => n.toLowerCase().replaceAll('_', '-'));
 
 /** A device: its name, or its index (resolved to the name with one RTM_GETLINK). */
 export type EthtoolDevice = string | number;
@@ -417,8 +425,13 @@ export class Ethtool {
     const header = this.header(dev);
     if (groups !== undefined) {
       if (!Array.isArray(groups)) throw new ValidationError('groups', 'expected a list of group names', groups);
-      for (const [i, g] of groups.entries())
+      const known = statsGroupNames();
+      for (const [i, g] of groups.entries()) {
         if (typeof g !== 'string' || g === '') throw new ValidationError(`groups.${i}`, 'expected a group name', g);
+        // Refused before any request: the kernel's names are the ETHTOOL_STATS_* constants'.
+        if (!known.includes(g))
+          throw new ValidationError(`groups.${i}`, `unknown group (known: ${known.join(', ')})`, g);
+      }
     }
     const std = (await this.strings(C.ETH_SS_STATS_STD)).filter((n) => n);
     const want = groups ?? std;

@@ -12,6 +12,7 @@ export interface GactAction {
 
 export default defineActionKind<GactAction>({
   kind: 'gact',
+  keys: ['kind', 'action', 'index'],
   data: actionOptionCases.gact,
   // tc takes a bare verdict (`action drop`) as gact.
   aliases: VERDICT_WORDS,

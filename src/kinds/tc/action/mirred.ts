@@ -17,6 +17,7 @@ export interface MirredAction {
 
 export default defineActionKind<MirredAction>({
   kind: 'mirred',
+  keys: ['kind', 'direction', 'action', 'ifindex', 'index'],
   data: actionOptionCases.mirred,
   devOption: true,
   toAttrs: (a, { index, field: f }) => {

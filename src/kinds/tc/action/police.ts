@@ -26,6 +26,7 @@ export interface PoliceAction {
 
 export default defineActionKind<PoliceAction>({
   kind: 'police',
+  keys: ['kind', 'rate', 'burst', 'mtu', 'exceed', 'index'],
   data: actionOptionCases.police,
   // The kernel refuses police without a rate table, so this one is computed as tc does.
   toAttrs: (a, { index, clock: ps, field: f }) => {

@@ -20,6 +20,7 @@ import {
 
 export default defineTcKind<HtbClassOptions>({
   kind: 'htb',
+  keys: ['rate', 'ceil', 'burst', 'cburst', 'prio', 'quantum', 'mtu', 'mpu', 'overhead'],
   data: qdiscOptionCases.htb,
   // With tc's default buffers: a rate's worth of HZ plus the MTU.
   toAttrs: (o, { clock: ps, field: f }) => {
@@ -29,14 +30,15 @@ export default defineTcKind<HtbClassOptions>({
     const ceil = o.ceil === undefined ? rate : rateOf(o.ceil, `${f}.ceil`);
     const mtu = o.mtu === undefined ? 1600 : sizeOf(o.mtu, `${f}.mtu`);
     const mpu = o.mpu === undefined ? 0 : sizeOf(o.mpu, `${f}.mpu`);
+    const overhead = o.overhead === undefined ? undefined : intIn(o.overhead, 0, 0xffff, `${f}.overhead`);
     const buffer = o.burst === undefined ? Number(rate) / ps.hz + mtu : sizeOf(o.burst, `${f}.burst`);
     const cbuffer = o.cburst === undefined ? Number(ceil) / ps.hz + mtu : sizeOf(o.cburst, `${f}.cburst`);
     return {
       ...(rate > BigInt(U32_MAX) ? { rate64: rate } : {}),
       ...(ceil > BigInt(U32_MAX) ? { ceil64: ceil } : {}),
       parms: {
-        ...ratespec('rate', rate, { mpu, overhead: o.overhead }),
-        ...ratespec('ceil', ceil, { mpu, overhead: o.overhead }),
+        ...ratespec('rate', rate, { mpu, overhead }),
+        ...ratespec('ceil', ceil, { mpu, overhead }),
         buffer: xmittime(rate, buffer, ps),
         cbuffer: xmittime(ceil, cbuffer, ps),
         quantum: intIn(o.quantum ?? 0, 0, U32_MAX, `${f}.quantum`),

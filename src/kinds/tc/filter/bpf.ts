@@ -16,8 +16,12 @@ export interface BpfFilterOptions {
   classid?: string | number;
 }
 
+/** How many 8-byte instructions one attribute holds. */
+const ATTR_ENTRIES_8 = Math.floor((0xffff - 4) / 8);
+
 export default defineFilterKind<BpfFilterOptions>({
   kind: 'bpf',
+  keys: ['fd', 'name', 'directAction', 'bytecode', 'classid'],
   data: filterOptionCases.bpf,
   toAttrs: (b, ctx) => {
     if ((b.fd === undefined) === (b.bytecode === undefined))
@@ -26,6 +30,15 @@ export default defineFilterKind<BpfFilterOptions>({
     const options: Record<string, unknown> = {};
     if (b.classid !== undefined) options.classid = classidOf(b.classid, 'filter.bpf.classid');
     if (b.bytecode !== undefined) {
+      if (!Array.isArray(b.bytecode) || b.bytecode.length === 0 || b.bytecode.length > ATTR_ENTRIES_8)
+        throw new ValidationError(
+          'filter.bpf.bytecode',
+          `expected 1 to ${ATTR_ENTRIES_8} instructions (what one attribute holds)`,
+          Array.isArray(b.bytecode) ? b.bytecode.length : b.bytecode,
+        );
+      for (const [i, ins] of b.bytecode.entries())
+        if (!Array.isArray(ins) || ins.length !== 4)
+          throw new ValidationError(`filter.bpf.bytecode[${i}]`, 'expected [code, jt, jf, k]', ins);
       const ops = new Uint8Array(b.bytecode.length * 8);
       const v = new DataView(ops.buffer);
       b.bytecode.forEach(([code, jt, jf, k], i) => {
@@ -73,6 +86,9 @@ export default defineFilterKind<BpfFilterOptions>({
     if (op.bpf_name !== undefined) words += `${op.bpf_name} `;
     if (op['direct-action']) words += 'direct-action ';
     words += clsFlagsText(op);
+    // tc prints the program's id, name, tag and jited when libbpf can ask the kernel about it,
+    // else the tag from TCA_BPF_TAG: rtnl prints what the message says.
+    if (op.tag !== undefined) words += `tag ${op.tag} `;
     const bc = op.bytecode as { length: number; insns: Json[] } | undefined;
     if (bc) words += `bytecode '${bc.length},${bc.insns.map((i) => `${i.code} ${i.jt} ${i.jf} ${i.k}`).join(',')}'`;
     return { words, lines: [] };

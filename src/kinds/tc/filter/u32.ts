@@ -4,11 +4,11 @@
  */
 import * as C from '../../../codec/constants/index.js';
 import { parseIPv4, parseIPv6 } from '../../../codec/ip.js';
-import { filterOptionCases, type U32Key, type U32Sel } from '../../../codec/tc/cls.js';
-import { formatHandle, parseClassid } from '../../../codec/tc/parse.js';
+import { filterOptionCases, type U32Key, type U32Pcnt, type U32Sel } from '../../../codec/tc/cls.js';
+import { formatHandle } from '../../../codec/tc/parse.js';
 import { ValidationError } from '../../../errors.js';
 import type { Json } from '../../json.js';
-import { clsFlagsJson, clsFlagsText, defineFilterKind, hex, intIn, U32_MAX } from '../common.js';
+import { checkKeys, classidOf, clsFlagsJson, clsFlagsText, defineFilterKind, hex, intIn, U32_MAX } from '../common.js';
 
 /** One `match` of a u32 filter, as tc's `match ip ...`, `match ip6 ...` and `match u32 ...`. */
 export type U32Match =
@@ -50,6 +50,7 @@ function packN(keys: U32Key[], bits: 8 | 16 | 32, val: number, mask: number, off
   const max = bits === 32 ? U32_MAX : (1 << bits) - 1;
   intIn(val, 0, max, field);
   intIn(mask, 0, max, field);
+  intIn(off, -0x80000000, 0x7fffffff, field); // the key's offset is a signed 32-bit number
   if (bits !== 32) {
     const shift = bits === 16 ? (off % 4 === 0 ? 16 : 0) : 24 - 8 * (off % 4);
     if (bits === 16 && off % 2 !== 0) throw new ValidationError(field, 'a u16 match needs an even offset', off);
@@ -100,11 +101,21 @@ function ipv6Bytes(addr: string): number[] {
 
 /** The u32 selector for a list of matches, as tc builds it (sorted into keys by offset as given). */
 export function u32Selector(matches: U32Match[], terminal: boolean, f: string): U32Sel {
+  if (!Array.isArray(matches)) throw new ValidationError(f, 'expected a list of matches', matches);
   const keys: U32Key[] = [];
   matches.forEach((m, i) => {
     const p = `${f}[${i}]`;
+    if (m === null || typeof m !== 'object' || Object.keys(m).length !== 1)
+      throw new ValidationError(p, "expected one of 'ip', 'ip6', 'u32', 'u16', 'u8'", m);
+    for (const k of ['u32', 'u16', 'u8'] as const)
+      if (
+        k in m &&
+        (!Array.isArray((m as Record<string, unknown>)[k]) || (m as Record<string, unknown[]>)[k]!.length !== 3)
+      )
+        throw new ValidationError(`${p}.${k}`, 'expected [value, mask, at]', (m as Record<string, unknown>)[k]);
     if ('ip' in m) {
       const o = m.ip;
+      checkKeys(o ?? null, ['src', 'dst', 'protocol', 'sport', 'dport', 'tos'], `${p}.ip`);
       if (o.src !== undefined) packPrefix(keys, o.src, 12, 4, `${p}.ip.src`);
       if (o.dst !== undefined) packPrefix(keys, o.dst, 16, 4, `${p}.ip.dst`);
       if (o.tos !== undefined) packN(keys, 8, o.tos, 0xff, 1, `${p}.ip.tos`);
@@ -113,6 +124,7 @@ export function u32Selector(matches: U32Match[], terminal: boolean, f: string): 
       if (o.dport !== undefined) packN(keys, 16, o.dport, 0xffff, 22, `${p}.ip.dport`);
     } else if ('ip6' in m) {
       const o = m.ip6;
+      checkKeys(o ?? null, ['src', 'dst', 'protocol', 'sport', 'dport'], `${p}.ip6`);
       if (o.src !== undefined) packPrefix(keys, o.src, 8, 6, `${p}.ip6.src`);
       if (o.dst !== undefined) packPrefix(keys, o.dst, 24, 6, `${p}.ip6.dst`);
       if (o.protocol !== undefined) packN(keys, 8, o.protocol, 0xff, 6, `${p}.ip6.protocol`);
@@ -160,15 +172,15 @@ export function u32HandleText(h: number): string {
 }
 
 const intOf = (v: unknown, lo: number, hi: number, field: string): number => intIn(v, lo, hi, field);
-const classidOf = (v: number | string, field: string): number =>
-  typeof v === 'number' ? v >>> 0 : parseClassid(v, field);
 
 export default defineFilterKind<U32FilterOptions>({
   kind: 'u32',
+  keys: ['match', 'classid', 'divisor', 'ht', 'link', 'hashkey'],
   data: filterOptionCases.u32,
   parseHandle: parseU32Handle,
   handleText: u32HandleText,
   toAttrs: (u, ctx) => {
+    checkKeys(u.hashkey, ['mask', 'at'], `${ctx.field}.hashkey`);
     const handle = ctx.handle === undefined ? 0 : parseU32Handle(ctx.handle, 'filter.handle');
     const classid = u.classid === undefined ? undefined : classidOf(u.classid, 'filter.u32.classid');
     const options: Record<string, unknown> = {};
@@ -188,7 +200,7 @@ export default defineFilterKind<U32FilterOptions>({
     if (classid !== undefined) options.classid = classid;
     return { options, handle };
   },
-  json: (opts, { handle }) => {
+  json: (opts, { handle, stats }) => {
     const j: Json = {};
     if (handle) j.fh = u32HandleText(handle);
     if (handle & 0xfff) j.order = handle & 0xfff;
@@ -201,11 +213,19 @@ export default defineFilterKind<U32FilterOptions>({
     if (opts.classid !== undefined) j.flowid = formatHandle(opts.classid);
     if (opts.link !== undefined) j.link = u32HandleText(opts.link);
     if (opts.flags !== undefined) clsFlagsJson(opts.flags, j);
+    // With CONFIG_CLS_U32_PERF the kernel counts lookups and hits (f_u32.c prints them with -s).
+    const pcnt = stats && sel ? (opts.pcnt as U32Pcnt | undefined) : undefined;
+    if (pcnt) {
+      j.rule_hit = Number(pcnt.rcnt);
+      j.success = Number(pcnt.rhit);
+    }
     if (sel) {
-      // tc prints one "match" object per key into the same JSON object: the last one stands.
+      // tc prints one "match" object per key into the same JSON object: the last one stands
+      // (and with -s, each key's "success" count after it: the last stands too).
       const keys = (sel.keys ?? []).slice(0, sel.nkeys ?? 0);
       const k = keys[keys.length - 1];
       if (k) j.match = { value: hex(k.val), mask: hex(k.mask), offmask: k.offmask ? 'nexthdr+' : '', off: k.off };
+      if (k && pcnt) j.success = Number(pcnt.kcnts[keys.length - 1] ?? 0n);
       if (sel.hmask) {
         j.hash_mask = hex(sel.hmask);
         j.hash_off = sel.hoff;
@@ -226,10 +246,13 @@ export default defineFilterKind<U32FilterOptions>({
     else if (terminal) words += 'terminal flowid ';
     if (op.link !== undefined) words += `link ${op.link} `;
     words += clsFlagsText(op);
+    // The JSON has the counters only with -s (see json above).
+    const pcnt = op.rule_hit !== undefined && sel ? (opts?.pcnt as U32Pcnt | undefined) : undefined;
+    if (pcnt) words += `(rule hit ${pcnt.rcnt} success ${pcnt.rhit})`;
     const lines: string[] = [];
-    for (const k of (sel?.keys ?? []).slice(0, sel?.nkeys ?? 0))
+    for (const [i, k] of (sel?.keys ?? []).slice(0, sel?.nkeys ?? 0).entries())
       lines.push(
-        `  match ${hex(k.val).padStart(8, '0')}/${hex(k.mask).padStart(8, '0')} at ${k.offmask ? 'nexthdr+' : ''}${k.off}`,
+        `  match ${hex(k.val).padStart(8, '0')}/${hex(k.mask).padStart(8, '0')} at ${k.offmask ? 'nexthdr+' : ''}${k.off}${pcnt ? ` (success ${pcnt.kcnts[i] ?? 0n} ) ` : ''}`,
       );
     if (sel?.hmask) lines.push(`    hash mask ${hex(sel.hmask).padStart(8, '0')} at ${sel.hoff ?? 0} `);
     return { words, lines };
