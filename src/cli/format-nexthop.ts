@@ -1,6 +1,6 @@
 /** Nexthops and their buckets as `ip -j [-d] nexthop show` and `ip -j nexthop bucket show` print them. */
-import type { Encap } from '../ops/lwtunnel.js';
 import type { NexthopBucket, Nexthop } from '../ops/nexthops.js';
+import { encapJson, encapText } from './encap.js';
 import { ipRouteFlags } from './format-route.js';
 import type { Json, Names } from './format-util.js';
 
@@ -33,7 +33,7 @@ export function nexthopJson(n: Nexthop, names: Names, o: NexthopJsonOptions = {}
       unbalanced_time: n.resilient.unbalancedTime,
     };
   }
-  if (n.encap) encapJson(j, n.encap);
+  if (n.encap) encapJson(j, n.encap, 'nexthop');
   if (n.gateway !== undefined) j.gateway = n.gateway;
   if (n.oif) j.dev = names.ifname(n.oif);
   if ((h.scope ?? 0) !== 0 || o.details) j.scope = n.scope;
@@ -51,40 +51,6 @@ export function nexthopJson(n: Nexthop, names: Names, o: NexthopJsonOptions = {}
     });
   }
   return j;
-}
-
-/**
- * lwt_print_encap's keys, flat in the nexthop as ip prints them, except the tunnel id: ip prints
- * it as a second "id" key beside the nexthop's own, which a JSON object cannot hold, so rtnl
- * names it "encap_id".
- */
-function encapJson(j: Json, e: Encap): void {
-  j.encap = String(e.type);
-  const a = e as Record<string, unknown>;
-  if (e.type === 'mpls') {
-    j.dst = (a.labels as number[]).join('/');
-    if (a.ttl !== undefined) j.ttl = a.ttl;
-    return;
-  }
-  if (e.type !== 'ip' && e.type !== 'ip6') return;
-  if (a.id !== undefined) j.encap_id = Number(a.id);
-  for (const k of ['src', 'dst', 'ttl', 'tos', 'hoplimit', 'tc']) if (a[k] !== undefined) j[k] = a[k];
-}
-
-/**
- * encap words of the text line, in ip's order, with lwt_print_encap's spacing: " encap TYPE "
- * after the previous word's own space (two spaces before "encap"), and MPLS labels as " %s ".
- */
-function encapText(j: Json): string {
-  const w = [` encap ${j.encap}`];
-  if (j.encap === 'mpls') {
-    w.push(` ${j.dst}`);
-    if (j.ttl !== undefined) w.push(`ttl ${j.ttl}`);
-    return w.join(' ');
-  }
-  if (j.encap_id !== undefined) w.push(`id ${j.encap_id}`);
-  for (const k of ['src', 'dst', 'ttl', 'tos', 'hoplimit', 'tc']) if (j[k] !== undefined) w.push(`${k} ${j[k]}`);
-  return w.join(' ');
 }
 
 /** One bucket: { id, bucket: { index, idle_time, nhid }, flags }. */
@@ -115,7 +81,7 @@ export function nexthopText(j: Json): string {
       `buckets ${r.buckets} idle_timer ${r.idle_timer} unbalanced_timer ${r.unbalanced_timer} unbalanced_time ${r.unbalanced_time}`,
     );
   }
-  if (j.encap !== undefined) w.push(encapText(j));
+  if (j.encap !== undefined) w.push(encapText(j, 'nexthop'));
   if (j.gateway !== undefined) w.push(`via ${j.gateway}`);
   if (j.dev !== undefined) w.push(`dev ${j.dev}`);
   if (j.scope !== undefined) w.push(`scope ${j.scope}`);

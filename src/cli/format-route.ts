@@ -1,7 +1,9 @@
 /** Routes as `ip -j [-d] route show` prints them. */
 import * as C from '../codec/constants/index.js';
+import { encapOf } from '../ops/lwtunnel.js';
 import type { Route } from '../ops/routes.js';
 import { nameOf, ROUTE_TYPE_NAMES, ROUTER_PREF_NAMES } from '../ops/names.js';
+import { encapJson } from './encap.js';
 import { flowJson, hash0x, protocolName, put, scopeName, tableName, type Json, type Names } from './format-util.js';
 
 export interface RouteJsonOptions {
@@ -129,6 +131,7 @@ export function routeJson(r: Route, names: Names, o: RouteJsonOptions = {}): Jso
     j.src = Number(len) === (r.family === 4 ? 32 : 128) ? addr : r.src;
   }
   put(j, 'nhid', a.nhId);
+  if (r.encap) encapJson(j, r.encap, 'route');
   if (h.tos) j.tos = hash0x(h.tos);
   if (!o.viaFiltered) gatewayJson(j, a);
   if (a.oif !== undefined && !o.devFiltered) j.dev = names.ifname(a.oif);
@@ -155,6 +158,7 @@ export function routeJson(r: Route, names: Names, o: RouteJsonOptions = {}): Jso
   if (a.multipath) {
     j.nexthops = (a.multipath as Array<Record<string, any>>).map((nh) => {
       const n: Json = {};
+      if (nh.attrs?.encapType !== undefined) encapJson(n, encapOf(nh.attrs.encapType, nh.attrs.encap), 'route');
       gatewayJson(n, nh.attrs ?? {});
       if (nh.attrs?.flow !== undefined) n.flow = flowJson(nh.attrs.flow);
       n.dev = names.ifname(nh.ifindex ?? 0);

@@ -1,8 +1,8 @@
 /** `rtnl nexthop`: show, get, add, replace, del, flush and bucket show/get, as `ip nexthop`. */
 import type { Rtnl } from '../ops/client.js';
-import type { EncapSpec } from '../ops/lwtunnel.js';
 import type { NexthopBucketFilter, NexthopListFilter, NexthopSpec } from '../ops/nexthops.js';
 import { addressArg, Args, invalid, pick, uint, UsageError, type Globals } from './args.js';
+import { parseEncap } from './encap.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
 import { jsonText, namesFrom } from './format.js';
 import { nexthopBucketJson, nexthopBucketText, nexthopJson, nexthopText } from './format-nexthop.js';
@@ -45,34 +45,6 @@ function parseGroup(v: string): Array<{ id: number; weight?: number }> {
     if (weight !== undefined) out.weight = uint('weight', weight, 65535);
     return out;
   });
-}
-
-/** `encap mpls LABEL[/LABEL...] [ttl N]`, `encap ip|ip6 [id N] [dst A] [src A] [ttl|hoplimit N] [tos|tc N]`. */
-function parseEncap(a: Args): EncapSpec {
-  const type = a.value('encap');
-  if (type === 'mpls') {
-    const v = a.value('encap mpls');
-    const labels = v.split('/').map((l) => uint('encap mpls', l, 0xfffff));
-    const e: EncapSpec = { type: 'mpls', labels };
-    if (a.peek() === 'ttl') {
-      a.shift();
-      e.ttl = uint('ttl', a.value('ttl'), 255);
-    }
-    return e;
-  }
-  if (type !== 'ip' && type !== 'ip6') throw new UsageError(`"encap ${type}" is not supported by rtnl`);
-  const e: Record<string, unknown> = { type };
-  const words = type === 'ip' ? ['id', 'dst', 'src', 'ttl', 'tos'] : ['id', 'dst', 'src', 'hoplimit', 'tc'];
-  while (!a.done && words.includes(a.peek()!)) {
-    const k = a.shift();
-    const v = a.value(k);
-    if (k === 'dst' || k === 'src') e[k] = addressArg(k, v);
-    else if (k === 'id') {
-      if (!/^\d+$/.test(v) || BigInt(v) > 0xffffffffffffffffn) throw invalid(k, v, 'expected a 64-bit tunnel id');
-      e.id = BigInt(v);
-    } else e[k] = uint(k, v, 255);
-  }
-  return e as unknown as EncapSpec;
 }
 
 function parseModify(op: 'add' | 'replace', a: Args, g: Globals): Plan {

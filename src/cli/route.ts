@@ -17,6 +17,7 @@ import {
   scopeArg,
   realmsArg,
 } from './args.js';
+import { parseEncap } from './encap.js';
 import { help, type Context, type ObjectCommand, type Plan } from './command.js';
 import { jsonText, namesFrom, routeJson } from './format.js';
 import { routeText } from './text.js';
@@ -31,7 +32,7 @@ SELECTOR := [root PREFIX] [match PREFIX] [[exact] PREFIX] [table TABLE_ID] [prot
 ROUTE := NODE_SPEC [INFO_SPEC]
 NODE_SPEC := [TYPE] PREFIX [tos TOS] [table TABLE_ID] [proto RTPROTO] [scope SCOPE] [metric METRIC]
              [expires SECONDS]
-INFO_SPEC := { NH | nhid ID } OPTIONS [nexthop NH]...
+INFO_SPEC := { [encap ENCAPTYPE ENCAPHDR] NH | nhid ID } OPTIONS [nexthop NH]...
 NH := [via [inet6] ADDRESS] [dev STRING] [weight NUMBER] [onlink] [realms [FROM/]TO]
 OPTIONS := [mtu [lock] NUMBER] [advmss NUMBER] [window NUMBER] [cwnd NUMBER] [initcwnd NUMBER]
            [initrwnd NUMBER] [ssthresh NUMBER] [reordering NUMBER] [hoplimit NUMBER]
@@ -39,7 +40,9 @@ OPTIONS := [mtu [lock] NUMBER] [advmss NUMBER] [window NUMBER] [cwnd NUMBER] [in
 TYPE := { unicast | local | broadcast | multicast | throw | unreachable | prohibit | blackhole | nat }
 TABLE_ID := [local | main | default | all | NUMBER]
 SCOPE := [host | link | global | NUMBER]
-PREF := [low | medium | high]`;
+PREF := [low | medium | high]
+ENCAPTYPE := [mpls | ip | ip6]
+ENCAPHDR := [MPLSLABEL[/MPLSLABEL...] [ttl TTL] | [id TUNNEL_ID] [dst ADDR] [src ADDR] [ttl|hoplimit N] [tos|tc N]]`;
 
 const TYPES = [
   'unicast',
@@ -85,6 +88,7 @@ function parseNexthop(a: Args): RouteNexthopSpec {
     else if (k === 'weight') nh.weight = uint(k, a.value(k), 256);
     else if (k === 'onlink') nh.onlink = true;
     else if (k === 'realm' || k === 'realms') nh.realms = realmsArg(k, a.value(k));
+    else if (k === 'encap') throw new UsageError('"encap" inside "nexthop" is not supported by rtnl');
     else throw new UsageError(`unknown nexthop option "${k}"`);
   }
   return nh;
@@ -143,6 +147,7 @@ export function parseRouteSpec(a: Args, g: Globals, del: boolean): RouteSpec {
       s.pref = v;
     } else if (k === 'nexthop') (s.multipath ??= []).push(parseNexthop(a));
     else if (k === 'nhid') s.nhid = uint(k, a.value(k));
+    else if (k === 'encap') s.encap = parseEncap(a);
     else if (k === 'lock' || k in METRICS || k === 'congctl') {
       let w = k;
       let locked = false;

@@ -4,6 +4,7 @@
  */
 import { linkKindPlugin } from '../ops/link-kinds.js';
 import { bridgeSlaveText } from './bridge.js';
+import { encapText } from './encap.js';
 import type { Json } from './format.js';
 
 const s = (v: unknown): string => String(v);
@@ -153,6 +154,7 @@ export function routeText(j: Json): string {
   l += s(j.dst);
   if (j.src !== undefined) l += ` from ${j.src}`;
   if (j.nhid !== undefined) l += ` nhid ${j.nhid}`;
+  if (j.encap !== undefined) l += ` ${encapText(j, 'route')}`;
   if (j.tos !== undefined) l += ` tos ${j.tos}`;
   l += gatewayText(j);
   if (j.dev !== undefined) l += ` dev ${j.dev}`;
@@ -174,7 +176,7 @@ export function routeText(j: Json): string {
   if (j.pref !== undefined) l += ` pref ${j.pref}`;
   if (j.cache !== undefined) l += `\n    cache${(j.cache as string[]).map((c) => ` <${c}>`).join('')}`;
   for (const nh of (j.nexthops as Json[]) ?? []) {
-    let n = `\n\tnexthop${gatewayText(nh)}${realmsText(nh.flow as Json | undefined)} dev ${nh.dev} weight ${nh.weight}`;
+    let n = `\n\tnexthop${nh.encap === undefined ? '' : ` ${encapText(nh, 'route')}`}${gatewayText(nh)}${realmsText(nh.flow as Json | undefined)} dev ${nh.dev} weight ${nh.weight}`;
     for (const f of (nh.flags as string[]) ?? []) n += ` ${f}`;
     l += n;
   }
