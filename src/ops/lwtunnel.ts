@@ -53,14 +53,17 @@ const NAMES: Readonly<Record<number, string>> = Object.fromEntries(
 
 const big = (v: bigint | number | undefined) => (v === undefined ? undefined : BigInt(v));
 
-/** An EncapSpec as the encapType and encap attributes. */
-export function encapAttrs(e: EncapSpec): { encapType: number; encap: Record<string, unknown> } {
+/**
+ * An EncapSpec as the encap and encapType attributes, in that order (the order ip sends
+ * RTA_ENCAP/RTA_ENCAP_TYPE and NHA_ENCAP/NHA_ENCAP_TYPE in).
+ */
+export function encapAttrs(e: EncapSpec): { encap: Record<string, unknown>; encapType: number } {
   if (e.type === 'mpls') {
     // The kernel wants the bottom-of-stack bit on the last label (iproute2 sets it, TTL and TC 0).
     const dst = e.labels.map((label, i) => ({ label, tc: 0, bos: i === e.labels.length - 1, ttl: 0 }));
     const encap: MplsEncapAttrs = { dst };
     if (e.ttl !== undefined) encap.ttl = e.ttl;
-    return { encapType: C.LWTUNNEL_ENCAP_MPLS, encap };
+    return { encap, encapType: C.LWTUNNEL_ENCAP_MPLS };
   }
   if (e.type === 'ip') {
     const encap: IpEncapAttrs = {};
@@ -69,7 +72,7 @@ export function encapAttrs(e: EncapSpec): { encapType: number; encap: Record<str
     if (e.src !== undefined) encap.src = e.src;
     if (e.ttl !== undefined) encap.ttl = e.ttl;
     if (e.tos !== undefined) encap.tos = e.tos;
-    return { encapType: C.LWTUNNEL_ENCAP_IP, encap };
+    return { encap, encapType: C.LWTUNNEL_ENCAP_IP };
   }
   const encap: Ip6EncapAttrs = {};
   if (e.id !== undefined) encap.id = big(e.id);
@@ -77,7 +80,7 @@ export function encapAttrs(e: EncapSpec): { encapType: number; encap: Record<str
   if (e.src !== undefined) encap.src = e.src;
   if (e.hoplimit !== undefined) encap.hoplimit = e.hoplimit;
   if (e.tc !== undefined) encap.tc = e.tc;
-  return { encapType: C.LWTUNNEL_ENCAP_IP6, encap };
+  return { encap, encapType: C.LWTUNNEL_ENCAP_IP6 };
 }
 
 /** The encapType and encap attributes as an Encap. */

@@ -383,6 +383,36 @@ const CASES: Array<[string, string, unknown[]]> = [
   ['nexthop bucket show id 10 nhid 2', 'nexthop.buckets', [{ nhid: 2, id: 10 }]],
   ['nexthop bucket get id 10 index 3', 'nexthop.bucket', [10, 3]],
   ['route add 203.0.113.0/24 nhid 10', 'routes.add', [{ dst: '203.0.113.0/24', nhid: 10 }]],
+  [
+    'route add 203.0.113.0/24 encap ip id 7 dst 192.0.2.9 src 192.0.2.1 ttl 3 tos 8 dev vx0',
+    'routes.add',
+    [
+      {
+        dst: '203.0.113.0/24',
+        encap: { type: 'ip', id: 7n, dst: '192.0.2.9', src: '192.0.2.1', ttl: 3, tos: 8 },
+        dev: 'vx0',
+      },
+    ],
+  ],
+  [
+    'route replace 10.0.0.0/8 encap mpls 100/200 ttl 9 via 192.0.2.2',
+    'routes.replace',
+    [{ dst: '10.0.0.0/8', encap: { type: 'mpls', labels: [100, 200], ttl: 9 }, gateway: '192.0.2.2' }],
+  ],
+  [
+    '-6 route change 2001:db8:9::/64 encap ip6 id 9 dst 2001:db8::9 hoplimit 3 tc 2 dev vx0 src 2001:db8::1',
+    'routes.change',
+    [
+      {
+        dst: '2001:db8:9::/64',
+        encap: { type: 'ip6', id: 9n, dst: '2001:db8::9', hoplimit: 3, tc: 2 },
+        dev: 'vx0',
+        // after "dev", "src" is the route's own again (ip's parse_encap_ip6 stops at "dev")
+        src: '2001:db8::1',
+        family: 6,
+      },
+    ],
+  ],
   ['-6 monitor link addr route', 'monitor', [['link', 'address6', 'route6']]],
   ['monitor neigh rule nsid', 'monitor', [['neighbour', 'rule', 'nsid']]],
   ['decode fixtures/link/veth-reply.hex', 'decode', ['fixtures/link/veth-reply.hex']],
@@ -440,6 +470,9 @@ const BAD: Array<[string, RegExp]> = [
   ['route add 10.0.0.0/8 metric abc', /argument "abc" is wrong: metric/],
   ['route add 10.0.0.0/8 table all', /argument "all" is wrong: table/],
   ['route add 10.0.0.0/8 via 10.0.0.1 via 10.0.0.2', /"via" is duplicate/],
+  ['route add 10.0.0.0/8 encap seg6 mode encap segs 2001:db8::1 dev vx0', /"encap seg6" is not supported by rtnl/],
+  ['route add 10.0.0.0/8 encap ip id x dst 192.0.2.9 dev vx0', /argument "x" is wrong: id/],
+  ['route add 10.0.0.0/8 nexthop via 192.0.2.2 encap ip id 1', /"encap" inside "nexthop" is not supported by rtnl/],
   ['route prepend 10.0.0.0/8 dev eth0', /not supported by rtnl/],
   ['route flush', /requires arguments/],
   ['route get', /destination address/],

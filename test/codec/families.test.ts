@@ -195,7 +195,8 @@ test('RTA_VIA, RTA_EXPIRES (u32 and u64), RTA_CACHEINFO, RTA_MFC_STATS, be16 por
       encap: { dst: [{ label: 25, tc: 0, bos: true, ttl: 0 }] },
     },
   });
-  assert.equal(findAttr(bytes, 12, C.RTA_ENCAP), '0c001600' + '08000100' + '00019100');
+  // NLA_F_NESTED set, as ip sends RTA_ENCAP (fixtures/route/add-encap-ip-request.hex).
+  assert.equal(findAttr(bytes, 12, C.RTA_ENCAP), '0c001680' + '08000100' + '00019100');
   assert.equal(findAttr(bytes, 12, C.RTA_VIA), '16001200' + '0a00' + 'fe800000000000000000000000000001');
   assert.equal(findAttr(bytes, 12, C.RTA_EXPIRES), '080017002c010000');
   assert.equal(findAttr(bytes, 12, C.RTA_SPORT), '06001c001234');

@@ -103,7 +103,8 @@ export const routeAttrs = attrs('RTA', {
   pref: [C.RTA_PREF, 'u8'],
   // LWTUNNEL_ENCAP_*; RTA_ENCAP's contents depend on it (lwtunnel.ts: MPLS, IP, IP6 typed).
   encapType: [C.RTA_ENCAP_TYPE, 'u16'],
-  encap: [C.RTA_ENCAP, lwtEncap],
+  // The kernel takes NLA_F_NESTED in requests, as ip sends it (replies lack it).
+  encap: [C.RTA_ENCAP, lwtEncap, { nestedFlag: true }],
   expires: [C.RTA_EXPIRES, rtaExpires],
   pad: [C.RTA_PAD, 'binary'],
   uid: [C.RTA_UID, 'u32'],

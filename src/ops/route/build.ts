@@ -98,7 +98,8 @@ export async function buildRoute(
     gateway: s.gateway,
     prefsrc: s.src,
     priority: s.metric,
-    table: tableId,
+    // As ip: rtm_table carries ids up to 255, RTA_TABLE only the larger ones.
+    table: tableId < 256 ? undefined : tableId,
     pref: s.pref === undefined ? undefined : ROUTER_PREF[s.pref],
     nhId: s.nhid,
     flow: flowOf(s.realms),
