@@ -83,7 +83,12 @@ export function qdiscJson(q: TcObject, o: TcJsonOptions): Json {
   const json = qdiscPrinter(q.kind)?.json;
   j.options =
     a.options === undefined || a.options === null || !json ? {} : json(a.options, printContext(o.ps, NO_NAMES, false));
-  if (o.stats) statsJson(a.stats2, j);
+  if (o.stats) {
+    statsJson(a.stats2, j);
+    // tc's print_xstats writes into the qdisc's own object, after the statistics.
+    const xj = qdiscPrinter(q.kind)?.xstatsJson;
+    if (xj && q.xstats && !('$raw' in q.xstats)) Object.assign(j, xj(q.xstats));
+  }
   return j;
 }
 
@@ -232,6 +237,8 @@ export function qdiscText(q: TcObject, o: TcJsonOptions): string {
         ` backlog ${sizeText(s.queue?.backlog ?? 0)} ${s.queue?.qlen ?? 0}p requeues ${s.queue?.requeues ?? 0}`,
       );
     }
+    const xt = qdiscPrinter(q.kind)?.xstatsText;
+    if (xt && q.xstats && !('$raw' in q.xstats)) lines.push(...xt(q.xstats));
   }
   return lines.join('\n');
 }

@@ -303,8 +303,13 @@ export interface TcPluginBase<O, A> extends Omit<KindPlugin<O, A, TcData>, 'pars
 export interface TcKindPlugin<O> extends TcPluginBase<O, unknown> {
   toAttrs(options: O, ctx: TcKindContext): unknown;
   json?(options: any, ctx: TcPrintContext): Json;
-  /** A class kind's TCA_XSTATS as the lines `tc -s class show` prints. */
+  /**
+   * The kind's TCA_XSTATS (decoded) as the lines tc's print_xstats adds below the statistics of
+   * `tc -s qdisc show` (a qdisc kind) or `tc -s class show` (a class kind).
+   */
   xstatsText?(xstats: any): string[];
+  /** The same as the keys tc's print_xstats adds to the qdisc's object with `tc -j -s`. */
+  xstatsJson?(xstats: any): Json;
 }
 
 /** What a filter kind's `toAttrs` gets besides the clock (Equivalent to: the tcmsg fields of tc filter add ... protocol P handle H): the filter's protocol, handle and whether it has actions. */
@@ -440,14 +445,37 @@ export function sizeText(sz: number): string {
   return `${sz}b`;
 }
 
-/** C's %g: six significant digits, no trailing zeros. */
-const pct = (n: number) => String(Number(n.toPrecision(6)));
+/** C's printf("%.Ng"): N significant digits, no trailing zeros, an exponent from 10^N up. */
+export function gText(n: number, digits = 6): string {
+  if (n === 0 || !Number.isFinite(n)) return String(n);
+  const exp = Math.floor(Math.log10(Math.abs(Number(n.toPrecision(digits)))));
+  if (exp < -4 || exp >= digits) {
+    const [m, e] = n.toExponential(digits - 1).split('e') as [string, string];
+    const mant = m.includes('.') ? m.replace(/\.?0+$/, '') : m;
+    const ev = Number(e);
+    return `${mant}e${ev < 0 ? '-' : '+'}${String(Math.abs(ev)).padStart(2, '0')}`;
+  }
+  return String(Number(n.toPrecision(digits)));
+}
 
-/** tc's sprint_time: microseconds in; seconds or milliseconds as %g, else whole microseconds. */
+/**
+ * tc's sprint_time: microseconds in; seconds or milliseconds as %.3g, else whole microseconds
+ * (tc 6.1 prints a tbf latency of 1496us as "1.5ms", and fq_codel's default target of 4999us as
+ * "5ms").
+ */
 export function timeText(us: number): string {
-  if (us >= 1e6) return `${pct(us / 1e6)}s`;
-  if (us >= 1e3) return `${pct(us / 1e3)}ms`;
+  if (us >= 1e6) return `${gText(us / 1e6, 3)}s`;
+  if (us >= 1e3) return `${gText(us / 1e3, 3)}ms`;
   return `${Math.floor(us)}us`;
+}
+
+/** tc's sprint_time64: nanoseconds in; s, ms or us as %.3g, else whole nanoseconds. */
+export function time64Text(ns: number | bigint): string {
+  const t = Number(ns);
+  if (t >= 1e9) return `${gText(t / 1e9, 3)}s`;
+  if (t >= 1e6) return `${gText(t / 1e6, 3)}ms`;
+  if (t >= 1e3) return `${gText(t / 1e3, 3)}us`;
+  return `${Math.trunc(t)}ns`;
 }
 
 /** tc_core_tick2time: ticks to whole microseconds (tc truncates to unsigned). */

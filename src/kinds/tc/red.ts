@@ -3,7 +3,32 @@ import * as C from '../../codec/constants/index.js';
 import { qdiscOptionCases } from '../../codec/tc/qdisc.js';
 import { rateOf, sizeOf } from '../../codec/tc/parse.js';
 import { ValidationError } from '../../errors.js';
-import { defineTcKind, U32_MAX, intIn, need, redEwma, redIdle, redP, type QdiscKindOptions } from './common.js';
+import type { Json } from '../json.js';
+import {
+  defineTcKind,
+  U32_MAX,
+  intIn,
+  need,
+  redEwma,
+  redIdle,
+  redP,
+  sizeText,
+  type QdiscKindOptions,
+} from './common.js';
+
+/*
+ * Printing follows iproute2 6.1's tc/q_red.c (red_print_opt, red_print_xstats) and tc_red.c
+ * (tc_red_print_flags), checked against the format strings of the tc 6.1 binary: limit, min and
+ * max (bytes in JSON, tc's sizes in text), then the four flags (JSON: always, true or false;
+ * text: the set ones), the flags from TCA_RED_FLAGS when present. ewma, probability (or Plog) and
+ * Scell_log are printed with -d only, which rtnl's tc does not take: they are left out.
+ */
+const FLAG_NAMES: Array<[string, number]> = [
+  ['ecn', C.TC_RED_ECN],
+  ['harddrop', C.TC_RED_HARDDROP],
+  ['adaptive', C.TC_RED_ADAPTATIVE],
+  ['nodrop', C.TC_RED_NODROP],
+];
 
 export default defineTcKind<QdiscKindOptions['red']>({
   kind: 'red',
@@ -47,6 +72,22 @@ export default defineTcKind<QdiscKindOptions['red']>({
       flags: { value, selector: C.TC_RED_HISTORIC_FLAGS | C.TC_RED_NODROP },
     };
   },
+  json: (o) => {
+    const p = o.parms;
+    if (!p) return {};
+    const flags = o.flags !== undefined ? (o.flags.value ?? 0) : (p.flags ?? 0);
+    const j: Json = { limit: p.limit, min: p.qthMin, max: p.qthMax };
+    for (const [name, bit] of FLAG_NAMES) j[name] = (flags & bit) !== 0;
+    return j;
+  },
+  text: (j) => {
+    if (j.limit === undefined) return '';
+    let s = `limit ${sizeText(j.limit as number)} min ${sizeText(j.min as number)} max ${sizeText(j.max as number)} `;
+    for (const [name] of FLAG_NAMES) if (j[name]) s += `${name} `;
+    return s;
+  },
+  xstatsJson: (x) => ({ marked: x.marked ?? 0, early: x.early ?? 0, pdrop: x.pdrop ?? 0, other: x.other ?? 0 }),
+  xstatsText: (x) => [`  marked ${x.marked ?? 0} early ${x.early ?? 0} pdrop ${x.pdrop ?? 0} other ${x.other ?? 0} `],
   parseArgs: (w) => {
     const o: Record<string, unknown> = {};
     while (!w.done) {

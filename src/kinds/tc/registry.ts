@@ -53,7 +53,9 @@ export const qdiscKinds: { [K in keyof QdiscKindOptions]: TcKindPlugin<QdiscKind
  * The printer of a qdisc kind: its plugin, or for pfifo_head_drop, which rtnl does not build,
  * pfifo's JSON (tc prints its limit with -j only).
  */
-export function qdiscPrinter(kind: string): Pick<TcKindPlugin<unknown>, 'json' | 'text'> | undefined {
+export function qdiscPrinter(
+  kind: string,
+): Pick<TcKindPlugin<unknown>, 'json' | 'text' | 'xstatsJson' | 'xstatsText'> | undefined {
   if (kind === 'pfifo_head_drop') return { json: pfifo.json };
   return Object.hasOwn(qdiscKinds, kind)
     ? (qdiscKinds[kind as keyof QdiscKindOptions] as TcKindPlugin<unknown>)
