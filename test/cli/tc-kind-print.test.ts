@@ -7,12 +7,13 @@
 //   encoder from the struct declarations in src/codec (which follow pkt_sched.h); no byte here
 //   is typed by hand. Every reply goes through encode() and decode() as a kernel reply does.
 // The expected layouts follow iproute2 6.1's tc/q_fq_codel.c, q_fq.c, q_red.c (with tc_red.c),
-// q_sfq.c and q_prio.c print_opt / print_xstats, checked against the format strings in the
-// iproute2-6.1.0 tc binary on this machine; where an older upstream file differs (the search
-// corpus holds older q_fq.c and q_red.c), the 6.1 binary's strings decide.
+// q_sfq.c, q_prio.c and q_cake.c print_opt / print_xstats, checked against the format strings in
+// the iproute2-6.1.0 tc binary on this machine; where an older upstream file differs (the source
+// read for q_fq.c, q_red.c and q_cake.c predates 6.1), the 6.1 binary's strings decide.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decode, encode, type NetlinkMessage } from '../../src/codec/index.js';
+import { decode, encode, encodeAttrs, type NetlinkMessage } from '../../src/codec/index.js';
+import { cakeStatsAttrs } from '../../src/codec/tc/index.js';
 import * as C from '../../src/codec/constants/index.js';
 import { qdiscJson, qdiscText } from '../../src/cli/tc-format.js';
 import { toTcObject } from '../../src/ops/tc.js';
@@ -224,5 +225,144 @@ test('prio: bands and priomap from tc request bytes (tc sends the nest-compat fo
     bands: 3,
     priomap: [1, 2, 2, 2, 1, 2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1],
     multiqueue: false,
+  });
+});
+
+test('cake: options from tc request bytes; xstats (sent in TCA_STATS_APP only) with a tin table', () => {
+  const tin = (i: number) => ({
+    thresholdRate64: BigInt(i * 781250),
+    sentBytes64: BigInt(i * 1000),
+    backlogBytes: 0,
+    targetUs: 5000 * i,
+    intervalUs: 100000,
+    peakDelayUs: 12 * i,
+    avgDelayUs: 3,
+    baseDelayUs: 1,
+    sentPackets: i,
+    wayIndirectHits: 0,
+    wayMisses: i,
+    wayCollisions: 0,
+    droppedPackets: 0,
+    ecnMarkedPackets: 0,
+    acksDroppedPackets: 0,
+    sparseFlows: 0,
+    bulkFlows: 0,
+    unresponsiveFlows: 0,
+    maxSkblen: 1514,
+    flowQuantum: 1514,
+  });
+  const st = {
+    capacityEstimate64: 12_500_000n,
+    memoryLimit: 4 << 20,
+    memoryUsed: 1536,
+    avgNetoff: 14,
+    minNetlen: 42,
+    maxNetlen: 1514,
+    minAdjlen: 42,
+    maxAdjlen: 1514,
+    tinStats: [tin(1), tin(2), tin(3)],
+  };
+  // cake_dump_stats writes only TCA_STATS_APP: its bytes, from rtnl's encoder.
+  const q = qdisc('cake', { stats2: { ...stats2, app: encodeAttrs(cakeStatsAttrs, st) } });
+  const plain = show(q, false);
+  assert.deepEqual(plain.text, [
+    'qdisc cake 1: root refcnt 2 bandwidth 100Mbit nonat nowash no-ack-filter no-split-gso noatm overhead 0 ',
+  ]);
+  assert.deepEqual(plain.json.options, {
+    bandwidth: 12500000,
+    nat: false,
+    wash: false,
+    ingress: false,
+    'ack-filter': 'disabled',
+    split_gso: false,
+    rtt: 0,
+    raw: false,
+    atm: 'noatm',
+    overhead: 0,
+  });
+  const s = show(q, true);
+  const row = (label: string, ...v: string[]) => label + v.map((x) => ` ${x.padStart(12)}`).join('');
+  assert.deepEqual(s.text.slice(1), [
+    ...STATS,
+    ' memory used: 1536b of 4Mb',
+    ' capacity estimate: 100Mbit',
+    ` min/max network layer size: ${'42'.padStart(12)} /${'1514'.padStart(8)}`,
+    ` min/max overhead-adjusted size: ${'42'.padStart(8)} /${'1514'.padStart(8)}`,
+    ` average network hdr offset: ${'14'.padStart(12)}`,
+    '',
+    '                   Bulk  Best Effort        Voice',
+    row('  thresh  ', '6250Kbit', '12500Kbit', '18750Kbit'),
+    row('  target  ', '5ms', '10ms', '15ms'),
+    row('  interval', '100ms', '100ms', '100ms'),
+    row('  pk_delay', '12us', '24us', '36us'),
+    row('  av_delay', '3us', '3us', '3us'),
+    row('  sp_delay', '1us', '1us', '1us'),
+    row('  backlog ', '0b', '0b', '0b'),
+    row('  pkts    ', '1', '2', '3'),
+    row('  bytes   ', '1000', '2000', '3000'),
+    row('  way_inds', '0', '0', '0'),
+    row('  way_miss', '1', '2', '3'),
+    row('  way_cols', '0', '0', '0'),
+    row('  drops   ', '0', '0', '0'),
+    row('  marks   ', '0', '0', '0'),
+    row('  ack_drop', '0', '0', '0'),
+    row('  sp_flows', '0', '0', '0'),
+    row('  bk_flows', '0', '0', '0'),
+    row('  un_flows', '0', '0', '0'),
+    row('  max_len ', '1514', '1514', '1514'),
+    row('  quantum ', '1514', '1514', '1514'),
+    // tc's print_nl after the table's own last newline leaves a blank line.
+    '',
+  ]);
+  const j = s.json as any;
+  assert.deepEqual(Object.keys(j).slice(-9), [
+    'memory_used',
+    'memory_limit',
+    'capacity_estimate',
+    'min_network_size',
+    'max_network_size',
+    'min_adj_size',
+    'max_adj_size',
+    'avg_hdr_offset',
+    'tins',
+  ]);
+  assert.equal(j.memory_used, 1536);
+  assert.equal(j.capacity_estimate, 12500000);
+  assert.equal(j.tins.length, 3);
+  assert.deepEqual(j.tins[1], {
+    threshold_rate: 1562500,
+    sent_bytes: 2000,
+    backlog_bytes: 0,
+    target_us: 10000,
+    interval_us: 100000,
+    peak_delay_us: 24,
+    avg_delay_us: 3,
+    base_delay_us: 1,
+    sent_packets: 2,
+    way_indirect_hits: 0,
+    way_misses: 2,
+    way_collisions: 0,
+    drops: 0,
+    ecn_mark: 0,
+    ack_drops: 0,
+    sparse_flows: 0,
+    bulk_flows: 0,
+    unresponsive_flows: 0,
+    max_pkt_len: 1514,
+    flow_quantum: 1514,
+  });
+  // A flow (class): deficit printed unsigned in text (tc's %u), signed in JSON.
+  const p = qdiscPrinter('cake')!;
+  const cl = { deficit: -300, cobaltCount: 2, dropping: 1, dropNextUs: 20, pDrop: 77, blueTimerUs: 0 };
+  assert.deepEqual(p.xstatsText!(cl), [
+    '  deficit 4294966996 count 2 dropping drop_next 20us blue_prob 77 blue_timer 0us',
+  ]);
+  assert.deepEqual(p.xstatsJson!(cl), {
+    deficit: -300,
+    count: 2,
+    dropping: true,
+    drop_next: 20,
+    blue_prob: 77,
+    blue_timer: 0,
   });
 });
