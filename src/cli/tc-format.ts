@@ -208,7 +208,10 @@ export function classText(c: TcObject, o: { dev: boolean; stats: boolean; ps: Ps
         ` backlog ${sizeText(s.queue?.backlog ?? 0)} ${s.queue?.qlen ?? 0}p requeues ${s.queue?.requeues ?? 0}`,
       );
     }
-    if (plugin?.xstatsText && a.xstats) lines.push(...plugin.xstatsText(a.xstats));
+    // tc prints a class's xstats with its qdisc kind's print_xstats (fq_codel, sfq and cake flows).
+    const xt = plugin?.xstatsText ?? qdiscPrinter(c.kind)?.xstatsText;
+    const xs = a.xstats ?? c.xstats;
+    if (xt && xs && !('$raw' in xs)) lines.push(...xt(xs));
   }
   // With statistics tc ends each class with an empty line.
   return o.stats ? `${lines.join('\n')}\n` : lines.join('\n');

@@ -15,7 +15,7 @@ import { test } from 'node:test';
 import { decode, encode, encodeAttrs, type NetlinkMessage } from '../../src/codec/index.js';
 import { cakeStatsAttrs } from '../../src/codec/tc/index.js';
 import * as C from '../../src/codec/constants/index.js';
-import { qdiscJson, qdiscText } from '../../src/cli/tc-format.js';
+import { classText, qdiscJson, qdiscText } from '../../src/cli/tc-format.js';
 import { toTcObject } from '../../src/ops/tc.js';
 import { parsePsched, qdiscPrinter } from '../../src/ops/tc-kinds.js';
 import { loadFixture } from '../helpers/fixtures.js';
@@ -365,4 +365,24 @@ test('cake: options from tc request bytes; xstats (sent in TCA_STATS_APP only) w
     blue_prob: 77,
     blue_timer: 0,
   });
+});
+
+test("a class of these kinds prints its xstats with the qdisc kind's printer, as tc_class.c does", () => {
+  // An fq_codel flow as `tc -s class show` lists it (made by rtnl's encoder).
+  const m = {
+    type: 'RTM_NEWTCLASS',
+    header: { len: 0, type: C.RTM_NEWTCLASS, flags: 0, seq: 0, pid: 0 },
+    body: { family: 0, ifindex: 3, handle: 0x10005, parent: 0x10000, info: 0 },
+    attrs: {
+      kind: 'fq_codel',
+      stats2,
+      xstats: {
+        type: 'class',
+        class: { deficit: 1514, ldelay: 250, count: 0, lastcount: 0, dropping: 0, dropNext: 0 },
+      },
+    },
+  } as unknown as NetlinkMessage;
+  const c = toTcObject(decode(encode(m))[0]!, names);
+  const lines = classText(c, { dev: false, stats: true, ps }).split('\n');
+  assert.ok(lines.includes('  deficit 1514 count 0 lastcount 0 ldelay 250us'), lines.join('\n'));
 });
