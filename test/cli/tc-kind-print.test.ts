@@ -7,9 +7,9 @@
 //   encoder from the struct declarations in src/codec (which follow pkt_sched.h); no byte here
 //   is typed by hand. Every reply goes through encode() and decode() as a kernel reply does.
 // The expected layouts follow iproute2 6.1's tc/q_fq_codel.c, q_fq.c, q_red.c (with tc_red.c),
-// q_sfq.c, q_prio.c and q_cake.c print_opt / print_xstats, checked against the format strings in
-// the iproute2-6.1.0 tc binary on this machine; where an older upstream file differs (the source
-// read for q_fq.c, q_red.c and q_cake.c predates 6.1), the 6.1 binary's strings decide.
+// q_sfq.c, q_prio.c, q_cake.c and q_netem.c print_opt / print_xstats, checked against the format
+// strings in the iproute2-6.1.0 tc binary on this machine; where an older upstream file differs
+// (the source read for q_fq.c, q_red.c and q_cake.c predates 6.1), the 6.1 binary's strings decide.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decode, encode, encodeAttrs, type NetlinkMessage } from '../../src/codec/index.js';
@@ -385,4 +385,43 @@ test("a class of these kinds prints its xstats with the qdisc kind's printer, as
   const c = toTcObject(decode(encode(m))[0]!, names);
   const lines = classText(c, { dev: false, stats: true, ps }).split('\n');
   assert.ok(lines.includes('  deficit 1514 count 0 lastcount 0 ldelay 250us'), lines.join('\n'));
+});
+
+test('netem: delay, jitter, loss and rate from tc request bytes', () => {
+  const { text, json } = show(qdisc('netem'), true);
+  assert.deepEqual(text, ['qdisc netem 1: root refcnt 2 limit 1000 delay 10ms  1ms loss 0.5% rate 10Mbit', ...STATS]);
+  assert.deepEqual(json.options, {
+    limit: 1000,
+    delay: { delay: 0.01, jitter: 0.001, correlation: 0 },
+    'loss-random': { loss: 0.005, correlation: 0 },
+    rate: { rate: 1250000, packetoverhead: 0, cellsize: 0, celloverhead: 0 },
+    ecn: false,
+    gap: 0,
+  });
+  // Correlations, reorder, corrupt, duplicate, gap and ecn (made by rtnl's encoder).
+  const m = qdisc('netem').options as any;
+  const pct = (p: number) => Math.round((p / 100) * 0xffffffff);
+  const more = qdisc('netem', {
+    options: {
+      header: { ...m.header, duplicate: pct(1), gap: 5 },
+      attrs: {
+        ...m.attrs,
+        corr: { delayCorr: pct(25), lossCorr: 0, dupCorr: pct(10) },
+        reorder: { probability: pct(2), correlation: 0 },
+        corrupt: { probability: pct(0.1), correlation: pct(5) },
+        ecn: 1,
+      },
+    },
+  });
+  const t = show(more, false);
+  assert.equal(
+    t.text[0],
+    'qdisc netem 1: root refcnt 2 limit 1000 delay 10ms  1ms 25% loss 0.5% duplicate 1% 10% reorder 2% corrupt 0.1% 5% rate 10Mbit ecn  gap 5',
+  );
+  const o = t.json.options as any;
+  assert.deepEqual(o.delay, { delay: 0.01, jitter: 0.001, correlation: 0.25 });
+  assert.deepEqual(o.duplicate, { duplicate: 0.01, correlation: 0.1 });
+  assert.deepEqual(o.corrupt, { corrupt: 0.001, correlation: 0.05 });
+  assert.equal(o.ecn, true);
+  assert.equal(o.gap, 5);
 });
