@@ -272,11 +272,13 @@ export const linkAttrs = attrs('IFLA', {
   tsoMaxSize: [C.IFLA_TSO_MAX_SIZE, 'u32'],
   tsoMaxSegs: [C.IFLA_TSO_MAX_SEGS, 'u32'],
   allmulti: [C.IFLA_ALLMULTI, 'u32'],
-  // Empty unless the device has a devlink port / a DPLL pin.
-  devlinkPort: [C.IFLA_DEVLINK_PORT, nest(devlinkPortAttrs)],
+  // Empty unless the device has a devlink port / a DPLL pin. The kernel sends both with
+  // NLA_F_NESTED (nla_nest_start), even empty: without the flag here every link took the
+  // decoder's slow path and carried a layout record.
+  devlinkPort: [C.IFLA_DEVLINK_PORT, nest(devlinkPortAttrs), { nestedFlag: true }],
   gsoIpv4MaxSize: [C.IFLA_GSO_IPV4_MAX_SIZE, 'u32'],
   groIpv4MaxSize: [C.IFLA_GRO_IPV4_MAX_SIZE, 'u32'],
-  dpllPin: [C.IFLA_DPLL_PIN, nest(dpllPinAttrs)],
+  dpllPin: [C.IFLA_DPLL_PIN, nest(dpllPinAttrs), { nestedFlag: true }],
   maxPacingOffloadHorizon: [C.IFLA_MAX_PACING_OFFLOAD_HORIZON, uint],
   netnsImmutable: [C.IFLA_NETNS_IMMUTABLE, 'u8'],
   headroom: [C.IFLA_HEADROOM, 'u16'],
