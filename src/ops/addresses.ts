@@ -8,8 +8,18 @@ import { publicCalls } from './calls.js';
 import type { OpContext } from './context.js';
 import { defined, isCode, req, listOf, type ListResult } from './common.js';
 import { addressFlagNames, nameOf, numberOf, SCOPE_ALIASES, SCOPE_NAMES, SETTABLE_ADDRESS_FLAGS } from './names.js';
-import { check, checkLinkRef, checkPrefix, prefixContains, V, type Prefix } from './validate.js';
+import {
+  check,
+  checkLinkRef,
+  checkPrefix,
+  plain,
+  plainlyAccepted,
+  prefixContains,
+  V,
+  type Prefix,
+} from './validate.js';
 import { schemas } from './zod.js';
+import type { z } from 'zod';
 
 const FOREVER = 0xffffffff;
 
@@ -127,6 +137,11 @@ const S = schemas((z) => {
   return { optionsSchema, listSchema, flushSchema, deleteOptsSchema };
 });
 
+/** Options and filters the schemas accept unchanged, recognised without zod (see plainlyAccepted). */
+const PLAIN_OPTIONS = { broadcast: (v: unknown) => v === '+' || v === '-' || plain.ipv4(v), metric: plain.u32 };
+const PLAIN_LIST = { link: plain.linkRef, family: plain.family, primary: plain.bool, secondary: plain.bool };
+const PLAIN_DELETE = { ifExists: plain.bool };
+
 const af = (f: 4 | 6) => (f === 4 ? C.AF_INET : C.AF_INET6);
 
 const life = (v: number | undefined): number | 'forever' => (v === undefined || v === FOREVER ? 'forever' : v);
@@ -212,7 +227,12 @@ export class Addresses {
    */
   async list(filter?: AddressListFilter): Promise<ListResult<Address>> {
     // No filter: nothing to validate, so zod is not loaded (see zod.ts).
-    const f = filter === undefined ? {} : check(S().listSchema, filter, 'filter');
+    const f =
+      filter === undefined
+        ? {}
+        : ((plainlyAccepted(filter, PLAIN_LIST) ? filter : check(S().listSchema, filter, 'filter')) as z.output<
+            ReturnType<typeof S>['listSchema']
+          >);
     const index = f.link === undefined ? 0 : await this.nl.linkIndex(f.link);
     const all = await this.dumpOf(index, f.family);
     const match = selector(f);
@@ -259,7 +279,10 @@ export class Addresses {
   async delete(link: string | number, address: string, opts?: { ifExists?: boolean }): Promise<boolean> {
     const ref = checkLinkRef(link, 'link');
     const p = checkPrefix(address, 'address');
-    const o = opts === undefined ? {} : check(S().deleteOptsSchema, opts, 'options');
+    const o =
+      opts === undefined || plainlyAccepted(opts, PLAIN_DELETE)
+        ? (opts ?? {})
+        : check(S().deleteOptsSchema, opts, 'options');
     try {
       // A link that is gone cannot have the address either.
       const index = typeof ref === 'number' ? ref : await this.nl.linkIndex(ref);
@@ -317,7 +340,11 @@ export class Addresses {
     const ref = checkLinkRef(link, 'link');
     const p = checkPrefix(address, 'address');
     // No options: nothing to validate (and zod stays unloaded for a plain add).
-    const o = options === undefined ? {} : check(S().optionsSchema, options, 'options');
+    const o = (
+      options === undefined || plainlyAccepted(options, PLAIN_OPTIONS)
+        ? (options ?? {})
+        : check(S().optionsSchema, options, 'options')
+    ) as z.output<ReturnType<typeof S>['optionsSchema']>;
     const given: AddressOptions = options ?? {};
     const fam = af(p.family);
     const ip4 = p.family === 4;

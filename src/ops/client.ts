@@ -25,7 +25,7 @@ import { Routes } from './routes.js';
 import { Rules } from './rules.js';
 import { TunTap } from './tuntap-ops.js';
 import { Tc } from './tc.js';
-import { check, V } from './validate.js';
+import { check, checkNetns, plain } from './validate.js';
 import { schemas } from './zod.js';
 
 const S = schemas((z) => {
@@ -45,15 +45,12 @@ const S = schemas((z) => {
   return { openSchema };
 });
 
-const NETNS_NAME = /^[A-Za-z0-9_.-]{1,255}$/;
-/** A namespace name as the schema's netnsName accepts it. */
-const isNetnsName = (v: unknown): v is string => typeof v === 'string' && NETNS_NAME.test(v) && v !== '.' && v !== '..';
 const INTERRUPT_POLICIES = new Set<unknown>(['retry', 'partial', 'throw']);
 
 /**
  * Whether open()'s options are ones the schema accepts unchanged, decided without zod: a plain
- * object whose keys are known and whose values are of the simplest valid forms (netns only as a
- * name). `rtnl link show` passes `{ onWarning }`, and loading zod for it cost ~35 ms of start-up.
+ * object whose keys are known and whose values are of the simplest valid forms (netns as a
+ * name, { name } or { path }). `rtnl link show` passes `{ onWarning }`, and loading zod for it cost ~35 ms of start-up.
  * A false here only means "ask the schema".
  */
 function plainlyValid(o: unknown): boolean {
@@ -68,7 +65,7 @@ function plainlyValid(o: unknown): boolean {
     } else if (k === 'onInterrupted') {
       if (!INTERRUPT_POLICIES.has(v)) return false;
     } else if (k === 'netns') {
-      if (!isNetnsName(v)) return false;
+      if (!plain.netns(v)) return false;
     } else return false;
   }
   return true;
@@ -210,7 +207,7 @@ export class Rtnl {
     let nsFd = -1;
     if (options.netns !== undefined) {
       const n = options.netns;
-      const spec = isNetnsName(n) ? n : (check(V().netnsSpec, n, 'netns') as NetnsSpec);
+      const spec = checkNetns(n, 'netns') as NetnsSpec;
       const opened = openNetns(spec);
       // Keep our own fd: the caller's { fd } may be closed after open() returns.
       nsFd = opened.owned ? opened.fd : libc.open(`/proc/self/fd/${opened.fd}`, O_RDONLY | O_CLOEXEC);

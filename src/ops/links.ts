@@ -22,10 +22,10 @@ import type { KindContext } from '../kinds/plugin.js';
 import { runInNetnsSync } from '../ffi/netns.js';
 import { kindData, kindOptions, linkKindPlugin } from './link-kinds.js';
 import { bridgePortAttrs } from './bridge-port.js';
-import { check, checkLinkRef, V } from './validate.js';
+import { check, checkLinkRef, plainlyAccepted, V } from './validate.js';
 import { commonAttrs, flagChange } from './link/attrs.js';
 import { toLink } from './link/decode.js';
-import { checkAddOptions, S } from './link/schema.js';
+import { checkAddOptions, PLAIN_DELETE, PLAIN_SET, S } from './link/schema.js';
 import type { Link, LinkAddBase, LinkAddOptions, LinkSetOptions } from './link/types.js';
 
 export { toLink } from './link/decode.js';
@@ -240,7 +240,7 @@ export class Links {
    */
   async delete(ref: string | number, opts: { ifExists?: boolean } = {}): Promise<boolean> {
     const r = checkLinkRef(ref, 'link');
-    check(S().deleteSchema, opts, 'options');
+    if (!plainlyAccepted(opts, PLAIN_DELETE)) check(S().deleteSchema, opts, 'options');
     const body = { family: C.AF_UNSPEC, index: typeof r === 'number' ? r : 0 };
     const attrs: LinkAttrs = typeof r === 'string' ? { ifname: r } : {};
     try {
@@ -261,7 +261,7 @@ export class Links {
    */
   async set(ref: string | number, options: LinkSetOptions): Promise<void> {
     const r = checkLinkRef(ref, 'link');
-    const o = check(S().setSchema, options, 'set') as LinkSetOptions;
+    const o = (plainlyAccepted(options, PLAIN_SET) ? options : check(S().setSchema, options, 'set')) as LinkSetOptions;
     const given = kindOptions(o as Record<string, unknown>, 'set', undefined, true);
     const nl = perCall(this.nl);
     const release: Array<() => void> = [];

@@ -84,6 +84,58 @@ export function check<S extends z.ZodType>(schema: S, value: unknown, field: str
 
 /** An ASCII interface name that linkRef accepts (1-15 bytes, no '/', ':', NUL or whitespace). */
 const PLAIN_IFNAME = /^[A-Za-z0-9_.@+-]{1,15}$/;
+const NETNS_NAME = /^[A-Za-z0-9_.-]{1,255}$/;
+const LOWER_MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+const isUint = (v: unknown, min: number, max: number) =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+
+/**
+ * Predicates that hold only for values the shared schemas (V()) accept and return unchanged,
+ * decided without zod. A false only means "ask the schema", which words the error.
+ */
+export const plain = {
+  bool: (v: unknown): boolean => typeof v === 'boolean',
+  u32: (v: unknown): boolean => isUint(v, 0, 0xffffffff),
+  mtu: (v: unknown): boolean => isUint(v, 1, 65536),
+  ifname: (v: unknown): boolean => typeof v === 'string' && PLAIN_IFNAME.test(v) && v !== '.' && v !== '..',
+  linkRef: (v: unknown): boolean => isUint(v, 1, 0x7fffffff) || plain.ifname(v),
+  /** A MAC address already in lower case (the schema lower-cases the others). */
+  mac: (v: unknown): boolean => typeof v === 'string' && LOWER_MAC.test(v),
+  ipv4: (v: unknown): boolean => typeof v === 'string' && parseIPv4(v) !== undefined,
+  /** 4 or 6 (the schema turns 'inet' and 'inet6' into those). */
+  family: (v: unknown): boolean => v === 4 || v === 6,
+  netnsName: (v: unknown): v is string => typeof v === 'string' && NETNS_NAME.test(v) && v !== '.' && v !== '..',
+  /** A namespace name, { name } or { path } (a path of at least one character, without NUL). */
+  netns: (v: unknown): boolean => {
+    if (plain.netnsName(v)) return true;
+    if (!isPlainObject(v)) return false;
+    const keys = Object.keys(v);
+    if (keys.length !== 1) return false;
+    if (keys[0] === 'path') return typeof v.path === 'string' && v.path !== '' && !v.path.includes('\0');
+    return keys[0] === 'name' && plain.netnsName(v.name);
+  },
+};
+
+/**
+ * Whether `value` is a plain object whose keys are all in `fields`, each value undefined or
+ * accepted by its predicate: then the operation's strict object schema accepts it and returns
+ * the same values, and zod need not be loaded for it. A false only means "ask the schema".
+ */
+export function plainlyAccepted(
+  value: unknown,
+  fields: Record<string, (v: unknown) => boolean>,
+): value is Record<string, unknown> {
+  if (!isPlainObject(value)) return false;
+  for (const k of Object.keys(value)) {
+    const v = value[k];
+    if (v === undefined) continue;
+    const ok = Object.hasOwn(fields, k) ? fields[k]! : undefined;
+    if (ok === undefined || !ok(v)) return false;
+  }
+  return true;
+}
 
 /**
  * `check(V().linkRef, value, field)` that accepts the common cases (an index, a plain ASCII
@@ -91,10 +143,13 @@ const PLAIN_IFNAME = /^[A-Za-z0-9_.@+-]{1,15}$/;
  * schema per call. Anything else goes through the schema, for the same result or the same error.
  */
 export function checkLinkRef(value: unknown, field: string): string | number {
-  if (typeof value === 'number') {
-    if (Number.isInteger(value) && value >= 1 && value <= 0x7fffffff) return value;
-  } else if (typeof value === 'string' && PLAIN_IFNAME.test(value) && value !== '.' && value !== '..') return value;
+  if (plain.linkRef(value)) return value as string | number;
   return check(V().linkRef, value, field);
+}
+
+/** `check(V().netnsSpec, value, field)`, without zod for a name, { name } or { path }. */
+export function checkNetns(value: unknown, field: string): unknown {
+  return plain.netns(value) ? value : check(V().netnsSpec, value, field);
 }
 
 /** `check(V().prefix, value, field)` without zod when parsePrefix accepts the string (the schema's own test). */

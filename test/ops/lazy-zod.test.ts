@@ -33,7 +33,7 @@ const step = async (name, fn) => {
   try { await fn(); } catch (err) { error = err?.constructor?.name + ' ' + err?.field; }
   steps.push(error === undefined ? [name, zodLoaded()] : [name, zodLoaded(), error]);
 };
-const { Rtnl, netns } = await import('./src/index.ts');
+const { Rtnl, netns, sysctl } = await import('./src/index.ts');
 steps.push(['import', zodLoaded()]);
 let nl;
 await step('Rtnl.open()', async () => { nl = await Rtnl.open(); });
@@ -46,6 +46,29 @@ await step('routes.stream()', async () => { for await (const r of nl.routes.stre
 await step('neighbours.list()', () => nl.neighbours.list());
 await step('rules.list()', () => nl.rules.list());
 await step('netns.list()', () => netns.list());
+// What a CNI plugin calls (examples/cni-bridge), in the plain forms that need no schema.
+const here = { path: '/proc/self/ns/net' };
+nl.engine.request = async () => [];
+const { checkAddOptions } = await import('./src/ops/links.ts');
+await step('open({ netns: { path } })', async () => (await Rtnl.open({ netns: here })).close());
+await step('links.add options: bridge, veth with peer', () => {
+  checkAddOptions({ name: 'cni0', kind: 'bridge', mtu: 1500 });
+  checkAddOptions({ name: 'eth0', kind: 'veth', address: '02:00:00:00:00:01', peer: { name: 'veth0a', netns: here, mtu: 1500 } });
+});
+await step('links.set({ master, up }), ({ address }), delete({ ifExists })', async () => {
+  await nl.links.set(7, { master: 2, up: true });
+  await nl.links.set(7, { address: '62:19:a5:29:42:61' });
+  await nl.links.delete(7, { ifExists: true });
+});
+await step('addresses.add({ broadcast }), list({ link, family }), delete({ ifExists })', async () => {
+  await nl.addresses.add(7, '10.22.0.2/24', { broadcast: '+' });
+  await nl.addresses.list({ link: 7, family: 4 });
+  await nl.addresses.delete(7, '10.22.0.2/24', { ifExists: true });
+});
+await step('sysctl.get(key, { netns: { path } }), set(key, value) of a missing key', async () => {
+  await sysctl.get('net.ipv4.ip_forward', { netns: here });
+  await sysctl.set('net/ipv4/conf/rtnl-no-such-link/arp_notify', 1).catch(() => {});
+});
 await step('links.list({})', () => nl.links.list({}));
 await step("netns.create('a/b')", () => netns.create('a/b'));
 await nl.close();
@@ -79,6 +102,11 @@ test('importing rtnl, and calls with nothing to validate, do not load zod; the f
     ['neighbours.list()', false],
     ['rules.list()', false],
     ['netns.list()', false],
+    ['open({ netns: { path } })', false],
+    ['links.add options: bridge, veth with peer', false],
+    ['links.set({ master, up }), ({ address }), delete({ ifExists })', false],
+    ['addresses.add({ broadcast }), list({ link, family }), delete({ ifExists })', false],
+    ['sysctl.get(key, { netns: { path } }), set(key, value) of a missing key', false],
     // `{}` is something to validate: only undefined skips the check.
     ['links.list({})', true],
     ["netns.create('a/b')", true, 'ValidationError name'],

@@ -9,7 +9,7 @@ import {
   linkKindPlugin,
   type GivenKindOptions,
 } from '../link-kinds.js';
-import { check, V } from '../validate.js';
+import { check, plain, plainlyAccepted, V } from '../validate.js';
 import { schemas } from '../zod.js';
 import { ADDR_GEN_MODE_NAMES, type LinkAddBase, type LinkAddOptions } from './types.js';
 
@@ -90,6 +90,61 @@ export const S = schemas((z) => {
   return { addSchema, setSchema, listSchema, deleteSchema, altNames };
 });
 
+/**
+ * Options that the schemas accept and return unchanged, recognised without zod (see
+ * plainlyAccepted): the common shapes of add(), set() and delete(), such as a CNI plugin's bridge,
+ * veth pair and `{ master, up }`. Anything else goes through the schemas.
+ */
+const PLAIN_COMMON = {
+  mtu: plain.mtu,
+  address: plain.mac,
+  broadcast: plain.mac,
+  txqlen: plain.u32,
+  up: plain.bool,
+  master: plain.linkRef,
+  group: plain.u32,
+  arp: plain.bool,
+  multicast: plain.bool,
+  allmulticast: plain.bool,
+  promisc: plain.bool,
+};
+const KIND_NAME = /^[a-z0-9_-]{1,15}$/;
+const PLAIN_ADD = {
+  ...PLAIN_COMMON,
+  name: plain.ifname,
+  kind: (v: unknown) => typeof v === 'string' && KIND_NAME.test(v),
+  link: plain.linkRef,
+  netns: plain.netns,
+  exist: (v: unknown) => v === 'error' || v === 'ok',
+};
+const PLAIN_VETH_PEER = {
+  name: plain.ifname,
+  netns: plain.netns,
+  address: plain.mac,
+  mtu: plain.mtu,
+  txqlen: plain.u32,
+};
+const PLAIN_ADD_VETH = {
+  ...PLAIN_ADD,
+  peer: (v: unknown) => plainlyAccepted(v, PLAIN_VETH_PEER) && plain.ifname(v.name),
+};
+/** set()'s plain options. */
+export const PLAIN_SET = {
+  ...PLAIN_COMMON,
+  name: plain.ifname,
+  master: (v: unknown) => v === null || plain.linkRef(v),
+  netns: plain.netns,
+};
+/** delete()'s plain options. */
+export const PLAIN_DELETE = { ifExists: plain.bool };
+
+/** Whether add()'s options plainly pass: a name, a kind, common options, and a veth's plain peer. */
+function plainAdd(o: unknown): o is LinkAddBase & { kind: string } & Record<string, unknown> {
+  const kind = (o as { kind?: unknown } | null)?.kind;
+  if (!plainlyAccepted(o, kind === 'veth' ? PLAIN_ADD_VETH : PLAIN_ADD)) return false;
+  return plain.ifname(o.name) && typeof o.kind === 'string';
+}
+
 /** add()'s schema for each kind: the shared options and that kind's own, validated in one pass. */
 const addSchemas = new Map<string, z.ZodType>();
 function addSchemaFor(kind: unknown): z.ZodType {
@@ -113,6 +168,8 @@ export function checkAddOptions(options: LinkAddOptions): {
 } {
   // One validation pass: the shared options and the kind's own (the kind picks the schema).
   const kind = options !== null && typeof options === 'object' ? (options as { kind?: unknown }).kind : undefined;
-  const o = check(addSchemaFor(kind), options, 'link') as LinkAddBase & { kind: string } & Record<string, unknown>;
+  const o = plainAdd(options)
+    ? options
+    : (check(addSchemaFor(kind), options, 'link') as LinkAddBase & { kind: string } & Record<string, unknown>);
   return { o, given: kindOptions(o, 'link', o.kind, true) };
 }
