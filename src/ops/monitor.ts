@@ -25,7 +25,8 @@ import { WaitCancelledError } from '../ffi/poller.js';
 import type { OpContext } from './context.js';
 import { req } from './common.js';
 import type { Nexthop } from './nexthops.js';
-import type { ObjectKind, ObjectOf, RtnlObject } from './objects.js';
+// Static: a dynamic import here split the bundle into more chunks (one more module per process).
+import { OBJECT_KINDS, type ObjectKind, type ObjectOf, type RtnlObject } from './objects.js';
 
 /** Named groups. 'address', 'route' and 'rule' cover IPv4 and IPv6; the suffixed names one family. */
 export type MonitorGroup =
@@ -219,7 +220,6 @@ export async function* monitor(
 ): AsyncGenerator<MonitorEvent, void, undefined> {
   // groups and opts were validated by nl.monitor(), where the call is made.
   if (opts.signal?.aborted) return;
-  const { OBJECT_KINDS } = await import('./objects.js');
   const ids = [...new Set(groups.flatMap((g) => GROUPS[g]))];
   // The kernel drops the nexthops of a device that goes down or away without RTM_DELNEXTHOP:
   // link events tell us when to look (see nexthopRecheck below).
