@@ -6,7 +6,7 @@ import type { AddressAttrs, IfAddrMsg } from '../codec/rtnl/address.js';
 import { ValidationError } from '../errors.js';
 import { publicCalls } from './calls.js';
 import type { OpContext } from './context.js';
-import { defined, isCode, req, listOf, type ListResult } from './common.js';
+import { defined, isCode, req, type ListResult } from './common.js';
 import { addressFlagNames, nameOf, numberOf, SCOPE_ALIASES, SCOPE_NAMES, SETTABLE_ADDRESS_FLAGS } from './names.js';
 import {
   check,
@@ -246,8 +246,9 @@ export class Addresses {
   /** The addresses of one link (index 0: all), of one family if given. Input validated already. */
   private async dumpOf(index: number, family: Parameters<typeof af>[0] | undefined): Promise<ListResult<Address>> {
     const body = { family: family === undefined ? C.AF_UNSPEC : af(family), index };
-    const msgs = await this.nl.engine.dump(req('RTM_GETADDR', body), { onInterrupted: this.nl.options.onInterrupted });
-    return listOf(msgs, isAddress, toAddress);
+    return this.nl.engine.dumpConverted(req('RTM_GETADDR', body), isAddress, toAddress, {
+      onInterrupted: this.nl.options.onInterrupted,
+    });
   }
 
   /**

@@ -455,6 +455,43 @@ export class Engine {
     }
   }
 
+  /**
+   * A dump converted as it arrives: `convert` runs on each message `keep` accepts, batch by batch,
+   * so the decoded messages die young instead of all surviving until the end of the dump (every
+   * IPv4 route of 100,000, first pass of a fresh process: 0.84x the time of dump() then convert).
+   * The same policy as dump(); the DumpInterruptedError of a last attempt carries the raw
+   * messages, as dump()'s does, so only that attempt keeps them.
+   */
+  async dumpConverted<T>(
+    msg: NetlinkMessage,
+    keep: (m: NetlinkMessage) => boolean,
+    convert: (m: NetlinkMessage) => T,
+    opts: { signal?: AbortSignal; onInterrupted?: InterruptPolicy; retries?: number } = {},
+  ): Promise<T[] & { interrupted?: boolean; undecodable?: Undecodable[] }> {
+    const policy = opts.onInterrupted ?? 'retry';
+    const attempts = policy === 'retry' ? (opts.retries ?? 5) + 1 : 1;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const state: DumpStreamState = { interrupted: false };
+      const out: T[] & { interrupted?: boolean; undecodable?: Undecodable[] } = [];
+      const raw: NetlinkMessage[] | undefined = attempt === attempts && policy !== 'partial' ? [] : undefined;
+      for await (const batch of this.dumpBatches(msg, { signal: opts.signal, onInterrupted: 'partial', state })) {
+        for (let i = 0; i < batch.length; i++) {
+          const m = batch[i]!;
+          if (raw !== undefined) raw.push(m);
+          if (keep(m)) out.push(convert(m));
+        }
+      }
+      if (state.undecodable) out.undecodable = state.undecodable;
+      if (!state.interrupted) return out;
+      if (policy === 'partial') {
+        out.interrupted = true;
+        return out;
+      }
+      if (raw !== undefined) throw new DumpInterruptedError(msg.type, raw, attempts);
+    }
+    throw new DumpInterruptedError(msg.type, [], attempts); // not reached: the last attempt throws above
+  }
+
   /** Collect a whole dump, applying the interruption policy (retry: up to `retries` times). */
   async dump(
     msg: NetlinkMessage,

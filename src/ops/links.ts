@@ -13,7 +13,6 @@ import {
   netnsFdFor,
   missingLink,
   req,
-  listOf,
   type ListResult,
 } from './common.js';
 import type { OpContext } from './context.js';
@@ -51,10 +50,9 @@ export class Links {
     const attrs: LinkAttrs = { extMask: C.RTEXT_FILTER_VF };
     if (filter.kind !== undefined) attrs.linkinfo = { kind: filter.kind };
     if (filter.master !== undefined) attrs.master = await this.nl.linkIndex(filter.master);
-    const msgs = await this.nl.engine.dump(req('RTM_GETLINK', { family: C.AF_UNSPEC }, attrs), {
+    return this.nl.engine.dumpConverted(req('RTM_GETLINK', { family: C.AF_UNSPEC }, attrs), isLink, toLink, {
       onInterrupted: this.nl.options.onInterrupted,
     });
-    return listOf(msgs, isLink, toLink);
   }
 
   /**

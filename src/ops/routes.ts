@@ -1,11 +1,10 @@
 /** Routes: list, get (the kernel's lookup), add, replace and delete IPv4 and IPv6 routes. */
 import * as C from '../codec/constants/index.js';
-import type { NetlinkMessage } from '../codec/nlmsg.js';
 import type { RouteAttrs } from '../codec/rtnl/route.js';
 import { RtnlError, ValidationError } from '../errors.js';
 import { publicCalls } from './calls.js';
 import type { OpContext } from './context.js';
-import { defined, isCode, perCall, req, listOf, type ListResult } from './common.js';
+import { defined, isCode, perCall, req, type ListResult } from './common.js';
 import { numberOf, PROTOCOL_NAMES, ROUTE_TYPE_NAMES } from './names.js';
 import { check } from './validate.js';
 import { af, buildRoute, familyOf } from './route/build.js';
@@ -40,16 +39,16 @@ export class Routes {
    */
   async list(filter?: RouteListFilter): Promise<ListResult<Route>> {
     const { msg, f } = await this.dumpRequest(filter);
-    let msgs: NetlinkMessage[];
+    const keep = clientFilter(f);
     try {
-      msgs = await this.nl.engine.dump(msg, { onInterrupted: this.nl.options.onInterrupted });
+      return await this.nl.engine.dumpConverted(msg, keep ? (m) => isIpRoute(m) && keep(m) : isIpRoute, toRoute, {
+        onInterrupted: this.nl.options.onInterrupted,
+      });
     } catch (err) {
       // A single-family dump of a table that does not exist: "FIB table does not exist".
       if (f.table !== undefined && f.family !== undefined && isCode(err, 'ENOENT')) return [];
       throw err;
     }
-    const keep = clientFilter(f);
-    return listOf(msgs, keep ? (m) => isIpRoute(m) && keep(m) : isIpRoute, toRoute);
   }
 
   /**

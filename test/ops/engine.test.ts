@@ -176,6 +176,31 @@ test("DUMP_INTR: 'partial' returns what arrived, flagged; 'throw' throws at once
   assert.equal(sock.sent.length, 2);
 });
 
+test('dumpConverted: converted as it arrives, with the same interruption policy as dump()', async () => {
+  const isLink = (m: NetlinkMessage) => m.type === 'RTM_NEWLINK';
+  const name = (m: NetlinkMessage) => (m.attrs as { ifname?: string }).ifname;
+  const clean = new Engine(new FakeSocket((m) => [stamp(linkDump, m.header.seq)]), messages, () => {});
+  const names = (await clean.dump(dumpReq)).filter(isLink).map(name);
+  assert.deepEqual([...(await clean.dumpConverted(dumpReq, isLink, name))], names);
+
+  const sock = new FakeSocket((m, n) => [n === 0 ? interrupted(m.header.seq) : stamp(linkDump, m.header.seq)]);
+  const retried = await new Engine(sock, messages, () => {}).dumpConverted(dumpReq, isLink, name);
+  assert.deepEqual([...retried], names);
+  assert.equal(sock.sent.length, 2);
+  assert.equal(retried.interrupted, undefined);
+
+  const always = new Engine(new FakeSocket((m) => [interrupted(m.header.seq)]), messages, () => {});
+  const partial = await always.dumpConverted(dumpReq, isLink, name, { onInterrupted: 'partial' });
+  assert.deepEqual([...partial], names);
+  assert.equal(partial.interrupted, true);
+  // A give-up carries the raw messages, as dump()'s does.
+  const err = await always.dumpConverted(dumpReq, isLink, name, { retries: 1 }).catch((e) => e);
+  assert.ok(err instanceof DumpInterruptedError);
+  assert.equal(err.partial.length, linkCount);
+  assert.equal((err.partial[0] as NetlinkMessage).type, 'RTM_NEWLINK');
+  await assert.rejects(always.dumpConverted(dumpReq, isLink, name, { onInterrupted: 'throw' }), DumpInterruptedError);
+});
+
 test('a dump that fails reports the error NLMSG_DONE carries', async () => {
   const sock = new FakeSocket((m) => [stamp(loadHex('done/route-dump-missing-table-reply.hex'), m.header.seq)]);
   const engine = new Engine(sock, messages, () => {});
