@@ -5,16 +5,7 @@ import type { LinkAttrs } from '../codec/rtnl/link/index.js';
 import { ValidationError } from '../errors.js';
 import type { NetnsSpec } from '../ffi/netns.js';
 import { publicCalls } from './calls.js';
-import {
-  defined,
-  getLinkMessage,
-  isCode,
-  perCall,
-  netnsFdFor,
-  missingLink,
-  req,
-  type ListResult,
-} from './common.js';
+import { defined, getLinkMessage, isCode, perCall, netnsFdFor, missingLink, req, type ListResult } from './common.js';
 import type { OpContext } from './context.js';
 import type { LinkCreateContext, LinkCreateHook } from '../kinds/link/kind.js';
 import type { KindContext } from '../kinds/plugin.js';

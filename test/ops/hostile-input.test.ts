@@ -2180,6 +2180,7 @@ describe('hostile input is rejected before anything is sent', () => {
       throw new WouldSend('dump');
     };
     engine.dump = async (msg: NetlinkMessage) => refuseDump(msg);
+    engine.dumpConverted = async (msg: NetlinkMessage) => refuseDump(msg);
     engine.dumpStream = async function* (msg: NetlinkMessage) {
       refuseDump(msg);
       yield msg;
@@ -2202,6 +2203,7 @@ describe('hostile input is rejected before anything is sent', () => {
       sock.send = send;
       sock.sendAsync = sendAsync;
       delete engine.dump;
+      delete engine.dumpConverted;
       delete engine.dumpStream;
     });
     spyFs();
