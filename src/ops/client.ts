@@ -18,7 +18,14 @@ import { Bridge } from './bridge.js';
 import { Genl } from './genl-ops.js';
 import { Links } from './links.js';
 import { Nsids } from './nsid.js';
-import { monitor, monitorSchemas, type MonitorEvent, type MonitorGroup, type MonitorOptions } from './monitor.js';
+import {
+  monitor,
+  monitorSchemas,
+  plainMonitorArgs,
+  type MonitorEvent,
+  type MonitorGroup,
+  type MonitorOptions,
+} from './monitor.js';
 import { Neighbours } from './neighbours.js';
 import { Nexthops } from './nexthops.js';
 import { Routes } from './routes.js';
@@ -234,8 +241,10 @@ export class Rtnl {
     if (this.engine.isClosed) throw new RtnlError('the client is closed', 'ERR_RTNL_CLOSED');
     const list = Array.isArray(groups) ? groups : [groups];
     // Validate now, not at the first next(), so a bad call fails where it is made.
-    check(monitorSchemas().monitorGroupsSchema, list, 'groups');
-    check(monitorSchemas().monitorOptionsSchema, options, 'options');
+    if (!plainMonitorArgs(list, options)) {
+      check(monitorSchemas().monitorGroupsSchema, list, 'groups');
+      check(monitorSchemas().monitorOptionsSchema, options, 'options');
+    }
     return monitor(this.#ctx, list, options);
   }
 

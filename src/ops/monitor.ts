@@ -24,6 +24,7 @@ import type { NetlinkSocket } from '../ffi/socket.js';
 import { WaitCancelledError } from '../ffi/poller.js';
 import type { OpContext } from './context.js';
 import { req } from './common.js';
+import { plain, plainlyAccepted } from './validate.js';
 import type { Nexthop } from './nexthops.js';
 // Static: a dynamic import here split the bundle into more chunks (one more module per process).
 import { OBJECT_KINDS, type ObjectKind, type ObjectOf, type RtnlObject } from './objects.js';
@@ -100,6 +101,24 @@ const GROUP_FAMILY: Partial<Record<MonitorGroup, number>> = {
 };
 
 /** The schemas of monitor()'s groups and options, built on first use (see zod.ts). */
+const PLAIN_OPTIONS = {
+  signal: (v: unknown) => v instanceof AbortSignal,
+  initial: plain.bool,
+  allNsid: plain.bool,
+  rcvbuf: (v: unknown) => Number.isInteger(v) && (v as number) >= 4096 && (v as number) <= 1 << 30,
+  track: plain.bool,
+};
+
+/**
+ * Whether nl.monitor()'s groups and options plainly pass (known group names, options of the
+ * simplest valid forms), decided without zod: a monitor program then does not load it.
+ */
+export function plainMonitorArgs(groups: readonly unknown[], options: unknown): boolean {
+  if (groups.length === 0) return false;
+  for (const g of groups) if (typeof g !== 'string' || !Object.hasOwn(GROUPS, g)) return false;
+  return plainlyAccepted(options, PLAIN_OPTIONS);
+}
+
 export const monitorSchemas = schemas((z) => {
   const monitorGroupsSchema = z
     .array(z.enum(Object.keys(GROUPS) as [MonitorGroup, ...MonitorGroup[]]))

@@ -69,6 +69,9 @@ await step('sysctl.get(key, { netns: { path } }), set(key, value) of a missing k
   await sysctl.get('net.ipv4.ip_forward', { netns: here });
   await sysctl.set('net/ipv4/conf/rtnl-no-such-link/arp_notify', 1).catch(() => {});
 });
+await step("monitor(['link', 'address'], { initial: true }) (not iterated)", () => {
+  nl.monitor(['link', 'address'], { initial: true });
+});
 await step('links.list({})', () => nl.links.list({}));
 await step("netns.create('a/b')", () => netns.create('a/b'));
 await nl.close();
@@ -107,6 +110,7 @@ test('importing rtnl, and calls with nothing to validate, do not load zod; the f
     ['links.set({ master, up }), ({ address }), delete({ ifExists })', false],
     ['addresses.add({ broadcast }), list({ link, family }), delete({ ifExists })', false],
     ['sysctl.get(key, { netns: { path } }), set(key, value) of a missing key', false],
+    ["monitor(['link', 'address'], { initial: true }) (not iterated)", false],
     // `{}` is something to validate: only undefined skips the check.
     ['links.list({})', true],
     ["netns.create('a/b')", true, 'ValidationError name'],
