@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { loadavg } from 'node:os';
 import {
   basicLinks,
   buildFloor,
@@ -936,6 +937,10 @@ async function w6(): Promise<void> {
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('the benchmarks need root (they create network namespaces)');
   const started = Date.now();
+  // Other processes on a small machine move every figure: the load is part of the result.
+  const loadAtStart = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
   log('building rtnl (esbuild, one file per module) and the C floor (gcc -O2)');
   BUILD = await buildRtnl();
   FLOOR = buildFloor();
@@ -953,6 +958,9 @@ async function main(): Promise<void> {
   ];
   for (const [id, fn] of all) if (!ONLY || ONLY.includes(id)) await fn();
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
+  const loadAtEnd = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
 
   const goals = sections.flatMap((s) =>
     s.goals.map(
@@ -966,7 +974,7 @@ async function main(): Promise<void> {
     '',
     `Machine: ${line}.`,
     '',
-    `Run: \`npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}\` on ${new Date().toISOString().slice(0, 10)}, ${minutes} min in all; up to ${RUNS} runs per peer within a ${BUDGET / 1000} s budget per peer (the "runs" column), median reported.${QUICK ? ' **--quick: every size divided by 10.**' : ''}`,
+    `Run: \`npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}\` on ${new Date().toISOString().slice(0, 10)}, ${minutes} min in all; up to ${RUNS} runs per peer within a ${BUDGET / 1000} s budget per peer (the "runs" column), median reported.${QUICK ? ' **--quick: every size divided by 10.**' : ''} Load average (1 / 5 / 15 min): ${loadAtStart} at the start, ${loadAtEnd} at the end.`,
     '',
     '### Goals',
     '',
