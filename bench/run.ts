@@ -985,7 +985,9 @@ async function main(): Promise<void> {
     ...sorted.flatMap((s) => [renderSection(s), '']),
     codecText,
   ].join('\n');
-  process.stdout.write(`\n## Goals\n\n${goals.join('\n')}\n\n(${minutes} min)\n`);
+  process.stdout.write(
+    `\n## Goals\n\n${goals.join('\n')}\n\n(${minutes} min; load average ${loadAtStart} at the start, ${loadAtEnd} at the end)\n`,
+  );
   if (flag('write')) log(`wrote ${writeDoc(out)}`);
 }
 
