@@ -12,6 +12,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
+import { mallocStats, mallocTrim0, type MallocStats } from './malloc.js';
 import { netns, resolveFamily, Rtnl, sysctl, type MonitorEvent, type MonitorGroup } from '../../src/index.js';
 
 /** What one cycle's steps share. */
@@ -192,6 +193,13 @@ export interface SoakOptions {
   /** Fraction of the run that counts as warm-up for the RSS slope (default 0.25). */
   warmup?: number;
   steps?: SoakStep[];
+  /**
+   * Also break RSS down by mapping kind (/proc/self/smaps) in each sample, and report the
+   * mappings whose resident size grew most between the baseline and the end.
+   */
+  smaps?: boolean;
+  /** Diagnostic: malloc_trim(0) before each sample, so RSS leaves out free memory glibc keeps. */
+  trim?: boolean;
   /** Ends the churn early (Ctrl-C): the report then covers the cycles done so far. */
   signal?: AbortSignal;
   /** Called after every cycle with a one-line progress note (the script prints it now and then). */
@@ -199,9 +207,36 @@ export interface SoakOptions {
 }
 
 export interface SoakSample {
+  /** Seconds since the baseline. */
   t: number;
+  /** Cycles done when the sample was taken. */
+  cycles: number;
+  /** VmRSS. */
   rss: number;
+  /** V8 heap in use after a full GC (heapUsed). */
   heap: number;
+  /** The rest of process.memoryUsage(): V8 heap reserved, memory held outside it by JS objects, and ArrayBuffers. */
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  /** glibc's allocator: bytes in use and bytes kept free (all arenas). */
+  malloc: MallocStats;
+  /** Where the resident memory is (from /proc/self/smaps), when the run asked for it (`smaps`). */
+  smaps?: SmapsSummary;
+}
+
+/** Resident bytes by kind of mapping. */
+export interface SmapsSummary {
+  /** The brk heap: the main thread's malloc arena. */
+  brk: number;
+  /** Anonymous mappings: other threads' malloc arenas, large mallocs, the V8 heap's pages. */
+  anon: number;
+  /** Mapped files (node, libraries). */
+  file: number;
+  /** Stacks and the rest ([stack], [vdso], ...). */
+  other: number;
+  /** Number of anonymous mappings. */
+  anonMaps: number;
 }
 
 /** The figures so far, for progress lines (a long run may be cut short). */
@@ -234,6 +269,10 @@ export interface SoakReport {
   undecodable: number;
   /** Leaks seen after some cycle (empty when clean): what, and after which cycle. */
   leaks: string[];
+  /** Every sample (one per 10 cycles), for a closer look at where memory goes. */
+  samples: SoakSample[];
+  /** With `smaps`: the mappings whose resident size grew most from the baseline to the end. */
+  grown?: string[];
 }
 
 const fds = () => readdirSync('/proc/self/fd').length;
@@ -243,6 +282,50 @@ const rss = () => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
   return m ? Number(m[1]) * 1024 : process.memoryUsage().rss;
 };
+/** Resident memory by mapping kind, from /proc/self/smaps. */
+export function smapsSummary(): SmapsSummary {
+  const out: SmapsSummary = { brk: 0, anon: 0, file: 0, other: 0, anonMaps: 0 };
+  let kind: 'brk' | 'anon' | 'file' | 'other' = 'other';
+  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+    if (head) {
+      const name = head[2]!;
+      kind = name === '[heap]' ? 'brk' : name === '' ? 'anon' : name.startsWith('/') ? 'file' : 'other';
+      if (kind === 'anon') out.anonMaps++;
+      continue;
+    }
+    const rssLine = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rssLine) out[kind] += Number(rssLine[1]) * 1024;
+  }
+  return out;
+}
+/** Each mapping's resident kB and description, keyed by its start address (a brk heap or malloc arena grows in place). */
+function smapsByMapping(): Map<string, { kb: number; what: string }> {
+  const out = new Map<string, { kb: number; what: string }>();
+  let cur: { kb: number; what: string } | undefined;
+  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \d+\s*(.*)$/.exec(line);
+    if (head) {
+      const size = (Number.parseInt(head[2]!, 16) - Number.parseInt(head[1]!, 16)) / 1024;
+      cur = { kb: 0, what: `${head[1]}-${head[2]} ${head[3]} ${size}kB ${head[4] || '[anon]'}` };
+      out.set(head[1]!, cur);
+      continue;
+    }
+    const rssLine = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rssLine && cur) cur.kb = Number(rssLine[1]);
+  }
+  return out;
+}
+
+/** The `n` mappings whose resident size grew most from `before` to now ("+kB resident: mapping"). */
+function grownMappings(before: Map<string, { kb: number; what: string }>, n = 8): string[] {
+  return [...smapsByMapping()]
+    .map(([k, m]) => ({ d: m.kb - (before.get(k)?.kb ?? 0), what: m.what, isNew: !before.has(k) }))
+    .filter((x) => x.d > 0)
+    .sort((a, b) => b.d - a.d)
+    .slice(0, n)
+    .map((x) => `+${x.d} kB resident: ${x.what}${x.isNew ? ' (new)' : ''}`);
+}
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 const mib = (n: number) => +(n / 2 ** 20).toFixed(2);
 
@@ -327,6 +410,7 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
     await settle(nl);
     gc();
     const base = { fds: fds(), threads: threads(), netns: ours(), links: (await nl.links.list()).length };
+    const mappingsBefore = opts.smaps ? smapsByMapping() : undefined;
     const samples: SoakSample[] = [];
     const leaks: string[] = [];
     const t0 = performance.now();
@@ -345,7 +429,19 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
       // so the heap figure is live data, not garbage not yet collected.
       if (cycles % 10 !== 1) continue;
       gc();
-      const s = { t: (performance.now() - t0) / 1000, rss: rss(), heap: process.memoryUsage().heapUsed };
+      if (opts.trim) mallocTrim0();
+      const mu = process.memoryUsage();
+      const s: SoakSample = {
+        t: (performance.now() - t0) / 1000,
+        cycles,
+        rss: rss(),
+        heap: mu.heapUsed,
+        heapTotal: mu.heapTotal,
+        external: mu.external,
+        arrayBuffers: mu.arrayBuffers,
+        malloc: mallocStats(),
+        ...(opts.smaps ? { smaps: smapsSummary() } : {}),
+      };
       samples.push(s);
       if (opts.progress) {
         const w = warmSamples(samples, opts.warmup);
@@ -380,6 +476,8 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
       events,
       undecodable,
       leaks,
+      samples,
+      ...(mappingsBefore ? { grown: grownMappings(mappingsBefore) } : {}),
     };
   } finally {
     ac.abort();
