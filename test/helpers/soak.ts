@@ -12,6 +12,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { mallocStats, mallocTrim0, type MallocStats } from './malloc.js';
 import { netns, resolveFamily, Rtnl, sysctl, type MonitorEvent, type MonitorGroup } from '../../src/index.js';
 
@@ -219,6 +220,8 @@ export interface SoakSample {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
+  /** Each V8 heap space's committed bytes (space_size) and bytes in use, main thread only. */
+  spaces: Record<string, { size: number; used: number }>;
   /** glibc's allocator: bytes in use and bytes kept free (all arenas). */
   malloc: MallocStats;
   /** Where the resident memory is (from /proc/self/smaps), when the run asked for it (`smaps`). */
@@ -439,6 +442,9 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
         heapTotal: mu.heapTotal,
         external: mu.external,
         arrayBuffers: mu.arrayBuffers,
+        spaces: Object.fromEntries(
+          getHeapSpaceStatistics().map((x) => [x.space_name, { size: x.space_size, used: x.space_used_size }]),
+        ),
         malloc: mallocStats(),
         ...(opts.smaps ? { smaps: smapsSummary() } : {}),
       };
