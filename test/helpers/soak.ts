@@ -203,7 +203,13 @@ export interface SoakOptions {
   trim?: boolean;
   /** Ends the churn early (Ctrl-C): the report then covers the cycles done so far. */
   signal?: AbortSignal;
-  /** Called after every cycle with a one-line progress note (the script prints it now and then). */
+  /**
+   * Called with each sample (one per 10 cycles) for a closer look at where memory goes. The soak
+   * itself keeps only time, RSS and heap of each, in typed arrays (24 bytes a sample): keeping
+   * whole sample objects would grow the very heap it measures, by about 1 MB an hour.
+   */
+  onSample?: (s: SoakSample) => void;
+  /** Called after every sample with a one-line progress note (the script prints it now and then). */
   progress?: (s: SoakSample, cycles: number, so: SoakSoFar) => void;
 }
 
@@ -272,8 +278,6 @@ export interface SoakReport {
   undecodable: number;
   /** Leaks seen after some cycle (empty when clean): what, and after which cycle. */
   leaks: string[];
-  /** Every sample (one per 10 cycles), for a closer look at where memory goes. */
-  samples: SoakSample[];
   /** With `smaps`: the mappings whose resident size grew most from the baseline to the end. */
   grown?: string[];
 }
@@ -347,20 +351,46 @@ export function slope(xs: number[], ys: number[]): number {
   return den === 0 ? 0 : num / den;
 }
 
-/** The samples after warm-up (the first `warmup` fraction of the time so far). */
-const warmSamples = (samples: SoakSample[], warmup = 0.25) =>
-  samples.filter((s) => s.t >= (samples.at(-1)?.t ?? 0) * warmup);
-
-/** Slope of a sample field in MB (10^6 bytes) per hour. */
-const perHour = (samples: SoakSample[], y: (s: SoakSample) => number) =>
-  +(
-    (slope(
-      samples.map((s) => s.t),
-      samples.map(y),
-    ) *
-      3600) /
-    1e6
-  ).toFixed(2);
+/** Time, RSS and heap of every sample, in typed arrays that double as they fill. */
+class Series {
+  n = 0;
+  t = new Float64Array(1024);
+  rss = new Float64Array(1024);
+  heap = new Float64Array(1024);
+  push(s: SoakSample): void {
+    if (this.n === this.t.length)
+      for (const k of ['t', 'rss', 'heap'] as const) {
+        const bigger = new Float64Array(this.n * 2);
+        bigger.set(this[k]);
+        this[k] = bigger;
+      }
+    this.t[this.n] = s.t;
+    this.rss[this.n] = s.rss;
+    this.heap[this.n] = s.heap;
+    this.n++;
+  }
+  first(k: 'rss' | 'heap'): number {
+    return this.n ? this[k][0]! : 0;
+  }
+  last(k: 'rss' | 'heap'): number {
+    return this.n ? this[k][this.n - 1]! : 0;
+  }
+  /**
+   * Least-squares slope of `k` over the samples after warm-up (the first `warmup` fraction of the
+   * time so far), in MB (10^6 bytes) per hour.
+   */
+  perHour(k: 'rss' | 'heap', warmup = 0.25): number {
+    const from = this.n ? this.t[this.n - 1]! * warmup : 0;
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (let i = 0; i < this.n; i++) {
+      if (this.t[i]! < from) continue;
+      xs.push(this.t[i]!);
+      ys.push(this[k][i]!);
+    }
+    return +((slope(xs, ys) * 3600) / 1e6).toFixed(2);
+  }
+}
 
 const MONITORS: Array<MonitorGroup | MonitorGroup[]> = [
   'link',
@@ -414,7 +444,7 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
     gc();
     const base = { fds: fds(), threads: threads(), netns: ours(), links: (await nl.links.list()).length };
     const mappingsBefore = opts.smaps ? smapsByMapping() : undefined;
-    const samples: SoakSample[] = [];
+    const series = new Series();
     const leaks: string[] = [];
     const t0 = performance.now();
     let cycles = 0;
@@ -448,33 +478,32 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
         malloc: mallocStats(),
         ...(opts.smaps ? { smaps: smapsSummary() } : {}),
       };
-      samples.push(s);
+      series.push(s);
+      opts.onSample?.(s);
       if (opts.progress) {
-        const w = warmSamples(samples, opts.warmup);
         opts.progress(s, cycles, {
           fdDelta: now.fds - base.fds,
           threadDelta: now.threads - base.threads,
           netnsDelta: now.netns - base.netns,
           linkDelta: now.links - base.links,
           leaks: leaks.length,
-          rssSlopeMBh: perHour(w, (x) => x.rss),
+          rssSlopeMBh: series.perHour('rss', opts.warmup),
         });
       }
     }
     await settle(nl);
     gc();
     const end = { fds: fds(), threads: threads(), netns: ours(), links: (await nl.links.list()).length };
-    const warm = warmSamples(samples, opts.warmup);
     return {
       cycles,
       steps: steps.map((s) => s.name),
       seconds: +((performance.now() - t0) / 1000).toFixed(1),
-      rssStartMiB: mib(samples[0]?.rss ?? 0),
-      rssEndMiB: mib(samples.at(-1)?.rss ?? 0),
-      heapStartMiB: mib(samples[0]?.heap ?? 0),
-      heapEndMiB: mib(samples.at(-1)?.heap ?? 0),
-      rssSlopeMBh: perHour(warm, (s) => s.rss),
-      heapSlopeMBh: perHour(warm, (s) => s.heap),
+      rssStartMiB: mib(series.first('rss')),
+      rssEndMiB: mib(series.last('rss')),
+      heapStartMiB: mib(series.first('heap')),
+      heapEndMiB: mib(series.last('heap')),
+      rssSlopeMBh: series.perHour('rss', opts.warmup),
+      heapSlopeMBh: series.perHour('heap', opts.warmup),
       fdDelta: end.fds - base.fds,
       threadDelta: end.threads - base.threads,
       netnsDelta: end.netns - base.netns,
@@ -482,7 +511,6 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
       events,
       undecodable,
       leaks,
-      samples,
       ...(mappingsBefore ? { grown: grownMappings(mappingsBefore) } : {}),
     };
   } finally {
