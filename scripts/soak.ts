@@ -53,7 +53,7 @@ const report = await soak({
       `${new Date().toISOString()} t=${s.t.toFixed(0)}s cycles=${cycles} rss=${(s.rss / 2 ** 20).toFixed(1)}MiB ` +
         `heap=${(s.heap / 2 ** 20).toFixed(1)}/${(s.heapTotal / 2 ** 20).toFixed(1)}MiB ` +
         `malloc=${(s.malloc.inUse / 2 ** 20).toFixed(1)}+${(s.malloc.free / 2 ** 20).toFixed(1)}free MiB rssSlope=${so.rssSlopeMBh}MB/h deltas fd=${so.fdDelta} ` +
-        `threads=${so.threadDelta} netns=${so.netnsDelta} links=${so.linkDelta} leaks=${so.leaks}`,
+        `threads=${so.threadDelta} netns=${so.netnsDelta} links=${so.linkDelta} leaks=${so.leaks} load=${s.load.toFixed(1)}`,
     );
   },
 });

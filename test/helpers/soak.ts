@@ -12,6 +12,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
+import { loadavg } from 'node:os';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { mallocStats, mallocTrim0, type MallocStats } from './malloc.js';
 import { netns, resolveFamily, Rtnl, sysctl, type MonitorEvent, type MonitorGroup } from '../../src/index.js';
@@ -220,6 +221,8 @@ export interface SoakSample {
   cycles: number;
   /** VmRSS. */
   rss: number;
+  /** The machine's one-minute load average (other processes slow the churn and shift the figures). */
+  load: number;
   /** V8 heap in use after a full GC (heapUsed). */
   heap: number;
   /** The rest of process.memoryUsage(): V8 heap reserved, memory held outside it by JS objects, and ArrayBuffers. */
@@ -468,6 +471,7 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
         t: (performance.now() - t0) / 1000,
         cycles,
         rss: rss(),
+        load: loadavg()[0]!,
         heap: mu.heapUsed,
         heapTotal: mu.heapTotal,
         external: mu.external,
