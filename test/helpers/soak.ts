@@ -229,8 +229,11 @@ export interface SoakSample {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
-  /** Each V8 heap space's committed bytes (space_size) and bytes in use, main thread only. */
-  spaces: Record<string, { size: number; used: number }>;
+  /**
+   * Each V8 heap space's committed bytes (space_size), resident bytes (physical_space_size: on
+   * Linux, how far into each page allocation has ever reached) and bytes in use; main thread only.
+   */
+  spaces: Record<string, { size: number; physical: number; used: number }>;
   /** glibc's allocator: bytes in use and bytes kept free (all arenas). */
   malloc: MallocStats;
   /** Where the resident memory is (from /proc/self/smaps), when the run asked for it (`smaps`). */
@@ -477,7 +480,10 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
         external: mu.external,
         arrayBuffers: mu.arrayBuffers,
         spaces: Object.fromEntries(
-          getHeapSpaceStatistics().map((x) => [x.space_name, { size: x.space_size, used: x.space_used_size }]),
+          getHeapSpaceStatistics().map((x) => [
+            x.space_name,
+            { size: x.space_size, physical: x.physical_space_size, used: x.space_used_size },
+          ]),
         ),
         malloc: mallocStats(),
         ...(opts.smaps ? { smaps: smapsSummary() } : {}),
