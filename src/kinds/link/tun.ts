@@ -110,6 +110,13 @@ export function tunMatches(
 
 type TunAttrs = SetValues<typeof tunData>;
 
+/**
+ * The tun/tap operations module, imported once on first use and then reused. An import() per
+ * creation cost little under plain node but, under a loader such as tsx, sent every one to the
+ * loader's thread, whose memory grew by a few hundred bytes each time (the soak's RSS slope).
+ */
+let tuntapOps: Promise<typeof import('../../ops/tuntap.js')> | undefined;
+
 /** What the tun and tap plugins share: the create-only options and the create hook (loaded on first use). */
 export function tunTapParts(kind: 'tun' | 'tap') {
   return {
@@ -117,7 +124,7 @@ export function tunTapParts(kind: 'tun' | 'tap') {
     createOnly: true as const,
     schema: (z: Zod) => tunTapSchema(z),
     create: async (): Promise<LinkCreateHook<TunTapOptions>> =>
-      (await import('../../ops/tuntap.js')).tunCreateHook(kind),
+      (await (tuntapOps ??= import('../../ops/tuntap.js'))).tunCreateHook(kind),
     matches: (info: { kind?: string; data?: unknown }, options: TunTapOptions | undefined) =>
       tunMatches(kind, info, options),
   };
