@@ -261,8 +261,8 @@ async function w0(): Promise<void> {
       goal('`rtnl link show` on 10 links: at most an empty node process + 25 ms', cliDelta <= 25, plus(cliDelta, 25)),
     );
     try {
-      // One process per part: the CLI is bundled apart from the library, and two copies of the
-      // ffi layer in one process would declare koffi's named structs twice.
+      // One process per part, so each part's first call is cold: the CLI is bundled apart from
+      // the library, and a second part in the same process would find koffi and libc warm.
       const part = (which: 'cli' | 'w0') =>
         JSON.parse(
           timeNode([join(BUILD, 'bench/oneshot-warm.js'), dirname(entry), which], { stdio: ['ignore', 'pipe', 'pipe'] })

@@ -12,8 +12,10 @@ import { SysError } from '../errors.js';
 
 const lib = koffi.load('libc.so.6');
 
-const iovec = koffi.struct('rtnl_iovec', { base: 'void *', len: 'size_t' });
-const msghdr = koffi.struct('rtnl_msghdr', {
+// Unnamed types: koffi's type names are process-wide, so two copies of rtnl in one process (two
+// dependencies with their own copy, or the library and the CLI bundle) would clash on a name.
+const iovec = koffi.struct({ base: 'void *', len: 'size_t' });
+const msghdr = koffi.struct({
   name: 'void *',
   namelen: 'uint32_t',
   iov: koffi.pointer(iovec),
@@ -25,7 +27,7 @@ const msghdr = koffi.struct('rtnl_msghdr', {
 
 // struct ifreq as SIOCETHTOOL reads it: ifr_name[IFNAMSIZ], then ifr_data (a pointer) in the
 // 24-byte union.
-const ifreqData = koffi.struct('rtnl_ifreq_data', {
+const ifreqData = koffi.struct({
   name: koffi.array('uint8', 16, 'Typed'),
   data: 'void *',
   pad: koffi.array('uint8', 16, 'Typed'),

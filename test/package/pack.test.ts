@@ -6,7 +6,7 @@
 // all tarballs are installed together; npm then needs no registry metadata at all.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -214,6 +214,29 @@ test('npm pack installs offline into an empty project; import, require and the C
     assert.notEqual(crash.status, 0);
     assert.match(crash.stderr, /DecodeError: nlmsg_len 200 runs past the buffer/);
     assert.ok(crash.stderr.length < 3000, `uncaught error output is ${crash.stderr.length} chars`);
+
+    // Two copies of rtnl in one process (two dependencies, each with its own copy; or the library
+    // and the CLI bundle): each declares its libc types, so they must not clash by name in koffi.
+    cpSync(join(app, 'node_modules/rtnl'), join(app, 'node_modules/rtnl-second-copy'), { recursive: true });
+    const two = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
+      import { Rtnl } from 'rtnl';
+      const second = await import('./node_modules/rtnl-second-copy/dist/index.js');
+      const a = await Rtnl.open();
+      const b = await second.Rtnl.open();
+      const names = [(await a.links.get('lo')).name, (await b.links.get('lo')).name];
+      await a.close();
+      await b.close();
+      console.log(names.join(' '));
+    `,
+      ],
+      { cwd: app, encoding: 'utf8' },
+    );
+    assert.equal(two.stdout.trim(), 'lo lo', two.stderr);
 
     const cli = execFileSync(join(app, 'node_modules/.bin/rtnl'), ['-j', 'link', 'show', 'lo'], {
       cwd: app,
