@@ -186,6 +186,9 @@ const HEADERS: Array<[string, string, string[]]> = [
   ['linux/mount.h', 'ffi', ['MS_BIND', 'MS_REC', 'MS_SHARED', 'MS_SLAVE', 'MS_PRIVATE', 'MS_RDONLY']],
   ['x86_64-linux-gnu/sys/mount.h', 'ffi', ['MNT_DETACH']],
   ['x86_64-linux-gnu/bits/eventfd.h', 'ffi', ['EFD_CLOEXEC', 'EFD_NONBLOCK']],
+  // The poller's epoll set (src/ffi/poller.ts).
+  ['linux/eventpoll.h', 'ffi', ['EPOLL_CTL_', 'EPOLLIN', 'EPOLLONESHOT']],
+  ['x86_64-linux-gnu/bits/epoll.h', 'ffi', ['EPOLL_CLOEXEC']],
   // ioctls (ethtool's SIOCETHTOOL, interface requests). The tun ioctls and IFNAMSIZ are in the
   // codec's if_tun.ts and if.ts, which src/ffi imports: one copy of each number.
   ['linux/sockios.h', 'ffi', ['SIOC']],
@@ -274,6 +277,8 @@ function evaluate(expr: string, known: Map<string, number | bigint>): number | b
   const e = expr
     .trim()
     .replace(/\bBIT\(\s*(\d+)\s*\)/g, '(1 << $1)')
+    // eventpoll.h's casts: (__poll_t)0x00000001, ((__force __poll_t)(1U << 30)).
+    .replace(/\((?:__force\s+)?__poll_t\)/g, '')
     .replace(/\b(0x[0-9a-fA-F]+|\d+)[uUlL]+\b/g, '$1');
   if (!e) return undefined;
   const tokens = e.match(/0x[0-9a-fA-F]+|\d+|[A-Za-z_][A-Za-z0-9_]*|<<|>>|[()|&~+\-*]|\s+/g);

@@ -57,6 +57,8 @@ const c = {
   ),
   umount2: lib.func('int umount2(const char *target, int flags)'),
   eventfd: lib.func('int eventfd(unsigned int initval, int flags)'),
+  epollCreate1: lib.func('int epoll_create1(int flags)'),
+  epollCtl: lib.func('int epoll_ctl(int epfd, int op, int fd, void *event)'),
   write: lib.func('intptr_t write(int fd, const void *buf, size_t len)'),
   read: lib.func('intptr_t read(int fd, void *buf, size_t len)'),
   gettid: lib.func('int gettid()'),
@@ -227,6 +229,13 @@ export const libc = {
   },
   eventfd(initval: number, flags: number): number {
     return check('eventfd', c.eventfd(initval, flags));
+  },
+  epollCreate1(flags: number): number {
+    return check('epoll_create1', c.epollCreate1(flags));
+  },
+  /** epoll_ctl(2) with a struct epoll_event already laid out in `event`. Returns 0, or -errno. */
+  epollCtl(epfd: number, op: number, fd: number, event: Uint8Array | null): number {
+    return c.epollCtl(epfd, op, fd, event) < 0 ? -koffi.errno() : 0;
   },
   write(fd: number, buf: Uint8Array): number {
     return check('write', c.write(fd, buf, buf.length));

@@ -3,68 +3,69 @@
  *
  * Netlink fds are not something libuv can watch for us (Node exposes no generic fd watcher, and
  * net.Socket refuses netlink sockets). So one dedicated worker thread per process blocks in
- * poll(2) over every fd anyone waits on, plus an eventfd used to hand it commands. When an fd
- * becomes readable the worker posts its number to the main thread and stops watching it (one-shot,
- * so a busy socket cannot make it spin); the main thread reads with non-blocking syscalls and
- * re-arms when it wants more. Any number of idle sockets cost this one thread; the fs/dns
+ * epoll_wait(2) on an epoll set of every fd anyone waits on. The main thread arms an fd itself,
+ * with epoll_ctl(EPOLLONESHOT): the kernel lets that take effect on a set another thread is
+ * waiting on, so arming costs one syscall and never wakes the thread. When an fd becomes ready
+ * the kernel disarms it (one-shot, so a busy socket cannot make the thread spin) and the thread
+ * posts its number to the main thread, which reads with non-blocking syscalls and re-arms when it
+ * wants more. (The thread used to poll(2) a list it was sent by message; re-arming then took a
+ * message, an eventfd write and a wake-up of the thread, which made up about half of what a
+ * monitor paid per event.) Any number of idle sockets cost this one thread; the fs/dns
  * threadpool is never touched. The worker is started on demand, is unref'd while nobody waits,
- * and is told to quit when nothing has waited for a moment (IDLE_MS) and on process exit (a
- * thread blocked in poll would otherwise stall it); its eventfd is closed once it has exited. So a
- * program that closed every client and monitor holds no rtnl thread or fd.
+ * and is told to quit, through an eventfd in its set, when nothing has waited for a moment
+ * (IDLE_MS) and on process exit (a thread blocked in epoll_wait would otherwise stall it); its
+ * eventfd and epoll fd are closed once it has exited. So a program that closed every client and
+ * monitor holds no rtnl thread or fd.
  */
 import { createRequire } from 'node:module';
-import type { MessagePort, Worker } from 'node:worker_threads';
-import { RtnlError } from '../errors.js';
-import { EFD_CLOEXEC, EFD_NONBLOCK, POLLIN } from './constants.js';
-import { koffiEntry, libc } from './libc.js';
+import type { Worker } from 'node:worker_threads';
+import { EEXIST, ENOENT } from '../errno.js';
+import { RtnlError, SysError } from '../errors.js';
+import {
+  EFD_CLOEXEC,
+  EFD_NONBLOCK,
+  EPOLL_CLOEXEC,
+  EPOLL_CTL_ADD,
+  EPOLL_CTL_DEL,
+  EPOLL_CTL_MOD,
+  EPOLLIN,
+  EPOLLONESHOT,
+  POLLIN,
+} from './constants.js';
+import { errnoName, koffiEntry, libc } from './libc.js';
+
+/**
+ * struct epoll_event: u32 events, then u64 data, packed on x86_64 (12 bytes) and naturally
+ * aligned elsewhere (16). The data word holds the fd (low half) and the wait's token (high half);
+ * token 0 marks the quit eventfd.
+ */
+const EVENT_SIZE = process.arch === 'x64' ? 12 : 16;
+const DATA_AT = EVENT_SIZE - 8;
 
 // The worker's source: plain CommonJS, loaded with `eval`, so it works from src/ under tsx and
-// from dist/ alike. It uses its own koffi binding of poll/read.
+// from dist/ alike. It uses its own koffi binding of epoll_wait.
 const WORKER_SOURCE = `
-const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const koffi = require(workerData.koffi);
 const lib = koffi.load('libc.so.6');
-const poll = lib.func('int poll(void *fds, unsigned long nfds, int timeout)');
-const read = lib.func('intptr_t read(int fd, void *buf, size_t len)');
-const { efd, flag, port } = workerData;
-const watched = new Map(); // fd -> [events, token]
-const tmp = Buffer.alloc(8);
-let pfd = Buffer.alloc(8 * 64);
+const epollWait = lib.func('int epoll_wait(int epfd, void *events, int maxevents, int timeout)');
+const { epfd, flag, size, at } = workerData;
+const MAX = 64;
+const ev = Buffer.alloc(size * MAX);
 for (;;) {
-  // Checked before every poll too: the read of the eventfd below may consume the very wake-up
-  // that came with a quit request, and poll would then block forever.
+  // Checked before every wait too: a quit request may come while the thread is busy posting.
   if (Atomics.load(flag, 0) !== 0) break;
-  const n = 1 + watched.size;
-  if (pfd.length < n * 8) pfd = Buffer.alloc(n * 16);
-  pfd.writeInt32LE(efd, 0); pfd.writeInt16LE(1, 4); pfd.writeInt16LE(0, 6);
-  const order = [];
-  let i = 1;
-  for (const [fd, w] of watched) {
-    pfd.writeInt32LE(fd, i * 8); pfd.writeInt16LE(w[0], i * 8 + 4); pfd.writeInt16LE(0, i * 8 + 6);
-    order.push(fd); i++;
-  }
-  const r = poll(pfd, n, -1);
+  const r = epollWait(epfd, ev, MAX, -1);
   if (Atomics.load(flag, 0) !== 0) break;
-  if (r < 0) continue;
-  if (pfd.readInt16LE(6) !== 0) {
-    read(efd, tmp, 8);
-    let m;
-    while ((m = receiveMessageOnPort(port))) {
-      for (const c of m.message) {
-        if (c[0] === 1) watched.set(c[1], [c[2], c[3]]);
-        else if (watched.get(c[1])?.[1] === c[3] || c[3] === -1) watched.delete(c[1]);
-      }
-    }
-  }
+  if (r <= 0) continue; // EINTR
   const ready = [];
-  for (let j = 0; j < order.length; j++) {
-    const re = pfd.readInt16LE((j + 1) * 8 + 6);
-    const w = watched.get(order[j]);
-    if (re !== 0 && w) { ready.push([order[j], re, w[1]]); watched.delete(order[j]); }
+  for (let i = 0; i < r; i++) {
+    const o = i * size;
+    const token = ev.readUInt32LE(o + at + 4);
+    if (token !== 0) ready.push([ev.readInt32LE(o + at), ev.readUInt32LE(o), token]);
   }
   if (ready.length) parentPort.postMessage(ready);
 }
-port.close(); // nothing else holds the thread: it exits
 `;
 
 interface Waiter {
@@ -81,10 +82,12 @@ export class WaitCancelledError extends RtnlError {
   }
 }
 
-/** One running poller thread with its eventfd, command port and quit flag. */
+/** One running poller thread with its epoll set, quit eventfd and quit flag. */
 interface Generation {
   worker: Worker;
-  port: MessagePort;
+  epfd: number;
+  /** The fds in the set (armed, or disarmed by their one-shot firing). */
+  inSet: Set<number>;
   efd: number;
   flag: Int32Array;
   online: Promise<void>;
@@ -104,10 +107,12 @@ class Poller {
   private stopping = new Set<Promise<void>>();
   private waiters = new Map<number, Waiter>();
   private nextToken = 1;
-  private pending: Array<[number, number, number, number]> = [];
   private wake = new Uint8Array(new BigUint64Array([1n]).buffer);
-  private flushQueued = false;
+  private event = new Uint8Array(EVENT_SIZE);
+  private eventView = new DataView(this.event.buffer);
   private idleTimer: NodeJS.Timeout | undefined;
+  /** When the last wait ended (performance.now()). */
+  private idleSince = 0;
   private exitHooked = false;
   /** Idle time before the thread stops (tests shorten or lengthen it). */
   idleMs = IDLE_MS;
@@ -149,17 +154,29 @@ class Poller {
 
   private start(): Generation {
     if (this.gen) return this.gen;
-    const efd = libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    const epfd = libc.epollCreate1(EPOLL_CLOEXEC);
+    let efd: number;
+    try {
+      efd = libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    } catch (err) {
+      libc.close(epfd);
+      throw err;
+    }
+    // The quit eventfd: level-triggered, token 0.
+    const ctl = this.ctl(epfd, EPOLL_CTL_ADD, efd, EPOLLIN, 0);
+    if (ctl < 0) {
+      libc.close(efd);
+      libc.close(epfd);
+      throw new SysError('epoll_ctl', -ctl, errnoName(-ctl), "adding the poller's eventfd");
+    }
     // Loaded here, not at import: node:worker_threads costs about 1.3 ms of start-up, and only
     // programs that wait on a socket (monitors, slow replies) start the poller.
     const threads = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
-    const { port1, port2 } = new threads.MessageChannel();
     // Each thread has its own quit flag: an old thread still quitting never sees a new one's.
     const flag = new Int32Array(new SharedArrayBuffer(4));
     const worker = new threads.Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { koffi: koffiEntry(), efd, flag, port: port2 },
-      transferList: [port2],
+      workerData: { koffi: koffiEntry(), epfd, flag, size: EVENT_SIZE, at: DATA_AT },
       // Not the process's flags: with --input-type=module the eval'd source would be an ES module
       // (no `require`), and loaders given with --import would load again in this thread.
       execArgv: [],
@@ -169,14 +186,14 @@ class Poller {
     const online = new Promise<void>((resolve) => worker.once('online', () => resolve()));
     const exited = new Promise<void>((resolve) =>
       worker.once('exit', () => {
-        // The thread is gone: nothing polls the eventfd any more, so it can be closed.
-        port1.close();
+        // The thread is gone: nothing waits on the set any more, so both fds can be closed.
         libc.close(efd);
+        libc.close(epfd);
         if (this.gen?.worker === worker) this.gen = undefined;
         resolve();
       }),
     );
-    const gen: Generation = { worker, port: port1, efd, flag, online, exited };
+    const gen: Generation = { worker, epfd, inSet: new Set(), efd, flag, online, exited };
     worker.on('message', (ready: Array<[number, number, number]>) => {
       if (this.gen !== gen) return;
       for (const [fd, revents, token] of ready) {
@@ -220,21 +237,32 @@ class Poller {
     this.stopping.add(p);
   }
 
-  private send(cmd: [number, number, number, number]): void {
-    this.pending.push(cmd);
-    // Commands issued in the same tick share one wake-up of the worker.
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    queueMicrotask(() => {
-      this.flushQueued = false;
-      const batch = this.pending;
-      this.pending = [];
-      // Commands for a thread that has since been told to quit are moot: it watches nothing more.
-      const gen = this.gen;
-      if (!gen) return;
-      gen.port.postMessage(batch);
-      libc.write(gen.efd, this.wake);
-    });
+  /** epoll_ctl with the event laid out for `fd` and `token`. Returns 0, or -errno. */
+  private ctl(epfd: number, op: number, fd: number, events: number, token: number): number {
+    const v = this.eventView;
+    v.setUint32(0, events, true);
+    v.setInt32(DATA_AT, fd, true);
+    v.setUint32(DATA_AT + 4, token, true);
+    return libc.epollCtl(epfd, op, fd, this.event);
+  }
+
+  /** Arm `fd` for one readiness report: add it to the set, or re-arm it if it is there. */
+  private arm(gen: Generation, fd: number, events: number, token: number): void {
+    const flags = events | EPOLLONESHOT;
+    let r: number;
+    if (gen.inSet.has(fd)) {
+      r = this.ctl(gen.epfd, EPOLL_CTL_MOD, fd, flags, token);
+      // The fd was closed without cancel() (the kernel dropped it from the set) and its number reused.
+      if (r === -ENOENT) r = this.ctl(gen.epfd, EPOLL_CTL_ADD, fd, flags, token);
+    } else {
+      r = this.ctl(gen.epfd, EPOLL_CTL_ADD, fd, flags, token);
+      if (r === -EEXIST) r = this.ctl(gen.epfd, EPOLL_CTL_MOD, fd, flags, token);
+    }
+    if (r < 0) {
+      gen.inSet.delete(fd);
+      throw new SysError('epoll_ctl', -r, errnoName(-r), `waiting on fd ${fd}`);
+    }
+    gen.inSet.add(fd);
   }
 
   private updateRef(): void {
@@ -242,27 +270,34 @@ class Poller {
     if (!gen) return;
     if (this.waiters.size > 0) {
       gen.worker.ref();
-      clearTimeout(this.idleTimer);
-      this.idleTimer = undefined;
-    } else {
-      gen.worker.unref();
-      // Nothing waits: stop the thread (and close its fds) unless a wait comes soon.
-      if (!this.idleTimer) {
-        this.idleTimer = setTimeout(() => {
-          this.idleTimer = undefined;
-          if (this.waiters.size === 0) this.stop();
-        }, this.idleMs);
-        this.idleTimer.unref();
-      }
+      return;
     }
+    gen.worker.unref();
+    // Nothing waits: stop the thread (and close its fds) unless a wait comes soon. One timer
+    // serves many idle moments: a monitor is idle for an instant after every read, and setting
+    // and clearing a timer each time cost it about 6 µs per event.
+    this.idleSince = performance.now();
+    if (!this.idleTimer) this.armIdleTimer(this.idleMs);
   }
 
-  /** Resolve with poll revents when `fd` is ready for `events`; reject on cancel/abort. */
+  private armIdleTimer(ms: number): void {
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.waiters.size > 0) return; // busy again; the next idle moment sets a new timer
+      const left = this.idleSince + this.idleMs - performance.now();
+      if (left > 1) this.armIdleTimer(left);
+      else this.stop();
+    }, ms);
+    this.idleTimer.unref();
+  }
+
+  /** Resolve with the epoll revents when `fd` is ready for `events` (POLLIN, POLLOUT: epoll's numbers); reject on cancel/abort. */
   wait(fd: number, events = POLLIN, signal?: AbortSignal): Promise<number> {
     if (signal?.aborted) return Promise.reject(new WaitCancelledError('aborted'));
-    this.start();
     if (this.waiters.has(fd)) return Promise.reject(new RtnlError(`fd ${fd} already has a waiter`, 'EBUSY'));
-    const token = this.nextToken++;
+    // A nonzero u32: the token travels in the high half of the event's data word.
+    const token = this.nextToken;
+    this.nextToken = token >= 0xffffffff ? 1 : token + 1;
     return new Promise<number>((resolve, reject) => {
       const w: Waiter = { token, resolve, reject };
       if (signal) {
@@ -270,19 +305,29 @@ class Poller {
         signal.addEventListener('abort', onAbort, { once: true });
         w.cleanup = () => signal.removeEventListener('abort', onAbort);
       }
+      const gen = this.start();
+      try {
+        this.arm(gen, fd, events, token);
+      } catch (err) {
+        w.cleanup?.();
+        this.updateRef();
+        reject(err);
+        return;
+      }
       this.waiters.set(fd, w);
-      this.send([1, fd, events, token]);
       this.updateRef();
     });
   }
 
   /** Stop waiting on `fd` (before it is closed). A pending wait is rejected. */
   cancel(fd: number, reason: unknown = new WaitCancelledError('the socket was closed')): void {
+    // Out of the set even with no wait pending: a disarmed fd stays in it until removed.
+    const gen = this.gen;
+    if (gen?.inSet.delete(fd)) libc.epollCtl(gen.epfd, EPOLL_CTL_DEL, fd, null);
     const w = this.waiters.get(fd);
     if (!w) return;
     this.waiters.delete(fd);
     w.cleanup?.();
-    this.send([0, fd, 0, w.token]);
     this.updateRef();
     w.reject(reason);
   }
