@@ -14,6 +14,11 @@ export const FAMILY = { inet: C.AF_INET, inet6: C.AF_INET6, bridge: C.AF_BRIDGE,
 export type FamilyName = 4 | 6 | 'inet' | 'inet6';
 export const familyNumber = (f: FamilyName | undefined): number =>
   f === undefined ? C.AF_UNSPEC : f === 4 || f === 'inet' ? C.AF_INET : C.AF_INET6;
+/** IP protocol numbers by the names `ip route get` and `ip rule` take after `ipproto`. */
+const IPPROTO = { tcp: C.IPPROTO_TCP, udp: C.IPPROTO_UDP, icmp: C.IPPROTO_ICMP, icmpv6: C.IPPROTO_ICMPV6 } as const;
+/** An `ipproto` option as its number: a name from IPPROTO, or the number as given. */
+export const ipprotoNumber = (p: keyof typeof IPPROTO | number | undefined): number | undefined =>
+  p === undefined ? undefined : typeof p === 'number' ? p : IPPROTO[p];
 export const familyName = (n: number): string =>
   n === C.AF_INET
     ? 'inet'

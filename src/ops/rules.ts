@@ -6,7 +6,7 @@ import type { FibRuleHdr, RuleAttrs } from '../codec/rtnl/rule.js';
 import { ValidationError } from '../errors.js';
 import { publicCalls } from './calls.js';
 import type { OpContext } from './context.js';
-import { defined, isCode, req, listOf, type ListResult } from './common.js';
+import { defined, familyNumber, ipprotoNumber, isCode, req, listOf, type ListResult } from './common.js';
 import { flowOf, realmsOf } from './realms.js';
 import { nameOf, numberOf, PROTOCOL_NAMES, RULE_ACTION_NAMES, ruleFlagNames } from './names.js';
 import { check, V } from './validate.js';
@@ -154,9 +154,6 @@ const S = schemas((z) => {
 });
 type Spec = z.output<ReturnType<typeof S>['specSchema']>;
 
-const af = (f: 4 | 6) => (f === 4 ? C.AF_INET : C.AF_INET6);
-const IPPROTO = { tcp: C.IPPROTO_TCP, udp: C.IPPROTO_UDP, icmp: C.IPPROTO_ICMP, icmpv6: C.IPPROTO_ICMPV6 } as const;
-
 export function toRule(m: NetlinkMessage): Rule {
   const h = m.body as FibRuleHdr;
   const a = m.attrs as RuleAttrs;
@@ -227,7 +224,7 @@ export class Rules {
   async list(filter?: RuleListFilter): Promise<ListResult<Rule>> {
     // No filter: nothing to validate, so zod is not loaded (see zod.ts).
     const f = filter === undefined ? {} : check(S().listSchema, filter, 'filter');
-    const body = { family: f.family === undefined ? C.AF_UNSPEC : af(f.family) };
+    const body = { family: familyNumber(f.family) };
     const msgs = await this.nl.engine.dump(req('RTM_GETRULE', body), { onInterrupted: this.nl.options.onInterrupted });
     if (f.priority === undefined && f.table === undefined) return listOf(msgs, isIpRule, toRule);
     const keep = (m: NetlinkMessage) => {
@@ -307,7 +304,7 @@ export class Rules {
     const action = actionName === undefined ? C.FR_ACT_UNSPEC : numberOf(RULE_ACTION_NAMES, actionName);
     const tableId = s.table ?? (!del && action === C.FR_ACT_TO_TBL ? C.RT_TABLE_MAIN : undefined);
     const body = {
-      family: af(fam),
+      family: familyNumber(fam),
       dstLen: s.to?.prefixLen ?? 0,
       srcLen: s.from?.prefixLen ?? 0,
       tos: s.tos ?? 0,
@@ -327,7 +324,7 @@ export class Rules {
       goto: s.goto,
       suppressPrefixlen: s.suppressPrefixlen,
       protocol: s.protocol === undefined ? undefined : numberOf(PROTOCOL_NAMES, s.protocol),
-      ipProto: s.ipproto === undefined ? undefined : typeof s.ipproto === 'number' ? s.ipproto : IPPROTO[s.ipproto],
+      ipProto: ipprotoNumber(s.ipproto),
       sportRange:
         s.sport === undefined ? undefined : typeof s.sport === 'number' ? { start: s.sport, end: s.sport } : s.sport,
       dportRange:

@@ -23,6 +23,7 @@ test('rules with ipproto, port ranges and uid ranges match ip -j -d rule show', 
     assert.equal(r?.ipproto, 17);
     // Linux 6.15+ sends FRA_DPORT_MASK (attribute 29, past the old FRA_MAX) with a single port.
     const [single] = await nl.rules.list({ family: 4, priority: 100 });
+    assert.equal(single?.ipproto, 6, "'tcp' is sent as IPPROTO_TCP");
     if (single?.attrs.dportMask !== undefined) assert.equal(single.dportMask, 0xffff);
     assert.equal(single?.attrs.$unknown, undefined);
     assert.deepEqual((await nl.rules.list({ family: 4, priority: 102 }))[0]?.uidRange, { start: 1000, end: 1999 });
