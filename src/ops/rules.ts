@@ -6,7 +6,17 @@ import type { FibRuleHdr, RuleAttrs } from '../codec/rtnl/rule.js';
 import { ValidationError } from '../errors.js';
 import { publicCalls } from './calls.js';
 import type { OpContext } from './context.js';
-import { defined, familyNumber, ipprotoNumber, isCode, req, listOf, type ListResult } from './common.js';
+import {
+  defined,
+  familyNumber,
+  ipFamily,
+  ipprotoNumber,
+  prefixOf,
+  isCode,
+  req,
+  listOf,
+  type ListResult,
+} from './common.js';
 import { flowOf, realmsOf } from './realms.js';
 import { nameOf, numberOf, PROTOCOL_NAMES, RULE_ACTION_NAMES, ruleFlagNames } from './names.js';
 import { check, V } from './validate.js';
@@ -157,7 +167,7 @@ type Spec = z.output<ReturnType<typeof S>['specSchema']>;
 export function toRule(m: NetlinkMessage): Rule {
   const h = m.body as FibRuleHdr;
   const a = m.attrs as RuleAttrs;
-  const fam = h.family === C.AF_INET6 ? 6 : 4;
+  const fam = ipFamily(h.family);
   const r: Rule = {
     family: fam,
     priority: a.priority ?? 0,
@@ -168,9 +178,8 @@ export function toRule(m: NetlinkMessage): Rule {
     header: h,
     attrs: a,
   };
-  if (a.src !== undefined || (h.srcLen ?? 0) > 0)
-    r.from = `${a.src ?? (fam === 4 ? '0.0.0.0' : '::')}/${h.srcLen ?? 0}`;
-  if (a.dst !== undefined || (h.dstLen ?? 0) > 0) r.to = `${a.dst ?? (fam === 4 ? '0.0.0.0' : '::')}/${h.dstLen ?? 0}`;
+  if (a.src !== undefined || (h.srcLen ?? 0) > 0) r.from = prefixOf(a.src, h.srcLen, fam);
+  if (a.dst !== undefined || (h.dstLen ?? 0) > 0) r.to = prefixOf(a.dst, h.dstLen, fam);
   if (a.fwmark !== undefined) r.fwmark = a.fwmark;
   if (a.fwmask !== undefined) r.fwmask = a.fwmask;
   if (a.iifname !== undefined) r.iif = a.iifname;
