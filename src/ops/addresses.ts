@@ -6,7 +6,7 @@ import type { AddressAttrs, IfAddrMsg } from '../codec/rtnl/address.js';
 import { ValidationError } from '../errors.js';
 import { publicCalls } from './calls.js';
 import type { OpContext } from './context.js';
-import { defined, isCode, req, type ListResult } from './common.js';
+import { defined, familyNumber, isCode, req, type ListResult } from './common.js';
 import { addressFlagNames, nameOf, numberOf, SCOPE_ALIASES, SCOPE_NAMES, SETTABLE_ADDRESS_FLAGS } from './names.js';
 import {
   check,
@@ -142,8 +142,6 @@ const PLAIN_OPTIONS = { broadcast: (v: unknown) => v === '+' || v === '-' || pla
 const PLAIN_LIST = { link: plain.linkRef, family: plain.family, primary: plain.bool, secondary: plain.bool };
 const PLAIN_DELETE = { ifExists: plain.bool };
 
-const af = (f: 4 | 6) => (f === 4 ? C.AF_INET : C.AF_INET6);
-
 const life = (v: number | undefined): number | 'forever' => (v === undefined || v === FOREVER ? 'forever' : v);
 
 export function toAddress(m: NetlinkMessage): Address {
@@ -244,8 +242,8 @@ export class Addresses {
   }
 
   /** The addresses of one link (index 0: all), of one family if given. Input validated already. */
-  private async dumpOf(index: number, family: Parameters<typeof af>[0] | undefined): Promise<ListResult<Address>> {
-    const body = { family: family === undefined ? C.AF_UNSPEC : af(family), index };
+  private async dumpOf(index: number, family: 4 | 6 | undefined): Promise<ListResult<Address>> {
+    const body = { family: familyNumber(family), index };
     return this.nl.engine.dumpConverted(req('RTM_GETADDR', body), isAddress, toAddress, {
       onInterrupted: this.nl.options.onInterrupted,
     });
@@ -287,7 +285,7 @@ export class Addresses {
     try {
       // A link that is gone cannot have the address either.
       const index = typeof ref === 'number' ? ref : await this.nl.linkIndex(ref);
-      const body = { family: af(p.family), prefixLen: p.prefixLen, index };
+      const body = { family: familyNumber(p.family), prefixLen: p.prefixLen, index };
       await this.nl.engine.request(req('RTM_DELADDR', body, { local: p.address, address: p.address }));
       return true;
     } catch (err) {
@@ -347,7 +345,7 @@ export class Addresses {
         : check(S().optionsSchema, options, 'options')
     ) as z.output<ReturnType<typeof S>['optionsSchema']>;
     const given: AddressOptions = options ?? {};
-    const fam = af(p.family);
+    const fam = familyNumber(p.family);
     const ip4 = p.family === 4;
     if (o.peer && o.peer.family !== p.family) {
       throw new ValidationError('options.peer', `is IPv${o.peer.family} but the address is IPv${p.family}`, given.peer);

@@ -14,6 +14,18 @@ export const FAMILY = { inet: C.AF_INET, inet6: C.AF_INET6, bridge: C.AF_BRIDGE,
 export type FamilyName = 4 | 6 | 'inet' | 'inet6';
 export const familyNumber = (f: FamilyName | undefined): number =>
   f === undefined ? C.AF_UNSPEC : f === 4 || f === 'inet' ? C.AF_INET : C.AF_INET6;
+/** 4 or 6 for the family of an AF_INET or AF_INET6 message header. */
+export const ipFamily = (af: number | undefined): 4 | 6 => (af === C.AF_INET6 ? 6 : 4);
+/** The family's any-address, what ip prints for a prefix whose address attribute is absent. */
+export const anyAddress = (fam: 4 | 6): string => (fam === 4 ? '0.0.0.0' : '::');
+/** 'ADDR/LEN' of a header's prefix length and its address attribute (absent: the any-address). */
+export const prefixOf = (addr: string | undefined, len: number | undefined, fam: 4 | 6): string =>
+  `${addr ?? anyAddress(fam)}/${len ?? 0}`;
+/** IP protocol numbers by the names `ip route get` and `ip rule` take after `ipproto`. */
+const IPPROTO = { tcp: C.IPPROTO_TCP, udp: C.IPPROTO_UDP, icmp: C.IPPROTO_ICMP, icmpv6: C.IPPROTO_ICMPV6 } as const;
+/** An `ipproto` option as its number: a name from IPPROTO, or the number as given. */
+export const ipprotoNumber = (p: keyof typeof IPPROTO | number | undefined): number | undefined =>
+  p === undefined ? undefined : typeof p === 'number' ? p : IPPROTO[p];
 export const familyName = (n: number): string =>
   n === C.AF_INET
     ? 'inet'

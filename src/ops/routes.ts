@@ -4,10 +4,10 @@ import type { RouteAttrs } from '../codec/rtnl/route.js';
 import { RtnlError, ValidationError } from '../errors.js';
 import { publicCalls } from './calls.js';
 import type { OpContext } from './context.js';
-import { defined, isCode, perCall, req, type ListResult } from './common.js';
+import { defined, familyNumber, ipprotoNumber, isCode, perCall, req, type ListResult } from './common.js';
 import { numberOf, PROTOCOL_NAMES, ROUTE_TYPE_NAMES } from './names.js';
 import { check } from './validate.js';
-import { af, buildRoute, familyOf } from './route/build.js';
+import { buildRoute, familyOf } from './route/build.js';
 import { isIpRoute, toRoute } from './route/decode.js';
 import { clientFilter, plainListFilter } from './route/filter.js';
 import { S } from './route/schema.js';
@@ -24,8 +24,6 @@ export type {
   RouteSpec,
   RouteWriteOptions,
 } from './route/types.js';
-
-const IPPROTO = { tcp: C.IPPROTO_TCP, udp: C.IPPROTO_UDP, icmp: C.IPPROTO_ICMP, icmpv6: C.IPPROTO_ICMPV6 } as const;
 
 export class Routes {
   constructor(private readonly nl: OpContext) {}
@@ -72,7 +70,7 @@ export class Routes {
     // No filter, or only a family and a numeric table: zod is not loaded (see zod.ts).
     const f = filter === undefined ? {} : (plainListFilter(filter) ?? check(S().listSchema, filter, 'filter'));
     const body = {
-      family: f.family === undefined ? C.AF_UNSPEC : af(f.family),
+      family: familyNumber(f.family),
       table: f.table === undefined ? 0 : f.table < 256 ? f.table : C.RT_TABLE_UNSPEC,
       protocol: f.protocol === undefined ? 0 : numberOf(PROTOCOL_NAMES, f.protocol),
       type: f.type === undefined ? 0 : numberOf(ROUTE_TYPE_NAMES, f.type),
@@ -105,13 +103,13 @@ export class Routes {
     let flags = o.fibMatch ? C.RTM_F_FIB_MATCH : 0;
     // ip asks IPv4 lookups to report the table the route came from.
     if (fam === 4) flags |= C.RTM_F_LOOKUP_TABLE;
-    const body = { family: af(fam), dstLen: full, srcLen: o.from === undefined ? 0 : full, flags };
+    const body = { family: familyNumber(fam), dstLen: full, srcLen: o.from === undefined ? 0 : full, flags };
     const attrs: RouteAttrs = defined({
       dst: d,
       src: o.from,
       mark: o.mark,
       uid: o.uid,
-      ipProto: o.ipproto === undefined ? undefined : typeof o.ipproto === 'number' ? o.ipproto : IPPROTO[o.ipproto],
+      ipProto: ipprotoNumber(o.ipproto),
       sport: o.sport,
       dport: o.dport,
     });

@@ -6,7 +6,17 @@ import type { FibRuleHdr, RuleAttrs } from '../codec/rtnl/rule.js';
 import { ValidationError } from '../errors.js';
 import { publicCalls } from './calls.js';
 import type { OpContext } from './context.js';
-import { defined, isCode, req, listOf, type ListResult } from './common.js';
+import {
+  defined,
+  familyNumber,
+  ipFamily,
+  ipprotoNumber,
+  prefixOf,
+  isCode,
+  req,
+  listOf,
+  type ListResult,
+} from './common.js';
 import { flowOf, realmsOf } from './realms.js';
 import { nameOf, numberOf, PROTOCOL_NAMES, RULE_ACTION_NAMES, ruleFlagNames } from './names.js';
 import { check, V } from './validate.js';
@@ -154,13 +164,10 @@ const S = schemas((z) => {
 });
 type Spec = z.output<ReturnType<typeof S>['specSchema']>;
 
-const af = (f: 4 | 6) => (f === 4 ? C.AF_INET : C.AF_INET6);
-const IPPROTO = { tcp: C.IPPROTO_TCP, udp: C.IPPROTO_UDP, icmp: C.IPPROTO_ICMP, icmpv6: C.IPPROTO_ICMPV6 } as const;
-
 export function toRule(m: NetlinkMessage): Rule {
   const h = m.body as FibRuleHdr;
   const a = m.attrs as RuleAttrs;
-  const fam = h.family === C.AF_INET6 ? 6 : 4;
+  const fam = ipFamily(h.family);
   const r: Rule = {
     family: fam,
     priority: a.priority ?? 0,
@@ -171,9 +178,8 @@ export function toRule(m: NetlinkMessage): Rule {
     header: h,
     attrs: a,
   };
-  if (a.src !== undefined || (h.srcLen ?? 0) > 0)
-    r.from = `${a.src ?? (fam === 4 ? '0.0.0.0' : '::')}/${h.srcLen ?? 0}`;
-  if (a.dst !== undefined || (h.dstLen ?? 0) > 0) r.to = `${a.dst ?? (fam === 4 ? '0.0.0.0' : '::')}/${h.dstLen ?? 0}`;
+  if (a.src !== undefined || (h.srcLen ?? 0) > 0) r.from = prefixOf(a.src, h.srcLen, fam);
+  if (a.dst !== undefined || (h.dstLen ?? 0) > 0) r.to = prefixOf(a.dst, h.dstLen, fam);
   if (a.fwmark !== undefined) r.fwmark = a.fwmark;
   if (a.fwmask !== undefined) r.fwmask = a.fwmask;
   if (a.iifname !== undefined) r.iif = a.iifname;
@@ -227,7 +233,7 @@ export class Rules {
   async list(filter?: RuleListFilter): Promise<ListResult<Rule>> {
     // No filter: nothing to validate, so zod is not loaded (see zod.ts).
     const f = filter === undefined ? {} : check(S().listSchema, filter, 'filter');
-    const body = { family: f.family === undefined ? C.AF_UNSPEC : af(f.family) };
+    const body = { family: familyNumber(f.family) };
     const msgs = await this.nl.engine.dump(req('RTM_GETRULE', body), { onInterrupted: this.nl.options.onInterrupted });
     if (f.priority === undefined && f.table === undefined) return listOf(msgs, isIpRule, toRule);
     const keep = (m: NetlinkMessage) => {
@@ -307,7 +313,7 @@ export class Rules {
     const action = actionName === undefined ? C.FR_ACT_UNSPEC : numberOf(RULE_ACTION_NAMES, actionName);
     const tableId = s.table ?? (!del && action === C.FR_ACT_TO_TBL ? C.RT_TABLE_MAIN : undefined);
     const body = {
-      family: af(fam),
+      family: familyNumber(fam),
       dstLen: s.to?.prefixLen ?? 0,
       srcLen: s.from?.prefixLen ?? 0,
       tos: s.tos ?? 0,
@@ -327,7 +333,7 @@ export class Rules {
       goto: s.goto,
       suppressPrefixlen: s.suppressPrefixlen,
       protocol: s.protocol === undefined ? undefined : numberOf(PROTOCOL_NAMES, s.protocol),
-      ipProto: s.ipproto === undefined ? undefined : typeof s.ipproto === 'number' ? s.ipproto : IPPROTO[s.ipproto],
+      ipProto: ipprotoNumber(s.ipproto),
       sportRange:
         s.sport === undefined ? undefined : typeof s.sport === 'number' ? { start: s.sport, end: s.sport } : s.sport,
       dportRange:

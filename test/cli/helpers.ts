@@ -1,4 +1,5 @@
 /** Shared by the CLI tests: running the CLI, and comparing rtnl's JSON with ip's. */
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +32,18 @@ export function rtnl(args: string[], input?: Uint8Array | string): Promise<RunRe
     if (input !== undefined) child.stdin!.end(input);
     else child.stdin!.end();
   });
+}
+
+/**
+ * A runner for `rtnl -n NS ARGS...` that fails the test unless the CLI exits 0, and returns its
+ * stdout: the live CLI tests' `run(...)`.
+ */
+export function rtnlIn(ns: string): (...args: string[]) => Promise<string> {
+  return async (...args) => {
+    const r = await rtnl(['-n', ns, ...args]);
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
 }
 
 /** Run `ip ARGS...` and parse its JSON. */

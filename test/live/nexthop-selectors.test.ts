@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { rtnl } from '../cli/helpers.js';
+import { rtnl, rtnlIn } from '../cli/helpers.js';
 import { ipJson, needsRoot, withTestNetns } from '../helpers/netns.js';
 
 const lines = (s: string) =>
@@ -15,11 +15,7 @@ const lines = (s: string) =>
 
 test('bridge fdb add/show/del with nhid, and nexthop show master|vrf, as bridge and ip', { skip: needsRoot }, () =>
   withTestNetns(async (ns, nl) => {
-    const run = async (...args: string[]) => {
-      const r = await rtnl(['-n', ns, ...args]);
-      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
-      return r.stdout;
-    };
+    const run = rtnlIn(ns);
     await nl.links.add({ name: 'br0', kind: 'bridge', up: true });
     await nl.links.add({ name: 'p0', kind: 'veth', peer: { name: 'p1' }, master: 'br0', up: true });
     await nl.links.add({ name: 'nh0', kind: 'veth', peer: { name: 'nh1' }, up: true });
@@ -106,11 +102,7 @@ test(
   { skip: needsRoot },
   () =>
     withTestNetns(async (ns, nl) => {
-      const run = async (...args: string[]) => {
-        const r = await rtnl(['-n', ns, ...args]);
-        assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
-        return r.stdout;
-      };
+      const run = rtnlIn(ns);
       await nl.links.add({ name: 'nh0', kind: 'veth', peer: { name: 'nh1' }, up: true });
       await nl.links.set('nh1', { up: true });
       await nl.addresses.add('nh0', '192.0.2.1/24');

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { nexthopBucketJson, nexthopJson } from '../../src/cli/format-nexthop.js';
 import { namesFrom } from '../../src/cli/format-util.js';
 import { NetlinkError, ValidationError, type MonitorEvent, type Rtnl } from '../../src/index.js';
-import { rtnl } from '../cli/helpers.js';
+import { rtnlIn } from '../cli/helpers.js';
 import { ip, ipJson, needsRoot, withTestNetns } from '../helpers/netns.js';
 
 /** lo and a veth pair up, 192.0.2.1/24 and 2001:db8::1/64 on nh0. */
@@ -168,11 +168,7 @@ test('nexthop specs are checked before anything is sent', { skip: needsRoot }, (
 test('rtnl nexthop: ip syntax in, ip -j out', { skip: needsRoot }, () =>
   withTestNetns(async (ns, nl) => {
     await setup(ns, nl);
-    const run = async (...args: string[]) => {
-      const r = await rtnl(['-n', ns, ...args]);
-      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
-      return r.stdout;
-    };
+    const run = rtnlIn(ns);
     await run('nexthop', 'add', 'id', '1', 'via', '192.0.2.2', 'dev', 'nh0');
     await run('nexthop', 'add', 'id', '2', 'dev', 'nh0', 'proto', 'static');
     await run('nexthop', 'add', 'id', '3', 'blackhole');

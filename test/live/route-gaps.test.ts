@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { namesFrom } from '../../src/cli/format-util.js';
 import { routeJson } from '../../src/cli/format-route.js';
 import { NetlinkError, type Rtnl } from '../../src/index.js';
-import { rtnl } from '../cli/helpers.js';
+import { rtnlIn } from '../cli/helpers.js';
 import { ip, ipJson, needsRoot, withTestNetns } from '../helpers/netns.js';
 
 async function setup(ns: string, nl: Rtnl): Promise<void> {
@@ -131,11 +131,7 @@ test('route show selectors (root, match, exact, via, scope, proto, type) and flu
 test('rtnl route: change, append, show root/match/via/scope and flush, as ip', { skip: needsRoot }, () =>
   withTestNetns(async (ns, nl) => {
     await setup(ns, nl);
-    const run = async (...args: string[]) => {
-      const r = await rtnl(['-n', ns, ...args]);
-      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
-      return r.stdout;
-    };
+    const run = rtnlIn(ns);
     await run('route', 'add', '10.1.0.0/16', 'via', '192.0.2.2', 'proto', 'static');
     await run('route', 'change', '10.1.0.0/16', 'via', '192.0.2.3', 'proto', 'static');
     await run('route', 'append', '10.1.0.0/16', 'via', '192.0.2.4', 'proto', 'static');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ruleJson } from '../../src/cli/format.js';
-import { rtnl } from '../cli/helpers.js';
+import { rtnlIn } from '../cli/helpers.js';
 import { ip, ipJson, needsRoot, withTestNetns } from '../helpers/netns.js';
 
 test('rules with ipproto, port ranges and uid ranges match ip -j -d rule show', { skip: needsRoot }, () =>
@@ -23,6 +23,7 @@ test('rules with ipproto, port ranges and uid ranges match ip -j -d rule show', 
     assert.equal(r?.ipproto, 17);
     // Linux 6.15+ sends FRA_DPORT_MASK (attribute 29, past the old FRA_MAX) with a single port.
     const [single] = await nl.rules.list({ family: 4, priority: 100 });
+    assert.equal(single?.ipproto, 6, "'tcp' is sent as IPPROTO_TCP");
     if (single?.attrs.dportMask !== undefined) assert.equal(single.dportMask, 0xffff);
     assert.equal(single?.attrs.$unknown, undefined);
     assert.deepEqual((await nl.rules.list({ family: 4, priority: 102 }))[0]?.uidRange, { start: 1000, end: 1999 });
@@ -51,11 +52,7 @@ test('rules with ipproto, port ranges and uid ranges match ip -j -d rule show', 
 
 test('rtnl rule: ipproto/sport/dport/uidrange in, ip -j out; show pref and flush', { skip: needsRoot }, () =>
   withTestNetns(async (ns) => {
-    const run = async (...args: string[]) => {
-      const r = await rtnl(['-n', ns, ...args]);
-      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
-      return r.stdout;
-    };
+    const run = rtnlIn(ns);
     await run('rule', 'add', 'from', 'all', 'pref', '10', 'ipproto', 'tcp', 'dport', '80-90', 'table', '10');
     await run('rule', 'add', 'pref', '11', 'uidrange', '100-200', 'sport', '53', 'ipproto', 'udp', 'lookup', '11');
     assert.deepEqual(JSON.parse(await run('-j', '-d', 'rule', 'show')), ipJson(ns, 'rule', 'show'));

@@ -26,6 +26,12 @@ function rtnlWithFd(args: string[], fd: number): Promise<{ status: number; stdou
   });
 }
 
+/** `rtnl -n NS tc filter add dev t0 PARENT pref PREF bpf BPF...` (with `fd` as its fd 3); must exit 0. */
+async function cliAddBpf(ns: string, parent: string, pref: string, bpf: string[], fd = 0): Promise<void> {
+  const add = await rtnlWithFd(['-n', ns, 'tc', 'filter', 'add', 'dev', 't0', parent, 'pref', pref, 'bpf', ...bpf], fd);
+  assert.equal(add.status, 0, add.stderr);
+}
+
 function load(t: TestContext): LoadedProg | undefined {
   try {
     return loadTcOkProgram();
@@ -88,28 +94,7 @@ test('bpf: an eBPF program by fd, direct-action, on a clsact ingress, as tc -j s
       assert.equal(theirs.options.prog.tag, Buffer.from(o.tag).toString('hex'));
 
       // The CLI: the same, with the fd handed down as its fd 3, shown as tc shows it.
-      const add = await rtnlWithFd(
-        [
-          '-n',
-          ns,
-          'tc',
-          'filter',
-          'add',
-          'dev',
-          't0',
-          'ingress',
-          'pref',
-          '2',
-          'bpf',
-          'fd',
-          '3',
-          'name',
-          'cli_ok',
-          'da',
-        ],
-        prog.fd,
-      );
-      assert.equal(add.status, 0, add.stderr);
+      await cliAddBpf(ns, 'ingress', '2', ['fd', '3', 'name', 'cli_ok', 'da'], prog.fd);
       const show = await rtnlWithFd(['-n', ns, '-j', 'tc', 'filter', 'show', 'dev', 't0', 'ingress'], 0);
       assert.equal(show.status, 0, show.stderr);
       const ids = (await nl.tc.filters.list({ dev: 't0', parent: 'ingress' }))
@@ -139,27 +124,12 @@ test('bpf: classic BPF bytecode through the CLI, as tc -j and tc show it', { ski
     await nl.links.add({ name: 't0', kind: 'veth', peer: { name: 't1' } });
     await nl.tc.qdiscs.add({ dev: 't0', kind: 'clsact' });
     // ld len; jeq #60 (else skip one); ret #-1 (the whole packet); ret #0
-    const add = await rtnlWithFd(
-      [
-        '-n',
-        ns,
-        'tc',
-        'filter',
-        'add',
-        'dev',
-        't0',
-        'egress',
-        'pref',
-        '3',
-        'bpf',
-        'bytecode',
-        '4,128 0 0 0,21 0 1 60,6 0 0 4294967295,6 0 0 0',
-        'classid',
-        '1:1',
-      ],
-      0,
-    );
-    assert.equal(add.status, 0, add.stderr);
+    await cliAddBpf(ns, 'egress', '3', [
+      'bytecode',
+      '4,128 0 0 0,21 0 1 60,6 0 0 4294967295,6 0 0 0',
+      'classid',
+      '1:1',
+    ]);
     const j = await rtnlWithFd(['-n', ns, '-j', 'tc', 'filter', 'show', 'dev', 't0', 'egress'], 0);
     assert.deepEqual(JSON.parse(j.stdout), JSON.parse(tc(ns, '-j', 'filter', 'show', 'dev', 't0', 'egress')));
     const text = await rtnlWithFd(['-n', ns, 'tc', 'filter', 'show', 'dev', 't0', 'egress'], 0);

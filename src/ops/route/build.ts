@@ -4,7 +4,7 @@ import type { NetlinkMessage } from '../../codec/nlmsg.js';
 import type { RtNexthop } from '../../codec/rtnl/multipath.js';
 import type { MetricsAttrs, RouteAttrs } from '../../codec/rtnl/route.js';
 import { ValidationError } from '../../errors.js';
-import { defined, perCall, req } from '../common.js';
+import { defined, familyNumber, perCall, req } from '../common.js';
 import type { OpContext } from '../context.js';
 import { numberOf, PROTOCOL_NAMES, ROUTE_TYPE_NAMES, ROUTER_PREF, SCOPE_ALIASES, SCOPE_NAMES } from '../names.js';
 import { check, parsePrefix } from '../validate.js';
@@ -13,7 +13,6 @@ import { encapAttrs, type EncapSpec } from '../lwtunnel.js';
 import { S, type Spec } from './schema.js';
 import type { RouteSpec } from './types.js';
 
-export const af = (f: 4 | 6) => (f === 4 ? C.AF_INET : C.AF_INET6);
 export const familyOf = (addr: string): 4 | 6 => (addr.includes(':') ? 6 : 4);
 
 /**
@@ -83,7 +82,7 @@ export async function buildRoute(
   else scopeNum = C.RT_SCOPE_UNIVERSE;
 
   const body = {
-    family: af(fam),
+    family: familyNumber(fam),
     dstLen: dst?.prefixLen ?? 0,
     srcLen: 0,
     tos: s.tos ?? 0,

@@ -12,6 +12,7 @@ import {
   routeFlagNames,
   SCOPE_NAMES,
 } from '../names.js';
+import { anyAddress, ipFamily, prefixOf } from '../common.js';
 import { realmsOf } from '../realms.js';
 import { encapOf } from '../lwtunnel.js';
 import type { Route, RouteNexthop } from './types.js';
@@ -19,7 +20,7 @@ import type { Route, RouteNexthop } from './types.js';
 /** 'ADDR' for a full-length prefix, 'ADDR/LEN' otherwise, 'default' for /0 (as ip prints them). */
 function prefixText(addr: string | undefined, len: number, fam: 4 | 6): string {
   if (len === 0 && addr === undefined) return 'default';
-  const a = addr ?? (fam === 4 ? '0.0.0.0' : '::');
+  const a = addr ?? anyAddress(fam);
   return len === (fam === 4 ? 32 : 128) ? a : `${a}/${len}`;
 }
 
@@ -30,7 +31,7 @@ export const isIpRoute = (m: NetlinkMessage): boolean =>
 export function toRoute(m: NetlinkMessage): Route {
   const h = m.body as RtMsg;
   const a = m.attrs as RouteAttrs;
-  const fam = h.family === C.AF_INET6 ? 6 : 4;
+  const fam = ipFamily(h.family);
   const r: Route = {
     family: fam,
     dst: prefixText(a.dst, h.dstLen ?? 0, fam),
@@ -44,7 +45,7 @@ export function toRoute(m: NetlinkMessage): Route {
     header: h,
     attrs: a,
   };
-  if (a.src !== undefined || (h.srcLen ?? 0) > 0) r.src = `${a.src ?? (fam === 4 ? '0.0.0.0' : '::')}/${h.srcLen ?? 0}`;
+  if (a.src !== undefined || (h.srcLen ?? 0) > 0) r.src = prefixOf(a.src, h.srcLen, fam);
   if (a.gateway !== undefined) r.gateway = a.gateway;
   if (a.oif !== undefined) r.oif = a.oif;
   if (a.iif !== undefined) r.iif = a.iif;

@@ -1,8 +1,8 @@
 /** The list filters applied here rather than by the kernel, and the zod-free fast path of list(). */
-import * as C from '../../codec/constants/index.js';
 import { parseIPv4, parseIPv6 } from '../../codec/ip.js';
 import type { NetlinkMessage } from '../../codec/nlmsg.js';
 import type { RouteAttrs, RtMsg } from '../../codec/rtnl/route.js';
+import { anyAddress, ipFamily } from '../common.js';
 import { numberOf, SCOPE_ALIASES, SCOPE_NAMES } from '../names.js';
 import { parsePrefix } from '../validate.js';
 import type { ListFilter } from './schema.js';
@@ -27,12 +27,12 @@ export function clientFilter(f: ListFilter): ((m: NetlinkMessage) => boolean) | 
     p === undefined
       ? undefined
       : p === 'default'
-        ? { family: fam, address: fam === 4 ? '0.0.0.0' : '::', prefixLen: 0 }
+        ? { family: fam, address: anyAddress(fam), prefixLen: 0 }
         : parsePrefix(p)!;
   return (m) => {
     const h = m.body as RtMsg;
     const a = m.attrs as RouteAttrs;
-    const fam = h.family === C.AF_INET6 ? 6 : 4;
+    const fam = ipFamily(h.family);
     if (scope !== undefined && h.scope !== scope) return false;
     if (f.gateway !== undefined) {
       const gws = [
@@ -42,7 +42,7 @@ export function clientFilter(f: ListFilter): ((m: NetlinkMessage) => boolean) | 
       ];
       if (!gws.includes(f.gateway)) return false;
     }
-    const dst = { family: fam, address: a.dst ?? (fam === 4 ? '0.0.0.0' : '::'), prefixLen: h.dstLen ?? 0 } as const;
+    const dst = { family: fam, address: a.dst ?? anyAddress(fam), prefixLen: h.dstLen ?? 0 } as const;
     const root = pfx(f.root, fam);
     if (root && !within(dst, root)) return false;
     const match = pfx(f.match, fam);
