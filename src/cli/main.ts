@@ -343,7 +343,11 @@ function isEntry(): boolean {
   }
 }
 
-if (isEntry()) {
+/**
+ * Run the CLI as the program: argv from the process, output on stdout/stderr, the status as the
+ * exit code. Called by bin.ts (the installed `rtnl`), or below when this file is run directly.
+ */
+export async function runAsProgram(): Promise<void> {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
   });
@@ -352,3 +356,5 @@ if (isEntry()) {
   // Nothing should keep the process alive now; if something does, do not hang.
   setTimeout(() => process.exit(status), 2000).unref();
 }
+
+if (isEntry()) await runAsProgram();
