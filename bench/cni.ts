@@ -18,6 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NODE } from './lib.js';
 
 const root = join(import.meta.dirname, '..');
 const REF = '/usr/lib/cni';
@@ -65,14 +66,14 @@ const median = (xs: number[]) => {
 
 const peers = {
   reference: [join(REF, 'bridge')],
-  rtnl: [process.execPath, plugin],
+  rtnl: [NODE, plugin],
 } as const;
 const times: Record<string, number[]> = {};
 const push = (k: string, v: number) => (times[k] ??= []).push(v);
 sh('ip', 'netns', 'add', 'rtnl-bench-cni-h0');
 try {
   for (let round = 0; round <= rounds; round++) {
-    const emptyMs = timed('rtnl-bench-cni-h0', '', [process.execPath, join(work, 'empty.mjs')], 'VERSION', '{}').ms;
+    const emptyMs = timed('rtnl-bench-cni-h0', '', [NODE, join(work, 'empty.mjs')], 'VERSION', '{}').ms;
     if (round > 0) push('node: an empty module', emptyMs);
     // What rtnl's first validated call pays to load zod (its CommonJS build, as rtnl loads it).
     const zod = spawnSync(process.execPath, ['-e', ZOD_PROBE], { cwd: root, encoding: 'utf8' });

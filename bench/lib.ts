@@ -155,11 +155,22 @@ export function ensurePyroute2(): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+/**
+ * The node binary every rtnl process of the bench runs under (the peers, W0's processes and its
+ * empty-node baseline, the monitor, the CNI plugin): this process's own, or RTNL_BENCH_NODE, to
+ * measure rtnl under another Node version. The harness itself stays on this one.
+ */
+export const NODE = process.env.RTNL_BENCH_NODE || process.execPath;
+
+/** `vX.Y.Z` of NODE. */
+export const nodeVersion = (): string =>
+  NODE === process.execPath ? process.version : execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim();
+
 export function machine(pyroute2: string | undefined): string {
   const cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
   const ipv = /iproute2-([\w.-]+)/.exec(execFileSync('ip', ['-V'], { encoding: 'utf8' }))?.[1] ?? '?';
   const gcc = execFileSync('gcc', ['-dumpfullversion'], { encoding: 'utf8' }).trim();
-  return `${cpu}, ${cpus().length} cores, Linux ${release()}, node ${process.version}, iproute2 ${ipv}, pyroute2 ${pyroute2 ?? 'absent'}, gcc ${gcc}`;
+  return `${cpu}, ${cpus().length} cores, Linux ${release()}, node ${nodeVersion()}, iproute2 ${ipv}, pyroute2 ${pyroute2 ?? 'absent'}, gcc ${gcc}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,7 +202,7 @@ export interface RtnlArgs {
 }
 
 export function rtnlPeer(build: string, args: RtnlArgs, nodeFlags: string[] = []): PeerOutput {
-  return runJson(process.execPath, [...nodeFlags, join(build, 'bench/rtnl-peer.js'), JSON.stringify(args)]);
+  return runJson(NODE, [...nodeFlags, join(build, 'bench/rtnl-peer.js'), JSON.stringify(args)]);
 }
 
 export function pyPeer(ns: string, script: string, args: Record<string, unknown>): PeerOutput {

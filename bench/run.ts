@@ -28,6 +28,7 @@ import {
   pyPeer,
   repeat,
   rtnlPeer,
+  NODE,
   summarize,
   summarizeProfile,
   timeProcess,
@@ -173,7 +174,7 @@ async function w0(): Promise<void> {
     ]);
     const cliEntry = join(dirname(entry), 'cli/bin.js');
     const n = QUICK ? 5 : 20;
-    const inNs = (args: string[]) => ['--net=' + join('/run/netns', ns), process.execPath, ...args];
+    const inNs = (args: string[]) => ['--net=' + join('/run/netns', ns), NODE, ...args];
     // CPU time of each kind of process, summed over the counted rounds (the children's utime +
     // stime, 10 ms ticks, read around each spawn): a mean per process that load moves less than wall time.
     const cpuSum = new Map<string, number>();
@@ -191,6 +192,8 @@ async function w0(): Promise<void> {
     const empty: number[] = [];
     const emptyEval: number[] = [];
     const full: number[] = [];
+    const cached: number[] = [];
+    const cacheDir = join(BUILD, 'bench/compile-cache');
     const withOption: number[] = [];
     const splits: Array<{ import: number; open: number; list: number; boot: number }> = [];
     // The dependencies alone, to show what part of the import they are (resolved from the build dir).
@@ -209,6 +212,11 @@ async function w0(): Promise<void> {
       const e = timeNode([emptyModule], {}, 'empty').ms;
       const ee = timeNode(['-e', '']).ms;
       const f = timeNode([join(BUILD, 'bench/startup.js'), entry], {}, 'w0');
+      const fc = timeNode(
+        [join(BUILD, 'bench/startup.js'), entry],
+        { env: { ...process.env, RTNL_BENCH_COMPILE_CACHE: cacheDir } },
+        'w0cc',
+      ).ms;
       const o = timeNode([join(BUILD, 'bench/startup.js'), entry, ns]).ms;
       const z = timeNode(dep('zod'), { cwd: BUILD }).ms;
       const k = timeNode(dep('koffi'), { cwd: BUILD }).ms;
@@ -219,6 +227,7 @@ async function w0(): Promise<void> {
       empty.push(e);
       emptyEval.push(ee);
       full.push(f.ms);
+      cached.push(fc);
       withOption.push(o);
       zod.push(z);
       koffi.push(k);
@@ -232,7 +241,16 @@ async function w0(): Promise<void> {
       peer: 'node: import rtnl + Rtnl.open() + links.list() + close',
       s: { ms: median(full), n },
     });
-    sec.rows.push({ key: 'cli', peer: '`rtnl link show` (the CLI as it ships, 10 links)', s: { ms: median(cli), n } });
+    sec.rows.push({
+      key: 'rtnl-cc',
+      peer: 'the same, the program calling `module.enableCompileCache()` first (Node 22.1+; a no-op before)',
+      s: { ms: median(cached), n },
+    });
+    sec.rows.push({
+      key: 'cli',
+      peer: '`rtnl link show` (the CLI as it ships, 10 links; it turns the compile cache on itself)',
+      s: { ms: median(cli), n },
+    });
     sec.rows.push({ key: 'ip-show', peer: '(for comparison) `ip link show`', s: { ms: median(ipShow), n } });
     sec.rows.push({
       key: 'rtnl-netns',
@@ -254,7 +272,7 @@ async function w0(): Promise<void> {
     );
     const cpu = (k: string) => (cpuSum.get(k) ?? 0) / n;
     sec.notes.push(
-      `CPU time per process (user + system, mean of ${n}): empty node ${fmtMs(cpu('empty'))} ms, import + open + list ${fmtMs(cpu('w0'))} ms (+${fmtMs(cpu('w0') - cpu('empty'))}), \`rtnl link show\` ${fmtMs(cpu('cli'))} ms (+${fmtMs(cpu('cli') - cpu('empty'))}).`,
+      `CPU time per process (user + system, mean of ${n}): empty node ${fmtMs(cpu('empty'))} ms, import + open + list ${fmtMs(cpu('w0'))} ms (+${fmtMs(cpu('w0') - cpu('empty'))}), the same with the compile cache ${fmtMs(cpu('w0cc'))} ms (+${fmtMs(cpu('w0cc') - cpu('empty'))}), \`rtnl link show\` ${fmtMs(cpu('cli'))} ms (+${fmtMs(cpu('cli') - cpu('empty'))}).`,
     );
     const cliDelta = median(cli) - median(empty);
     sec.goals.push(
@@ -332,6 +350,12 @@ async function w1(): Promise<void> {
       await peer(sec, 'floor', 'C floor', () => floorPeer(FLOOR, ns, ['dump-route', table, RUNS, BUDGET]).runs);
       await peer(sec, 'rtnl', 'rtnl `routes.list()`', () => rtnl({ w: 'routes', ns, table, warm: warm('rtnl') }).runs);
       coldNote(sec, 'routes.list()', 'floor');
+      if (size === SIZES.routes[SIZES.routes.length - 1])
+        await peer(sec, 'rtnlIter', 'rtnl `routes.stream()`: each route converted, none kept', () => {
+          const o = rtnl({ w: 'routes-iter', ns, table, warm: warm('rtnl') });
+          if (o.count !== size) throw new Error(`counted ${o.count} routes, expected ${size}`);
+          return o.runs;
+        });
       await peer(
         sec,
         'py',
@@ -843,7 +867,7 @@ async function w6(): Promise<void> {
     ipMon.stdout.setEncoding('utf8');
     ipMon.stdout.on('data', (d: string) => (ipText += d));
     const rt = spawn(
-      process.execPath,
+      NODE,
       [join(BUILD, 'bench/rtnl-peer.js'), JSON.stringify({ w: 'monitor', ns, count: 2 * n, runs: 1, budget: 0 })],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
