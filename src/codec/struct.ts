@@ -15,6 +15,19 @@ export interface CompiledStruct {
 
 const structCache = new WeakMap<StructDef, CompiledStruct>();
 
+/**
+ * A bytes field named `pad` is the C struct's padding. It is decoded only when the kernel put
+ * something other than zeros there (so no byte is lost), and encoded as zeros when absent. Kept as
+ * bytes, it used to hold a copy of its whole datagram alive: 4 bytes of IFLA_MAP padding kept
+ * every link of a dump holding its datagram's 32 KiB copy.
+ */
+const isPadding = (f: { name: string; kind: string }): boolean => f.name === 'pad' && f.kind.startsWith('bytes');
+
+function allZero(buf: Uint8Array, at: number, end: number): boolean {
+  for (let i = at; i < end; i++) if (buf[i] !== 0) return false;
+  return true;
+}
+
 export function compileStruct(def: StructDef): CompiledStruct {
   const hit = structCache.get(def);
   if (hit) return hit;
@@ -49,6 +62,7 @@ export function compileStruct(def: StructDef): CompiledStruct {
     const out: Record<string, any> = {};
     for (const f of fields) {
       if (f.off + f.size > len) break;
+      if (isPadding(f) && allZero(buf, at + f.off, at + f.off + f.size)) continue;
       out[f.name] = readField(buf, view, at + f.off, f.kind, f.size);
     }
     if (len > size) out.$extra = keep(buf, at + size, at + len);
@@ -118,13 +132,27 @@ function generateStructDecoder(
     ipv6: (o) => `h.ipv6(buf, at + ${o})`,
     mac: (o) => `h.mac(buf, at + ${o}, 6)`,
   };
-  const props = fields.map((f) => {
-    const read = READ[f.kind]?.(f.off) ?? `h.keep(buf, at + ${f.off}, at + ${f.off + f.size})`;
-    return `${JSON.stringify(f.name)}: ${read}`;
+  const props = fields
+    .filter((f) => !isPadding(f))
+    .map((f) => {
+      const read = READ[f.kind]?.(f.off) ?? `h.keep(buf, at + ${f.off}, at + ${f.off + f.size})`;
+      return `${JSON.stringify(f.name)}: ${read}`;
+    });
+  const pads = fields.filter(isPadding).map((f) => {
+    const [from, to] = [`at + ${f.off}`, `at + ${f.off + f.size}`];
+    return `if (!h.allZero(buf, ${from}, ${to})) o[${JSON.stringify(f.name)}] = h.keep(buf, ${from}, ${to});`;
   });
   const body = `return function decodeStruct(buf, view, at, len) {
     if (len !== ${size}) return slow(buf, view, at, len);
-    return { ${props.join(', ')} };
+    const o = { ${props.join(', ')} };
+    ${pads.join('\n    ')}
+    return o;
   };`;
-  return new Function('slow', 'h', body)(slow, { ipv4: formatIPv4, ipv6: formatIPv6, mac: formatLladdr, keep });
+  return new Function('slow', 'h', body)(slow, {
+    ipv4: formatIPv4,
+    ipv6: formatIPv6,
+    mac: formatLladdr,
+    keep,
+    allZero,
+  });
 }

@@ -22,8 +22,18 @@ describe('rtnl decode', () => {
     assert.equal(m.attrs.linkinfo.slaveData.state, 'DISABLED');
     assert.equal(m.attrs.stats64.rxPackets, '0', 'u64 prints as a decimal string');
     assert.equal(m.attrs.$unknown, undefined, 'every attribute of a 6.18 reply is named');
-    assert.match(m.attrs.map.pad, /^[0-9a-f]{8}$/, 'byte fields print as hex');
+    assert.equal(m.attrs.map.pad, undefined, 'zero struct padding is not decoded');
     assert.equal(m.attrs.linkinfo.slaveData.rootId.priority, 32768, 'a bridge priority is a number');
+  });
+
+  test('byte fields print as hex', async () => {
+    const r = await rtnl(['decode', 'fixtures/tc/bpf-cbpf-reply.hex']);
+    assert.equal(r.status, 0, r.stderr);
+    const filter = (JSON.parse(r.stdout) as Array<{ attrs: { options?: { ops?: unknown } } }>).find(
+      (m) => m.attrs.options?.ops !== undefined,
+    );
+    // The classic BPF program `ret #-1` (tc ... bpf bytecode '1,6 0 0 4294967295'), as bytes.
+    assert.equal(filter?.attrs.options?.ops, '06000000ffffffff');
   });
 
   test('raw binary on stdin, and hex on stdin', async () => {
