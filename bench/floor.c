@@ -13,6 +13,8 @@
  *   floor dump-filter IFINDEX RUNS BUDGET_MS  RTM_GETTFILTER of the device's qdisc 1: (bench/tc.ts)
  *   floor addr IFINDEX COUNT seq|batch RUNS BUDGET_MS   add COUNT 10.2.x.y/32, then delete them
  *   floor veth COUNT seq|batch RUNS BUDGET_MS          add COUNT veth pairs fa<i>/fb<i>, then delete
+ *   floor cputime PID                          the process's CPU time so far, in ns (W6 reads ip
+ *                                              monitor's with it: /proc/PID/stat counts 10 ms ticks)
  *
  * Dumps and address operations get untimed warm-up passes until 500 ms were spent in them (at
  * least one, at most 20), the rule every in-process peer follows. `batch` packs up to 128
@@ -261,6 +263,16 @@ int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: see the comment at the top of floor.c\n");
     return 2;
+  }
+  if (!strcmp(argv[1], "cputime") && argc == 3) {
+    clockid_t cid;
+    struct timespec ts;
+    if (clock_getcpuclockid((pid_t)atol(argv[2]), &cid) || clock_gettime(cid, &ts)) {
+      perror("cputime");
+      return 1;
+    }
+    printf("%lld\n", (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+    return 0;
   }
   open_socket();
   const char *what = argv[1];
