@@ -518,8 +518,12 @@ function main() {
   const namesDir = join(outDir, 'names');
   mkdirSync(namesDir, { recursive: true });
   const nameModules: string[] = [];
+  // Per module, the first words of its names (IFLA of IFLA_IFNAME): enumOf() looks only into the
+  // tables that hold its prefix's first word instead of searching every table (src/codec/enums.ts).
+  const heads: string[] = [];
   for (const [mod, file] of files) {
     if (mod === 'ffi' || mod === 'errno') continue;
+    heads.push(` ${[...new Set(file.entries.map((e) => e.name.split('_')[0]))].sort().join(' ')} `);
     const entries = file.entries
       .map((e) => ({ name: e.name, text: `${e.name}=${Number(e.value)}` }))
       .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
@@ -555,6 +559,11 @@ function main() {
       '',
       'export const NAME_TABLES: readonly string[] = [',
       ...nameModules.map((m) => `  ${m}Names,`),
+      '];',
+      '',
+      '/** For each table of NAME_TABLES, the first words of its names (before the first _), space-separated. */',
+      'export const NAME_HEADS: readonly string[] = [',
+      ...heads.map((h) => `  ${JSON.stringify(h)},`),
       '];',
       '',
     ].join('\n'),
