@@ -11,7 +11,7 @@
 // A page's TypeScript blocks form ONE script, in the order they appear: a later block sees the
 // names an earlier one declared (so a page opens its client once, in its first block, and closes
 // it in its last). Imports may appear in any block; they are hoisted. 'rtnl' and 'rtnl/codec'
-// resolve to this checkout's sources. A `no-run` block is checked where it stands, but what it
+// resolve to this checkout's sources, in a dynamic import('rtnl') too. A `no-run` block is checked where it stands, but what it
 // declares is not visible to later blocks.
 //
 // The script runs as root in a fresh network namespace that this test makes (named like every
@@ -129,6 +129,12 @@ function pageScript(blocks: Block[], resolve: (spec: string) => string, track = 
       }
       return stmt.replace(/[^\n]/g, ''); // keep the line count
     });
+    // A dynamic import('rtnl') resolves as the static ones do (a page may import rtnl late on
+    // purpose: after turning on Node's compile cache, say).
+    code = code.replace(
+      /\bimport\(\s*(['"])([^'"]+)\1\s*\)/g,
+      (_m, q: string, spec: string) => `import(${q}${resolve(spec)}${q})`,
+    );
     const lines = code.split('\n');
     const noRun = b.marks.has('no-run');
     if (!noRun) runnable = true;
