@@ -9,7 +9,11 @@
 export type ScalarKind = 'u8' | 'u16' | 'u32' | 'u64' | 's8' | 's16' | 's32' | 's64' | 'be16' | 'be32' | 'be64';
 export type LeafKind = ScalarKind | 'string' | 'binary' | 'flag' | 'ip' | 'ipv4' | 'ipv6' | 'mac';
 /** Field kinds allowed inside a fixed struct. `mac` is 6 bytes there; `bytesN` is N raw bytes. */
-export type FieldKind = ScalarKind | 'ipv4' | 'ipv6' | 'mac' | `bytes${number}`;
+/**
+ * A struct field's kind. `padN` is N bytes of C padding: decoded only when the kernel put something
+ * other than zeros there (as bytes, so nothing is lost), and written as zeros when absent.
+ */
+export type FieldKind = ScalarKind | 'ipv4' | 'ipv6' | 'mac' | `bytes${number}` | `pad${number}`;
 export type FieldSpec = readonly [name: string, kind: FieldKind];
 
 export interface StructDef<F extends readonly FieldSpec[] = readonly FieldSpec[]> {
@@ -152,7 +156,7 @@ const FIELD_SIZE: Record<string, number> = {
 export function fieldSize(kind: FieldKind): number {
   const n = FIELD_SIZE[kind];
   if (n !== undefined) return n;
-  const m = /^bytes(\d+)$/.exec(kind);
+  const m = /^(?:bytes|pad)(\d+)$/.exec(kind);
   if (!m) throw new Error(`unknown struct field kind ${kind}`);
   return Number(m[1]);
 }

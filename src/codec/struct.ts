@@ -16,12 +16,11 @@ export interface CompiledStruct {
 const structCache = new WeakMap<StructDef, CompiledStruct>();
 
 /**
- * A bytes field named `pad` is the C struct's padding. It is decoded only when the kernel put
- * something other than zeros there (so no byte is lost), and encoded as zeros when absent. Kept as
- * bytes, it used to hold a copy of its whole datagram alive: 4 bytes of IFLA_MAP padding kept
- * every link of a dump holding its datagram's 32 KiB copy.
+ * Padding (`padN`, schema.ts) is decoded only when it is not all zeros. Kept as bytes, it used to
+ * hold a copy of its whole datagram alive: 4 bytes of IFLA_MAP padding kept every link of a dump
+ * holding its datagram's 32 KiB copy.
  */
-const isPadding = (f: { name: string; kind: string }): boolean => f.name === 'pad' && f.kind.startsWith('bytes');
+const isPadding = (f: { kind: string }): boolean => f.kind.startsWith('pad');
 
 function allZero(buf: Uint8Array, at: number, end: number): boolean {
   for (let i = at; i < end; i++) if (buf[i] !== 0) return false;

@@ -71,7 +71,7 @@ export const tcStats = struct(
     ['pps', 'u32'],
     ['qlen', 'u32'],
     ['backlog', 'u32'],
-    ['pad', 'bytes4'],
+    ['pad', 'pad4'],
   ],
   40,
 );
@@ -102,7 +102,7 @@ export const gnetStatsBasic = struct(
   [
     ['bytes', 'u64'],
     ['packets', 'u32'],
-    ['pad', 'bytes4'],
+    ['pad', 'pad4'],
   ],
   16,
 );

@@ -89,7 +89,7 @@ export const rtnlLinkIfmap = struct(
     ['irq', 'u16'],
     ['dma', 'u8'],
     ['port', 'u8'],
-    ['pad', 'bytes4'],
+    ['pad', 'pad4'],
   ],
   32,
 );

@@ -69,7 +69,7 @@ export const iflaVfGuid = struct(
   'ifla_vf_guid',
   [
     ['vf', 'u32'],
-    ['pad', 'bytes4'],
+    ['pad', 'pad4'],
     ['guid', 'u64'],
   ],
   16,
@@ -84,7 +84,7 @@ export const iflaVfVlanInfo = struct(
     ['vlan', 'u32'],
     ['qos', 'u32'],
     ['vlanProto', 'be16'],
-    ['pad', 'bytes2'],
+    ['pad', 'pad2'],
   ],
   16,
 );
