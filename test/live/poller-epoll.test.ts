@@ -16,52 +16,50 @@ const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
     new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: no report in ${ms} ms`)), ms)),
   ]);
 
-test('a re-armed fd that is still readable is reported again at once', async () => {
+/** An eventfd for `fn`, out of the poller and closed afterwards, whatever `fn` does. */
+async function withEventfd(fn: (fd: number) => Promise<void>): Promise<void> {
   const fd = libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   try {
-    const first = poller.wait(fd);
-    libc.write(fd, one);
-    assert.equal((await within(first, 2000, 'first wait')) & 1, 1);
-    // Not read: the eventfd stays readable, so the one-shot re-arm must fire by itself.
-    for (let i = 0; i < 3; i++) assert.equal((await within(poller.wait(fd), 2000, `re-arm ${i}`)) & 1, 1);
+    await fn(fd);
   } finally {
     poller.cancel(fd);
     libc.close(fd);
   }
+}
+
+/** Wait on `fd`, make it readable, and check that the wait reports POLLIN. */
+async function reportsReadable(fd: number, what: string): Promise<void> {
+  const wait = poller.wait(fd);
+  libc.write(fd, one);
+  assert.equal((await within(wait, 2000, what)) & 1, 1);
+}
+
+test('a re-armed fd that is still readable is reported again at once', async () => {
+  await withEventfd(async (fd) => {
+    await reportsReadable(fd, 'first wait');
+    // Not read: the eventfd stays readable, so the one-shot re-arm must fire by itself.
+    for (let i = 0; i < 3; i++) assert.equal((await within(poller.wait(fd), 2000, `re-arm ${i}`)) & 1, 1);
+  });
 });
 
 test('an fd closed without cancel() whose number is reused can be waited on', async () => {
   const a = libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  const wa = poller.wait(a);
-  libc.write(a, one);
-  await within(wa, 2000, 'wait on the first fd');
+  await reportsReadable(a, 'wait on the first fd');
   // Closed behind the poller's back: the kernel drops it from the epoll set; the poller still
   // believes the number is in it.
   libc.close(a);
-  const b = libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  try {
+  await withEventfd(async (b) => {
     assert.equal(b, a, 'the kernel hands out the lowest free number: the same one');
-    const wb = poller.wait(b);
-    libc.write(b, one);
-    assert.equal((await within(wb, 2000, 'wait on the reused number')) & 1, 1);
-  } finally {
-    poller.cancel(b);
-    libc.close(b);
-  }
+    await reportsReadable(b, 'wait on the reused number');
+  });
 });
 
 test('a cancelled wait is not reported, and a new wait on the same fd is', async () => {
-  const fd = libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  try {
+  await withEventfd(async (fd) => {
     const stale = poller.wait(fd);
     poller.cancel(fd);
     await assert.rejects(stale, { code: 'ABORT_ERR' });
-    const fresh = poller.wait(fd);
-    libc.write(fd, one);
-    assert.equal((await within(fresh, 2000, 'the new wait')) & 1, 1);
-  } finally {
-    poller.cancel(fd);
-    libc.close(fd);
-  }
+    await reportsReadable(fd, 'the new wait');
+  });
   await poller.whenStopped();
 });
