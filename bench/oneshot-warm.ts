@@ -9,7 +9,7 @@
 import { writeSync } from 'node:fs';
 
 const dist = process.argv[2]!;
-/** 'cli' or 'w0' (default both): the CLI's bundle and the library's cannot share one process. */
+/** 'cli' or 'w0' (default both). The bench runs one per process, so that each part's first call is cold. */
 const which = process.argv[3];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
