@@ -6,6 +6,7 @@
  *
  *   node oneshot-warm.js DIST_DIR
  */
+import { createRequire } from 'node:module';
 import { writeSync } from 'node:fs';
 
 const dist = process.argv[2]!;
@@ -32,7 +33,8 @@ async function measure(fn: () => Promise<unknown>): Promise<{ first: number; war
 const sink = { out: () => {}, err: (s: string) => void process.stderr.write(`${s}\n`) };
 const out: Record<string, unknown> = {};
 if (which !== 'w0') {
-  const { main } = (await import(`${dist}/cli/main.js`)) as typeof import('../src/cli/main.js');
+  // The CLI ships as one CommonJS bundle (bin.cjs loads it).
+  const { main } = createRequire(import.meta.url)(`${dist}/cli/main.cjs`) as typeof import('../src/cli/main.js');
   out.cli = await measure(async () => {
     if ((await main(['link', 'show'], sink)) !== 0) throw new Error('rtnl link show failed');
   });

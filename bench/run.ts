@@ -181,7 +181,7 @@ async function w0(): Promise<void> {
       ...[2, 3, 4].map((i) => `link add v${2 * i} type veth peer name v${2 * i + 1}`),
       'link add br0 type bridge',
     ]);
-    const cliEntry = join(dirname(entry), 'cli/bin.js');
+    const cliEntry = join(dirname(entry), 'cli/bin.cjs');
     const n = QUICK ? 5 : 20;
     const inNs = (args: string[]) => ['--net=' + join('/run/netns', ns), NODE, ...args];
     // CPU time of each kind of process, summed over the counted rounds (the children's utime +

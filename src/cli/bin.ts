@@ -1,15 +1,29 @@
 #!/usr/bin/env node
 /**
- * The `rtnl` command's entry point (package.json "bin"). It does one thing before loading the CLI:
- * on Node versions that have it (22.1 and later), it turns on Node's compile cache, so the second
- * and later runs load V8's compiled code of rtnl's modules instead of compiling them again
- * (measured on Node 22: `rtnl link show` 69 -> 59 ms). The cache is Node's own: its default directory under the OS temp dir, shared with every
- * program that enables it, and off when NODE_DISABLE_COMPILE_CACHE is set. On Node 20 this is a
- * no-op. It must happen here, before `main.js` and its imports are loaded: a module compiled
- * before the call is not cached.
+ * The `rtnl` command's entry point (package.json "bin"), built as CommonJS next to the CLI's one
+ * CommonJS bundle (main.cjs). Before loading the CLI it arranges for V8 to reuse the code it
+ * compiled on an earlier run, which is most of the command's start-up:
+ *
+ * - Node 22.1 and later: Node's compile cache (`module.enableCompileCache()`), in its default
+ *   directory under the OS temp dir, off when NODE_DISABLE_COMPILE_CACHE is set.
+ * - Node 20: rtnl's own loader (../boot/code-cache.ts), which follows the same variables and keeps
+ *   each user's cache apart.
+ *
+ * Measured with 20 alternating runs of `rtnl link show` (docs/PERFORMANCE.md has the figures).
  */
 import module from 'node:module';
+import { join } from 'node:path';
+import { cacheDirFor, loadBundle } from '../boot/code-cache.js';
 
-(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-const { runAsProgram } = await import('./main.js');
-await runAsProgram();
+type Cli = typeof import('./main.js');
+
+const file = join(__dirname, 'main.cjs');
+const node = module as { enableCompileCache?: () => unknown };
+let cli: Cli;
+if (node.enableCompileCache) {
+  node.enableCompileCache();
+  cli = require(file) as Cli;
+} else {
+  cli = loadBundle<Cli>(file, cacheDirFor()).exports;
+}
+void cli.runAsProgram();

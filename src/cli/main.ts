@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * rtnl: an `ip`-shaped command over the rtnl ops API. It never runs `ip` or any other program.
  *
@@ -357,4 +356,4 @@ export async function runAsProgram(): Promise<void> {
   setTimeout(() => process.exit(status), 2000).unref();
 }
 
-if (isEntry()) await runAsProgram();
+if (isEntry()) void runAsProgram();
