@@ -169,7 +169,7 @@ async function w0(): Promise<void> {
   const sec = newSection(
     'W0',
     'W0 start-up: import rtnl, open a client, list links',
-    "A fresh `node` process per run, started inside the workload namespace with `nsenter --net=` and timed from spawn to exit; the baseline is an empty node process running an empty module file (`node empty.mjs`), started the same way, since a program that imports rtnl is itself a module (`node -e ''`, which loads no file, is shown too). rtnl is the package as it ships: `npm run build`, whose dist/ is bundled by esbuild into a few ES module files, and `import(dist/index.js)`, `Rtnl.open()`, `links.list()`, `close()`. The processes of one round run back to back; the first round is discarded (page cache). The dependency-only rows show what part of the import each piece costs.",
+    "A fresh `node` process per run, started inside the workload namespace with `nsenter --net=` and timed from spawn to exit; the baseline is an empty node process running an empty module file (`node empty.mjs`), started the same way, since a program that imports rtnl is itself a module (`node -e ''`, which loads no file, is shown too). rtnl is the package as it ships: `npm run build`, whose dist/ holds one CommonJS bundle of the library behind small ES module and CommonJS entry files, and `import(dist/index.js)`, `Rtnl.open()`, `links.list()`, `close()`. The processes of one round run back to back; the first round is discarded (page cache). The dependency-only rows show what part of the import each piece costs.",
     { floor: 'empty', floorLabel: 'empty node' },
   );
   const entry = buildPackage();
@@ -223,7 +223,7 @@ async function w0(): Promise<void> {
       const f = timeNode([join(BUILD, 'bench/startup.js'), entry], {}, 'w0');
       const fc = timeNode(
         [join(BUILD, 'bench/startup.js'), entry],
-        { env: { ...process.env, RTNL_BENCH_COMPILE_CACHE: cacheDir } },
+        { env: { ...process.env, NODE_COMPILE_CACHE: cacheDir } },
         'w0cc',
       ).ms;
       const o = timeNode([join(BUILD, 'bench/startup.js'), entry, ns]).ms;
@@ -252,7 +252,7 @@ async function w0(): Promise<void> {
     });
     sec.rows.push({
       key: 'rtnl-cc',
-      peer: 'the same, the program calling `module.enableCompileCache()` first (Node 22.1+; a no-op before)',
+      peer: 'the same, run with `NODE_COMPILE_CACHE=DIR` (Node 22.1+: Node caches every module; Node 20: rtnl caches its bundle)',
       s: { ms: median(cached), n },
     });
     sec.rows.push({

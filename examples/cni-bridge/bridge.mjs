@@ -23,6 +23,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import module from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 // The configuration and CNI_* variables are parsed and checked there (a pure module, tested
@@ -69,10 +70,12 @@ async function main() {
   const { command: cmd, n, args } = parsed;
 
   const tImport = performance.now();
-  // Node 22.1 and later: keep V8's compiled code of rtnl across runs (Node's own cache, in the OS
-  // temp dir; off with NODE_DISABLE_COMPILE_CACHE). A runtime starts this plugin for every
-  // container, so each start after the first skips compiling rtnl. A no-op on Node 20.
-  module.enableCompileCache?.();
+  // Keep V8's compiled code of rtnl across runs: a runtime starts this plugin for every container,
+  // so each start after the first skips compiling rtnl. Node 22.1+ has its own cache (in the OS
+  // temp dir); on Node 20, rtnl keeps its bundle's code when NODE_COMPILE_CACHE names a directory,
+  // so the plugin names the one Node would use. NODE_DISABLE_COMPILE_CACHE turns either off.
+  if (module.enableCompileCache) module.enableCompileCache();
+  else if (!env.NODE_DISABLE_COMPILE_CACHE) env.NODE_COMPILE_CACHE ||= join(tmpdir(), 'node-compile-cache');
   const rtnl = await import('rtnl'); // only now: VERSION and bad input never load it
   const tWork = performance.now();
   try {

@@ -1,5 +1,5 @@
 // The published package: `npm pack`, installed offline into an empty project, imported both
-// ways (import and, on Node 20.19+, require of ESM), and its CLI run.
+// ways (import and require), and its CLI run.
 //
 // The install must work on a fresh machine: with an empty npm cache and no network. So the
 // dependencies already installed here (koffi, its platform binary package, zod) are packed too and
@@ -14,9 +14,10 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
 
-test('npm pack installs offline into an empty project; import, require and the CLI work', { timeout: 180_000 }, () => {
+test('npm pack installs offline into an empty project; import, require and the CLI work', {
+  timeout: 180_000,
+}, async () => {
   const work = mkdtempSync(join(tmpdir(), 'rtnl-pack-'));
   // An empty cache of our own: nothing this test does may depend on what an earlier npm run left.
   const env = { ...process.env, npm_config_cache: join(work, 'npm-cache'), npm_config_offline: 'true' };
@@ -48,45 +49,45 @@ test('npm pack installs offline into an empty project; import, require and the C
       join(work, d.filename),
     );
     const paths = (files as Array<{ path: string }>).map((f) => f.path);
-    assert.ok(
-      paths.includes('dist/index.js') && paths.includes('dist/index.d.ts') && paths.includes('dist/codec/index.js'),
-    );
-    for (const f of ['LICENSE', 'CHANGELOG.md', 'dist/index.d.cts', 'dist/codec/index.d.cts', 'dist/index.js.map'])
+    for (const f of [
+      ...['LICENSE', 'CHANGELOG.md', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/codec/index.d.cts'],
+      ...['dist/index.js', 'dist/index.cjs', 'dist/codec/index.js', 'dist/codec/index.cjs'],
+      ...['dist/load.cjs', 'dist/rtnl.cjs', 'dist/rtnl.cjs.map'],
+    ])
       assert.ok(paths.includes(f), `${f} ships`);
     // Source maps ship without the sources (they were half the package): file:line mapping only.
-    const map = JSON.parse(readFileSync(join(root, 'dist/index.js.map'), 'utf8')) as { sourcesContent?: unknown };
+    const map = JSON.parse(readFileSync(join(root, 'dist/rtnl.cjs.map'), 'utf8')) as { sourcesContent?: unknown };
     assert.equal(map.sourcesContent, undefined, 'source maps carry no sourcesContent');
     assert.ok(
       !paths.some((p) => p.startsWith('test/') || p.startsWith('src/') || p.startsWith('fixtures/')),
       'only dist and docs ship',
     );
 
-    // Every module of a bundle costs Node a resolve, read and link at start-up (about 1 ms of CPU
-    // each, measured: 16 modules against 5 were 123 against 111 ms CPU for import + open + list):
-    // `import('rtnl')` and the CLI load a few chunks, not one per combination of entry points.
-    const closure = (entry: string): number => {
-      const seen = new Set<string>();
-      const visit = (f: string) => {
-        if (seen.has(f)) return;
-        seen.add(f);
-        for (const m of readFileSync(f, 'utf8').matchAll(/^(?:import|export)\s[^;]*?from\s*"(\.[^"]+)"/gm))
-          visit(join(dirname(f), m[1]!));
-      };
-      visit(join(root, 'dist', entry));
-      return seen.size;
-    };
-    assert.ok(closure('index.js') <= 6, `import('rtnl') loads ${closure('index.js')} modules`);
-    // The CLI is one CommonJS bundle (main.cjs, which requires no file of its own) behind a small
-    // entry (bin.cjs) that sets up the code cache: Node's own where it exists, rtnl's on Node 20.
+    // Every module costs Node a resolve, read and link at start-up (about 1 ms of CPU each,
+    // measured: 16 modules against 5 were 123 against 111 ms CPU for import + open + list). The
+    // library is one CommonJS bundle (rtnl.cjs) that load.cjs loads once for all four entry files.
     const requires = (f: string) =>
       [...readFileSync(join(root, 'dist', f), 'utf8').matchAll(/\brequire\("(\.[^"]+)"\)/g)].map((m) => m[1]);
+    assert.deepEqual(requires('rtnl.cjs'), [], 'rtnl.cjs is a single file');
+    assert.deepEqual(requires('index.cjs'), ['./load.cjs']);
+    assert.deepEqual(requires('codec/index.cjs'), ['../load.cjs']);
+    assert.match(
+      readFileSync(join(root, 'dist/index.js'), 'utf8'),
+      /createRequire\(import\.meta\.url\)\("\.\/load\.cjs"\)/,
+    );
+    // esbuild escapes what is not ASCII, which lets the loader read a bundle as Latin-1.
+    assert.ok(
+      readFileSync(join(root, 'dist/rtnl.cjs')).every((b) => b < 0x80),
+      'rtnl.cjs is ASCII',
+    );
+    // The CLI is one CommonJS bundle (main.cjs, which requires no file of its own) behind a small
+    // entry (bin.cjs) that sets up the code cache: Node's own where it exists, rtnl's on Node 20.
     assert.deepEqual(requires('cli/main.cjs'), [], 'main.cjs is a single file');
     assert.deepEqual(requires('cli/bin.cjs'), [], 'bin.cjs names main.cjs by path, not by a relative require');
     assert.match(
       readFileSync(join(root, 'dist/cli/bin.cjs'), 'utf8'),
       /"main\.cjs"[\s\S]*enableCompileCache[\s\S]*loadBundle/,
     );
-    // esbuild escapes what is not ASCII, which lets the loader read the bundle as Latin-1.
     assert.ok(
       readFileSync(join(root, 'dist/cli/main.cjs')).every((b) => b < 0x80),
       'main.cjs is ASCII',
@@ -196,7 +197,7 @@ test('npm pack installs offline into an empty project; import, require and the C
       sameClasses: true,
     });
 
-    if (major > 20 || (major === 20 && minor >= 19)) {
+    {
       const cjs = execFileSync(
         process.execPath,
         [
@@ -210,6 +211,55 @@ test('npm pack installs offline into an empty project; import, require and the C
         { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
       );
       assert.equal(cjs.trim(), 'function function');
+    }
+
+    // The ES module entries name every export of the sources, and require() gives the same objects.
+    const source = {
+      main: Object.keys(await import('../../src/index.js')),
+      codec: Object.keys(await import('../../src/codec/index.js')),
+    };
+    const shipped = JSON.parse(
+      execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `
+        import { createRequire } from 'node:module';
+        const require = createRequire(process.cwd() + '/');
+        const main = await import('rtnl'), codec = await import('rtnl/codec');
+        const same = (a, b) => Object.keys(a).every((k) => a[k] === b[k]);
+        console.log(JSON.stringify({ main: Object.keys(main), codec: Object.keys(codec),
+          same: same(main, require('rtnl')) && same(codec, require('rtnl/codec')) }));
+      `,
+        ],
+        { cwd: app, encoding: 'utf8' },
+      ),
+    );
+    assert.deepEqual(shipped, { main: source.main.sort(), codec: source.codec.sort(), same: true });
+
+    // The library writes no cache unless the program asks for one with NODE_COMPILE_CACHE. On Node
+    // 20 it then keeps its own bundle's code there (on 22.1+, Node caches it).
+    const listLinks =
+      "import('rtnl').then(async ({ Rtnl }) => { const nl = await Rtnl.open(); await nl.links.list(); await nl.close(); })";
+    const libTmp = join(work, 'lib-tmp');
+    execFileSync('mkdir', ['-p', libTmp]);
+    const noCache: NodeJS.ProcessEnv = { ...process.env, TMPDIR: libTmp };
+    delete noCache.NODE_COMPILE_CACHE;
+    execFileSync(process.execPath, ['-e', listLinks], { cwd: app, env: noCache });
+    assert.deepEqual(readdirSync(libTmp), [], 'no cache without NODE_COMPILE_CACHE');
+    const libCache = join(work, 'lib-cache');
+    for (let run = 0; run < 2; run++)
+      execFileSync(process.execPath, ['-e', listLinks], {
+        cwd: app,
+        env: { ...noCache, NODE_COMPILE_CACHE: libCache },
+      });
+    if (!(module as { enableCompileCache?: unknown }).enableCompileCache) {
+      const files = readdirSync(join(libCache, `rtnl-${process.getuid!()}`));
+      assert.deepEqual(
+        files.map((f) => f.replace(/-[^-]+\.v8$/, '')),
+        [`rtnl.cjs-${process.versions.v8}-${process.arch}`],
+      );
     }
 
     // An uncaught error shows Node's source excerpt of the line that threw: the bundle keeps its
