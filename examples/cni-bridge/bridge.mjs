@@ -70,10 +70,11 @@ async function main() {
   const { command: cmd, n, args } = parsed;
 
   const tImport = performance.now();
-  // Keep V8's compiled code of rtnl across runs: a runtime starts this plugin for every container,
-  // so each start after the first skips compiling rtnl. Node 22.1+ has its own cache (in the OS
-  // temp dir); on Node 20, rtnl keeps its bundle's code when NODE_COMPILE_CACHE names a directory,
-  // so the plugin names the one Node would use. NODE_DISABLE_COMPILE_CACHE turns either off.
+  // Keep V8's compiled code across runs: a runtime starts this plugin for every container, so each
+  // start after the first skips compiling rtnl. rtnl keeps its bundle's code where the program asks
+  // for a compile cache: Node's own on 22.1+ (which also caches this plugin's modules), else the
+  // directory NODE_COMPILE_CACHE names, here the one Node would use. NODE_DISABLE_COMPILE_CACHE
+  // turns it off.
   if (module.enableCompileCache) module.enableCompileCache();
   else if (!env.NODE_DISABLE_COMPILE_CACHE) env.NODE_COMPILE_CACHE ||= join(tmpdir(), 'node-compile-cache');
   const rtnl = await import('rtnl'); // only now: VERSION and bad input never load it

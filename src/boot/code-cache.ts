@@ -1,8 +1,9 @@
 /**
- * Loads one of rtnl's CommonJS bundles with a V8 code cache, for Node versions that lack
- * `module.enableCompileCache()` (Node 20). Compiling the CLI's ~900 KB bundle costs V8 more than a
- * third of `rtnl link show`'s start-up; with the code V8 compiled on an earlier run, the command was
- * 33 ms faster (145 -> 113 ms here, 20 alternating runs).
+ * Loads one of rtnl's CommonJS bundles with a V8 code cache. Compiling the CLI's ~900 KB bundle
+ * costs V8 more than a third of `rtnl link show`'s start-up; with the code V8 compiled on an earlier
+ * run, the command was 33 ms faster on Node 20 (145 -> 113 ms here, 20 alternating runs). Node 20
+ * has no compile cache of its own; Node 22's keeps only what a module compiled when it loaded, and
+ * this one, written at exit, every function the run compiled (0.86x the time with Node 22's).
  *
  * The cache follows Node's own compile cache: it lives under `$NODE_COMPILE_CACHE` when that is set,
  * else under `<os temp dir>/node-compile-cache`, and `NODE_DISABLE_COMPILE_CACHE` turns it off. Each
@@ -13,8 +14,8 @@
  * flags) is written again. Whatever goes wrong with the cache, the bundle still loads, compiled
  * from source.
  *
- * This is the platform's feature, used directly: `vm.Script`'s `cachedData` is how Node itself
- * cached code before Node 22. It is not part of the public API.
+ * This is the platform's feature, used directly: `vm.Script`'s `cachedData`. It is not part of the
+ * public API.
  * @internal
  */
 import { isAscii } from 'node:buffer';

@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import module from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -86,7 +85,7 @@ test('npm pack installs offline into an empty project; import, require and the C
     assert.deepEqual(requires('cli/bin.cjs'), [], 'bin.cjs names main.cjs by path, not by a relative require');
     assert.match(
       readFileSync(join(root, 'dist/cli/bin.cjs'), 'utf8'),
-      /"main\.cjs"[\s\S]*enableCompileCache[\s\S]*loadBundle/,
+      /loadBundle\(.*"main\.cjs"\), cacheDirFor\(\)\)/,
     );
     assert.ok(
       readFileSync(join(root, 'dist/cli/main.cjs')).every((b) => b < 0x80),
@@ -238,14 +237,15 @@ test('npm pack installs offline into an empty project; import, require and the C
     );
     assert.deepEqual(shipped, { main: source.main.sort(), codec: source.codec.sort(), same: true });
 
-    // The library writes no cache unless the program asks for one with NODE_COMPILE_CACHE. On Node
-    // 20 it then keeps its own bundle's code there (on 22.1+, Node caches it).
+    // The library writes no cache unless the program asks for one with NODE_COMPILE_CACHE; then it
+    // keeps its own bundle's code there (on Node 22.1+ in Node's versioned directory under it).
     const listLinks =
       "import('rtnl').then(async ({ Rtnl }) => { const nl = await Rtnl.open(); await nl.links.list(); await nl.close(); })";
     const libTmp = join(work, 'lib-tmp');
     execFileSync('mkdir', ['-p', libTmp]);
     const noCache: NodeJS.ProcessEnv = { ...process.env, TMPDIR: libTmp };
     delete noCache.NODE_COMPILE_CACHE;
+    delete noCache.NODE_DISABLE_COMPILE_CACHE;
     execFileSync(process.execPath, ['-e', listLinks], { cwd: app, env: noCache });
     assert.deepEqual(readdirSync(libTmp), [], 'no cache without NODE_COMPILE_CACHE');
     const libCache = join(work, 'lib-cache');
@@ -254,13 +254,17 @@ test('npm pack installs offline into an empty project; import, require and the C
         cwd: app,
         env: { ...noCache, NODE_COMPILE_CACHE: libCache },
       });
-    if (!(module as { enableCompileCache?: unknown }).enableCompileCache) {
-      const files = readdirSync(join(libCache, `rtnl-${process.getuid!()}`));
-      assert.deepEqual(
-        files.map((f) => f.replace(/-[^-]+\.v8$/, '')),
-        [`rtnl.cjs-${process.versions.v8}-${process.arch}`],
-      );
-    }
+    const libFiles = (readdirSync(libCache, { recursive: true }) as string[]).filter((f) => f.endsWith('.v8'));
+    assert.deepEqual(
+      libFiles.map((f) =>
+        f
+          .replace(/-[^-]+\.v8$/, '')
+          .split('/')
+          .slice(-2)
+          .join('/'),
+      ),
+      [`rtnl-${process.getuid!()}/rtnl.cjs-${process.versions.v8}-${process.arch}`],
+    );
 
     // An uncaught error shows Node's source excerpt of the line that threw: the bundle keeps its
     // lines (no whitespace minification), so that excerpt is one line, not a whole chunk.
@@ -304,7 +308,7 @@ test('npm pack installs offline into an empty project; import, require and the C
     assert.equal(two.stdout.trim(), 'lo lo', two.stderr);
 
     // The CLI twice, with the compile cache in this test's directory: the first run writes it, the
-    // second reads it (on Node 20 rtnl's loader, private to this user; on 22.1+ Node's own).
+    // second reads it, in a directory private to this user.
     const cacheEnv: NodeJS.ProcessEnv = { ...process.env, NODE_COMPILE_CACHE: join(work, 'compile-cache') };
     delete cacheEnv.NODE_DISABLE_COMPILE_CACHE;
     for (let run = 0; run < 2; run++) {
@@ -315,15 +319,13 @@ test('npm pack installs offline into an empty project; import, require and the C
       });
       assert.equal(JSON.parse(cli)[0].ifname, 'lo');
     }
-    if (!(module as { enableCompileCache?: unknown }).enableCompileCache) {
-      const mine = join(work, 'compile-cache', `rtnl-${process.getuid!()}`);
-      const files = readdirSync(mine);
-      assert.equal(files.length, 1, files.join(' '));
-      const v8 = `${process.versions.v8}-${process.arch}-`.replace(/\./g, '\\.');
-      assert.match(files[0]!, new RegExp(`^main\\.cjs-${v8}[0-9a-f]{8,16}\\.v8$`));
-      assert.equal(statSync(join(mine, files[0]!)).mode & 0o777, 0o600);
-      assert.equal(statSync(mine).mode & 0o777, 0o700);
-    }
+    const mine = join(work, 'compile-cache', `rtnl-${process.getuid!()}`);
+    const cached = readdirSync(mine);
+    assert.equal(cached.length, 1, cached.join(' '));
+    const v8 = `${process.versions.v8}-${process.arch}-`.replace(/\./g, '\\.');
+    assert.match(cached[0]!, new RegExp(`^main\\.cjs-${v8}[0-9a-f]{8,16}\\.v8$`));
+    assert.equal(statSync(join(mine, cached[0]!)).mode & 0o777, 0o600);
+    assert.equal(statSync(mine).mode & 0o777, 0o700);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
