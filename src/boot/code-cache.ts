@@ -108,24 +108,33 @@ function readCache(file: string): Buffer | 'refused' | undefined {
 
 /** Write `data` to `file` through a private temporary file, and remove this bundle's older caches. */
 function writeCacheFile(dir: string, file: string, data: Buffer, stale: string): boolean {
+  const tmp = `${file}.${process.pid}.tmp`;
+  let created = false;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = lstatSync(dir);
     if (!st.isDirectory() || !ownedAndPrivate(st)) return false;
-    const tmp = `${file}.${process.pid}.tmp`;
     const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    created = true;
     try {
-      writeSync(fd, data);
+      for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
     } finally {
       closeSync(fd);
     }
     renameSync(tmp, file);
-    for (const name of readdirSync(dir))
-      if (name.startsWith(stale) && join(dir, name) !== file && !name.endsWith('.tmp')) unlinkSync(join(dir, name));
-    return true;
   } catch {
+    if (created)
+      try {
+        unlinkSync(tmp);
+      } catch {}
     return false;
   }
+  // The caches of earlier builds of this bundle; any that cannot be removed stay.
+  try {
+    for (const name of readdirSync(dir))
+      if (name.startsWith(stale) && join(dir, name) !== file && !name.endsWith('.tmp')) unlinkSync(join(dir, name));
+  } catch {}
+  return true;
 }
 
 /**

@@ -23,6 +23,7 @@ function requestedCacheDir(): string | undefined {
   return dir || process.env.NODE_COMPILE_CACHE || undefined;
 }
 
+/** The library's bundle, loaded on the first call (with the code cache when one was asked for). */
 export function rtnl(): Bundle {
   if (bundle) return bundle;
   const file = join(__dirname, 'rtnl.cjs');
