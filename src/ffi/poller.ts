@@ -52,6 +52,9 @@ const epollWait = lib.func('int epoll_wait(int epfd, void *events, int maxevents
 const { epfd, flag, size, at } = workerData;
 const MAX = 64;
 const ev = Buffer.alloc(size * MAX);
+// Set up: koffi's addon is initialised, so the thread may now be stopped at any moment.
+Atomics.store(flag, 1, 1);
+Atomics.notify(flag, 1);
 for (;;) {
   // Checked before every wait too: a quit request may come while the thread is busy posting.
   if (Atomics.load(flag, 0) !== 0) break;
@@ -114,6 +117,8 @@ class Poller {
   /** When the last wait ended (performance.now()). */
   private idleSince = 0;
   private exitHooked = false;
+  /** The flags of every thread started and not yet exited: waitForSetUp() reads them at exit. */
+  private readonly starting = new Set<Int32Array>();
   /** Idle time before the thread stops (tests shorten or lengthen it). */
   idleMs = IDLE_MS;
 
@@ -172,8 +177,10 @@ class Poller {
     // Loaded here, not at import: node:worker_threads costs about 1.3 ms of start-up, and only
     // programs that wait on a socket (monitors, slow replies) start the poller.
     const threads = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
-    // Each thread has its own quit flag: an old thread still quitting never sees a new one's.
-    const flag = new Int32Array(new SharedArrayBuffer(4));
+    // Each thread has its own flags: [0] quit (an old thread still quitting never sees a new
+    // one's), [1] set up (see waitForSetUp).
+    const flag = new Int32Array(new SharedArrayBuffer(8));
+    this.starting.add(flag);
     const worker = new threads.Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { koffi: koffiEntry(), epfd, flag, size: EVENT_SIZE, at: DATA_AT },
@@ -186,6 +193,7 @@ class Poller {
     const online = new Promise<void>((resolve) => worker.once('online', () => resolve()));
     const exited = new Promise<void>((resolve) =>
       worker.once('exit', () => {
+        this.starting.delete(flag);
         // The thread is gone: nothing waits on the set any more, so both fds can be closed.
         libc.close(efd);
         libc.close(epfd);
@@ -215,9 +223,23 @@ class Poller {
     this.gen = gen;
     if (!this.exitHooked) {
       this.exitHooked = true;
-      process.once('exit', () => this.stop());
+      process.once('exit', () => {
+        this.stop();
+        this.waitForSetUp();
+      });
     }
     return gen;
+  }
+
+  /**
+   * At process exit, Node stops worker threads. A thread stopped while koffi's addon is being
+   * initialised in it aborts the whole process (node-addon-api's napi_throw fails during the stop:
+   * "FATAL ERROR: Error::ThrowAsJavaScriptException"), so a program that exits a few ms after its
+   * first wait started the thread could die with SIGABRT. Wait here, synchronously and for at most
+   * 2 s, until every thread started has finished setting up (a few ms); it then quits at once.
+   */
+  private waitForSetUp(): void {
+    for (const flag of this.starting) if (Atomics.load(flag, 1) === 0) Atomics.wait(flag, 1, 0, 2000);
   }
 
   /** Tell the current thread to quit (idle, or process exit). Synchronous; the fd closes on exit. */
