@@ -48,7 +48,7 @@ export type CacheOutcome =
   | 'used'
   /** V8 refused the cached data (another V8 build or flags): written again at exit. */
   | 'rejected'
-  /** The cache file or directory belongs to another user or others can write it: not used, not written. */
+  /** The cache file belongs to another user, others can write it, or it is not a file: not used, not written. */
   | 'refused';
 
 export interface LoadedBundle<T> {
