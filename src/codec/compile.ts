@@ -321,6 +321,9 @@ export function compileSet(def: AttrSetDef): CompiledSet {
         defFlags: c.nested ? NLA_F_NESTED : 0,
       };
     }
+    const twice = byType[type];
+    if (twice !== undefined)
+      throw new Error(`${def.prefix}: attribute number ${type} declared twice (${twice.key} and ${key})`);
     byType[type] = entry;
     byKey.set(key, entry);
   }
