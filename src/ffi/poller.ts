@@ -33,6 +33,7 @@ import {
   POLLIN,
 } from './constants.js';
 import { errnoName, koffiEntry, libc } from './libc.js';
+import { nowMs } from '../clock.js';
 
 /**
  * struct epoll_event: u32 events, then u64 data, packed on x86_64 (12 bytes) and naturally
@@ -114,7 +115,7 @@ class Poller {
   private event = new Uint8Array(EVENT_SIZE);
   private eventView = new DataView(this.event.buffer);
   private idleTimer: NodeJS.Timeout | undefined;
-  /** When the last wait ended (performance.now()). */
+  /** When the last wait ended (nowMs()). */
   private idleSince = 0;
   private exitHooked = false;
   /** The flags of every thread started and not yet exited: waitForSetUp() reads them at exit. */
@@ -139,11 +140,11 @@ class Poller {
    * threads and fds, and for programs that want to know every rtnl thread is gone.
    */
   async whenStopped(timeoutMs = 5000): Promise<void> {
-    const t0 = performance.now();
+    const t0 = nowMs();
     for (;;) {
       if (this.gen && this.waiters.size === 0) this.stop();
       if (!this.gen && this.stopping.size === 0) return;
-      if (performance.now() - t0 > timeoutMs)
+      if (nowMs() - t0 > timeoutMs)
         throw new RtnlError(
           `the poller thread is still running after ${timeoutMs} ms: ${this.waiters.size} waits (fds ${[...this.waiters.keys()].join(', ')}), ${this.stopping.size} threads quitting`,
           'ETIMEDOUT',
@@ -298,7 +299,7 @@ class Poller {
     // Nothing waits: stop the thread (and close its fds) unless a wait comes soon. One timer
     // serves many idle moments: a monitor is idle for an instant after every read, and setting
     // and clearing a timer each time cost it about 6 µs per event.
-    this.idleSince = performance.now();
+    this.idleSince = nowMs();
     if (!this.idleTimer) this.armIdleTimer(this.idleMs);
   }
 
@@ -306,7 +307,7 @@ class Poller {
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
       if (this.waiters.size > 0) return; // busy again; the next idle moment sets a new timer
-      const left = this.idleSince + this.idleMs - performance.now();
+      const left = this.idleSince + this.idleMs - nowMs();
       if (left > 1) this.armIdleTimer(left);
       else this.stop();
     }, ms);

@@ -26,6 +26,7 @@ import {
 } from '../codec/constants/index.js';
 import { ERRNO_NAMES } from '../errno.js';
 import { type DecodeError, DumpInterruptedError, NetlinkError, RtnlError, type ExtAck } from '../errors.js';
+import { nowMs } from '../clock.js';
 
 /** What the engine needs of a socket (NetlinkSocket, or a recorded-reply fake in tests). */
 export interface EngineSocket {
@@ -158,7 +159,7 @@ export class Engine {
     // Replies arrive synchronously, so a loop of awaited requests would run entirely in
     // microtasks and starve timers and I/O. Flush in a microtask (fast) only a bounded number of
     // times per event-loop turn; after that, yield to the loop with setImmediate.
-    const now = performance.now();
+    const now = nowMs();
     if (!this.turnWatch) {
       this.turnWatch = true;
       this.turnStart = now;
