@@ -7,9 +7,10 @@
  *
  * The cache follows Node's own compile cache: it lives under `$NODE_COMPILE_CACHE` when that is set,
  * else under `<os temp dir>/node-compile-cache`, and `NODE_DISABLE_COMPILE_CACHE` turns it off. Each
- * user has a directory of their own (`rtnl-<uid>`, mode 0700). A cache file is used only when it
- * belongs to this user and nobody else can write it, and its name carries a checksum of the bundle's
- * text, V8's version and the CPU architecture: V8 checks only the source's length, so without the
+ * user has a directory of their own (`rtnl-<uid>`, mode 0700), and each installed copy of a bundle
+ * its own file there. A cache file is used only when it belongs to this user and nobody else can
+ * write it, and its name carries a checksum of the bundle's text, V8's version and the CPU
+ * architecture: V8 checks only the source's length, so without the
  * checksum an edited bundle of the same length could run stale code. A cache V8 rejects (other
  * flags) is written again. Whatever goes wrong with the cache, the bundle still loads, compiled
  * from source.
@@ -152,7 +153,10 @@ export function loadBundle<T>(
   // esbuild writes ASCII (it escapes the rest), and reading ASCII as Latin-1 is a plain copy: about
   // 1 ms less than decoding 900 KB as UTF-8.
   const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
-  const prefix = `${basename(file)}-`;
+  // One cache per installed copy: the name starts with a checksum of the bundle's path, so two
+  // installs of different versions (a global CLI and a project's own) each keep theirs, instead of
+  // each run of one removing the other's as stale and compiling from source.
+  const prefix = `${basename(file)}-${checksum(Buffer.from(file))}-`;
   const cacheFile = dir && join(dir, `${prefix}${process.versions.v8}-${process.arch}-${checksum(bytes)}.v8`);
   const cached = cacheFile ? readCache(cacheFile) : undefined;
   // One line, as Node wraps a CommonJS module: line numbers in stack traces stay the file's own.

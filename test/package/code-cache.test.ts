@@ -71,6 +71,23 @@ test('an edited bundle of the same length gets a cache of its own, and the old o
   });
 });
 
+test('two installed copies of a bundle, of different versions, each keep their own cache', () => {
+  withDirs((src, cache) => {
+    const other = mkdtempSync(join(src, 'other-'));
+    const a = bundle(src, 1);
+    const b = bundle(other, 2); // the same name, elsewhere: a global CLI and a project's own
+    load(a, cache).writeCache();
+    load(b, cache).writeCache();
+    for (let i = 0; i < 2; i++) {
+      const ra = load(a, cache);
+      const rb = load(b, cache);
+      assert.deepEqual([ra.outcome, rb.outcome], ['used', 'used']);
+      assert.deepEqual([ra.exports.answer(), rb.exports.answer()], [1, 2]);
+    }
+    assert.equal(readdirSync(cache).length, 2);
+  });
+});
+
 test('a cache that others can write, or that is a symlink, is not used; V8 refusing one rewrites it', () => {
   withDirs((src, cache) => {
     const file = bundle(src, 7);
