@@ -5,11 +5,12 @@ import { spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
 import type { Rtnl } from '../../src/index.js';
 import { needsRoot, withTestNetns } from '../helpers/netns.js';
-import { MAIN, ROOT } from './helpers.js';
+import { builtCli, ROOT } from './helpers.js';
 
 function startMonitor(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const child = spawn(process.execPath, [builtCli().bin, ...args], {
     cwd: ROOT,
+    env: builtCli().env(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

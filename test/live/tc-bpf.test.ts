@@ -6,7 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { test, type TestContext } from 'node:test';
 import { BpfUnavailable, loadTcOkProgram, type LoadedProg } from '../helpers/bpf.js';
 import { needsRoot, openFds, withTestNetns } from '../helpers/netns.js';
-import { MAIN, ROOT } from '../cli/helpers.js';
+import { builtCli, ROOT } from '../cli/helpers.js';
 
 const tc = (ns: string, ...args: string[]): string =>
   execFileSync('tc', ['-n', ns, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -14,8 +14,9 @@ const tc = (ns: string, ...args: string[]): string =>
 /** Run the CLI with `fd` as its file descriptor 3. */
 function rtnlWithFd(args: string[], fd: number): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    const child = spawn(process.execPath, [builtCli().bin, ...args], {
       cwd: ROOT,
+      env: builtCli().env(),
       stdio: ['ignore', 'pipe', 'pipe', fd],
     });
     let stdout = '';
