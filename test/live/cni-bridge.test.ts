@@ -31,7 +31,8 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), 'rtnl-cni-'));
   ours = join(work, 'rtnl-bridge.mjs');
   // The plugin runs as it ships, plain `node` on bundled code (not tsx, which would triple each
-  // run): this checkout's sources bundled by esbuild as `npm run build` does, its dependencies
+  // run): this checkout's sources bundled by esbuild into one ES module file (`npm run build`
+  // makes CommonJS bundles behind entry files; the package test covers those), its dependencies
   // found through a node_modules link.
   await build({
     entryPoints: [join(repoRoot, 'src/index.ts')],
