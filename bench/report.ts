@@ -96,7 +96,7 @@ export function renderSection(sec: Section): string {
   if (hasOps) head.push('add ms', 'del ms');
   head.push('runs', `× ${sec.floorLabel ?? 'floor'}`);
   if (sec.ip) head.push(`× ${sec.ipLabel ?? 'ip'}`);
-  out.push(`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+  out.push(`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
   for (const r of sec.rows) {
     if (!r.s) {
       out.push(`| ${r.peer} | failed: ${(r.error ?? '').replace(/\|/g, '/').slice(0, 160)} |`);

@@ -23,14 +23,15 @@ let built: { bin: string; env: () => NodeJS.ProcessEnv } | undefined;
 
 /**
  * The CLI as it ships (`npm run build`'s bundle behind bin.cjs, loaded with its code cache), built
- * from the current sources when they changed. Each test process takes a digest of src/ and
- * scripts/ (about 0.1 s), and the first one to see new sources builds them (under 1 s).
+ * from the current sources when they changed. Each test process takes a digest of src/, scripts/
+ * and package-lock.json (about 0.1 s), and the first one to see a change builds (under 1 s).
  * Running `node --import tsx src/cli/main.ts` instead took 0.65 s a run, and the suite runs the
  * CLI about 170 times.
  */
 export function builtCli(): { bin: string; env: () => NodeJS.ProcessEnv } {
   if (built) return built;
-  const hash = createHash('sha1');
+  // package-lock.json too: another esbuild may bundle differently.
+  const hash = createHash('sha1').update(readFileSync(join(ROOT, 'package-lock.json')));
   for (const dir of ['src', 'scripts']) {
     const files = (readdirSync(join(ROOT, dir), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
     for (const f of files.sort()) hash.update(`${dir}/${f}\0`).update(readFileSync(join(ROOT, dir, f)));

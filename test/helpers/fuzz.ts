@@ -156,7 +156,7 @@ const concat = (xs: Uint8Array[]) => {
 };
 
 /** Rebuild the first message from its header part and attributes; fix nlmsg_len; keep what follows. */
-function rebuild(b: Uint8Array, head: Uint8Array, attrs: Uint8Array[], tail: Uint8Array): Uint8Array {
+function rebuild(head: Uint8Array, attrs: Uint8Array[], tail: Uint8Array): Uint8Array {
   const msg = concat([head, ...attrs]);
   new DataView(msg.buffer).setUint32(0, msg.length, true);
   return concat([msg, tail]);
@@ -186,19 +186,19 @@ function unusual(src: Uint8Array, r: () => number, pool: Uint8Array[]): { bytes:
         av.setUint16(2, 0x100 + Math.floor(r() * 0x3e00), true);
         for (let i = 0; i < n; i++) a[4 + i] = Math.floor(r() * 256);
         attrs.splice(Math.floor(r() * (attrs.length + 1)), 0, a);
-        return { bytes: rebuild(b, head, attrs, tail), kind: 'unusual/unknown-attr' };
+        return { bytes: rebuild(head, attrs, tail), kind: 'unusual/unknown-attr' };
       }
       case 1:
-        return { bytes: rebuild(b, head, [...attrs, ...attrs], tail), kind: 'unusual/duplicated-attrs' };
+        return { bytes: rebuild(head, [...attrs, ...attrs], tail), kind: 'unusual/duplicated-attrs' };
       case 2:
-        return { bytes: rebuild(b, head, attrs.reverse(), tail), kind: 'unusual/reversed-attrs' };
+        return { bytes: rebuild(head, attrs.reverse(), tail), kind: 'unusual/reversed-attrs' };
       case 3: {
         // NLA_F_NESTED or NLA_F_NET_BYTEORDER set on an attribute that the kernel did not flag.
         if (attrs.length === 0) break;
         const a = attrs[Math.floor(r() * attrs.length)]!;
         const av = new DataView(a.buffer, a.byteOffset);
         av.setUint16(2, av.getUint16(2, true) | (r() < 0.5 ? 0x8000 : 0x4000), true);
-        return { bytes: rebuild(b, head, attrs, tail), kind: 'unusual/flag-bits' };
+        return { bytes: rebuild(head, attrs, tail), kind: 'unusual/flag-bits' };
       }
       case 4: {
         // An attribute emptied (len 4): a known type with no payload.
@@ -207,7 +207,7 @@ function unusual(src: Uint8Array, r: () => number, pool: Uint8Array[]): { bytes:
         const a = attrs[i]!.slice(0, 4);
         new DataView(a.buffer).setUint16(0, 4, true);
         attrs[i] = a;
-        return { bytes: rebuild(b, head, attrs, tail), kind: 'unusual/empty-attr' };
+        return { bytes: rebuild(head, attrs, tail), kind: 'unusual/empty-attr' };
       }
     }
   }
