@@ -10,10 +10,9 @@
  * user has a directory of their own (`rtnl-<uid>`, mode 0700), and each installed copy of a bundle
  * its own file there. A cache file is used only when it belongs to this user and nobody else can
  * write it, and its name carries a checksum of the bundle's text, V8's version and the CPU
- * architecture: V8 checks only the source's length, so without the
- * checksum an edited bundle of the same length could run stale code. A cache V8 rejects (other
- * flags) is written again. Whatever goes wrong with the cache, the bundle still loads, compiled
- * from source.
+ * architecture: V8 checks only the source's length, so without the checksum an edited bundle of
+ * the same length could run stale code. A cache V8 rejects (other flags) is written again.
+ * Whatever goes wrong with the cache, the bundle still loads, compiled from source.
  *
  * This is the platform's feature, used directly: `vm.Script`'s `cachedData`. It is not part of the
  * public API.

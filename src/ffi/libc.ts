@@ -18,7 +18,7 @@ let koffiFile: string | undefined;
  * The file of koffi's CommonJS entry, found as Node finds it: the first `koffi/` on this module's
  * node_modules lookup path, and the `require` target of its package.json "exports". Node's own
  * `require('koffi')` reads those exports with its ES module resolver, which it loads for that
- * alone: about 2 ms of every one-shot program's start-up (20 alternating runs of `rtnl link show`,
+ * alone: about 2 ms of every one-shot program's start-up (30 alternating runs of `rtnl link show`,
  * 0.98x). Anything else (another layout, Yarn's Plug'n'Play) is left to Node.
  */
 function koffiPath(): string {
