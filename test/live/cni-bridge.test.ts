@@ -15,7 +15,9 @@ import { after, before, describe, test } from 'node:test';
 import { netns } from '../../src/index.js';
 import { ipJson, needsRoot, testNsName } from '../helpers/netns.js';
 import { repoRoot } from '../helpers/sandbox.js';
-import { build } from 'esbuild';
+import { buildSync } from 'esbuild';
+import { bundleOptions, LIBRARY } from '../../scripts/bundle.js';
+import { writeEntries } from '../../scripts/build-entries.js';
 
 const REF_DIR = '/usr/lib/cni';
 const missingRef = ['bridge', 'host-local'].find((p) => !existsSync(join(REF_DIR, p)));
@@ -30,23 +32,16 @@ before(async () => {
   if (skip) return;
   work = mkdtempSync(join(tmpdir(), 'rtnl-cni-'));
   ours = join(work, 'rtnl-bridge.mjs');
-  // The plugin runs as it ships, plain `node` on bundled code (not tsx, which would triple each
-  // run): this checkout's sources bundled by esbuild into one ES module file (`npm run build`
-  // makes CommonJS bundles behind entry files; the package test covers those), its dependencies
-  // found through a node_modules link.
-  await build({
-    entryPoints: [join(repoRoot, 'src/index.ts')],
-    outfile: join(work, 'rtnl.mjs'),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  // The plugin runs as it ships, plain `node` on the package's files (not tsx, which would triple
+  // each run): this checkout's sources built as `npm run build` builds them (the library's
+  // CommonJS bundle and the entry files in front of it), its dependencies found through a
+  // node_modules link.
+  const dist = join(work, 'dist');
+  buildSync(bundleOptions(LIBRARY, dist));
+  await writeEntries(dist);
   symlinkSync(join(repoRoot, 'node_modules'), join(work, 'node_modules'));
   const code = readFileSync(join(repoRoot, 'examples/cni-bridge/bridge.mjs'), 'utf8');
-  writeFileSync(ours, code.replace(/import\('rtnl'\)/g, "import('./rtnl.mjs')"));
+  writeFileSync(ours, code.replace(/import\('rtnl'\)/g, "import('./dist/index.js')"));
   // Its configuration parser, a module of its own, installed next to it.
   writeFileSync(join(work, 'config.mjs'), readFileSync(join(repoRoot, 'examples/cni-bridge/config.mjs'), 'utf8'));
   // CNI_PATH for the delegated IPAM plugin: host-local, unchanged.
@@ -88,6 +83,8 @@ function run(
       CNI_NETNS: `/run/netns/${pair.ctr}`,
       CNI_IFNAME: 'eth0',
       CNI_PATH: work,
+      // The plugin asks for a compile cache (Node's default directory on Node 20): the test's own.
+      ...(which === 'ours' ? { NODE_COMPILE_CACHE: join(work, 'compile-cache') } : {}),
       ...env,
     },
   });
@@ -392,6 +389,13 @@ describe('CNI bridge plugin: rtnl against the reference', { skip, timeout: 240_0
     });
   });
 
+  test('the plugin asks for a compile cache, and rtnl keeps its bundle there', () => {
+    // Every ADD and DEL above ran with NODE_COMPILE_CACHE set to the test's own directory.
+    const mine = join(work, 'compile-cache', `rtnl-${process.getuid!()}`);
+    const files = existsSync(mine) ? readdirSync(mine) : [];
+    assert.equal(files.filter((f) => /^rtnl\.cjs-.*\.v8$/.test(f)).length, 1, files.join(' '));
+  });
+
   test("VERSION answers without loading rtnl; its versions are a subset of the reference's", () => {
     const version = (cmd: string[]) => {
       const r = spawnSync(cmd[0], cmd.slice(1), {
@@ -406,7 +410,9 @@ describe('CNI bridge plugin: rtnl against the reference', { skip, timeout: 240_0
     const ref = version([join(REF_DIR, 'bridge')]);
     // A copy whose rtnl cannot be found: VERSION must not need it (it answers before the import).
     const noRtnl = join(work, 'no-rtnl.mjs');
-    writeFileSync(noRtnl, readFileSync(ours, 'utf8').replace("import('./rtnl.mjs')", "import('./missing.mjs')"));
+    const code = readFileSync(ours, 'utf8');
+    assert.ok(code.includes("import('./dist/index.js')"));
+    writeFileSync(noRtnl, code.replace("import('./dist/index.js')", "import('./missing.mjs')"));
     const got = version([process.execPath, noRtnl]);
     assert.equal(got.cniVersion, '1.0.0');
     assert.ok(got.supportedVersions.includes('1.0.0'));
