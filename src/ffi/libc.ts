@@ -12,17 +12,15 @@ import { EINVAL, ERRNO_NAMES } from '../errno.js';
 import { SysError } from '../errors.js';
 
 const requireHere = createRequire(import.meta.url);
-let koffiFile: string | undefined;
 
 /**
  * The file of koffi's CommonJS entry, found as Node finds it: the first `koffi/` on this module's
  * node_modules lookup path, and the `require` target of its package.json "exports". Node's own
  * `require('koffi')` reads those exports with its ES module resolver, which it loads for that
  * alone: about 2 ms of every one-shot program's start-up (30 alternating runs of `rtnl link show`,
- * 0.98x). Anything else (another layout, Yarn's Plug'n'Play) is left to Node.
+ * 0.98x). Undefined for anything else (another layout, Yarn's Plug'n'Play): that is left to Node.
  */
-function koffiPath(): string {
-  if (koffiFile) return koffiFile;
+function findKoffi(): string | undefined {
   for (const dir of requireHere.resolve.paths('koffi') ?? []) {
     let pkg: { exports?: { '.'?: { require?: unknown } } };
     try {
@@ -30,17 +28,22 @@ function koffiPath(): string {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
         continue;
-      break;
+      return undefined;
     }
     const target = pkg.exports?.['.']?.require;
-    if (typeof target === 'string' && target.startsWith('./')) koffiFile = join(dir, 'koffi', target);
-    break;
+    return typeof target === 'string' && target.startsWith('./') ? join(dir, 'koffi', target) : undefined;
   }
-  koffiFile ??= requireHere.resolve('koffi');
-  return koffiFile;
+  return undefined;
 }
 
-const koffi = requireHere(koffiPath()) as typeof import('koffi').default;
+const koffiFile = findKoffi();
+
+// Otherwise Node resolves it: with a literal `require('koffi')` in the bundles (dist/*.cjs, where
+// `require` exists), so that tools which trace dependencies by reading code (bundlers, deployment
+// file tracers) still see that rtnl needs koffi.
+const koffi = (
+  koffiFile ? requireHere(koffiFile) : typeof require === 'function' ? require('koffi') : requireHere('koffi')
+) as typeof import('koffi').default;
 
 const lib = koffi.load('libc.so.6');
 
@@ -282,4 +285,4 @@ export const libc = {
 };
 
 /** Path of koffi's entry point, for the poller worker to load the same module. */
-export const koffiEntry = (): string => koffiPath();
+export const koffiEntry = (): string => koffiFile ?? requireHere.resolve('koffi');

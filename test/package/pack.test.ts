@@ -79,6 +79,11 @@ test('npm pack installs offline into an empty project; import, require and the C
       readFileSync(join(root, 'dist/rtnl.cjs')).every((b) => b < 0x80),
       'rtnl.cjs is ASCII',
     );
+    // rtnl loads koffi by its file (src/ffi/libc.ts), but both bundles still name it in a literal
+    // require, which tools that trace dependencies by reading code (bundlers, deployment file
+    // tracers) look for.
+    for (const f of ['rtnl.cjs', 'cli/main.cjs'])
+      assert.match(readFileSync(join(root, 'dist', f), 'utf8'), /\brequire\("koffi"\)/, `${f} names koffi`);
     // The CLI is one CommonJS bundle (main.cjs, which requires no file of its own) behind a small
     // entry (bin.cjs) that sets up the code cache: Node's own where it exists, rtnl's on Node 20.
     assert.deepEqual(requires('cli/main.cjs'), [], 'main.cjs is a single file');
