@@ -9,8 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-
-const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
+import { ROOT as root } from './bundle.js';
 
 const entries = [
   { src: 'src/index.ts', out: 'index', part: 'main', load: './load.cjs' },

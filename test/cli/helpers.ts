@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
@@ -50,7 +50,6 @@ export function builtCli(): { bin: string; env: () => NodeJS.ProcessEnv } {
     for (const name of readdirSync(CACHE))
       if (name !== id && !name.endsWith('.tmp')) rmSync(join(CACHE, name), { recursive: true, force: true });
   }
-  mkdirSync(join(CACHE, 'code-cache'), { recursive: true });
   // The environment is read at each run: a test may set a variable for the CLI (RTNL_IPROUTE2_DIR).
   built = {
     bin: join(out, 'cli/bin.cjs'),
