@@ -181,7 +181,7 @@ export class NetlinkSocket {
     this.assertOpen();
     for (;;) {
       // Size the datagram without consuming it.
-      const size = libc.recvfrom(this.fd, this.buf, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT, this.addr);
+      const size = libc.recvfrom(this.fd, this.buf, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT, null);
       if (size < 0) {
         const errno = -size;
         if (errno === EAGAIN) return null;
