@@ -5,24 +5,32 @@
  * changes only the calling thread, so namespace switching must stay on the main thread, and
  * netlink request/reply traffic is non-blocking (the kernel answers inside sendmsg/recvmsg).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EINVAL, ERRNO_NAMES } from '../errno.js';
 import { SysError } from '../errors.js';
 
 const requireHere = createRequire(import.meta.url);
 
+/** The first `koffi/` on this module's node_modules lookup path, as Node finds it. */
+interface KoffiPackage {
+  /** The package's directory. */
+  dir: string;
+  /** Its CommonJS entry: the `require` target of its package.json "exports". */
+  entry: string | undefined;
+  version: string | undefined;
+}
+
 /**
- * The file of koffi's CommonJS entry, found as Node finds it: the first `koffi/` on this module's
- * node_modules lookup path, and the `require` target of its package.json "exports". Node's own
- * `require('koffi')` reads those exports with its ES module resolver, which it loads for that
- * alone: about 2 ms of every one-shot program's start-up (30 alternating runs of `rtnl link show`,
- * 0.98x). Undefined for anything else (another layout, Yarn's Plug'n'Play): that is left to Node.
+ * koffi's package, found as Node finds it. Node's own `require('koffi')` reads the package's
+ * exports with its ES module resolver, which it loads for that alone: about 2 ms of every one-shot
+ * program's start-up (30 alternating runs of `rtnl link show`, 0.98x). Undefined for anything else
+ * (another layout, Yarn's Plug'n'Play): that is left to Node.
  */
-function findKoffi(): string | undefined {
+function findKoffi(): KoffiPackage | undefined {
   for (const dir of requireHere.resolve.paths('koffi') ?? []) {
-    let pkg: { exports?: { '.'?: { require?: unknown } } };
+    let pkg: { version?: unknown; exports?: { '.'?: { require?: unknown } } };
     try {
       pkg = JSON.parse(readFileSync(join(dir, 'koffi', 'package.json'), 'utf8'));
     } catch (err) {
@@ -31,19 +39,57 @@ function findKoffi(): string | undefined {
       return undefined;
     }
     const target = pkg.exports?.['.']?.require;
-    return typeof target === 'string' && target.startsWith('./') ? join(dir, 'koffi', target) : undefined;
+    return {
+      dir: join(dir, 'koffi'),
+      entry: typeof target === 'string' && target.startsWith('./') ? join(dir, 'koffi', target) : undefined,
+      version: typeof pkg.version === 'string' ? pkg.version : undefined,
+    };
   }
   return undefined;
 }
 
-const koffiFile = findKoffi();
+/** The name of musl's dynamic loader for a Node architecture, where rtnl loads koffi's binary itself. */
+const MUSL_LOADER: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64' };
+
+/**
+ * koffi's prebuilt binary for Linux on x64 or arm64 with glibc, loaded as koffi's own loader would
+ * load it (`@koromix/koffi-linux-ARCH/linux_ARCH/koffi.node`, next to koffi or inside it), when
+ * its version is koffi's. koffi's loader finds the same file through its JavaScript: it resolves
+ * the platform package and reads the node binary's ELF header to tell glibc from musl, which cost
+ * 3-4 ms of every one-shot program (the binary itself loads in 1.2 ms). `rtnl link show`, 40
+ * alternating runs: 0.97x. Anything else (musl, another platform or layout, another version)
+ * returns undefined, and koffi's loader decides. The binary is the same either way; koffi's loader
+ * only adds wrappers for its deprecated functions, which rtnl does not use.
+ */
+function loadPrebuilt(k: KoffiPackage): { native: unknown; file: string } | undefined {
+  const musl = MUSL_LOADER[process.arch];
+  if (process.platform !== 'linux' || musl === undefined || k.version === undefined) return undefined;
+  if (existsSync(`/lib/ld-musl-${musl}.so.1`)) return undefined;
+  const where = join(`@koromix/koffi-linux-${process.arch}`, `linux_${process.arch}`, 'koffi.node');
+  for (const file of [join(k.dir, 'node_modules', where), join(dirname(k.dir), where)]) {
+    if (!existsSync(file)) continue;
+    try {
+      const native = requireHere(file) as { version?: unknown };
+      return native.version === k.version ? { native, file } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+const koffiPackage = findKoffi();
+const prebuilt = koffiPackage && loadPrebuilt(koffiPackage);
 
 // Otherwise Node resolves it: with a literal `require('koffi')` in the bundles (dist/*.cjs, where
 // `require` exists), so that tools which trace dependencies by reading code (bundlers, deployment
 // file tracers) still see that rtnl needs koffi.
-const koffi = (
-  koffiFile ? requireHere(koffiFile) : typeof require === 'function' ? require('koffi') : requireHere('koffi')
-) as typeof import('koffi').default;
+const koffi = (prebuilt?.native ??
+  (koffiPackage?.entry
+    ? requireHere(koffiPackage.entry)
+    : typeof require === 'function'
+      ? require('koffi')
+      : requireHere('koffi'))) as typeof import('koffi').default;
 
 const lib = koffi.load('libc.so.6');
 
@@ -298,5 +344,11 @@ export const libc = {
   },
 };
 
-/** Path of koffi's entry point, for the poller worker to load the same module. */
-export const koffiEntry = (): string => koffiFile ?? requireHere.resolve('koffi');
+/** The file this thread loaded koffi from, for the poller worker to load the same. */
+export const koffiEntry = (): string => prebuilt?.file ?? koffiPackage?.entry ?? requireHere.resolve('koffi');
+
+/**
+ * How koffi was loaded: its prebuilt binary by rtnl ('prebuilt'), or through koffi's own loader.
+ * @internal For the tests.
+ */
+export const koffiLoad: 'prebuilt' | 'package' = prebuilt ? 'prebuilt' : 'package';
