@@ -108,7 +108,12 @@ export async function buildRtnl(): Promise<string> {
     }
   };
   walk(join(ROOT, 'src'));
-  entries.push(join(ROOT, 'bench/rtnl-peer.ts'), join(ROOT, 'bench/startup.ts'), join(ROOT, 'bench/oneshot-warm.ts'));
+  entries.push(
+    join(ROOT, 'bench/rtnl-peer.ts'),
+    join(ROOT, 'bench/startup.ts'),
+    join(ROOT, 'bench/oneshot-warm.ts'),
+    join(ROOT, 'bench/koffi-floor.ts'),
+  );
   await build({
     entryPoints: entries,
     outdir: out,
@@ -211,6 +216,11 @@ export function pyPeer(ns: string, script: string, args: Record<string, unknown>
 
 export function floorPeer(bin: string, ns: string, args: Array<string | number>): PeerOutput {
   return runJson('ip', ['netns', 'exec', ns, bin, ...args.map(String)]);
+}
+
+/** The Node floor (bench/koffi-floor.ts): floor.c's work done by Node through koffi. */
+export function nodeFloorPeer(build: string, ns: string, args: Array<string | number>): PeerOutput {
+  return runJson('ip', ['netns', 'exec', ns, NODE, join(build, 'bench/koffi-floor.js'), ...args.map(String)]);
 }
 
 /** Time a process from spawn to exit; throws on failure. */

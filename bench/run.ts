@@ -21,6 +21,7 @@ import {
   ensurePyroute2,
   execFileP,
   floorPeer,
+  nodeFloorPeer,
   ipBatch,
   machine,
   median,
@@ -96,6 +97,9 @@ const SEMI_LABEL = 'the program run with `node --max-semi-space-size=64`';
 
 /** The cold passes of the last rtnl peer run: its first pass and the passes right after it. */
 let lastCold: { first?: number; early: Array<number | { add: number; del: number }> } | undefined;
+
+/** The Node floor (bench/koffi-floor.ts) in namespace `ns`. */
+const nodeFloor = (ns: string, args: Array<string | number>): PeerOutput => nodeFloorPeer(BUILD, ns, args);
 
 function rtnl(a: Omit<RtnlArgs, 'runs' | 'budget'> & Partial<RtnlArgs>, nodeFlags: string[] = []): PeerOutput {
   const o = rtnlPeer(BUILD, { runs: RUNS, budget: BUDGET, ...a } as RtnlArgs, nodeFlags);
@@ -357,6 +361,12 @@ async function w1(): Promise<void> {
       // A slow peer skips its warm-up at the larger size (estimated from the smaller one).
       const warm = (key: string) => !prev || (row(prev, key)?.s?.ms ?? 0) * (size / SIZES.routes[0]!) < 3000;
       await peer(sec, 'floor', 'C floor', () => floorPeer(FLOOR, ns, ['dump-route', table, RUNS, BUDGET]).runs);
+      await peer(
+        sec,
+        'nodeFloor',
+        'Node floor: the same through koffi, not decoded',
+        () => nodeFloor(ns, ['dump-route', table, RUNS, BUDGET]).runs,
+      );
       await peer(sec, 'rtnl', 'rtnl `routes.list()`', () => rtnl({ w: 'routes', ns, table, warm: warm('rtnl') }).runs);
       coldNote(sec, 'routes.list()', 'floor');
       if (size === SIZES.routes[SIZES.routes.length - 1])
@@ -387,6 +397,13 @@ async function w1(): Promise<void> {
           'floorAll',
           'C floor, every table (RTM_GETROUTE AF_INET, table 0)',
           () => floorPeer(FLOOR, ns, ['dump-route', 0, RUNS, BUDGET]).runs,
+        );
+        await peer(
+          sec,
+          'nodeFloorAll',
+          'Node floor, every table',
+          () => nodeFloor(ns, ['dump-route', 0, RUNS, BUDGET]).runs,
+          { floor: 'floorAll' },
         );
         let allCold: number | undefined;
         await peer(
@@ -545,6 +562,12 @@ async function w2(): Promise<void> {
     );
     log(`  (setup: ${pairs} veth pairs, ${((performance.now() - t) / 1000).toFixed(1)} s)`);
     await peer(sec, 'floor', 'C floor', () => floorPeer(FLOOR, ns, ['dump-link', RUNS, BUDGET]).runs);
+    await peer(
+      sec,
+      'nodeFloor',
+      'Node floor: the same through koffi, not decoded',
+      () => nodeFloor(ns, ['dump-link', RUNS, BUDGET]).runs,
+    );
     await peer(sec, 'rtnl', 'rtnl `links.list()`', () => rtnl({ w: 'links', ns }).runs);
     coldNote(sec, 'links.list()', 'floor');
     await peer(sec, 'rtnlSemi', `rtnl \`links.list()\`, ${SEMI_LABEL}`, () => rtnl({ w: 'links', ns }, SEMI).runs);
@@ -578,6 +601,12 @@ async function w4(): Promise<void> {
       'addrs',
     );
     await peer(sec, 'floor', 'C floor', () => floorPeer(FLOOR, ns, ['dump-addr', idx, RUNS, BUDGET]).runs);
+    await peer(
+      sec,
+      'nodeFloor',
+      'Node floor: the same through koffi, not decoded',
+      () => nodeFloor(ns, ['dump-addr', idx, RUNS, BUDGET]).runs,
+    );
     await peer(sec, 'rtnl', "rtnl `addresses.list({ link: 'v0' })`", () => rtnl({ w: 'addrs', ns, dev: 'v0' }).runs);
     coldNote(sec, 'addresses.list()', 'floor');
     await peer(
@@ -671,6 +700,13 @@ async function w5(): Promise<void> {
       'floorSeq',
       'C floor, one at a time',
       () => floorPeer(FLOOR, ns, ['addr', idx, n, 'seq', RUNS, BUDGET]).runs,
+    );
+    flush();
+    await peer(
+      sec,
+      'nodeFloorSeq',
+      'Node floor: the same through koffi, one at a time',
+      () => nodeFloor(ns, ['addr', idx, n, 'seq', RUNS, BUDGET]).runs,
     );
     flush();
     await peer(
