@@ -56,8 +56,8 @@ const MUSL_LOADER: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64' };
  * load it (`@koromix/koffi-linux-ARCH/linux_ARCH/koffi.node`, next to koffi or inside it), when
  * its version is koffi's. koffi's loader finds the same file through its JavaScript: it resolves
  * the platform package and reads the node binary's ELF header to tell glibc from musl, which cost
- * 3-4 ms of every one-shot program (the binary itself loads in 1.2 ms). `rtnl link show`, 40
- * alternating runs: 0.97x. Anything else (musl, another platform or layout, another version)
+ * 3-4 ms of every one-shot program (the binary itself loads in 1.2 ms). `rtnl link show`, two
+ * sets of 40 alternating runs: 0.96x and 0.97x. Anything else (musl, another platform or layout, another version)
  * returns undefined, and koffi's loader decides. The binary is the same either way; koffi's loader
  * only adds wrappers for its deprecated functions, which rtnl does not use.
  */
@@ -229,8 +229,8 @@ export const libc = {
     if (addr === null) n = Number(c.recvfrom(fd, buf, len, flags, null, null));
     else {
       // A typed array goes to C as a pointer; an array ([addr.length]) would be converted both ways
-      // on every call, which cost about 1.5 us of a 15 us address change (koffi, 2,000 adds and
-      // deletes).
+      // on every call. With the sizing read's address, that cost about 1.5 us of the 15 us an
+      // address add or delete takes (2,000 of each, one at a time).
       addrLen[0] = addr.length;
       n = Number(c.recvfrom(fd, buf, len, flags, addr, addrLen));
     }

@@ -32,17 +32,21 @@ test('koffi: its prebuilt binary is loaded directly, and it is the one koffi its
   assert.equal(viaKoffi.default, require(file));
 });
 
-test('koffi: the poller thread loads the same file and reports readiness', async () => {
+test('koffi: the poller thread, which loads the file koffiEntry() names, reports readiness', async () => {
   const fd = libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  let timer: NodeJS.Timeout | undefined;
   try {
     const wait = poller.wait(fd);
     libc.write(fd, new Uint8Array(new BigUint64Array([1n]).buffer));
     const revents = await Promise.race([
       wait,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no report in 5 s')), 5000)),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no report in 5 s')), 5000);
+      }),
     ]);
     assert.equal(revents & 1, 1);
   } finally {
+    clearTimeout(timer);
     poller.cancel(fd);
     libc.close(fd);
   }
