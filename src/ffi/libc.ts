@@ -34,8 +34,8 @@ function findKoffi(): KoffiPackage | undefined {
     try {
       pkg = JSON.parse(readFileSync(join(dir, 'koffi', 'package.json'), 'utf8'));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
-        continue;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') continue;
       return undefined;
     }
     const target = pkg.exports?.['.']?.require;
@@ -57,9 +57,9 @@ const MUSL_LOADER: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64' };
  * its version is koffi's. koffi's loader finds the same file through its JavaScript: it resolves
  * the platform package and reads the node binary's ELF header to tell glibc from musl, which cost
  * 3-4 ms of every one-shot program (the binary itself loads in 1.2 ms). `rtnl link show`, two
- * sets of 40 alternating runs: 0.96x and 0.97x. Anything else (musl, another platform or layout, another version)
- * returns undefined, and koffi's loader decides. The binary is the same either way; koffi's loader
- * only adds wrappers for its deprecated functions, which rtnl does not use.
+ * sets of 40 alternating runs: 0.96x and 0.97x. Anything else (musl, another platform or layout,
+ * another version) returns undefined, and koffi's loader decides. The binary is the same either
+ * way; koffi's loader only adds wrappers for its deprecated functions, which rtnl does not use.
  */
 function loadPrebuilt(k: KoffiPackage): { native: unknown; file: string } | undefined {
   const musl = MUSL_LOADER[process.arch];
